@@ -1,0 +1,210 @@
+// Package db is hubadmin's store. It is the only package that writes SQL.
+//
+// SQLite is opened twice on one file, as PocketBase does: a writer pool of one
+// connection whose transactions start IMMEDIATE (so concurrent writers queue
+// in Go instead of failing with SQLITE_BUSY) and a reader pool for queries.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Sentinel errors. Callers test with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// ConflictError says which unique rule a write broke; it matches ErrConflict.
+type ConflictError struct {
+	What   string // "name", "channel"
+	Holder string // for "channel": the name of the integration holding it
+}
+
+func (e *ConflictError) Error() string { return "conflict on " + e.What }
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// DB is the store.
+type DB struct {
+	write *sql.DB
+	read  *sql.DB
+	seal  *Sealer
+	path  string
+}
+
+// pragmas are applied to every connection; busy_timeout first so the others
+// wait rather than fail while another process holds a lock.
+var pragmas = []string{
+	"busy_timeout(10000)",
+	"journal_mode(WAL)",
+	"foreign_keys(ON)",
+	"synchronous(NORMAL)",
+	"temp_store(MEMORY)",
+	"cache_size(-16000)",
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	if readOnly {
+		// Readers never write; query_only makes a stray write fail loudly.
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		// BEGIN IMMEDIATE for every transaction of the writer.
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and applies pending
+// migrations. seal encrypts secret values; it may be nil only for commands
+// that never touch secrets (migrate, backup).
+func Open(ctx context.Context, path string, seal *Sealer) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("db: unable to create directory: %w", err)
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to open: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: unable to open %s: %w", path, err)
+	}
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: unable to open reader: %w", err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &DB{write: w, read: r, seal: seal, path: path}, nil
+}
+
+// Close closes both pools; the WAL is checkpointed by SQLite on the last close.
+func (d *DB) Close() error {
+	return errors.Join(d.read.Close(), d.write.Close())
+}
+
+// Ping reports whether the database answers.
+func (d *DB) Ping(ctx context.Context) error {
+	var one int
+	return d.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Pragma returns the value of a pragma as a reader connection sees it (tests
+// use it to prove the DSN pragmas took effect).
+func (d *DB) Pragma(ctx context.Context, name string, writer bool) (string, error) {
+	pool := d.read
+	if writer {
+		pool = d.write
+	}
+	var v string
+	err := pool.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v)
+	return v, err
+}
+
+// tx runs fn in a write transaction (IMMEDIATE, see dsn).
+func (d *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	t, err := d.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: unable to begin: %w", err)
+	}
+	if err := fn(t); err != nil {
+		t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("db: unable to commit: %w", err)
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the database to dst: VACUUM INTO a
+// temporary name beside it, integrity_check on the copy, then rename.
+func (d *DB) Backup(ctx context.Context, dst string) error {
+	abs, err := filepath.Abs(dst)
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp")
+	os.Remove(tmp)
+	// A connection of its own: readers are query_only, and the writer must
+	// stay free for the application while the copy is made.
+	src, err := sql.Open("sqlite", dsn(d.path, false))
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if _, err := src.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+		return fmt.Errorf("db: backup failed: %w", err)
+	}
+	c, err := sql.Open("sqlite", "file:"+tmp+"?mode=ro")
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	var res string
+	err = c.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res)
+	c.Close()
+	if err != nil || res != "ok" {
+		os.Remove(tmp)
+		return fmt.Errorf("db: backup copy failed integrity_check: %v %s", err, res)
+	}
+	if err := os.Rename(tmp, abs); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("db: unable to move backup into place: %w", err)
+	}
+	return nil
+}
+
+// IntegrityCheck runs PRAGMA integrity_check.
+func (d *DB) IntegrityCheck(ctx context.Context) (string, error) {
+	var res string
+	err := d.read.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res)
+	return res, err
+}
+
+// timestamps are stored as fixed-width UTC text so they sort as strings and
+// read the same in any SQL dialect.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t.UTC()
+}
+
+func nullTime(s sql.NullString) *time.Time {
+	if !s.Valid {
+		return nil
+	}
+	t := parseTime(s.String)
+	return &t
+}

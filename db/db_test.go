@@ -1,0 +1,203 @@
+package db
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+func openTest(t *testing.T) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "test.db")
+	seal, err := NewSealer(bytes.Repeat([]byte{7}, KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Open(context.Background(), path, seal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d, path
+}
+
+func TestPragmasTookEffect(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	for _, writer := range []bool{true, false} {
+		for name, want := range map[string]string{
+			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000", "synchronous": "1",
+		} {
+			got, err := d.Pragma(ctx, name, writer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("writer=%v: PRAGMA %s = %q, want %q", writer, name, got, want)
+			}
+		}
+	}
+	if v, _ := d.Pragma(ctx, "query_only", false); v != "1" {
+		t.Errorf("reader query_only = %q, want 1", v)
+	}
+}
+
+func TestMigrationsAreIdempotent(t *testing.T) {
+	_, path := openTest(t)
+	if err := Migrate(context.Background(), path); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	d, err := Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.TenantByRef(context.Background(), "default"); err != nil {
+		t.Fatalf("default tenant: %v", err)
+	}
+}
+
+func newHub(t *testing.T, d *DB, name string) Hub {
+	t.Helper()
+	h, err := d.CreateHub(context.Background(), Hub{TenantID: DefaultTenantID, Name: name}, Audit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestIntegrationSecretsAreEncryptedAtRest(t *testing.T) {
+	d, path := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Support")
+	const secret = "cb8c5367c3c4586ecb589e25570aaaaa"
+	in, err := d.CreateIntegration(ctx, Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "TwilioSMS",
+		IntegrationType: "Customer", Name: "SMS", StatusID: IntegrationActive, AttachKey: "twilio:PN1",
+		Config: json.RawMessage(`{"accountSid":"AC1"}`), Secrets: map[string]string{"authToken": secret}}, Audit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.Integration(ctx, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Secrets["authToken"] != secret {
+		t.Fatalf("secret round trip: %q", got.Secrets["authToken"])
+	}
+	d.Close()
+	for _, f := range []string{path, path + "-wal"} {
+		b, _ := os.ReadFile(f)
+		if bytes.Contains(b, []byte(secret)) {
+			t.Fatalf("%s contains the plain secret", f)
+		}
+	}
+}
+
+func TestSealedSecretsCannotMoveRows(t *testing.T) {
+	s, _ := NewSealer(bytes.Repeat([]byte{1}, KeySize))
+	k, c, err := s.Seal([]byte("x"), []byte("integration:a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Open(k, c, []byte("integration:b")); err == nil {
+		t.Fatal("ciphertext opened under another row's identity")
+	}
+	rotated, _ := NewSealer(bytes.Repeat([]byte{2}, KeySize), bytes.Repeat([]byte{1}, KeySize))
+	if p, err := rotated.Open(k, c, []byte("integration:a")); err != nil || string(p) != "x" {
+		t.Fatalf("old key after rotation: %v", err)
+	}
+}
+
+func TestIntegrationUniqueness(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Hub")
+	mk := func(name, attach string) error {
+		_, err := d.CreateIntegration(ctx, Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "WebChat",
+			IntegrationType: "Customer", Name: name, StatusID: IntegrationActive, AttachKey: attach, Config: json.RawMessage(`{}`)}, Audit{})
+		return err
+	}
+	if err := mk("Chat", "x:1"); err != nil {
+		t.Fatal(err)
+	}
+	var ce *ConflictError
+	if err := mk("CHAT", ""); !errors.As(err, &ce) || ce.What != "name" || !errors.Is(err, ErrConflict) {
+		t.Fatalf("duplicate name in other case: %v", err)
+	}
+	if err := mk("Other", "x:1"); !errors.As(err, &ce) || ce.What != "channel" || ce.Holder != "Chat" {
+		t.Fatalf("attach twice: %v", err)
+	}
+}
+
+func TestConcurrentWritersDoNotFail(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Busy")
+	var wg sync.WaitGroup
+	errs := make(chan error, 50)
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := d.CreateIntegration(ctx, Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "WebChat",
+				IntegrationType: "Customer", Name: "same", StatusID: IntegrationActive, Config: json.RawMessage(`{}`)}, Audit{})
+			if err != nil && !errors.Is(err, ErrConflict) {
+				errs <- err
+			}
+			_ = i
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("unexpected error: %v", err)
+	}
+	_, total, err := d.Integrations(ctx, IntegrationFilter{TenantID: DefaultTenantID, HubID: h.ID, Size: 10})
+	if err != nil || total != 1 {
+		t.Fatalf("total = %d, %v", total, err)
+	}
+}
+
+func TestOAuthStateIsSingleUse(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Slack")
+	nonce, _, err := d.CreateOAuthState(ctx, OAuthState{TenantID: h.TenantID, HubID: h.ID}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.ConsumeOAuthState(ctx, nonce); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.ConsumeOAuthState(ctx, nonce); !errors.Is(err, ErrStateInvalid) {
+		t.Fatalf("second use: %v", err)
+	}
+	expired, _, _ := d.CreateOAuthState(ctx, OAuthState{TenantID: h.TenantID, HubID: h.ID}, -time.Second)
+	if _, err := d.ConsumeOAuthState(ctx, expired); !errors.Is(err, ErrStateInvalid) {
+		t.Fatalf("expired: %v", err)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	d, path := openTest(t)
+	newHub(t, d, "Backed up")
+	dst := filepath.Join(filepath.Dir(path), "copy.db")
+	if err := d.Backup(context.Background(), dst); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(context.Background(), dst, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	hubs, total, err := c.Hubs(context.Background(), HubFilter{TenantID: DefaultTenantID, Size: 10})
+	if err != nil || total != 1 || hubs[0].Name != "Backed up" {
+		t.Fatalf("backup content: %v %d %v", hubs, total, err)
+	}
+}

@@ -1,0 +1,93 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Delivery is one attempt to post an activity to a webhook.
+type Delivery struct {
+	ID              string
+	IntegrationID   string
+	MessageID       string // webhook-id, the same across retries
+	Event           string
+	Attempt         int
+	URL             string
+	StatusCode      int
+	Latency         time.Duration
+	Success         bool
+	Error           string
+	ResponseExcerpt string
+	Body            string
+	Created         time.Time
+}
+
+// RecordDelivery stores an attempt.
+func (d *DB) RecordDelivery(ctx context.Context, dl Delivery) (Delivery, error) {
+	dl.ID = uuid.NewString()
+	if dl.Created.IsZero() {
+		dl.Created = now()
+	}
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, integration_id, message_id, event, attempt, url, status_code,
+			latency_ms, success, error, response_excerpt, body, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			dl.ID, dl.IntegrationID, dl.MessageID, dl.Event, dl.Attempt, dl.URL, dl.StatusCode, dl.Latency.Milliseconds(),
+			dl.Success, dl.Error, dl.ResponseExcerpt, dl.Body, fmtTime(dl.Created))
+		return err
+	})
+	if err != nil {
+		return Delivery{}, fmt.Errorf("store: unable to record delivery: %w", err)
+	}
+	return dl, nil
+}
+
+const deliveryColumns = `id, integration_id, message_id, event, attempt, url, status_code, latency_ms, success, error, response_excerpt, body, created`
+
+func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
+	var dl Delivery
+	var ms int64
+	var created string
+	err := row.Scan(&dl.ID, &dl.IntegrationID, &dl.MessageID, &dl.Event, &dl.Attempt, &dl.URL, &dl.StatusCode, &ms,
+		&dl.Success, &dl.Error, &dl.ResponseExcerpt, &dl.Body, &created)
+	if err == sql.ErrNoRows {
+		return Delivery{}, ErrNotFound
+	}
+	if err != nil {
+		return Delivery{}, fmt.Errorf("store: unable to fetch delivery: %w", err)
+	}
+	dl.Latency = time.Duration(ms) * time.Millisecond
+	dl.Created = parseTime(created)
+	return dl, nil
+}
+
+// Delivery fetches one attempt.
+func (d *DB) Delivery(ctx context.Context, id string) (Delivery, error) {
+	return scanDelivery(d.read.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))
+}
+
+// Deliveries lists an integration's attempts, newest first, with the total.
+func (d *DB) Deliveries(ctx context.Context, integrationID string, page, size int) ([]Delivery, int, error) {
+	var total int
+	if err := d.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE integration_id = ?`, integrationID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to count deliveries: %w", err)
+	}
+	rows, err := d.read.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE integration_id = ?
+		ORDER BY created DESC, id DESC LIMIT ? OFFSET ?`, integrationID, size, page*size)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to fetch deliveries: %w", err)
+	}
+	defer rows.Close()
+	out := []Delivery{}
+	for rows.Next() {
+		dl, err := scanDelivery(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, dl)
+	}
+	return out, total, rows.Err()
+}

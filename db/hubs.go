@@ -1,0 +1,180 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Hub statuses, Hubster's numbers.
+const (
+	HubActive = 2000
+	HubPaused = 2002
+)
+
+// Hub groups a tenant's integrations.
+type Hub struct {
+	ID                       string
+	TenantID                 string
+	Name                     string
+	Description              string
+	CloseDormantConversation *int
+	StatusID                 int
+	Created                  time.Time
+	Modified                 time.Time
+	// Counts, filled by Hubs (list) only.
+	Active, Paused int
+}
+
+const hubColumns = `h.id, h.tenant_id, h.name, h.description, h.close_dormant, h.status_id, h.created, h.modified`
+
+func scanHub(row interface{ Scan(...any) error }, extra ...any) (Hub, error) {
+	var h Hub
+	var created, modified string
+	var cd sql.NullInt64
+	dest := append([]any{&h.ID, &h.TenantID, &h.Name, &h.Description, &cd, &h.StatusID, &created, &modified}, extra...)
+	err := row.Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Hub{}, ErrNotFound
+	}
+	if err != nil {
+		return Hub{}, fmt.Errorf("store: unable to fetch hub: %w", err)
+	}
+	if cd.Valid {
+		v := int(cd.Int64)
+		h.CloseDormantConversation = &v
+	}
+	h.Created, h.Modified = parseTime(created), parseTime(modified)
+	return h, nil
+}
+
+func dormant(h Hub) any {
+	if h.CloseDormantConversation == nil {
+		return nil
+	}
+	return *h.CloseDormantConversation
+}
+
+// CreateHub adds a hub; a name the tenant already uses (any case) is ErrConflict.
+func (d *DB) CreateHub(ctx context.Context, h Hub, audit Audit) (Hub, error) {
+	h.ID = uuid.NewString()
+	h.Name = strings.TrimSpace(h.Name)
+	h.Created = now()
+	h.Modified = h.Created
+	if h.StatusID == 0 {
+		h.StatusID = HubActive
+	}
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO hubs (id, tenant_id, name, name_key, description, close_dormant, status_id, created, modified)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			h.ID, h.TenantID, h.Name, nameKey(h.Name), h.Description, dormant(h), h.StatusID, fmtTime(h.Created), fmtTime(h.Modified))
+		if isUnique(err) {
+			return &ConflictError{What: "name"}
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to create hub: %w", err)
+		}
+		return audit.write(ctx, tx, h.TenantID, "hub", h.ID, h.Name)
+	})
+	if err != nil {
+		return Hub{}, err
+	}
+	return h, nil
+}
+
+// Hub fetches a hub by id, whatever its tenant (callers check ownership so
+// they can answer 403 rather than 404).
+func (d *DB) Hub(ctx context.Context, id string) (Hub, error) {
+	return scanHub(d.read.QueryRowContext(ctx, `SELECT `+hubColumns+` FROM hubs h WHERE h.id = ?`, id))
+}
+
+// HubFilter selects a page of a tenant's hubs.
+type HubFilter struct {
+	TenantID string
+	Query    string
+	Page     int
+	Size     int
+}
+
+// Hubs lists a page of a tenant's hubs ordered by created then id, with the
+// total and each hub's active/paused integration counts.
+func (d *DB) Hubs(ctx context.Context, f HubFilter) ([]Hub, int, error) {
+	where := `h.tenant_id = ?`
+	args := []any{f.TenantID}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where += ` AND h.name_key LIKE ? ESCAPE '\'`
+		args = append(args, "%"+likeEscape(nameKey(q))+"%")
+	}
+	var total int
+	if err := d.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM hubs h WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to count hubs: %w", err)
+	}
+	rows, err := d.read.QueryContext(ctx, `SELECT `+hubColumns+`,
+		(SELECT COUNT(*) FROM integrations i WHERE i.hub_id = h.id AND i.status_id = 3000),
+		(SELECT COUNT(*) FROM integrations i WHERE i.hub_id = h.id AND i.status_id = 3002)
+		FROM hubs h WHERE `+where+` ORDER BY h.created, h.id LIMIT ? OFFSET ?`,
+		append(args, f.Size, f.Page*f.Size)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to fetch hubs: %w", err)
+	}
+	defer rows.Close()
+	out := []Hub{}
+	for rows.Next() {
+		var h Hub
+		h, err := scanHub(rows, &h.Active, &h.Paused)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, h)
+	}
+	return out, total, rows.Err()
+}
+
+// UpdateHub replaces a hub's editable fields.
+func (d *DB) UpdateHub(ctx context.Context, h Hub, audit Audit) (Hub, error) {
+	h.Name = strings.TrimSpace(h.Name)
+	h.Modified = now()
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE hubs SET name = ?, name_key = ?, description = ?, close_dormant = ?, status_id = ?, modified = ?
+			WHERE id = ? AND tenant_id = ?`,
+			h.Name, nameKey(h.Name), h.Description, dormant(h), h.StatusID, fmtTime(h.Modified), h.ID, h.TenantID)
+		if isUnique(err) {
+			return &ConflictError{What: "name"}
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to update hub: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return audit.write(ctx, tx, h.TenantID, "hub", h.ID, h.Name)
+	})
+	if err != nil {
+		return Hub{}, err
+	}
+	return h, nil
+}
+
+// DeleteHub deletes a hub with all its integrations (and their deliveries).
+func (d *DB) DeleteHub(ctx context.Context, h Hub, audit Audit) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM hubs WHERE id = ? AND tenant_id = ?`, h.ID, h.TenantID)
+		if err != nil {
+			return fmt.Errorf("store: unable to delete hub: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return audit.write(ctx, tx, h.TenantID, "hub", h.ID, h.Name)
+	})
+}
+
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}

@@ -1,0 +1,281 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Integration statuses, Hubster's numbers.
+const (
+	IntegrationActive = 3000
+	IntegrationPaused = 3002
+)
+
+// Integration is a hub's connection to a channel. Config holds the public
+// configuration values as JSON; Secrets the secret ones, which are stored
+// encrypted and bound to the row.
+type Integration struct {
+	ID              string
+	HubID           string
+	TenantID        string
+	ChannelID       string
+	IntegrationType string
+	Name            string
+	StatusID        int
+	InboundID       string
+	// AttachKey names the outside resource (a Twilio number, a Facebook
+	// page) that may be attached to one integration only; empty for none.
+	AttachKey string
+	Config    json.RawMessage
+	Secrets   map[string]string
+	Created   time.Time
+	Modified  time.Time
+}
+
+const integrationColumns = `id, hub_id, tenant_id, channel_id, integration_type, name, status_id,
+	COALESCE(inbound_id, ''), COALESCE(attach_key, ''), config, secrets, COALESCE(key_id, ''), created, modified`
+
+func (d *DB) scanIntegration(row interface{ Scan(...any) error }) (Integration, error) {
+	var in Integration
+	var cfg string
+	var sealed []byte
+	var keyID, created, modified string
+	err := row.Scan(&in.ID, &in.HubID, &in.TenantID, &in.ChannelID, &in.IntegrationType, &in.Name, &in.StatusID,
+		&in.InboundID, &in.AttachKey, &cfg, &sealed, &keyID, &created, &modified)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Integration{}, ErrNotFound
+	}
+	if err != nil {
+		return Integration{}, fmt.Errorf("store: unable to fetch integration: %w", err)
+	}
+	in.Config = json.RawMessage(cfg)
+	in.Created, in.Modified = parseTime(created), parseTime(modified)
+	if len(sealed) > 0 {
+		if d.seal == nil {
+			return Integration{}, errors.New("store: no secret key to open integration secrets")
+		}
+		plain, err := d.seal.Open(keyID, sealed, integrationAAD(in.ID))
+		if err != nil {
+			return Integration{}, fmt.Errorf("store: unable to decrypt secrets of integration %s: %w", in.ID, err)
+		}
+		if err := json.Unmarshal(plain, &in.Secrets); err != nil {
+			return Integration{}, fmt.Errorf("store: unable to decode secrets of integration %s: %w", in.ID, err)
+		}
+	}
+	return in, nil
+}
+
+func integrationAAD(id string) []byte { return []byte("integration:" + id) }
+
+func (d *DB) sealSecrets(id string, secrets map[string]string) (keyID any, sealed any, err error) {
+	if len(secrets) == 0 {
+		return nil, nil, nil
+	}
+	if d.seal == nil {
+		return nil, nil, errors.New("store: no secret key to seal integration secrets")
+	}
+	plain, err := json.Marshal(secrets)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, c, err := d.seal.Seal(plain, integrationAAD(id))
+	return k, c, err
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// checkUnique enforces, inside the write transaction, the two unique rules
+// with an answer that names the culprit. The write connection serialises
+// writers, so the check and the write cannot interleave with another's.
+func checkUnique(ctx context.Context, tx *sql.Tx, in Integration) error {
+	var other string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM integrations WHERE hub_id = ? AND name_key = ? AND id <> ?`,
+		in.HubID, nameKey(in.Name), in.ID).Scan(&other)
+	if err == nil {
+		return &ConflictError{What: "name"}
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: unable to check name: %w", err)
+	}
+	if in.AttachKey == "" {
+		return nil
+	}
+	var holder string
+	err = tx.QueryRowContext(ctx, `SELECT name FROM integrations WHERE attach_key = ? AND id <> ?`,
+		in.AttachKey, in.ID).Scan(&holder)
+	if err == nil {
+		return &ConflictError{What: "channel", Holder: holder}
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: unable to check channel: %w", err)
+	}
+	return nil
+}
+
+// CreateIntegration stores a new integration. A name used in the hub (any
+// case) or an attached resource held by another integration is a
+// *ConflictError.
+func (d *DB) CreateIntegration(ctx context.Context, in Integration, audit Audit) (Integration, error) {
+	in.ID = uuid.NewString()
+	in.Name = strings.TrimSpace(in.Name)
+	in.Created = now()
+	in.Modified = in.Created
+	keyID, sealed, err := d.sealSecrets(in.ID, in.Secrets)
+	if err != nil {
+		return Integration{}, err
+	}
+	err = d.tx(ctx, func(tx *sql.Tx) error {
+		if err := checkUnique(ctx, tx, in); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO integrations (id, hub_id, tenant_id, channel_id, integration_type, name, name_key,
+			status_id, inbound_id, attach_key, config, secrets, key_id, created, modified)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.ID, in.HubID, in.TenantID, in.ChannelID, in.IntegrationType, in.Name, nameKey(in.Name),
+			in.StatusID, nullable(in.InboundID), nullable(in.AttachKey), string(in.Config), sealed, keyID,
+			fmtTime(in.Created), fmtTime(in.Modified))
+		if isUnique(err) {
+			return &ConflictError{What: "name"}
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to create integration: %w", err)
+		}
+		return audit.write(ctx, tx, in.TenantID, "integration", in.ID, in.Name)
+	})
+	if err != nil {
+		return Integration{}, err
+	}
+	return in, nil
+}
+
+// UpdateIntegration replaces an integration's name, status, configuration
+// and secrets.
+func (d *DB) UpdateIntegration(ctx context.Context, in Integration, audit Audit) (Integration, error) {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Modified = now()
+	keyID, sealed, err := d.sealSecrets(in.ID, in.Secrets)
+	if err != nil {
+		return Integration{}, err
+	}
+	err = d.tx(ctx, func(tx *sql.Tx) error {
+		if err := checkUnique(ctx, tx, in); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE integrations SET name = ?, name_key = ?, status_id = ?, integration_type = ?,
+			inbound_id = ?, attach_key = ?, config = ?, secrets = ?, key_id = ?, modified = ?
+			WHERE id = ?`,
+			in.Name, nameKey(in.Name), in.StatusID, in.IntegrationType, nullable(in.InboundID), nullable(in.AttachKey),
+			string(in.Config), sealed, keyID, fmtTime(in.Modified), in.ID)
+		if isUnique(err) {
+			return &ConflictError{What: "name"}
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to update integration: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return audit.write(ctx, tx, in.TenantID, "integration", in.ID, in.Name)
+	})
+	if err != nil {
+		return Integration{}, err
+	}
+	return in, nil
+}
+
+// DeleteIntegration deletes an integration and its delivery log.
+func (d *DB) DeleteIntegration(ctx context.Context, in Integration, audit Audit) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM integrations WHERE id = ?`, in.ID)
+		if err != nil {
+			return fmt.Errorf("store: unable to delete integration: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return audit.write(ctx, tx, in.TenantID, "integration", in.ID, in.Name)
+	})
+}
+
+// Integration fetches one integration by id, whatever its tenant.
+func (d *DB) Integration(ctx context.Context, id string) (Integration, error) {
+	return d.scanIntegration(d.read.QueryRowContext(ctx, `SELECT `+integrationColumns+` FROM integrations WHERE id = ?`, id))
+}
+
+// IntegrationFilter selects a page of integrations. TenantID is required;
+// the other fields narrow.
+type IntegrationFilter struct {
+	TenantID  string
+	HubID     string
+	ChannelID string
+	StatusID  int
+	Query     string // name contains, any case
+	Page      int
+	Size      int // 0 = all (used by list-by-channel)
+}
+
+func (f IntegrationFilter) where() (string, []any) {
+	var w []string
+	var args []any
+	if f.HubID != "" {
+		w = append(w, `hub_id = ?`)
+		args = append(args, f.HubID)
+	}
+	// Tenant last: with a hub, the hub index does the work.
+	w = append(w, `tenant_id = ?`)
+	args = append(args, f.TenantID)
+	if f.ChannelID != "" {
+		w = append(w, `channel_id = ?`)
+		args = append(args, f.ChannelID)
+	}
+	if f.StatusID != 0 {
+		w = append(w, `status_id = ?`)
+		args = append(args, f.StatusID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		w = append(w, `name_key LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(nameKey(q))+"%")
+	}
+	return strings.Join(w, " AND "), args
+}
+
+// Integrations lists a page of integrations ordered by created then id,
+// with the total matching the filter.
+func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integration, int, error) {
+	where, args := f.where()
+	var total int
+	if err := d.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM integrations WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to count integrations: %w", err)
+	}
+	q := `SELECT ` + integrationColumns + ` FROM integrations WHERE ` + where + ` ORDER BY created, id`
+	if f.Size > 0 {
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Size, f.Page*f.Size)
+	}
+	rows, err := d.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
+	}
+	defer rows.Close()
+	out := []Integration{}
+	for rows.Next() {
+		in, err := d.scanIntegration(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, in)
+	}
+	return out, total, rows.Err()
+}

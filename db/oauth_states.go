@@ -1,0 +1,68 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// OAuthState is a Slack OAuth `state` nonce: issued for one hub, unexpired,
+// single use.
+type OAuthState struct {
+	TenantID string
+	HubID    string
+	UserID   string
+	Name     string // the integration name chosen before leaving for Slack
+	Expires  time.Time
+}
+
+// ErrStateInvalid is an unknown, expired or already used nonce.
+var ErrStateInvalid = errors.New("oauth state unknown, expired or already used")
+
+// CreateOAuthState stores a nonce (hashed) and returns it.
+func (d *DB) CreateOAuthState(ctx context.Context, s OAuthState, ttl time.Duration) (string, OAuthState, error) {
+	nonce := RandomString(32)
+	n := now()
+	s.Expires = n.Add(ttl)
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO oauth_states (nonce_hash, tenant_id, hub_id, user_id, name, created, expires)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, HashSecret(nonce), s.TenantID, s.HubID, nullable(s.UserID), s.Name, fmtTime(n), fmtTime(s.Expires))
+		return err
+	})
+	if err != nil {
+		return "", OAuthState{}, fmt.Errorf("store: unable to create oauth state: %w", err)
+	}
+	return nonce, s, nil
+}
+
+// ConsumeOAuthState marks a nonce used and returns what it was issued for.
+// An unknown, expired or used nonce is ErrStateInvalid.
+func (d *DB) ConsumeOAuthState(ctx context.Context, nonce string) (OAuthState, error) {
+	var s OAuthState
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		var user sql.NullString
+		var expires string
+		var used sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT tenant_id, hub_id, user_id, name, expires, used FROM oauth_states WHERE nonce_hash = ?`,
+			HashSecret(nonce)).Scan(&s.TenantID, &s.HubID, &user, &s.Name, &expires, &used)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrStateInvalid
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to fetch oauth state: %w", err)
+		}
+		s.UserID = user.String
+		s.Expires = parseTime(expires)
+		if used.Valid || !now().Before(s.Expires) {
+			return ErrStateInvalid
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE oauth_states SET used = ? WHERE nonce_hash = ?`, fmtTime(now()), HashSecret(nonce))
+		return err
+	})
+	if err != nil {
+		return OAuthState{}, err
+	}
+	return s, nil
+}

@@ -1,0 +1,128 @@
+package db
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// KeySize is the length of the secret key file: 32 random bytes.
+const KeySize = 32
+
+// Sealer encrypts secret values with AES-256-GCM. Each ciphertext is stored
+// with the id of the key that made it, so keys can be rotated: the newest
+// key seals, every known key opens.
+type Sealer struct {
+	current string
+	aeads   map[string]cipher.AEAD
+	macKey  []byte
+}
+
+// NewSealer builds a sealer from one or more 32-byte keys; the first seals.
+func NewSealer(keys ...[]byte) (*Sealer, error) {
+	if len(keys) == 0 {
+		return nil, errors.New("seal: no key")
+	}
+	s := &Sealer{aeads: map[string]cipher.AEAD{}}
+	for i, k := range keys {
+		if len(k) != KeySize {
+			return nil, fmt.Errorf("seal: key %d is %d bytes, want %d", i, len(k), KeySize)
+		}
+		// Derive separate subkeys so the AES key never doubles as a MAC key.
+		enc := sha256.Sum256(append([]byte("hubadmin-seal-v1:"), k...))
+		block, err := aes.NewCipher(enc[:])
+		if err != nil {
+			return nil, err
+		}
+		aead, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, err
+		}
+		id := KeyID(k)
+		s.aeads[id] = aead
+		if i == 0 {
+			s.current = id
+			mac := sha256.Sum256(append([]byte("hubadmin-mac-v1:"), k...))
+			s.macKey = mac[:]
+		}
+	}
+	return s, nil
+}
+
+// KeyID names a key without revealing it.
+func KeyID(k []byte) string {
+	h := sha256.Sum256(append([]byte("hubadmin-key-id:"), k...))
+	return hex.EncodeToString(h[:4])
+}
+
+// MACKey is a key derived from the secret key for signing (session cookies).
+func (s *Sealer) MACKey() []byte { return s.macKey }
+
+// Seal encrypts plaintext bound to aad (the row's identity).
+func (s *Sealer) Seal(plaintext, aad []byte) (keyID string, ciphertext []byte, err error) {
+	aead := s.aeads[s.current]
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := io.ReadFull(rand.Reader, nonce); err != nil {
+		return "", nil, err
+	}
+	return s.current, aead.Seal(nonce, nonce, plaintext, aad), nil
+}
+
+// Open decrypts what Seal made; it fails if the ciphertext was moved to
+// another row (different aad) or the key is unknown.
+func (s *Sealer) Open(keyID string, ciphertext, aad []byte) ([]byte, error) {
+	aead, ok := s.aeads[keyID]
+	if !ok {
+		return nil, fmt.Errorf("seal: unknown key id %q", keyID)
+	}
+	n := aead.NonceSize()
+	if len(ciphertext) < n {
+		return nil, errors.New("seal: ciphertext too short")
+	}
+	return aead.Open(nil, ciphertext[:n], ciphertext[n:], aad)
+}
+
+// LoadOrCreateKey reads the key file at path, creating it with 32 random
+// bytes and mode 0600 if it does not exist.
+func LoadOrCreateKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if len(b) != KeySize {
+			return nil, fmt.Errorf("secret key file %s holds %d bytes, want %d", path, len(b), KeySize)
+		}
+		return b, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	k := make([]byte, KeySize)
+	if _, err := io.ReadFull(rand.Reader, k); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) { // another process won the race
+			return LoadOrCreateKey(path)
+		}
+		return nil, err
+	}
+	if _, err := f.Write(k); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return k, f.Close()
+}

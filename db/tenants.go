@@ -1,0 +1,69 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// DefaultTenantID is the tenant made by the first migration.
+const DefaultTenantID = "00000000-0000-0000-0000-000000000001"
+
+// Tenant is an organisation; users, tokens and hubs belong to one.
+type Tenant struct {
+	ID      string
+	Name    string
+	Created time.Time
+}
+
+// CreateTenant adds a tenant; a name already taken (any case) is ErrConflict.
+func (d *DB) CreateTenant(ctx context.Context, name string) (Tenant, error) {
+	t := Tenant{ID: uuid.NewString(), Name: strings.TrimSpace(name), Created: now()}
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, name, name_key, created) VALUES (?, ?, ?, ?)`,
+			t.ID, t.Name, nameKey(t.Name), fmtTime(t.Created))
+		return err
+	})
+	if isUnique(err) {
+		return Tenant{}, &ConflictError{What: "name"}
+	}
+	if err != nil {
+		return Tenant{}, fmt.Errorf("store: unable to create tenant: %w", err)
+	}
+	return t, nil
+}
+
+// TenantByRef finds a tenant by id or by name (any case).
+func (d *DB) TenantByRef(ctx context.Context, ref string) (Tenant, error) {
+	var t Tenant
+	var created string
+	err := d.read.QueryRowContext(ctx, `SELECT id, name, created FROM tenants WHERE id = ? OR name_key = ?`,
+		ref, nameKey(ref)).Scan(&t.ID, &t.Name, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Tenant{}, ErrNotFound
+	}
+	if err != nil {
+		return Tenant{}, fmt.Errorf("store: unable to fetch tenant: %w", err)
+	}
+	t.Created = parseTime(created)
+	return t, nil
+}
+
+// nameKey is the case-insensitive identity of a name.
+func nameKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// isUnique reports whether err is a UNIQUE or PRIMARY KEY violation.
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
