@@ -1,0 +1,328 @@
+package channels
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Error codes, Hubster's where it has one (docs/api/6_error_codes.rst).
+const (
+	CodeBadFormat      = 201
+	CodeOutOfRange     = 207
+	CodeBodyMissing    = 300
+	CodeRequired       = 301
+	CodeWrongType      = 302
+	CodeNotSupported   = 303
+	CodeEmpty          = 306
+	CodeProviderRefuse = 901
+	CodeProviderDown   = 902
+	CodeStateInvalid   = 903
+)
+
+// FieldError is one problem with one input property.
+type FieldError struct {
+	Code    int
+	Field   string // "configuration.accountSid"
+	Message string
+}
+
+func (e FieldError) Error() string { return e.Message }
+
+// FieldErrors is every problem found in one input.
+type FieldErrors []FieldError
+
+func (e FieldErrors) Error() string {
+	var s []string
+	for _, fe := range e {
+		s = append(s, fe.Message)
+	}
+	return strings.Join(s, "; ")
+}
+
+// For returns the first message about a field, for forms.
+func (e FieldErrors) For(field string) string {
+	for _, fe := range e {
+		if strings.EqualFold(fe.Field, field) {
+			return fe.Message
+		}
+	}
+	return ""
+}
+
+func required(path string) FieldError {
+	return FieldError{CodeRequired, path, fmt.Sprintf("Property '%s' is required.", path)}
+}
+
+func wrongType(path, want string) FieldError {
+	return FieldError{CodeWrongType, path, fmt.Sprintf("Property '%s' must be %s.", path, want)}
+}
+
+func invalid(path, reason string) FieldError {
+	return FieldError{CodeBadFormat, path, fmt.Sprintf("Property '%s' %s.", path, reason)}
+}
+
+// Op is what the configuration is decoded for.
+type Op int
+
+const (
+	Create Op = iota
+	Update
+)
+
+// Decode reads a configuration object: keys any case, derived keys
+// ignored, unknown keys refused, every field checked. It returns every
+// problem found, not just the first.
+func (ch *Channel) Decode(raw json.RawMessage, op Op) (Config, FieldErrors) {
+	const prefix = "configuration"
+	var obj map[string]json.RawMessage
+	if err := strictObject(raw, &obj); err != nil {
+		return nil, FieldErrors{wrongType(prefix, "an object")}
+	}
+	cfg := Config{}
+	var errs FieldErrors
+	given := map[string]json.RawMessage{}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // deterministic error order
+	for _, k := range keys {
+		v := obj[k]
+		if f, ok := ch.Field(k); ok {
+			if f.UpdateOnly && op == Create {
+				continue // harmless on create: there is nothing to regenerate
+			}
+			if _, dup := given[f.Name]; dup {
+				errs = append(errs, invalid(prefix+"."+f.Name, "is given twice (keys are case-insensitive)"))
+				continue
+			}
+			given[f.Name] = v
+			continue
+		}
+		if ch.isDerived(k) {
+			continue
+		}
+		errs = append(errs, FieldError{CodeNotSupported, prefix + "." + k,
+			fmt.Sprintf("Property '%s.%s' is not supported by %s integrations; supported: %s.", prefix, k, ch.ID, ch.inputNames(op))})
+	}
+	for _, f := range ch.Fields {
+		if f.UpdateOnly && op == Create {
+			continue
+		}
+		path := prefix + "." + f.Name
+		v, ok := given[f.Name]
+		if !ok || isNull(v) {
+			if f.Required {
+				errs = append(errs, required(path))
+			} else if f.Default != nil {
+				cfg[f.Name] = f.Default
+			}
+			continue
+		}
+		val, fe := decodeValue(f, path, v)
+		if fe != nil {
+			errs = append(errs, *fe)
+			continue
+		}
+		if val == nil { // an empty optional value
+			if f.Required {
+				errs = append(errs, required(path))
+			}
+			continue
+		}
+		if f.Check != nil {
+			if reason := f.Check(val); reason != "" {
+				errs = append(errs, invalid(path, reason))
+				continue
+			}
+		}
+		cfg[f.Name] = val
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return cfg, nil
+}
+
+func (ch *Channel) isDerived(k string) bool {
+	for _, d := range ch.Derived {
+		if strings.EqualFold(d.Name, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func (ch *Channel) inputNames(op Op) string {
+	var n []string
+	for _, f := range ch.Fields {
+		if !f.UpdateOnly || op == Update {
+			n = append(n, f.Name)
+		}
+	}
+	return strings.Join(n, ", ")
+}
+
+func isNull(v json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(v), []byte("null")) }
+
+// strictObject decodes a JSON object, refusing anything else.
+func strictObject(raw json.RawMessage, obj *map[string]json.RawMessage) error {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || t[0] != '{' {
+		return fmt.Errorf("not an object")
+	}
+	return json.Unmarshal(t, obj)
+}
+
+func decodeValue(f Field, path string, v json.RawMessage) (any, *FieldError) {
+	fail := func(e FieldError) (any, *FieldError) { return nil, &e }
+	switch f.Kind {
+	case Text, Secret, URL, Choice:
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			return fail(wrongType(path, "a string"))
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return nil, nil
+		}
+		if utf8.RuneCountInString(s) > 4096 {
+			return fail(invalid(path, "is longer than 4096 characters"))
+		}
+		if f.Kind == Choice {
+			for _, c := range f.Choices {
+				if strings.EqualFold(c, s) {
+					return c, nil
+				}
+			}
+			return fail(FieldError{CodeOutOfRange, path, fmt.Sprintf("Property '%s' must be one of %s.", path, strings.Join(f.Choices, ", "))})
+		}
+		if f.Kind == URL {
+			if reason := checkWebhookURL(s); reason != "" {
+				return fail(invalid(path, reason))
+			}
+		}
+		return s, nil
+	case Bool:
+		var b bool
+		if json.Unmarshal(v, &b) != nil {
+			return fail(wrongType(path, "true or false"))
+		}
+		return b, nil
+	case Hosts, MultiChoice:
+		var list []string
+		if json.Unmarshal(v, &list) != nil {
+			return fail(wrongType(path, "an array of strings"))
+		}
+		var out []string
+		seen := map[string]bool{}
+		for i, s := range list {
+			s = strings.TrimSpace(s)
+			ipath := fmt.Sprintf("%s[%d]", path, i)
+			if f.Kind == MultiChoice {
+				c, ok := choice(f.Choices, s)
+				if !ok {
+					return fail(FieldError{CodeOutOfRange, ipath, fmt.Sprintf("Property '%s' is %q; supported values: %s.", ipath, s, strings.Join(f.Choices, ", "))})
+				}
+				s = c
+			} else if reason := checkHost(s); reason != "" {
+				return fail(invalid(ipath, reason))
+			}
+			if seen[strings.ToLower(s)] {
+				continue // a repeat adds nothing
+			}
+			seen[strings.ToLower(s)] = true
+			out = append(out, s)
+		}
+		if len(out) == 0 {
+			if f.Required {
+				return fail(FieldError{CodeEmpty, path, fmt.Sprintf("Property '%s' must not be empty.", path)})
+			}
+			return nil, nil
+		}
+		if f.Max > 0 && len(out) > f.Max {
+			return fail(FieldError{CodeOutOfRange, path, fmt.Sprintf("Property '%s' holds %d items; at most %d are allowed.", path, len(out), f.Max)})
+		}
+		return out, nil
+	case Messages:
+		var list []map[string]json.RawMessage
+		if json.Unmarshal(v, &list) != nil {
+			return fail(wrongType(path, `an array of messages like {"type":"text","text":"..."}`))
+		}
+		if f.Max > 0 && len(list) > f.Max {
+			return fail(FieldError{CodeOutOfRange, path, fmt.Sprintf("Property '%s' holds %d messages; at most %d are allowed.", path, len(list), f.Max)})
+		}
+		out := []Message{}
+		for i, m := range list {
+			ipath := fmt.Sprintf("%s[%d]", path, i)
+			msg, fe := decodeMessage(ipath, m)
+			if fe != nil {
+				return fail(*fe)
+			}
+			out = append(out, msg)
+		}
+		if len(out) == 0 {
+			return nil, nil
+		}
+		return out, nil
+	}
+	return fail(invalid(path, "has an unknown kind"))
+}
+
+// MessageTypes are the supported message types of a message list.
+var MessageTypes = []string{"text"}
+
+func decodeMessage(path string, m map[string]json.RawMessage) (Message, *FieldError) {
+	var msg Message
+	for k, v := range m {
+		var s string
+		switch strings.ToLower(k) {
+		case "type":
+			if json.Unmarshal(v, &s) != nil {
+				e := wrongType(path+".type", "a string")
+				return msg, &e
+			}
+			msg.Type = strings.ToLower(strings.TrimSpace(s))
+		case "text":
+			if json.Unmarshal(v, &s) != nil {
+				e := wrongType(path+".text", "a string")
+				return msg, &e
+			}
+			msg.Text = strings.TrimSpace(s)
+		default:
+			e := FieldError{CodeNotSupported, path + "." + k, fmt.Sprintf("Property '%s.%s' is not supported; a message has type and text.", path, k)}
+			return msg, &e
+		}
+	}
+	if msg.Type == "" {
+		e := required(path + ".type")
+		return msg, &e
+	}
+	if msg.Type != "text" {
+		e := FieldError{CodeOutOfRange, path + ".type", fmt.Sprintf("Property '%s.type' is %q; supported message types: %s.", path, msg.Type, strings.Join(MessageTypes, ", "))}
+		return msg, &e
+	}
+	n := utf8.RuneCountInString(msg.Text)
+	if n == 0 {
+		e := required(path + ".text")
+		return msg, &e
+	}
+	if n > 2000 {
+		e := invalid(path+".text", fmt.Sprintf("is %d characters long; at most 2000 are allowed", n))
+		return msg, &e
+	}
+	return msg, nil
+}
+
+func choice(choices []string, s string) (string, bool) {
+	for _, c := range choices {
+		if strings.EqualFold(c, s) {
+			return c, true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,178 @@
+package channels
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// Mask hides a secret but its last four characters: "••••1234".
+func Mask(s string) string {
+	if s == "" {
+		return ""
+	}
+	r := []rune(s)
+	if len(r) <= 8 {
+		return "••••"
+	}
+	return "••••" + string(r[len(r)-4:])
+}
+
+// Render writes a configuration as a JSON object with camelCase keys in the
+// channel's output order; absent values are left out. With mask, secrets
+// show only their last four characters.
+func (ch *Channel) Render(cfg Config, mask bool) json.RawMessage {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	first := true
+	for _, k := range ch.Keys() {
+		v, ok := cfg[k]
+		if !ok || v == nil {
+			continue
+		}
+		if mask && ch.IsSecret(k) {
+			if s, ok := v.(string); ok {
+				v = Mask(s)
+			}
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		if caps, ok := v.(map[string]bool); ok {
+			// Capabilities in the seed's order.
+			b.WriteString(`{"mms":` + boolStr(caps["mms"]) + `,"sms":` + boolStr(caps["sms"]) + `,"voice":` + boolStr(caps["voice"]) + `}`)
+			continue
+		}
+		vb, err := json.Marshal(v)
+		if err != nil {
+			vb = []byte("null")
+		}
+		b.Write(vb)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+func boolStr(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// Split separates the secret values (stored encrypted) from the rest.
+func (ch *Channel) Split(cfg Config) (public json.RawMessage, secrets map[string]string) {
+	pub := Config{}
+	secrets = map[string]string{}
+	for k, v := range cfg {
+		if s, ok := v.(string); ok && ch.IsSecret(k) {
+			secrets[k] = s
+			continue
+		}
+		pub[k] = v
+	}
+	public, _ = json.Marshal(pub)
+	return public, secrets
+}
+
+// Join rebuilds a configuration from its stored parts.
+func (ch *Channel) Join(public json.RawMessage, secrets map[string]string) Config {
+	var raw map[string]json.RawMessage
+	_ = json.Unmarshal(public, &raw)
+	cfg := Config{}
+	for k, v := range raw {
+		cfg[k] = storedValue(ch, k, v)
+	}
+	for k, v := range secrets {
+		cfg[k] = v
+	}
+	return cfg
+}
+
+func storedValue(ch *Channel, k string, v json.RawMessage) any {
+	kind := Text
+	if f, ok := ch.Field(k); ok {
+		kind = f.Kind
+	}
+	switch kind {
+	case Bool:
+		var b bool
+		_ = json.Unmarshal(v, &b)
+		return b
+	case Hosts, MultiChoice:
+		var s []string
+		_ = json.Unmarshal(v, &s)
+		return s
+	case Messages:
+		var m []Message
+		_ = json.Unmarshal(v, &m)
+		return m
+	}
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	var caps map[string]bool
+	if json.Unmarshal(v, &caps) == nil {
+		return caps
+	}
+	var b bool
+	if json.Unmarshal(v, &b) == nil {
+		return b
+	}
+	return nil
+}
+
+// FormField is the form input name of a configuration field.
+func FormField(name string) string { return "cfg." + name }
+
+// FromForm turns a dashboard form into the JSON the API takes, so both go
+// through Decode. Empty text and empty list rows are left out; lists are
+// repeated inputs of the same name.
+func (ch *Channel) FromForm(form url.Values, op Op) json.RawMessage {
+	obj := map[string]any{}
+	for _, f := range ch.Fields {
+		if f.UpdateOnly && op == Create {
+			continue
+		}
+		key := FormField(f.Name)
+		switch f.Kind {
+		case Bool:
+			v := form.Get(key)
+			if f.UpdateOnly && v == "" {
+				continue
+			}
+			obj[f.Name] = v == "true" || v == "on" || v == "1"
+		case Hosts, MultiChoice:
+			var list []string
+			for _, s := range form[key] {
+				if s = strings.TrimSpace(s); s != "" {
+					list = append(list, s)
+				}
+			}
+			obj[f.Name] = list
+		case Messages:
+			var list []Message
+			for _, s := range form[key] {
+				if s = strings.TrimSpace(s); s != "" {
+					list = append(list, Message{Type: "text", Text: s})
+				}
+			}
+			if len(list) > 0 {
+				obj[f.Name] = list
+			}
+		default:
+			if s := strings.TrimSpace(form.Get(key)); s != "" && utf8.ValidString(s) {
+				obj[f.Name] = s
+			}
+		}
+	}
+	b, _ := json.Marshal(obj)
+	return b
+}

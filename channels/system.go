@@ -1,0 +1,32 @@
+package channels
+
+import "context"
+
+// system receives a hub's message events at a webhook, signed.
+var system = register(&Channel{
+	ID:      "System",
+	Number:  3,
+	Title:   "System",
+	Summary: "Receive the hub's message events at a webhook, for analytics, archiving or bots.",
+	Icon:    "radio-tower",
+	Fields: []Field{
+		{Name: "webhookUrl", Label: "Webhook URL", Kind: URL, Required: true, Placeholder: "https://example.com/events",
+			Help: "Where events are posted, signed."},
+		{Name: "events", Label: "Events", Kind: MultiChoice, Required: true,
+			Choices: []string{"message", "message:customer", "message:agent", "message:bot"},
+			Help:    "Which messages to receive; \"message\" means all three."},
+		{Name: "regenerateKeys", Label: "Regenerate signing keys", Kind: Bool, UpdateOnly: true,
+			Help: "Make a new key pair; the old keys stop working at once."},
+	},
+	Derived: []Derived{
+		{Name: "publicSigningKey", Label: "Public signing key"},
+		{Name: "privateSigningKey", Label: "Private signing key", Secret: true},
+	},
+	Order:     []string{"events", "webhookUrl", "publicSigningKey", "privateSigningKey"},
+	Updatable: true,
+	Type:      fixed(TypeSystem),
+	Provision: func(_ context.Context, cfg Config, env Env) (Config, error) {
+		signingKeys(cfg, env)
+		return cfg, nil
+	},
+})

@@ -1,0 +1,28 @@
+package channels
+
+import "context"
+
+// webChat is the chat widget embedded in a web site. allowedOrigins lists
+// the sites that may open it; the web-chat token endpoint checks the
+// browser's Origin against it.
+var webChat = register(&Channel{
+	ID:      "WebChat",
+	Number:  106,
+	Title:   "Web chat",
+	Summary: "A chat widget for your web site.",
+	Icon:    "message-square",
+	Fields: []Field{
+		{Name: "allowedOrigins", Label: "Allowed origins", Kind: Hosts, Required: true, Max: 50, Placeholder: "www.example.com",
+			Help: "The sites that host the widget: host, host:port or https://host[:port]. Up to 50."},
+		{Name: "start", Label: "Welcome messages", Kind: Messages, Max: 10,
+			Help: "Sent when a conversation starts. Up to 10, each up to 2000 characters."},
+	},
+	Derived:   []Derived{{Name: "echo", Label: "Echo"}},
+	Order:     []string{"allowedOrigins", "echo", "start"},
+	Updatable: true,
+	Type:      fixed(TypeCustomer),
+	Provision: func(_ context.Context, cfg Config, _ Env) (Config, error) {
+		cfg["echo"] = true // web chat always echoes the customer's messages back to the widget
+		return cfg, nil
+	},
+})

@@ -1,0 +1,204 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"hubadmin/channels"
+	"hubadmin/db"
+)
+
+var hubEchoKeys = []string{"hubId", "tenantId", "created", "modified"}
+
+// hubInput is a hub create or update, from the API or a form.
+type hubInput struct {
+	Name        *string
+	Description *string
+	// CloseDormant: set=false means not given; set with nil value = null.
+	CloseDormantSet bool
+	CloseDormant    *int
+	StatusID        *int
+}
+
+func readHubBody(c echo.Context) (hubInput, error) {
+	var in hubInput
+	b, err := readBody(c, false)
+	if err != nil {
+		return in, err
+	}
+	if err := b.only([]string{"name", "description", "closeDormantConversation", "statusId"}, hubEchoKeys); err != nil {
+		return in, err
+	}
+	if s, ok, err := b.str("name"); err != nil {
+		return in, err
+	} else if ok {
+		in.Name = &s
+	}
+	if s, ok, err := b.str("description"); err != nil {
+		return in, err
+	} else if ok {
+		in.Description = &s
+	}
+	if _, present := b["closedormantconversation"]; present {
+		in.CloseDormantSet = true
+		if b.has("closeDormantConversation") {
+			var n int
+			if err := json.Unmarshal(b.raw("closeDormantConversation"), &n); err != nil {
+				return in, badRequest(codeWrongType, "closeDormantConversation", "Property 'closeDormantConversation' must be a whole number of days, or null.")
+			}
+			in.CloseDormant = &n
+		}
+	}
+	if st, ok, err := b.statusID(db.HubActive, db.HubPaused); err != nil {
+		return in, err
+	} else if ok {
+		in.StatusID = &st
+	}
+	return in, nil
+}
+
+// applyHub validates a hub input onto h (create when h.ID is empty).
+func applyHub(h *db.Hub, in hubInput) channels.FieldErrors {
+	var errs channels.FieldErrors
+	if in.Name != nil || h.ID == "" {
+		name := ""
+		if in.Name != nil {
+			name = *in.Name
+		}
+		if n, fe := checkName(name); fe != nil {
+			errs = append(errs, *fe)
+		} else {
+			h.Name = n
+		}
+	}
+	if in.Description != nil {
+		d := strings.TrimSpace(*in.Description)
+		if len([]rune(d)) > 1000 {
+			errs = append(errs, channels.FieldError{Code: codeOutOfRange, Field: "description", Message: "Property 'description' is longer than 1000 characters."})
+		} else {
+			h.Description = d
+		}
+	}
+	if in.CloseDormantSet {
+		if in.CloseDormant != nil && (*in.CloseDormant < 1 || *in.CloseDormant > 3650) {
+			errs = append(errs, channels.FieldError{Code: codeOutOfRange, Field: "closeDormantConversation",
+				Message: fmt.Sprintf("Property 'closeDormantConversation' is %d; it must be a number of days from 1 to 3650, or null to keep conversations open.", *in.CloseDormant)})
+		} else {
+			h.CloseDormantConversation = in.CloseDormant
+		}
+	}
+	if in.StatusID != nil {
+		h.StatusID = *in.StatusID
+	}
+	return errs
+}
+
+func hubConflict(err error) error {
+	if errors.Is(err, db.ErrConflict) {
+		return channels.FieldErrors{{Code: codeHubNameExists, Field: "name", Message: "A hub with this name already exists (names are case-insensitive)."}}
+	}
+	return err
+}
+
+func (h *handler) saveHub(ctx context.Context, a actor, hub db.Hub, in hubInput) (db.Hub, error) {
+	creating := hub.ID == ""
+	if errs := applyHub(&hub, in); len(errs) > 0 {
+		return db.Hub{}, errs
+	}
+	if creating {
+		hub.TenantID = a.TenantID
+		out, err := h.db.CreateHub(ctx, hub, a.audit("hub.create", ""))
+		return out, hubConflict(err)
+	}
+	action := "hub.update"
+	if in.Name == nil && in.Description == nil && !in.CloseDormantSet && in.StatusID != nil {
+		action = map[int]string{db.HubActive: "hub.resume", db.HubPaused: "hub.pause"}[*in.StatusID]
+	}
+	out, err := h.db.UpdateHub(ctx, hub, a.audit(action, ""))
+	return out, hubConflict(err)
+}
+
+// hubCreate is POST /hubs.
+func (h *handler) hubCreate(c echo.Context) error {
+	in, err := readHubBody(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.saveHub(c.Request().Context(), actorOf(c), db.Hub{}, in)
+	if err != nil {
+		return err
+	}
+	return okJSON(c.Response(), hubView(out))
+}
+
+// hubUpdate is PUT /hubs/{hubId}; fields are optional.
+func (h *handler) hubUpdate(c echo.Context) error {
+	id, err := parseID(c, "id", "hub")
+	if err != nil {
+		return err
+	}
+	hub, err := h.ownHub(c, id)
+	if err != nil {
+		return err
+	}
+	in, err := readHubBody(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.saveHub(c.Request().Context(), actorOf(c), hub, in)
+	if err != nil {
+		return err
+	}
+	return okJSON(c.Response(), hubView(out))
+}
+
+// hubGet is GET /hubs/{hubId}.
+func (h *handler) hubGet(c echo.Context) error {
+	id, err := parseID(c, "id", "hub")
+	if err != nil {
+		return err
+	}
+	hub, err := h.ownHub(c, id)
+	if err != nil {
+		return err
+	}
+	return okJSON(c.Response(), hubView(hub))
+}
+
+// hubDelete is DELETE /hubs/{hubId}: the hub with all its integrations.
+func (h *handler) hubDelete(c echo.Context) error {
+	id, err := parseID(c, "id", "hub")
+	if err != nil {
+		return err
+	}
+	hub, err := h.ownHub(c, id)
+	if err != nil {
+		return err
+	}
+	if err := h.db.DeleteHub(c.Request().Context(), hub, actorOf(c).audit("hub.delete", "")); err != nil {
+		return err
+	}
+	return okJSON(c.Response(), hubView(hub))
+}
+
+// hubList is GET /hubs, paged like integrations.
+func (h *handler) hubList(c echo.Context) error {
+	pg, size, err := paging(c)
+	if err != nil {
+		return err
+	}
+	list, total, err := h.db.Hubs(c.Request().Context(), db.HubFilter{TenantID: actorOf(c).TenantID, Query: c.QueryParam("q"), Page: pg, Size: size})
+	if err != nil {
+		return err
+	}
+	out := page[hubJSON]{PageNumber: pg, PageSize: size, Total: total, Results: make([]hubJSON, 0, len(list))}
+	for _, hb := range list {
+		out.Results = append(out.Results, hubView(hb))
+	}
+	return okJSON(c.Response(), out)
+}

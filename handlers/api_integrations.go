@@ -1,0 +1,304 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"hubadmin/channels"
+	"hubadmin/db"
+)
+
+// Keys a client may send back from a response; they are ignored.
+var integrationEchoKeys = []string{"integrationId", "hubId", "integrationTypeId", "inboundId", "created", "modified", "tenantId"}
+
+// ownHub fetches a hub the actor's tenant owns: 404 if none, 403 if another's.
+func (h *handler) ownHub(c echo.Context, id string) (db.Hub, error) {
+	hub, err := h.db.Hub(c.Request().Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		return db.Hub{}, notFound(codeHubNotFound, "hub", id)
+	}
+	if err != nil {
+		return db.Hub{}, err
+	}
+	if hub.TenantID != actorOf(c).TenantID {
+		return db.Hub{}, forbidden("This hub belongs to another tenant.")
+	}
+	return hub, nil
+}
+
+// ownIntegration fetches an integration the actor's tenant owns.
+func (h *handler) ownIntegration(c echo.Context, id string) (db.Integration, error) {
+	in, err := h.db.Integration(c.Request().Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		return db.Integration{}, notFound(codeIntNotFound, "integration", id)
+	}
+	if err != nil {
+		return db.Integration{}, err
+	}
+	if in.TenantID != actorOf(c).TenantID {
+		return db.Integration{}, forbidden("This integration belongs to another tenant.")
+	}
+	return in, nil
+}
+
+// integrationCreateOrUpdate is POST /integrations/hubs/{id}: the seed gives
+// create and update one path, so the id tells which.
+func (h *handler) integrationCreateOrUpdate(c echo.Context) error {
+	id, err := parseID(c, "id", "hub or integration")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := h.db.Integration(ctx, id); err == nil {
+		return h.integrationUpdate(c)
+	} else if !errors.Is(err, db.ErrNotFound) {
+		return err
+	}
+	if _, err := h.db.Hub(ctx, id); errors.Is(err, db.ErrNotFound) {
+		return problem(http.StatusNotFound, codeHubNotFound, "", fmt.Sprintf("No hub or integration with id '%s' exists.", id))
+	} else if err != nil {
+		return err
+	}
+	return h.integrationCreate(c, id)
+}
+
+func (h *handler) integrationCreate(c echo.Context, hubID string) error {
+	hub, err := h.ownHub(c, hubID)
+	if err != nil {
+		return err
+	}
+	b, err := readBody(c, false)
+	if err != nil {
+		return err
+	}
+	if err := b.only([]string{"channelId", "name", "statusId", "configuration"}, integrationEchoKeys); err != nil {
+		return err
+	}
+	in := integrationInput{}
+	var errs channels.FieldErrors
+	chName, ok, err := b.enum("channelId")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		errs = append(errs, channels.FieldError{Code: codeRequired, Field: "channelId", Message: "Property 'channelId' is required."})
+	} else if ch, found := channels.ByID(chName); !found {
+		return badRequest(codeOutOfRange, "channelId", fmt.Sprintf("Property 'channelId' is '%s'; supported channels: %s.", chName, channels.Names()))
+	} else {
+		in.Channel = ch
+	}
+	if err := h.readCommon(b, &in); err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		return fieldErrors(errs)
+	}
+	out, err := h.createIntegration(c.Request().Context(), actorOf(c), hub, in, h.slackRedirectURI(c))
+	if err != nil {
+		return err
+	}
+	return okJSON(c.Response(), integrationView(out, !actorOf(c).Write))
+}
+
+// readCommon reads name, statusId and configuration.
+func (h *handler) readCommon(b body, in *integrationInput) error {
+	if name, ok, err := b.str("name"); err != nil {
+		return err
+	} else if ok {
+		in.Name = &name
+	}
+	if st, ok, err := b.statusID(db.IntegrationActive, db.IntegrationPaused); err != nil {
+		return err
+	} else if ok {
+		in.StatusID = &st
+	}
+	if b.has("configuration") {
+		in.Config = b.raw("configuration")
+	}
+	return nil
+}
+
+// integrationUpdate is POST /integrations/hubs/{integrationId} and PUT
+// /integrations/{integrationId} (?regenerate-key=true as in older docs).
+func (h *handler) integrationUpdate(c echo.Context) error {
+	id, err := parseID(c, "id", "integration")
+	if err != nil {
+		return err
+	}
+	cur, err := h.ownIntegration(c, id)
+	if err != nil {
+		return err
+	}
+	b, err := readBody(c, false)
+	if err != nil {
+		return err
+	}
+	if err := b.only([]string{"name", "statusId", "configuration"}, append(integrationEchoKeys, "channelId")); err != nil {
+		return err
+	}
+	if s, ok, err := b.enum("channelId"); err != nil {
+		return err
+	} else if ok {
+		if ch, found := channels.ByID(s); !found || ch.ID != cur.ChannelID {
+			return badRequest(codeOutOfRange, "channelId", fmt.Sprintf("Property 'channelId' cannot change: this is a %s integration; delete and recreate it to change its channel.", cur.ChannelID))
+		}
+	}
+	in := integrationInput{}
+	if err := h.readCommon(b, &in); err != nil {
+		return err
+	}
+	if regen, _ := strconv.ParseBool(c.QueryParam("regenerate-key")); regen {
+		in.Config = withRegenerate(h, cur, in.Config)
+	}
+	out, ignored, err := h.updateIntegration(c.Request().Context(), actorOf(c), cur, in)
+	if err != nil {
+		return err
+	}
+	if ignored {
+		ch, _ := channels.ByID(cur.ChannelID)
+		c.Response().Header().Set("Warning", updateWarning(ch))
+	}
+	return okJSON(c.Response(), integrationView(out, !actorOf(c).Write))
+}
+
+// withRegenerate adds regenerateKeys to a configuration, or to the current
+// one when none was given (the older docs' ?regenerate-key=true).
+func withRegenerate(h *handler, cur db.Integration, cfg []byte) []byte {
+	ch, ok := channels.ByID(cur.ChannelID)
+	if !ok {
+		return cfg
+	}
+	if _, has := ch.Field("regenerateKeys"); !has {
+		return cfg
+	}
+	if cfg == nil {
+		cfg = ch.Render(ch.Join(cur.Config, cur.Secrets), false)
+	}
+	s := strings.TrimSpace(string(cfg))
+	if s == "{}" {
+		return []byte(`{"regenerateKeys":true}`)
+	}
+	if strings.HasPrefix(s, "{") {
+		return []byte(`{"regenerateKeys":true,` + s[1:])
+	}
+	return cfg
+}
+
+// integrationGet is GET /integrations/{integrationId}.
+func (h *handler) integrationGet(c echo.Context) error {
+	id, err := parseID(c, "id", "integration")
+	if err != nil {
+		return err
+	}
+	in, err := h.ownIntegration(c, id)
+	if err != nil {
+		return err
+	}
+	return okJSON(c.Response(), integrationView(in, !actorOf(c).Write))
+}
+
+// integrationDelete is DELETE /integrations/{integrationId}: 200 with the
+// deleted object.
+func (h *handler) integrationDelete(c echo.Context) error {
+	id, err := parseID(c, "id", "integration")
+	if err != nil {
+		return err
+	}
+	in, err := h.ownIntegration(c, id)
+	if err != nil {
+		return err
+	}
+	if err := h.db.DeleteIntegration(c.Request().Context(), in, actorOf(c).audit("integration.delete", in.ChannelID)); err != nil {
+		return err
+	}
+	return okJSON(c.Response(), integrationView(in, !actorOf(c).Write))
+}
+
+// integrationsByChannel is GET /integrations/hubs/{hubId}/{channelType}.
+func (h *handler) integrationsByChannel(c echo.Context) error {
+	id, err := parseID(c, "id", "hub")
+	if err != nil {
+		return err
+	}
+	ch, ok := channels.ByID(c.Param("channel"))
+	if !ok {
+		return badRequest(codeOutOfRange, "channelType", fmt.Sprintf("Channel type '%s' is unknown; supported: %s.", c.Param("channel"), channels.Names()))
+	}
+	hub, err := h.ownHub(c, id)
+	if err != nil {
+		return err
+	}
+	list, _, err := h.db.Integrations(c.Request().Context(), db.IntegrationFilter{TenantID: hub.TenantID, HubID: hub.ID, ChannelID: ch.ID})
+	if err != nil {
+		return err
+	}
+	out := make([]integrationJSON, 0, len(list))
+	for _, in := range list {
+		out = append(out, integrationView(in, !actorOf(c).Write))
+	}
+	return okJSON(c.Response(), out)
+}
+
+// integrationFilter reads the list filters shared by the API and the dashboard.
+func integrationFilter(c echo.Context, f *db.IntegrationFilter) error {
+	if s := c.QueryParam("channelId"); s != "" {
+		ch, ok := channels.ByID(s)
+		if !ok {
+			return badRequest(codeOutOfRange, "channelId", fmt.Sprintf("Parameter 'channelId' is '%s'; supported channels: %s.", s, channels.Names()))
+		}
+		f.ChannelID = ch.ID
+	}
+	if s := c.QueryParam("statusId"); s != "" {
+		switch strings.ToLower(s) {
+		case "3000", "active":
+			f.StatusID = db.IntegrationActive
+		case "3002", "paused":
+			f.StatusID = db.IntegrationPaused
+		default:
+			return badRequest(codeOutOfRange, "statusId", fmt.Sprintf("Parameter 'statusId' is '%s'; valid values are 3000 (Active) and 3002 (Paused).", s))
+		}
+	}
+	f.Query = c.QueryParam("q")
+	if len(f.Query) > 200 {
+		return badRequest(codeOutOfRange, "q", "Parameter 'q' is longer than 200 characters.")
+	}
+	return nil
+}
+
+// integrationList is GET /integrations?hubId=&pageNumber=&pageSize=.
+func (h *handler) integrationList(c echo.Context) error {
+	pg, size, err := paging(c)
+	if err != nil {
+		return err
+	}
+	f := db.IntegrationFilter{TenantID: actorOf(c).TenantID, Page: pg, Size: size}
+	if s := c.QueryParam("hubId"); s != "" {
+		c.SetParamNames("hubId")
+		c.SetParamValues(s)
+		id, err := parseID(c, "hubId", "hub")
+		if err != nil {
+			return err
+		}
+		if _, err := h.ownHub(c, id); err != nil {
+			return err
+		}
+		f.HubID = id
+	}
+	if err := integrationFilter(c, &f); err != nil {
+		return err
+	}
+	list, total, err := h.db.Integrations(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	out := page[integrationJSON]{PageNumber: pg, PageSize: size, Total: total, Results: make([]integrationJSON, 0, len(list))}
+	for _, in := range list {
+		out.Results = append(out.Results, integrationView(in, !actorOf(c).Write))
+	}
+	return okJSON(c.Response(), out)
+}

@@ -1,0 +1,202 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"hubadmin/channels"
+	"hubadmin/db"
+)
+
+// Error codes of hubadmin's problem details: Hubster's where it has one
+// (docs/api/6_error_codes.rst of hubsterio/docs), 9xx for hubadmin's own.
+const (
+	codeForbidden      = 101
+	codeUnauthorized   = 102
+	codeNotFound       = 105
+	codeTimedOut       = 108
+	codeBadFormat      = 201
+	codeBadGUID        = 203
+	codeOutOfRange     = 207
+	codeBodyMissing    = 300
+	codeRequired       = 301
+	codeWrongType      = 302
+	codeNotSupported   = 303
+	codeHubNameExists  = 600
+	codeHubNotFound    = 699
+	codeNameExists     = 700
+	codeAttached       = 701
+	codeIntNotFound    = 799
+	codeProviderRefuse = 901
+	codeProviderDown   = 902
+	codeStateInvalid   = 903
+	codeTargetRefused  = 904
+	codeTooLarge       = 905
+	codeRateLimited    = 906
+	codeCannotTest     = 907
+	codeInternal       = 500
+	codeUnavailable    = 503
+)
+
+// Problem is an RFC 9457 problem detail that is also Hubster's error shape.
+type Problem struct {
+	Type       string         `json:"type"`
+	Title      string         `json:"title"`
+	Status     int            `json:"status"`
+	Detail     string         `json:"detail"`
+	Errors     []ProblemError `json:"errors"`
+	TrackingID string         `json:"trackingId"`
+	Timestamp  string         `json:"timestamp"`
+}
+
+// ProblemError is one entry of Problem.Errors.
+type ProblemError struct {
+	Code        int    `json:"code"`
+	Field       string `json:"field,omitempty"`
+	Description string `json:"description"`
+}
+
+// apiError is an error a handler returns to be rendered as a Problem.
+type apiError struct {
+	Status int
+	Detail string
+	Errors []ProblemError
+	Header http.Header
+}
+
+func (e *apiError) Error() string { return e.Detail }
+
+// problem builds an apiError with one entry.
+func problem(status, code int, field, msg string) *apiError {
+	return &apiError{Status: status, Detail: msg, Errors: []ProblemError{{Code: code, Field: field, Description: msg}}}
+}
+
+func badRequest(code int, field, msg string) *apiError { return problem(http.StatusBadRequest, code, field, msg) }
+
+func fieldErrors(errs channels.FieldErrors) *apiError {
+	e := &apiError{Status: http.StatusBadRequest}
+	var msgs []string
+	for _, fe := range errs {
+		e.Errors = append(e.Errors, ProblemError{Code: fe.Code, Field: fe.Field, Description: fe.Message})
+		msgs = append(msgs, fe.Message)
+	}
+	e.Detail = strings.Join(msgs, " ")
+	return e
+}
+
+func notFound(code int, what, id string) *apiError {
+	return problem(http.StatusNotFound, code, "", fmt.Sprintf("No %s with id '%s' exists.", what, id))
+}
+
+func forbidden(msg string) *apiError { return problem(http.StatusForbidden, codeForbidden, "", msg) }
+
+// toAPIError maps domain errors to problems; ok is false for bugs.
+func toAPIError(err error) (*apiError, bool) {
+	var ae *apiError
+	var he *echo.HTTPError
+	var fe channels.FieldErrors
+	switch {
+	case errors.As(err, &ae):
+		return ae, true
+	case errors.As(err, &fe):
+		return fieldErrors(fe), true
+	case errors.As(err, &he):
+		return fromHTTPError(he), true
+	case errors.Is(err, context.DeadlineExceeded):
+		return problem(http.StatusRequestTimeout, codeTimedOut, "", "The request took too long and was stopped; nothing was changed unless a response said so."), true
+	}
+	if pe, ok := channels.AsProviderError(err); ok {
+		code := codeProviderRefuse
+		if pe.Unreachable {
+			code = codeProviderDown
+		}
+		return badRequest(code, "configuration", pe.Message), true
+	}
+	if errors.Is(err, db.ErrNotFound) {
+		return problem(http.StatusNotFound, codeNotFound, "", "Not found."), true
+	}
+	return nil, false
+}
+
+func fromHTTPError(he *echo.HTTPError) *apiError {
+	msg := http.StatusText(he.Code)
+	if s, ok := he.Message.(string); ok && s != "" {
+		msg = s
+	}
+	code := codeBadFormat
+	switch he.Code {
+	case http.StatusNotFound:
+		code, msg = codeNotFound, "No such route: check the method and path against the API reference."
+	case http.StatusMethodNotAllowed:
+		code, msg = codeNotFound, "This path does not accept that method."
+	case http.StatusRequestEntityTooLarge:
+		code, msg = codeTooLarge, "The request body is larger than 1 MiB."
+	case http.StatusUnauthorized:
+		code = codeUnauthorized
+	case http.StatusForbidden:
+		code = codeForbidden
+	case http.StatusTooManyRequests:
+		code, msg = codeRateLimited, "Too many requests with this token; wait a moment and retry."
+	case http.StatusServiceUnavailable:
+		code = codeUnavailable
+	case http.StatusRequestTimeout:
+		code = codeTimedOut
+	}
+	return problem(he.Code, code, "", msg)
+}
+
+func isAPIPath(p string) bool {
+	return strings.HasPrefix(p, "/api/") || p == "/api" || strings.HasPrefix(p, "/connect/")
+}
+
+// errorHandler renders every error: problem+json on the API, an HTML page
+// elsewhere. A bug is logged with its request id; the client gets the id.
+func (h *handler) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	ae, ok := toAPIError(err)
+	rid := c.Response().Header().Get(echo.HeaderXRequestID)
+	if !ok {
+		h.log.Error("request failed", "request_id", rid, "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		ae = problem(http.StatusInternalServerError, codeInternal, "",
+			"Something went wrong on our side. The error was logged with tracking id "+rid+".")
+	}
+	for k, vs := range ae.Header {
+		for _, v := range vs {
+			c.Response().Header().Add(k, v)
+		}
+	}
+	if !isAPIPath(c.Request().URL.Path) {
+		h.renderErrorPage(c, ae)
+		return
+	}
+	p := Problem{
+		Type: "about:blank", Title: http.StatusText(ae.Status), Status: ae.Status, Detail: ae.Detail,
+		Errors: ae.Errors, TrackingID: rid, Timestamp: time.Now().UTC().Format(time.RFC3339),
+	}
+	for i := range p.Errors {
+		p.Errors[i].Description = withCode(p.Errors[i].Description, p.Errors[i].Code)
+	}
+	if p.Errors == nil {
+		p.Errors = []ProblemError{}
+	}
+	if c.Request().Method == http.MethodHead {
+		c.NoContent(ae.Status)
+		return
+	}
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().WriteHeader(ae.Status)
+	writeJSON(c.Response(), p)
+}
+
+// withCode appends Hubster's "(code: PRT000NNN)" suffix.
+func withCode(desc string, code int) string {
+	return fmt.Sprintf("%s (code: PRT%06d)", desc, code)
+}

@@ -1,0 +1,207 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"hubadmin/channels"
+	"hubadmin/db"
+)
+
+// integrationInput is a create or update request, from the API or a form.
+// Nil fields were not given.
+type integrationInput struct {
+	Channel  *channels.Channel // create only
+	Name     *string
+	StatusID *int
+	Config   json.RawMessage // nil = not given
+	// SlackState is set when the dashboard's OAuth callback already
+	// consumed the nonce.
+	SlackState *db.OAuthState
+}
+
+// checkName validates an integration or hub name: 1–100 characters after trimming.
+func checkName(name string) (string, *channels.FieldError) {
+	n := strings.TrimSpace(name)
+	if n == "" {
+		return "", &channels.FieldError{Code: codeRequired, Field: "name", Message: "Property 'name' is required."}
+	}
+	if c := utf8.RuneCountInString(n); c > 100 {
+		return "", &channels.FieldError{Code: codeOutOfRange, Field: "name",
+			Message: fmt.Sprintf("Property 'name' is %d characters long; at most 100 are allowed.", c)}
+	}
+	return n, nil
+}
+
+// createIntegration validates, provisions and stores a new integration:
+// the one path of the API and the dashboard.
+func (h *handler) createIntegration(ctx context.Context, a actor, hub db.Hub, in integrationInput, redirectURI string) (db.Integration, error) {
+	var errs channels.FieldErrors
+	name := ""
+	if in.Name == nil {
+		errs = append(errs, channels.FieldError{Code: codeRequired, Field: "name", Message: "Property 'name' is required."})
+	} else if n, fe := checkName(*in.Name); fe != nil {
+		errs = append(errs, *fe)
+	} else {
+		name = n
+	}
+	status := db.IntegrationActive
+	if in.StatusID != nil {
+		status = *in.StatusID
+	}
+	ch := in.Channel
+	var cfg channels.Config
+	if in.Config == nil {
+		errs = append(errs, channels.FieldError{Code: codeRequired, Field: "configuration", Message: "Property 'configuration' is required."})
+	} else {
+		var ferrs channels.FieldErrors
+		cfg, ferrs = ch.Decode(in.Config, channels.Create)
+		errs = append(errs, ferrs...)
+	}
+	if len(errs) > 0 {
+		return db.Integration{}, errs
+	}
+	// Refuse a taken name before a provider is asked (and before a Slack
+	// code and nonce are spent on an integration that cannot be stored).
+	if err := h.nameFree(ctx, hub.ID, "", name); err != nil {
+		return db.Integration{}, err
+	}
+	env := channels.Env{Providers: h.providers, SlackRedirectURI: redirectURI}
+	env.ConsumeNonce = func(ctx context.Context, nonce string) error {
+		st, err := h.db.ConsumeOAuthState(ctx, nonce)
+		if err != nil {
+			return err
+		}
+		if st.HubID != hub.ID || st.TenantID != hub.TenantID {
+			return channels.ErrNonce
+		}
+		return nil
+	}
+	if in.SlackState != nil {
+		env.ConsumeNonce = func(context.Context, string) error { return nil }
+	}
+	cfg, err := ch.Provision(ctx, cfg, env)
+	if err != nil {
+		return db.Integration{}, err
+	}
+	row := h.integrationRow(ch, cfg)
+	row.HubID, row.TenantID, row.Name, row.StatusID = hub.ID, hub.TenantID, name, status
+	out, err := h.db.CreateIntegration(ctx, row, a.audit("integration.create", ch.ID))
+	return out, conflictError(err)
+}
+
+// integrationRow fills the stored columns derived from a configuration.
+func (h *handler) integrationRow(ch *channels.Channel, cfg channels.Config) db.Integration {
+	var row db.Integration
+	row.ChannelID = ch.ID
+	row.IntegrationType = ch.Type(cfg)
+	if ch.Inbound != "" {
+		row.InboundID = cfg.String(ch.Inbound)
+	}
+	if ch.Attach != nil {
+		row.AttachKey = ch.Attach(cfg)
+	}
+	row.Config, row.Secrets = ch.Split(cfg)
+	return row
+}
+
+func (h *handler) nameFree(ctx context.Context, hubID, selfID, name string) error {
+	list, _, err := h.db.Integrations(ctx, db.IntegrationFilter{HubID: hubID, TenantID: tenantOfHub(ctx, h, hubID), Query: name})
+	if err != nil {
+		return err
+	}
+	for _, in := range list {
+		if in.ID != selfID && strings.EqualFold(strings.TrimSpace(in.Name), name) {
+			return conflictError(&db.ConflictError{What: "name"})
+		}
+	}
+	return nil
+}
+
+func tenantOfHub(ctx context.Context, h *handler, hubID string) string {
+	hub, err := h.db.Hub(ctx, hubID)
+	if err != nil {
+		return ""
+	}
+	return hub.TenantID
+}
+
+// conflictError turns a store conflict into the field error a user reads.
+func conflictError(err error) error {
+	var ce *db.ConflictError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	switch ce.What {
+	case "channel":
+		return channels.FieldErrors{{Code: codeAttached, Field: "configuration",
+			Message: fmt.Sprintf("This channel is already attached to the integration '%s'; a phone number or page can belong to one integration only.", ce.Holder)}}
+	default:
+		return channels.FieldErrors{{Code: codeNameExists, Field: "name",
+			Message: "An integration with this name already exists in the hub (names are case-insensitive)."}}
+	}
+}
+
+// updateWarning is the Warning header for configurations that cannot change.
+func updateWarning(ch *channels.Channel) string {
+	return fmt.Sprintf(`299 - "configuration of %s integrations cannot be updated; delete and recreate"`, ch.ID)
+}
+
+// updateIntegration applies what is given: name, status, and (where the
+// channel allows) the whole configuration. ignored is true when a
+// configuration was given for a channel that cannot be updated.
+func (h *handler) updateIntegration(ctx context.Context, a actor, cur db.Integration, in integrationInput) (out db.Integration, ignored bool, err error) {
+	ch, ok := channels.ByID(cur.ChannelID)
+	if !ok {
+		return db.Integration{}, false, fmt.Errorf("integration %s has unknown channel %q", cur.ID, cur.ChannelID)
+	}
+	var errs channels.FieldErrors
+	next := cur
+	if in.Name != nil {
+		if n, fe := checkName(*in.Name); fe != nil {
+			errs = append(errs, *fe)
+		} else {
+			next.Name = n
+		}
+	}
+	if in.StatusID != nil {
+		next.StatusID = *in.StatusID
+	}
+	var cfg channels.Config
+	if in.Config != nil && ch.Updatable {
+		var ferrs channels.FieldErrors
+		cfg, ferrs = ch.Decode(in.Config, channels.Update)
+		errs = append(errs, ferrs...)
+	}
+	ignored = in.Config != nil && !ch.Updatable
+	if len(errs) > 0 {
+		return db.Integration{}, false, errs
+	}
+	if cfg != nil {
+		prev := ch.Join(cur.Config, cur.Secrets)
+		cfg, err = ch.Provision(ctx, cfg, channels.Env{Providers: h.providers, Previous: prev})
+		if err != nil {
+			return db.Integration{}, false, err
+		}
+		row := h.integrationRow(ch, cfg)
+		next.IntegrationType, next.InboundID, next.AttachKey = row.IntegrationType, row.InboundID, row.AttachKey
+		next.Config, next.Secrets = row.Config, row.Secrets
+	}
+	action := "integration.update"
+	switch {
+	case in.Name == nil && in.Config == nil && in.StatusID != nil && next.StatusID == db.IntegrationPaused:
+		action = "integration.pause"
+	case in.Name == nil && in.Config == nil && in.StatusID != nil:
+		action = "integration.resume"
+	}
+	detail := ""
+	if cfg != nil && in.Config != nil && strings.Contains(strings.ToLower(string(in.Config)), "regeneratekeys") && cur.Secrets["privateSigningKey"] != next.Secrets["privateSigningKey"] {
+		detail = "signing keys regenerated"
+	}
+	out, err = h.db.UpdateIntegration(ctx, next, a.audit(action, detail))
+	return out, ignored, conflictError(err)
+}

@@ -1,0 +1,128 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"hubadmin/db"
+)
+
+// actor is who makes a request: an API token or a signed-in user.
+type actor struct {
+	TenantID string
+	Label    string // for the audit log
+	// Write is false for read tokens and viewers.
+	Write bool
+	// Token is set for API requests.
+	Token *db.Token
+	// User is set for dashboard requests.
+	User *db.User
+}
+
+func (a actor) audit(action, detail string) db.Audit {
+	return db.Audit{Actor: a.Label, Action: action, Detail: detail}
+}
+
+const actorKey = "actor"
+
+func actorOf(c echo.Context) actor {
+	a, _ := c.Get(actorKey).(actor)
+	return a
+}
+
+func isRead(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
+}
+
+// requireToken authenticates API requests by Bearer token and refuses
+// writes with a read token, so no write route can forget the check.
+func (h *handler) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		unauthorized := func(msg, bearer string) error {
+			e := problem(http.StatusUnauthorized, codeUnauthorized, "", msg)
+			e.Header = http.Header{"Www-Authenticate": {bearer}}
+			return e
+		}
+		auth := c.Request().Header.Get(echo.HeaderAuthorization)
+		if auth == "" {
+			return unauthorized("An Authorization header with a Bearer token is required.", `Bearer realm="hubadmin"`)
+		}
+		scheme, secret, ok := strings.Cut(auth, " ")
+		secret = strings.TrimSpace(secret)
+		if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
+			return unauthorized("The Authorization header must be 'Bearer <token>'.", `Bearer realm="hubadmin", error="invalid_request"`)
+		}
+		t, err := h.db.TokenBySecret(c.Request().Context(), secret)
+		if errors.Is(err, db.ErrNotFound) {
+			return unauthorized("The token is unknown, revoked or expired.", `Bearer realm="hubadmin", error="invalid_token"`)
+		}
+		if err != nil {
+			return err
+		}
+		if err := h.db.TouchToken(c.Request().Context(), t); err != nil {
+			h.log.Warn("unable to record token use", "err", err)
+		}
+		label := "token:" + t.Name + " (…" + t.Hint + ")"
+		if t.ClientID != "" {
+			label = "client:" + t.ClientID
+		}
+		c.Set(actorKey, actor{TenantID: t.TenantID, Label: label, Write: t.Scope == "write", Token: &t})
+		if !isRead(c.Request().Method) && t.Scope != "write" {
+			return forbidden("This token has the read scope; this endpoint needs a write token.")
+		}
+		return next(c)
+	}
+}
+
+// rateLimit limits each API token to its rate; over it, 429 with Retry-After.
+func (h *handler) rateLimit() echo.MiddlewareFunc {
+	r := h.cfg.RateLimit
+	if r <= 0 {
+		r = 20
+	}
+	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Limit(r), Burst: int(2 * r), ExpiresIn: 3 * time.Minute,
+	})
+	retry := strconv.Itoa(max(1, int(1/r+0.999)))
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: store,
+		IdentifierExtractor: func(c echo.Context) (string, error) {
+			if a := actorOf(c); a.Token != nil {
+				return a.Token.ID, nil
+			}
+			return c.RealIP(), nil
+		},
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			e := problem(http.StatusTooManyRequests, codeRateLimited, "", "Too many requests with this token; wait a moment and retry.")
+			e.Header = http.Header{"Retry-After": {retry}}
+			return e
+		},
+	})
+}
+
+// drain answers 503 to new requests once shutdown has begun.
+func (h *handler) drain(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if h.draining.Load() {
+			e := problem(http.StatusServiceUnavailable, codeUnavailable, "", "The server is shutting down; retry shortly.")
+			e.Header = http.Header{"Retry-After": {"5"}}
+			c.Response().Header().Set("Connection", "close")
+			return e
+		}
+		return next(c)
+	}
+}
+
+// Drain makes the server refuse new requests with 503 (called on SIGTERM
+// before http.Server.Shutdown lets in-flight requests finish).
+func (h *handler) Drain() { h.draining.Store(true) }
+
+// csp is the dashboard's Content-Security-Policy: no inline script or style.
+const csp = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; img-src 'self'; style-src 'self'; script-src 'self'"

@@ -1,0 +1,189 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+)
+
+// body is a JSON object whose keys are matched case-insensitively
+// (Hubster's clients send PascalCase, its docs camelCase).
+type body map[string]json.RawMessage
+
+// readBody reads the request's JSON object. An empty body is allowed only
+// when optional is true.
+func readBody(c echo.Context, optional bool) (body, error) {
+	raw, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			return nil, he // 413 from the body limit
+		}
+		return nil, badRequest(codeBadFormat, "body", "The request body could not be read.")
+	}
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		if optional {
+			return body{}, nil
+		}
+		return nil, badRequest(codeBodyMissing, "body", "The request body is missing; send a JSON object.")
+	}
+	var obj map[string]json.RawMessage
+	if raw[0] != '{' {
+		return nil, badRequest(codeWrongType, "body", "The request body must be a JSON object.")
+	}
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, badRequest(codeBadFormat, "body", "The request body is not valid JSON: "+jsonReason(err))
+	}
+	b := body{}
+	for k, v := range obj {
+		lk := strings.ToLower(k)
+		if _, dup := b[lk]; dup {
+			return nil, badRequest(codeBadFormat, k, fmt.Sprintf("Property '%s' is given twice (keys are case-insensitive).", k))
+		}
+		b[lk] = v
+	}
+	return b, nil
+}
+
+func jsonReason(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s at byte %d.", se.Error(), se.Offset)
+	}
+	return err.Error() + "."
+}
+
+// only refuses keys not in allowed; ignored keys (what the server sends
+// back, e.g. integrationId) are accepted and dropped.
+func (b body) only(allowed, ignored []string) error {
+	ok := map[string]bool{}
+	for _, k := range append(allowed, ignored...) {
+		ok[strings.ToLower(k)] = true
+	}
+	var bad []string
+	for k := range b {
+		if !ok[k] {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	sort.Strings(bad)
+	e := &apiError{Status: http.StatusBadRequest}
+	for _, k := range bad {
+		msg := fmt.Sprintf("Property '%s' is not supported; supported: %s.", k, strings.Join(allowed, ", "))
+		e.Errors = append(e.Errors, ProblemError{Code: codeNotSupported, Field: k, Description: msg})
+		e.Detail = strings.TrimSpace(e.Detail + " " + msg)
+	}
+	return e
+}
+
+func (b body) has(k string) bool {
+	v, ok := b[strings.ToLower(k)]
+	return ok && !bytes.Equal(bytes.TrimSpace(v), []byte("null"))
+}
+
+func (b body) raw(k string) json.RawMessage { return b[strings.ToLower(k)] }
+
+// str reads a string property; absent or null gives ok=false.
+func (b body) str(k string) (string, bool, error) {
+	if !b.has(k) {
+		return "", false, nil
+	}
+	var s string
+	if err := json.Unmarshal(b.raw(k), &s); err != nil {
+		return "", false, badRequest(codeWrongType, k, fmt.Sprintf("Property '%s' must be a string.", k))
+	}
+	return s, true, nil
+}
+
+// enum reads a property given as a string or a number, as text.
+func (b body) enum(k string) (string, bool, error) {
+	if !b.has(k) {
+		return "", false, nil
+	}
+	raw := bytes.TrimSpace(b.raw(k))
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return strings.TrimSpace(s), true, nil
+	}
+	var n json.Number
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if dec.Decode(&n) == nil {
+		return n.String(), true, nil
+	}
+	return "", false, badRequest(codeWrongType, k, fmt.Sprintf("Property '%s' must be a string or a number.", k))
+}
+
+// statusID reads an integration or hub status: its number, or its name.
+func (b body) statusID(active, paused int) (int, bool, error) {
+	s, ok, err := b.enum("statusId")
+	if !ok || err != nil {
+		return 0, ok, err
+	}
+	switch strings.ToLower(s) {
+	case strconv.Itoa(active), "active":
+		return active, true, nil
+	case strconv.Itoa(paused), "paused":
+		return paused, true, nil
+	}
+	return 0, false, badRequest(codeOutOfRange, "statusId",
+		fmt.Sprintf("Property 'statusId' is %s; valid values are %d (Active) and %d (Paused).", s, active, paused))
+}
+
+// parseID checks that an id in the path is a UUID.
+func parseID(c echo.Context, param, what string) (string, error) {
+	id := c.Param(param)
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return "", badRequest(codeBadGUID, param, fmt.Sprintf("'%s' is not a valid %s id (a GUID is expected).", id, what))
+	}
+	return u.String(), nil
+}
+
+// paging reads pageNumber (>= 0, default 0) and pageSize (1–100, default 50).
+func paging(c echo.Context) (page, size int, err error) {
+	read := func(name string, def, lo, hi int) (int, error) {
+		s := c.QueryParam(name)
+		if s == "" {
+			return def, nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return 0, badRequest(codeBadFormat, name, fmt.Sprintf("Parameter '%s' is '%s'; it must be a whole number.", name, s))
+		}
+		if n < lo || n > hi {
+			rng := fmt.Sprintf(">= %d", lo)
+			if hi < 1<<30 {
+				rng = fmt.Sprintf("between %d and %d", lo, hi)
+			}
+			return 0, badRequest(codeOutOfRange, name, fmt.Sprintf("Parameter '%s' is %d; it must be %s.", name, n, rng))
+		}
+		return n, nil
+	}
+	if page, err = read("pageNumber", 0, 0, 1<<30); err != nil {
+		return
+	}
+	size, err = read("pageSize", 50, 1, 100)
+	return
+}
+
+// page is the paged envelope of list endpoints.
+type page[T any] struct {
+	PageNumber int `json:"pageNumber"`
+	PageSize   int `json:"pageSize"`
+	Total      int `json:"total"`
+	Results    []T `json:"results"`
+}

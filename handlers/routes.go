@@ -1,0 +1,166 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"hubadmin/static"
+	"hubadmin/webhooks"
+)
+
+// Server is the HTTP application.
+type Server struct {
+	*echo.Echo
+	h *handler
+}
+
+// Drain makes new requests get 503 while in-flight ones finish.
+func (s *Server) Drain() { s.h.Drain() }
+
+// New builds the application with every route.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.HandlerTimeout == 0 {
+		cfg.HandlerTimeout = 30 * time.Second
+	}
+	h := &handler{db: cfg.DB, providers: cfg.Providers, cfg: cfg, log: cfg.Logger, hooks: cfg.Webhooks}
+	if h.hooks == nil {
+		h.hooks = webhooks.NewDeliverer(cfg.AllowPrivateWebhooks)
+	}
+	h.sessions = newSessionStore(cfg.DB, cfg.SessionKey, secureCookies(cfg.SecureCookies))
+	h.logins = newLoginThrottle()
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = h.errorHandler
+	e.Use(middleware.RequestID())
+	e.Use(h.requestLog())
+	e.Use(middleware.Recover())
+	e.Use(h.drain)
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
+		ContentSecurityPolicy: csp, ReferrerPolicy: "same-origin",
+	}))
+	e.Use(middleware.BodyLimit("1M"))
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
+		Timeout: cfg.HandlerTimeout,
+		ErrorHandler: func(err error, c echo.Context) error {
+			if errors.Is(err, context.DeadlineExceeded) {
+				return problem(http.StatusRequestTimeout, codeTimedOut, "", "The request took longer than the server's timeout and was stopped.")
+			}
+			return err
+		},
+	}))
+
+	e.GET("/static/*", echo.WrapHandler(static.Handler()))
+	e.GET("/healthz", h.healthz)
+	e.GET("/readyz", h.readyz)
+
+	// REST API (SPEC 4). requireToken refuses writes with read tokens.
+	api := e.Group("/api/v1", h.requireToken, h.rateLimit())
+	api.POST("/integrations/hubs/:id", h.integrationCreateOrUpdate)
+	api.GET("/integrations/hubs/:id/:channel", h.integrationsByChannel)
+	api.GET("/integrations/:id", h.integrationGet)
+	api.PUT("/integrations/:id", h.integrationUpdate)
+	api.DELETE("/integrations/:id", h.integrationDelete)
+	api.GET("/integrations", h.integrationList)
+	api.POST("/integrations/slack/nonce", h.slackNonce)
+	api.POST("/integrations/:id/test", h.apiIntegrationTest)
+	api.GET("/integrations/:id/deliveries", h.apiDeliveries)
+	api.POST("/hubs", h.hubCreate)
+	api.GET("/hubs", h.hubList)
+	api.GET("/hubs/:id", h.hubGet)
+	api.PUT("/hubs/:id", h.hubUpdate)
+	api.DELETE("/hubs/:id", h.hubDelete)
+	api.GET("/audit", h.apiAudit)
+	// Any other path under /api is a problem+json 404, authenticated or not.
+	e.Any("/api/*", func(c echo.Context) error { return echo.ErrNotFound })
+
+	// Dashboard (SPEC 5). Sessions, CSRF on every mutating request, roles.
+	ui := e.Group("", h.csrf(), h.loadSession)
+	ui.GET("/", h.home)
+	ui.GET("/setup", h.setupForm)
+	ui.POST("/setup", h.setupSubmit)
+	ui.GET("/login", h.loginForm)
+	ui.POST("/login", h.loginSubmit)
+	ui.POST("/logout", h.logout)
+
+	in := ui.Group("", h.requireUser)
+	in.GET("/hubs", h.uiHubs)
+	in.GET("/hubs/new", h.uiHubNew)
+	in.POST("/hubs", h.uiHubCreate)
+	in.GET("/hubs/:id", h.uiHub)
+	in.GET("/hubs/:id/edit", h.uiHubEdit)
+	in.POST("/hubs/:id", h.uiHubSave)
+	in.POST("/hubs/:id/pause", h.uiHubPause)
+	in.POST("/hubs/:id/resume", h.uiHubResume)
+	in.GET("/hubs/:id/delete", h.uiHubDeleteConfirm)
+	in.POST("/hubs/:id/delete", h.uiHubDelete)
+
+	in.GET("/hubs/:id/integrations/new", h.uiChannelPicker)
+	in.GET("/hubs/:id/integrations/new/:channel", h.uiIntegrationNew)
+	in.POST("/hubs/:id/integrations/new/:channel", h.uiIntegrationCreate)
+	in.POST("/hubs/:id/slack/connect", h.uiSlackConnect)
+	in.GET("/oauth/slack/callback", h.uiSlackCallback)
+
+	in.GET("/integrations/:id", h.uiIntegration)
+	in.GET("/integrations/:id/edit", h.uiIntegrationEdit)
+	in.POST("/integrations/:id", h.uiIntegrationSave)
+	in.POST("/integrations/:id/pause", h.uiIntegrationPause)
+	in.POST("/integrations/:id/resume", h.uiIntegrationResume)
+	in.POST("/integrations/:id/delete", h.uiIntegrationDelete)
+	in.POST("/integrations/:id/regenerate", h.uiIntegrationRegenerate)
+	in.POST("/integrations/:id/test", h.uiIntegrationTest)
+	in.GET("/integrations/:id/deliveries", h.uiDeliveries)
+	in.POST("/integrations/:id/deliveries/:delivery/redeliver", h.uiRedeliver)
+
+	in.GET("/activity", h.uiActivity)
+	in.POST("/account/sign-out-everywhere", h.uiSignOutEverywhere)
+
+	admin := in.Group("", h.requireAdmin)
+	admin.GET("/tokens", h.uiTokens)
+	admin.POST("/tokens", h.uiTokenCreate)
+	admin.POST("/tokens/:id/revoke", h.uiTokenRevoke)
+	admin.GET("/users", h.uiUsers)
+	admin.POST("/users", h.uiUserCreate)
+	admin.POST("/users/:id", h.uiUserSave)
+
+	return &Server{Echo: e, h: h}
+}
+
+// healthz says the process is up.
+func (h *handler) healthz(c echo.Context) error {
+	return okJSON(c.Response(), map[string]string{"status": "ok"})
+}
+
+// readyz says the database answers and the server is not shutting down.
+func (h *handler) readyz(c echo.Context) error {
+	if h.draining.Load() {
+		return problem(http.StatusServiceUnavailable, codeUnavailable, "", "Shutting down.")
+	}
+	if err := h.db.Ping(c.Request().Context()); err != nil {
+		return problem(http.StatusServiceUnavailable, codeUnavailable, "", "The database is unavailable.")
+	}
+	return okJSON(c.Response(), map[string]string{"status": "ready"})
+}
+
+// requestLog writes one structured line per request; never a secret.
+func (h *handler) requestLog() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRoutePath: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			h.log.Info("request", "request_id", v.RequestID, "method", v.Method, "route", v.RoutePath, "path", v.URIPath,
+				"status", v.Status, "latency_ms", v.Latency.Milliseconds(), "actor", actorOf(c).Label)
+			return nil
+		},
+	})
+}

@@ -1,0 +1,248 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/mail"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"hubadmin/channels"
+	"hubadmin/db"
+	"hubadmin/views"
+)
+
+// home sends visitors where they belong.
+func (h *handler) home(c echo.Context) error {
+	has, err := h.db.HasUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	switch {
+	case !has:
+		return c.Redirect(http.StatusSeeOther, "/setup")
+	case currentUser(c) == nil:
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+	return c.Redirect(http.StatusSeeOther, "/hubs")
+}
+
+// setupForm is the first-run page; 404 once any user exists.
+func (h *handler) setupForm(c echo.Context) error {
+	has, err := h.db.HasUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if has {
+		return echo.ErrNotFound
+	}
+	return render(c, http.StatusOK, views.Setup(h.page(c, "Set up", ""), views.Form{}))
+}
+
+func (h *handler) setupSubmit(c echo.Context) error {
+	has, err := h.db.HasUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if has {
+		return echo.ErrNotFound
+	}
+	form, _ := c.FormParams()
+	email := strings.TrimSpace(form.Get("email"))
+	pw := form.Get("password")
+	var errs channels.FieldErrors
+	if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") {
+		errs = append(errs, channels.FieldError{Field: "email", Message: "Enter a valid email address."})
+	}
+	if err := CheckPassword(pw); err != nil {
+		errs = append(errs, channels.FieldError{Field: "password", Message: "The password " + err.Error() + "."})
+	} else if pw != form.Get("confirm") {
+		errs = append(errs, channels.FieldError{Field: "confirm", Message: "The passwords do not match."})
+	}
+	if len(errs) > 0 {
+		form.Del("password")
+		form.Del("confirm")
+		return render(c, http.StatusUnprocessableEntity, views.Setup(h.page(c, "Set up", ""), formOf(form, errs)))
+	}
+	hash, err := HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	u, err := h.db.CreateFirstAdmin(c.Request().Context(), db.User{TenantID: db.DefaultTenantID, Email: email, PasswordHash: hash})
+	if errors.Is(err, db.ErrConflict) {
+		return echo.ErrNotFound // someone else finished setup first
+	}
+	if err != nil {
+		return err
+	}
+	_ = h.db.RecordAudit(c.Request().Context(), u.TenantID, db.Audit{Actor: "user:" + u.Email, Action: "user.setup"}, "user", u.ID, u.Email)
+	if err := h.startSession(c, u); err != nil {
+		return err
+	}
+	h.flash(c, "success", "Welcome! Create your first hub to add integrations.")
+	return c.Redirect(http.StatusSeeOther, "/hubs")
+}
+
+// startSession signs a user in with a new session id (never a reused one).
+func (h *handler) startSession(c echo.Context, u db.User) error {
+	if old := currentSession(c); old != nil && old.ID != "" {
+		_ = h.db.DeleteSession(c.Request().Context(), old.ID)
+	}
+	sess, err := h.sessions.New(&http.Request{Header: http.Header{}}, sessionCookie)
+	if err != nil {
+		return err
+	}
+	sess.Options = h.sessions.options(c.Request())
+	sess.Values["_user"] = u.ID
+	if err := h.sessions.Save(c.Request(), c.Response(), sess); err != nil {
+		return err
+	}
+	c.Set(sessionKey, sess)
+	c.Set(userKey, &u)
+	return nil
+}
+
+func (h *handler) loginForm(c echo.Context) error {
+	has, err := h.db.HasUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if !has {
+		return c.Redirect(http.StatusSeeOther, "/setup")
+	}
+	if currentUser(c) != nil {
+		return c.Redirect(http.StatusSeeOther, "/hubs")
+	}
+	f := views.Form{Values: map[string][]string{"next": {c.QueryParam("next")}}}
+	return render(c, http.StatusOK, views.Login(h.page(c, "Sign in", ""), f))
+}
+
+// loginFailed is the one message for every failed login, so it never
+// tells whether the email exists.
+const loginFailed = "Email or password is incorrect."
+
+func (h *handler) loginSubmit(c echo.Context) error {
+	form, _ := c.FormParams()
+	email := strings.TrimSpace(form.Get("email"))
+	ip := c.RealIP()
+	fail := func(msg string) error {
+		form.Del("password")
+		f := formOf(form, nil)
+		f.Error = msg
+		return render(c, http.StatusUnprocessableEntity, views.Login(h.page(c, "Sign in", ""), f))
+	}
+	if wait := h.logins.blocked(email, ip); wait > 0 {
+		return fail("Too many failed sign-ins. Try again in " + wait.Round(time.Minute).String() + ".")
+	}
+	u, err := h.db.UserByEmail(c.Request().Context(), email)
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		return err
+	}
+	hash := dummyHash
+	if err == nil {
+		hash = u.PasswordHash
+	}
+	ok := VerifyPassword(hash, form.Get("password")) && err == nil && !u.Disabled
+	if !ok {
+		h.logins.failed(email, ip)
+		return fail(loginFailed)
+	}
+	h.logins.succeeded(email, ip)
+	if err := h.startSession(c, u); err != nil {
+		return err
+	}
+	_ = h.db.TouchLogin(c.Request().Context(), u.ID)
+	next := form.Get("next")
+	// Only local paths: never an open redirect.
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		next = "/hubs"
+	}
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// logout ends the session server-side and clears the cookie.
+func (h *handler) logout(c echo.Context) error {
+	if s := currentSession(c); s != nil && !s.IsNew {
+		s.Options.MaxAge = -1
+		if err := h.sessions.Save(c.Request(), c.Response(), s); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// uiSignOutEverywhere ends every session of the current user.
+func (h *handler) uiSignOutEverywhere(c echo.Context) error {
+	u := currentUser(c)
+	if err := h.db.DeleteUserSessions(c.Request().Context(), u.ID); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// loginThrottle slows password guessing: per account and per client
+// address, failures within a window block further tries until it passes.
+type loginThrottle struct {
+	mu       sync.Mutex
+	failures map[string][]time.Time
+}
+
+const (
+	loginWindow      = 15 * time.Minute
+	loginMaxAccount  = 10
+	loginMaxAddress  = 50
+	loginMapMaxItems = 100000
+)
+
+func newLoginThrottle() *loginThrottle { return &loginThrottle{failures: map[string][]time.Time{}} }
+
+func (t *loginThrottle) recent(key string, now time.Time) []time.Time {
+	var keep []time.Time
+	for _, at := range t.failures[key] {
+		if now.Sub(at) < loginWindow {
+			keep = append(keep, at)
+		}
+	}
+	if len(keep) == 0 {
+		delete(t.failures, key)
+	} else {
+		t.failures[key] = keep
+	}
+	return keep
+}
+
+// blocked returns how long until the next try is allowed (0 = now).
+func (t *loginThrottle) blocked(email, ip string) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := time.Now()
+	var wait time.Duration
+	for key, limit := range map[string]int{"a:" + strings.ToLower(email): loginMaxAccount, "ip:" + ip: loginMaxAddress} {
+		r := t.recent(key, now)
+		if len(r) >= limit {
+			wait = max(wait, loginWindow-now.Sub(r[len(r)-limit]))
+		}
+	}
+	return wait
+}
+
+func (t *loginThrottle) failed(email, ip string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.failures) > loginMapMaxItems {
+		t.failures = map[string][]time.Time{} // bounded memory under a flood
+	}
+	now := time.Now()
+	for _, key := range []string{"a:" + strings.ToLower(email), "ip:" + ip} {
+		t.failures[key] = append(t.recent(key, now), now)
+	}
+}
+
+func (t *loginThrottle) succeeded(email, ip string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.failures, "a:"+strings.ToLower(email))
+}

@@ -1,0 +1,262 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"hubadmin/channels"
+	"hubadmin/db"
+	"hubadmin/views"
+)
+
+const (
+	sessionKey = "session"
+	userKey    = "user"
+)
+
+// csrf protects every mutating dashboard request; forms send _csrf, htmx
+// the X-CSRF-Token header (static/js/app.js).
+func (h *handler) csrf() echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+		CookieName:     "hubadmin_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		CookieSecure:   h.cfg.SecureCookies == "true",
+		ErrorHandler: func(err error, c echo.Context) error {
+			return &apiError{Status: http.StatusForbidden, Detail: "The form was out of date or not sent from this dashboard. Reload the page and try again.",
+				Errors: []ProblemError{{Code: codeForbidden, Description: "CSRF token missing or invalid."}}}
+		},
+	})
+}
+
+// loadSession puts the session and its user (if any, and not disabled) in
+// the context.
+func (h *handler) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		sess, err := h.sessions.Get(c.Request(), sessionCookie)
+		if err != nil {
+			return err
+		}
+		c.Set(sessionKey, sess)
+		if uid, _ := sess.Values["_user"].(string); uid != "" && !sess.IsNew {
+			u, err := h.db.User(c.Request().Context(), uid)
+			if err != nil && !errors.Is(err, db.ErrNotFound) {
+				return err
+			}
+			if err == nil && !u.Disabled {
+				c.Set(userKey, &u)
+				c.Set(actorKey, actor{TenantID: u.TenantID, Label: "user:" + u.Email, Write: u.Role != "viewer", User: &u})
+				// Sliding idle timeout: refresh last_seen.
+				if err := h.sessions.Save(c.Request(), c.Response(), sess); err != nil {
+					return err
+				}
+			}
+		}
+		return next(c)
+	}
+}
+
+func currentUser(c echo.Context) *db.User {
+	u, _ := c.Get(userKey).(*db.User)
+	return u
+}
+
+func currentSession(c echo.Context) *sessions.Session {
+	s, _ := c.Get(sessionKey).(*sessions.Session)
+	return s
+}
+
+// requireUser sends signed-out visitors to the login page, and refuses
+// mutating requests from viewers (403), whatever the route.
+func (h *handler) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := currentUser(c)
+		if u == nil {
+			has, err := h.db.HasUsers(c.Request().Context())
+			if err != nil {
+				return err
+			}
+			target := "/login?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+			if !has {
+				target = "/setup"
+			}
+			if c.Request().Header.Get("HX-Request") == "true" {
+				c.Response().Header().Set("HX-Redirect", target)
+				return c.NoContent(http.StatusUnauthorized)
+			}
+			return c.Redirect(http.StatusSeeOther, target)
+		}
+		if !isRead(c.Request().Method) && u.Role == "viewer" && c.Path() != "/account/sign-out-everywhere" {
+			return &apiError{Status: http.StatusForbidden, Detail: "Your role (viewer) can look but not change anything. Ask an admin for the editor role."}
+		}
+		return next(c)
+	}
+}
+
+// requireAdmin refuses non-admins.
+func (h *handler) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if u := currentUser(c); u == nil || u.Role != "admin" {
+			return &apiError{Status: http.StatusForbidden, Detail: "Only admins can open this page."}
+		}
+		return next(c)
+	}
+}
+
+// page builds the layout's model for the current request, taking the
+// session's pending flash messages.
+func (h *handler) page(c echo.Context, title, nav string) views.Page {
+	p := views.Page{Title: title, Nav: nav, Sandbox: h.providers.Sandbox, Version: h.cfg.Version}
+	p.CSRF, _ = c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
+	if u := currentUser(c); u != nil {
+		p.User = &views.User{Email: u.Email, Role: u.Role, IsAdmin: u.Role == "admin", CanWrite: u.Role != "viewer"}
+	}
+	if s := currentSession(c); s != nil && !s.IsNew {
+		if f, _ := s.Values["flash"].(string); f != "" {
+			kind, msg, _ := strings.Cut(f, "|")
+			p.Flashes = append(p.Flashes, views.Flash{Kind: kind, Message: msg})
+			delete(s.Values, "flash")
+			_ = h.sessions.Save(c.Request(), c.Response(), s)
+		}
+	}
+	return p
+}
+
+// flash stores a toast for the next page; htmx requests get it at once
+// through HX-Trigger instead.
+func (h *handler) flash(c echo.Context, kind, msg string) {
+	if c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Boosted") != "true" {
+		b, _ := jsonString(map[string]any{"showToast": map[string]string{"message": msg, "kind": kind}})
+		c.Response().Header().Set("HX-Trigger", b)
+		return
+	}
+	if s := currentSession(c); s != nil && !s.IsNew {
+		s.Values["flash"] = kind + "|" + msg
+		_ = h.sessions.Save(c.Request(), c.Response(), s)
+	}
+}
+
+// render writes a component with a status.
+func render(c echo.Context, status int, comp templ.Component) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(status)
+	return comp.Render(c.Request().Context(), c.Response())
+}
+
+// redirect answers a form: 303 for plain posts, HX-Redirect for htmx.
+func redirect(c echo.Context, to string) error {
+	if c.Request().Header.Get("HX-Request") == "true" {
+		c.Response().Header().Set("HX-Redirect", to)
+		return c.NoContent(http.StatusOK)
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// renderErrorPage shows an error as a page (or a toast for htmx requests).
+func (h *handler) renderErrorPage(c echo.Context, ae *apiError) {
+	title := http.StatusText(ae.Status)
+	detail := ae.Detail
+	switch ae.Status {
+	case http.StatusNotFound:
+		title, detail = "Not found", "There is nothing at this address. It may have been deleted."
+	case http.StatusInternalServerError:
+		title = "Something went wrong"
+	}
+	if c.Request().Header.Get("HX-Request") == "true" {
+		b, _ := jsonString(map[string]any{"showToast": map[string]string{"message": detail, "kind": "error"}})
+		c.Response().Header().Set("HX-Trigger", b)
+		c.Response().Header().Set("HX-Reswap", "none")
+		_ = c.NoContent(ae.Status)
+		return
+	}
+	_ = render(c, ae.Status, views.ErrorPage(h.page(c, title, ""), ae.Status, title, detail))
+}
+
+// formOf turns a request's form and field errors into a view model; field
+// paths like "configuration.webhookUrl" become form names "cfg.webhookUrl".
+func formOf(values url.Values, errs channels.FieldErrors) views.Form {
+	f := views.Form{Values: values, Errors: map[string]string{}}
+	for _, fe := range errs {
+		name := fe.Field
+		if rest, ok := strings.CutPrefix(name, "configuration."); ok {
+			if i := strings.IndexByte(rest, '['); i >= 0 {
+				rest = rest[:i]
+			}
+			name = channels.FormField(rest)
+		}
+		if name == "" || name == "configuration" {
+			if f.Error == "" {
+				f.Error = fe.Message
+			}
+			continue
+		}
+		if _, dup := f.Errors[name]; !dup {
+			f.Errors[name] = fe.Message
+		}
+	}
+	return f
+}
+
+// formErrors splits an error into field errors for a form; other errors
+// are returned as they are.
+func formErrors(err error) (channels.FieldErrors, error) {
+	var fe channels.FieldErrors
+	if errors.As(err, &fe) {
+		return fe, nil
+	}
+	if pe, ok := channels.AsProviderError(err); ok {
+		return channels.FieldErrors{{Code: codeProviderRefuse, Field: "configuration", Message: pe.Message}}, nil
+	}
+	var ae *apiError
+	if errors.As(err, &ae) && ae.Status == http.StatusBadRequest {
+		var out channels.FieldErrors
+		for _, e := range ae.Errors {
+			out = append(out, channels.FieldError{Code: e.Code, Field: e.Field, Message: e.Description})
+		}
+		return out, nil
+	}
+	return nil, err
+}
+
+func jsonString(v any) (string, error) {
+	var b strings.Builder
+	writeJSON(&b, v)
+	return strings.TrimSpace(b.String()), nil
+}
+
+// uiHub loads a hub of the user's tenant for a page: 404 otherwise (the
+// dashboard does not reveal other tenants' ids).
+func (h *handler) uiOwnHub(c echo.Context) (db.Hub, error) {
+	hub, err := h.db.Hub(c.Request().Context(), c.Param("id"))
+	if err != nil || hub.TenantID != currentUser(c).TenantID {
+		if err == nil || errors.Is(err, db.ErrNotFound) {
+			return db.Hub{}, &apiError{Status: http.StatusNotFound, Detail: "No such hub."}
+		}
+		return db.Hub{}, err
+	}
+	return hub, nil
+}
+
+// uiOwnIntegration loads an integration of the user's tenant for a page.
+func (h *handler) uiOwnIntegration(c echo.Context) (db.Integration, db.Hub, error) {
+	in, err := h.db.Integration(c.Request().Context(), c.Param("id"))
+	if err != nil || in.TenantID != currentUser(c).TenantID {
+		if err == nil || errors.Is(err, db.ErrNotFound) {
+			return db.Integration{}, db.Hub{}, &apiError{Status: http.StatusNotFound, Detail: "No such integration."}
+		}
+		return db.Integration{}, db.Hub{}, err
+	}
+	hub, err := h.db.Hub(c.Request().Context(), in.HubID)
+	return in, hub, err
+}
+

@@ -1,0 +1,143 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
+
+	"hubadmin/db"
+)
+
+// Session lifetimes (SPEC 6).
+const (
+	sessionIdle     = 30 * time.Minute
+	sessionAbsolute = 12 * time.Hour
+	sessionCookie   = "hubadmin_session"
+)
+
+// sessionStore is a gorilla/sessions Store whose data lives in the sessions
+// table; the cookie holds only a signed random id, so logout, disabling a
+// user and "sign out everywhere" end sessions at once.
+type sessionStore struct {
+	db     *db.DB
+	codec  securecookie.Codec
+	secure func(r *http.Request) bool
+}
+
+func newSessionStore(d *db.DB, key []byte, secure func(*http.Request) bool) *sessionStore {
+	codec := securecookie.New(key, nil)
+	codec.MaxAge(int(sessionAbsolute / time.Second))
+	return &sessionStore{db: d, codec: codec, secure: secure}
+}
+
+// Get returns the request's session, cached per request by the registry.
+func (s *sessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(s, name)
+}
+
+// New loads the session named by the cookie, or returns a fresh one
+// (IsNew) when there is none, it is unknown, or it has expired.
+func (s *sessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	sess := sessions.NewSession(s, name)
+	sess.IsNew = true
+	sess.Options = s.options(r)
+	c, err := r.Cookie(name)
+	if err != nil {
+		return sess, nil
+	}
+	var id string
+	if err := s.codec.Decode(name, c.Value, &id); err != nil {
+		return sess, nil // a forged or stale cookie is no session
+	}
+	row, err := s.db.Session(r.Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		return sess, nil
+	}
+	if err != nil {
+		return sess, err
+	}
+	now := time.Now()
+	if now.Sub(row.LastSeen) > sessionIdle || now.Sub(row.Created) > sessionAbsolute {
+		_ = s.db.DeleteSession(r.Context(), id)
+		return sess, nil
+	}
+	var values map[string]string
+	if err := json.Unmarshal(row.Data, &values); err != nil {
+		return sess, nil
+	}
+	for k, v := range values {
+		sess.Values[k] = v
+	}
+	sess.ID = id
+	sess.IsNew = false
+	sess.Values["_user"] = row.UserID
+	sess.Values["_created"] = row.Created.Format(time.RFC3339Nano)
+	sess.Values["_seen"] = row.LastSeen.Format(time.RFC3339Nano)
+	return sess, nil
+}
+
+// Save writes the session row and the cookie; MaxAge < 0 deletes both.
+func (s *sessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	if sess.Options.MaxAge < 0 {
+		if sess.ID != "" {
+			if err := s.db.DeleteSession(r.Context(), sess.ID); err != nil {
+				return err
+			}
+		}
+		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
+		return nil
+	}
+	user, _ := sess.Values["_user"].(string)
+	if user == "" {
+		return errors.New("session: no user")
+	}
+	created := time.Now().UTC()
+	if s, ok := sess.Values["_created"].(string); ok {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			created = t
+		}
+	}
+	if sess.ID == "" {
+		sess.ID = db.RandomString(43)
+	}
+	values := map[string]string{}
+	for k, v := range sess.Values {
+		ks, _ := k.(string)
+		vs, _ := v.(string)
+		if ks != "" && ks[0] != '_' {
+			values[ks] = vs
+		}
+	}
+	data, _ := json.Marshal(values)
+	if err := s.db.SaveSession(r.Context(), sess.ID, db.Session{UserID: user, Data: data, Created: created, LastSeen: time.Now().UTC()}); err != nil {
+		return err
+	}
+	enc, err := s.codec.Encode(sess.Name(), sess.ID)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, sessions.NewCookie(sess.Name(), enc, sess.Options))
+	return nil
+}
+
+func (s *sessionStore) options(r *http.Request) *sessions.Options {
+	return &sessions.Options{Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r),
+		MaxAge: int(sessionAbsolute / time.Second)}
+}
+
+// secureCookies decides the cookie's Secure flag per --secure-cookies.
+func secureCookies(mode string) func(*http.Request) bool {
+	return func(r *http.Request) bool {
+		switch mode {
+		case "true", "always":
+			return true
+		case "false", "never":
+			return false
+		}
+		return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+	}
+}

@@ -1,0 +1,386 @@
+// app.js: the dashboard's small behaviours, wired by data attributes.
+//
+// Rules this file keeps so the strict Content-Security-Policy holds (no
+// 'unsafe-inline', no 'unsafe-eval'): no eval or Function(), no inline event
+// handlers, no element.style writes (only classes and the `hidden`,
+// `disabled` and aria-* attributes change).
+//
+// Events are handled by delegation on `document`, so content swapped in by
+// htmx needs no re-binding. Only state that must be right before any event
+// (initial disabled buttons, toast timers) is set up by init(), which runs on
+// DOMContentLoaded and again for every element htmx loads (`htmx:load`).
+(function () {
+  "use strict";
+
+  var TOAST_MS = 6000; // how long a toast stays up
+  var COPIED_MS = 1500; // how long a copy button says "Copied"
+
+  function each(root, selector, fn) {
+    if (root.matches && root.matches(selector)) fn(root);
+    Array.prototype.forEach.call(root.querySelectorAll(selector), fn);
+  }
+
+  // The button(s) that submit a form, including ones outside it (form="id").
+  function submitButtons(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return (el.tagName === "BUTTON" && (el.type || "submit") === "submit") ||
+        (el.tagName === "INPUT" && (el.type === "submit" || el.type === "image"));
+    });
+  }
+
+  // ---- CSRF: every htmx request carries the token from <meta name="csrf-token">.
+  document.addEventListener("htmx:configRequest", function (e) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta && meta.content) e.detail.headers["X-CSRF-Token"] = meta.content;
+  });
+
+  // ---- Copy buttons ---------------------------------------------------------
+  // <button data-copy="text">  or  <button data-copy data-copy-target="#id">
+  // With a target: its data-value if present, else .value for form fields,
+  // else its textContent.
+  function copySource(btn) {
+    var sel = btn.getAttribute("data-copy-target");
+    if (!sel) return btn.getAttribute("data-copy") || "";
+    var el = document.querySelector(sel);
+    if (!el) return "";
+    if (el.hasAttribute("data-value")) return el.getAttribute("data-value");
+    if (el.tagName === "INPUT" || el.tagName === "TEXTAREA") return el.value;
+    return el.textContent.trim();
+  }
+
+  // Fallback for non-secure contexts (e.g. http://192.168.x.y), where
+  // navigator.clipboard is missing: execCommand("copy") fires a copy event
+  // whose clipboardData we fill. Needs no selection and no helper element,
+  // so nothing has to be positioned off-screen with inline styles.
+  function legacyCopy(text) {
+    var done = false;
+    function onCopy(e) {
+      e.clipboardData.setData("text/plain", text);
+      e.preventDefault();
+      done = true;
+    }
+    document.addEventListener("copy", onCopy);
+    try {
+      document.execCommand("copy");
+    } catch (err) {
+      done = false;
+    }
+    document.removeEventListener("copy", onCopy);
+    return done;
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () {
+        if (!legacyCopy(text)) throw new Error("copy failed");
+      });
+    }
+    return legacyCopy(text) ? Promise.resolve() : Promise.reject(new Error("copy failed"));
+  }
+
+  var copyState = new WeakMap(); // button -> {title, label, timer}
+
+  function flashCopied(btn, ok) {
+    var st = copyState.get(btn);
+    if (st) {
+      clearTimeout(st.timer);
+    } else {
+      st = { title: btn.getAttribute("title"), label: btn.getAttribute("aria-label") };
+      copyState.set(btn, st);
+    }
+    var msg = ok ? "Copied" : "Copy failed";
+    btn.classList.add(ok ? "copied" : "copy-failed");
+    btn.setAttribute("title", msg);
+    btn.setAttribute("aria-label", msg);
+    st.timer = setTimeout(function () {
+      btn.classList.remove("copied", "copy-failed");
+      if (st.title === null) btn.removeAttribute("title"); else btn.setAttribute("title", st.title);
+      if (st.label === null) btn.removeAttribute("aria-label"); else btn.setAttribute("aria-label", st.label);
+      copyState.delete(btn);
+    }, COPIED_MS);
+  }
+
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest("[data-copy]");
+    if (!btn) return;
+    e.preventDefault();
+    copyText(copySource(btn)).then(
+      function () { flashCopied(btn, true); },
+      function () { flashCopied(btn, false); }
+    );
+  });
+
+  // ---- Reveal secrets -------------------------------------------------------
+  // <button data-reveal="#id" aria-pressed="false">; the target has
+  // data-masked="••••" and data-value="secret". The button's aria-pressed
+  // says which is shown, so CSS can swap eye / eye-off icons on it.
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest("[data-reveal]");
+    if (!btn) return;
+    var el = document.querySelector(btn.getAttribute("data-reveal"));
+    if (!el || !el.hasAttribute("data-value")) return;
+    e.preventDefault();
+    var show = btn.getAttribute("aria-pressed") !== "true";
+    el.textContent = el.getAttribute(show ? "data-value" : "data-masked") || "";
+    btn.setAttribute("aria-pressed", show ? "true" : "false");
+  });
+
+  // ---- List editors ---------------------------------------------------------
+  // <div data-list-editor data-list-max="10">
+  //   [<div data-list-rows>] <div data-list-row> … <button data-list-remove> </div> … [</div>]
+  //   <template data-list-template><div data-list-row>…</div></template>
+  //   <button type="button" data-list-add>Add</button>
+  // </div>
+  function listRows(editor) {
+    return Array.prototype.filter.call(editor.querySelectorAll("[data-list-row]"), function (row) {
+      return row.closest("[data-list-editor]") === editor; // skip nested editors' rows
+    });
+  }
+
+  function ownedBy(editor, selector) {
+    return Array.prototype.filter.call(editor.querySelectorAll(selector), function (el) {
+      return el.closest("[data-list-editor]") === editor;
+    });
+  }
+
+  function syncListEditor(editor) {
+    var max = parseInt(editor.getAttribute("data-list-max"), 10);
+    var full = max > 0 && listRows(editor).length >= max;
+    ownedBy(editor, "[data-list-add]").forEach(function (b) { b.disabled = full; });
+  }
+
+  document.addEventListener("click", function (e) {
+    var add = e.target.closest("[data-list-add]");
+    if (add) {
+      var editor = add.closest("[data-list-editor]");
+      var tpl = editor && ownedBy(editor, "template[data-list-template]")[0];
+      if (!tpl) return;
+      e.preventDefault();
+      var max = parseInt(editor.getAttribute("data-list-max"), 10);
+      if (max > 0 && listRows(editor).length >= max) return;
+      var frag = tpl.content.cloneNode(true);
+      var row = frag.querySelector("[data-list-row]") || frag.firstElementChild;
+      var rows = listRows(editor);
+      var box = ownedBy(editor, "[data-list-rows]")[0];
+      if (box) box.appendChild(frag);
+      else if (rows.length) rows[rows.length - 1].after(frag);
+      else tpl.before(frag);
+      if (row) {
+        if (window.htmx) window.htmx.process(row); // in case the row uses hx-*
+        var field = row.querySelector("input, select, textarea");
+        if (field) field.focus();
+      }
+      syncListEditor(editor);
+      return;
+    }
+    var rm = e.target.closest("[data-list-remove]");
+    if (rm) {
+      var row2 = rm.closest("[data-list-row]");
+      var editor2 = rm.closest("[data-list-editor]");
+      if (!row2) return;
+      e.preventDefault();
+      row2.remove();
+      if (editor2) {
+        syncListEditor(editor2);
+        // Keep keyboard focus somewhere sensible instead of <body>.
+        var next = ownedBy(editor2, "[data-list-add]")[0];
+        if (next && !next.disabled) next.focus();
+      }
+    }
+  });
+
+  // ---- Confirmations ----------------------------------------------------------
+  // <form data-confirm="Delete “Support SMS”?">: capture phase, so a cancel
+  // also stops htmx's own submit listener on the form.
+  var lastSubmitter = new WeakMap(); // form -> the button that submitted it
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.submitter) lastSubmitter.set(form, e.submitter);
+    var msg = form.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
+  }, true);
+
+  // Type-to-confirm: <input data-confirm-match="Exact name"> keeps its form's
+  // submit button(s) disabled until the value matches exactly.
+  function syncConfirmMatch(form) {
+    if (!form) return;
+    var inputs = form.querySelectorAll("input[data-confirm-match]");
+    if (!inputs.length) return;
+    var ok = Array.prototype.every.call(inputs, function (i) {
+      return i.value === i.getAttribute("data-confirm-match");
+    });
+    submitButtons(form).forEach(function (b) {
+      if (!b.hasAttribute("aria-busy")) b.disabled = !ok;
+    });
+  }
+
+  document.addEventListener("input", function (e) {
+    if (e.target.matches && e.target.matches("input[data-confirm-match]")) syncConfirmMatch(e.target.form);
+  });
+
+  // ---- Busy buttons -----------------------------------------------------------
+  // Buttons disabled here get data-busy-disabled so that only they are
+  // re-enabled (a button disabled for another reason stays disabled).
+  function setBusy(buttons, busyOne) {
+    buttons.forEach(function (b) {
+      if (!b.disabled) {
+        b.disabled = true;
+        b.setAttribute("data-busy-disabled", "");
+      }
+    });
+    if (busyOne) busyOne.setAttribute("aria-busy", "true");
+  }
+
+  function clearBusy(root) {
+    each(root, "[aria-busy]", function (b) { b.removeAttribute("aria-busy"); });
+    each(root, "[data-busy-disabled]", function (b) {
+      b.disabled = false;
+      b.removeAttribute("data-busy-disabled");
+    });
+  }
+
+  function busyTargets(elt) {
+    if (!elt || !elt.tagName) return null;
+    if (elt.tagName === "BUTTON") return { buttons: [elt], main: elt, form: elt.form };
+    if (elt.tagName === "FORM") {
+      var buttons = submitButtons(elt);
+      var main = lastSubmitter.get(elt) || buttons[0] || null;
+      return { buttons: buttons, main: main, form: elt };
+    }
+    return null; // e.g. a search input: never disable what the user types in
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var t = busyTargets(e.detail.elt);
+    if (t) setBusy(t.buttons, t.main);
+  });
+
+  function afterRequest(e) {
+    var t = busyTargets(e.detail.elt);
+    if (!t) return;
+    t.buttons.forEach(function (b) {
+      b.removeAttribute("aria-busy");
+      if (b.hasAttribute("data-busy-disabled")) {
+        b.disabled = false;
+        b.removeAttribute("data-busy-disabled");
+      }
+    });
+    syncConfirmMatch(t.form);
+  }
+  document.addEventListener("htmx:afterRequest", afterRequest);
+  // afterRequest also fires on network errors, but these are cheap insurance.
+  document.addEventListener("htmx:sendError", afterRequest);
+  document.addEventListener("htmx:timeout", afterRequest);
+  document.addEventListener("htmx:sendAbort", afterRequest);
+
+  // Plain (non-htmx) forms with data-busy: disable after a 0 ms timeout, so
+  // the clicked button's name=value is still part of the submission.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || !form.hasAttribute("data-busy")) return;
+    var buttons = submitButtons(form);
+    var main = e.submitter || buttons[0] || null;
+    setTimeout(function () { setBusy(buttons, main); }, 0);
+  });
+
+  // Back/forward cache: a page restored after a plain submit would otherwise
+  // come back with its buttons still disabled.
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) clearBusy(document);
+  });
+
+  // ---- Auto-submitting filters -----------------------------------------------
+  // <select data-autosubmit> / <input data-autosubmit>: submit the form on
+  // change. requestSubmit() fires the submit event, so hx-get forms work too.
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (!el.matches || !el.matches("select[data-autosubmit], input[data-autosubmit]") || !el.form) return;
+    if (el.form.requestSubmit) el.form.requestSubmit();
+    else el.form.submit();
+  });
+
+  // ---- Toasts -------------------------------------------------------------------
+  // .toast elements inside #toasts leave after TOAST_MS (later while hovered or
+  // focused, so they can be read and their button reached); [data-dismiss]
+  // inside one removes it at once.
+  var scheduled = new WeakSet();
+
+  function scheduleToast(toast) {
+    if (scheduled.has(toast)) return;
+    scheduled.add(toast);
+    var expire = function () {
+      if (!toast.isConnected) return;
+      if (toast.matches(":hover") || toast.contains(document.activeElement)) {
+        setTimeout(expire, 2000);
+        return;
+      }
+      toast.remove();
+    };
+    setTimeout(expire, TOAST_MS);
+  }
+
+  function scheduleToasts() {
+    each(document, "#toasts .toast", scheduleToast);
+  }
+
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest(".toast [data-dismiss]");
+    if (!btn) return;
+    e.preventDefault();
+    btn.closest(".toast").remove();
+  });
+
+  // HX-Trigger: {"showToast": {"message": "…", "kind": "success"}}
+  document.addEventListener("showToast", function (e) {
+    var d = e.detail || {};
+    var message = d.message || d.value;
+    if (!message) return;
+    var kind = /^[a-z][a-z0-9-]*$/.test(d.kind || "") ? d.kind : "info"; // class-name safe
+    var box = document.getElementById("toasts");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "toasts";
+      box.setAttribute("aria-live", "polite");
+      document.body.appendChild(box);
+    }
+    var toast = document.createElement("div");
+    toast.className = "toast toast-" + kind;
+    toast.setAttribute("role", "status");
+    var text = document.createElement("span");
+    text.className = "toast-message";
+    text.textContent = String(message);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "toast-dismiss";
+    close.setAttribute("data-dismiss", "");
+    close.setAttribute("aria-label", "Dismiss");
+    close.textContent = "\u00d7";
+    toast.appendChild(text);
+    toast.appendChild(close);
+    box.appendChild(toast);
+    scheduleToast(toast);
+  });
+
+  // ---- Initialisation (page load and every htmx-loaded element) ------------------
+  function init(root) {
+    each(root, "[data-list-editor]", syncListEditor);
+    each(root, "input[data-confirm-match]", function (i) { syncConfirmMatch(i.form); });
+    scheduleToasts(); // document-wide: toasts may arrive out of band
+  }
+
+  document.addEventListener("htmx:load", function (e) {
+    init(e.detail && e.detail.elt && e.detail.elt.querySelectorAll ? e.detail.elt : document);
+  });
+  // Out-of-band swaps into #toasts do not always fire htmx:load on the toast.
+  document.addEventListener("htmx:afterSettle", scheduleToasts);
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  } else {
+    init(document);
+  }
+})();

@@ -1,0 +1,61 @@
+// Package views holds the dashboard's templ components. Views import only
+// their view models (this file) and the embedded assets.
+package views
+
+// Page is what every page's layout needs.
+type Page struct {
+	Title   string
+	Nav     string // active navigation entry: hubs, api, users, activity
+	User    *User
+	CSRF    string
+	Flashes []Flash
+	Sandbox bool
+	Version string
+}
+
+// User is the signed-in user.
+type User struct {
+	Email   string
+	Role    string
+	IsAdmin bool
+	// CanWrite is false for viewers: no mutating buttons.
+	CanWrite bool
+}
+
+// Flash is a toast message.
+type Flash struct {
+	Kind    string // success, error, info
+	Message string
+}
+
+// Form is a form's typed values and errors by field name.
+type Form struct {
+	Values map[string][]string
+	Errors map[string]string
+	// Error is a message about the whole form.
+	Error string
+}
+
+// Get returns a typed value.
+func (f Form) Get(name string) string {
+	if v := f.Values[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// All returns every typed value of a repeated field.
+func (f Form) All(name string) []string { return f.Values[name] }
+
+// Err returns the error of a field.
+func (f Form) Err(name string) string { return f.Errors[name] }
+
+// Has reports whether a value was typed for a field (checkboxes).
+func (f Form) Has(name, value string) bool {
+	for _, v := range f.Values[name] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}

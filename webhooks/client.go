@@ -1,0 +1,148 @@
+package webhooks
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"syscall"
+	"time"
+
+	"code.dny.dev/ssrf"
+)
+
+// DefaultTimeout is how long a receiver has to answer one delivery.
+const DefaultTimeout = 10 * time.Second
+
+var (
+	// ErrAddressNotAllowed is matched (errors.Is) by every refusal of the
+	// SSRF guard; errors.As with *AddressNotAllowedError gives the address.
+	ErrAddressNotAllowed = errors.New("webhooks: target address not allowed")
+	// ErrInvalidURL is matched by every error of CheckURL.
+	ErrInvalidURL = errors.New("webhooks: invalid webhook URL")
+)
+
+// AddressNotAllowedError is the SSRF guard's refusal of one resolved address.
+type AddressNotAllowedError struct {
+	Addr netip.Addr
+	// Kind says what the address is, e.g. "a loopback address".
+	Kind string
+}
+
+func (e *AddressNotAllowedError) Error() string {
+	return fmt.Sprintf("webhook target %s is %s and non-public targets are refused; "+
+		"start hubadmin with --allow-private-webhooks to permit it", e.Addr, e.Kind)
+}
+
+func (e *AddressNotAllowedError) Unwrap() error { return ErrAddressNotAllowed }
+
+// NewClient returns the HTTP client for webhook deliveries: 10 s timeout,
+// redirects returned rather than followed, no proxy (never from the
+// environment: a proxy would dial on our behalf, past the guard). Unless
+// allowPrivate, every connection is checked on the resolved IP just before
+// connect, so a name that resolves (or re-resolves, DNS rebinding) to a
+// loopback, private, link-local, CGNAT, multicast, unspecified or other
+// special-purpose address is refused before any byte is sent.
+func NewClient(allowPrivate bool) *http.Client {
+	return newClient(allowPrivate, DefaultTimeout)
+}
+
+func newClient(allowPrivate bool, timeout time.Duration) *http.Client {
+	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
+	if !allowPrivate {
+		dialer.Control = guard(ssrf.New(
+			// Operators run receivers on :8443, :3000 and the like; the risk
+			// is the destination address, not the port.
+			ssrf.WithAnyPort(),
+		))
+	}
+	return &http.Client{
+		Timeout: timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+		Transport: &http.Transport{
+			Proxy:                 nil,
+			DialContext:           dialer.DialContext,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          100,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   timeout,
+			ExpectContinueTimeout: time.Second,
+		},
+	}
+}
+
+// guard wraps the ssrf Guardian so its refusals carry a reason an operator can
+// act on.
+func guard(g *ssrf.Guardian) func(network, address string, c syscall.RawConn) error {
+	return func(network, address string, c syscall.RawConn) error {
+		err := g.Safe(network, address, c)
+		if err == nil {
+			return nil
+		}
+		if ap, perr := netip.ParseAddrPort(address); perr == nil && errors.Is(err, ssrf.ErrProhibitedIP) {
+			return &AddressNotAllowedError{Addr: ap.Addr().Unmap(), Kind: addressKind(ap.Addr())}
+		}
+		return fmt.Errorf("%w: %w", ErrAddressNotAllowed, err)
+	}
+}
+
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+func addressKind(a netip.Addr) string {
+	a = a.Unmap()
+	switch {
+	case a.IsUnspecified():
+		return "an unspecified address"
+	case a.IsLoopback():
+		return "a loopback address"
+	case a.IsPrivate():
+		return "a private address"
+	case a.IsLinkLocalUnicast():
+		return "a link-local address"
+	case a.IsMulticast():
+		return "a multicast address"
+	case cgnat.Contains(a):
+		return "a carrier-grade NAT (CGNAT) address"
+	default:
+		return "a special-purpose address"
+	}
+}
+
+// CheckURL validates a webhook URL at save time: absolute http or https, a
+// host, no user:password. It does not resolve the name: the address is
+// checked at every delivery's connect time instead, where a later DNS change
+// cannot slip past.
+func CheckURL(raw string) error {
+	if raw == "" {
+		return fmt.Errorf("%w: it is empty", ErrInvalidURL)
+	}
+	if len(raw) > 2048 {
+		return fmt.Errorf("%w: it is longer than 2048 characters", ErrInvalidURL)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidURL, errors.Unwrap(err))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("%w: it must start with https:// or http://", ErrInvalidURL)
+	}
+	if u.Opaque != "" || u.Hostname() == "" {
+		return fmt.Errorf("%w: it has no host", ErrInvalidURL)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%w: it must not contain a user name or password", ErrInvalidURL)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%w: port %q is not between 1 and 65535", ErrInvalidURL, p)
+		}
+	} else if u.Host[len(u.Host)-1] == ':' {
+		return fmt.Errorf("%w: the port after ':' is missing", ErrInvalidURL)
+	}
+	return nil
+}

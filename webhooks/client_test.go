@@ -1,0 +1,120 @@
+package webhooks
+
+import (
+	"errors"
+	"net"
+	"strings"
+	"testing"
+
+	"code.dny.dev/ssrf"
+)
+
+func TestCheckURL(t *testing.T) {
+	tests := []struct {
+		url     string
+		wantErr string // substring; empty means valid
+	}{
+		{url: "https://example.com/hooks/hubster"},
+		{url: "http://example.com"},
+		{url: "HTTPS://Example.com/x?y=1"},
+		{url: "https://example.com:8443/hook"},
+		{url: "https://[2001:db8::1]:8443/hook"},
+		// Private literals pass here: the guard refuses them at delivery
+		// unless --allow-private-webhooks, which save time does not know.
+		{url: "http://127.0.0.1:8080/hook"},
+		{url: "", wantErr: "empty"},
+		{url: "example.com/hook", wantErr: "https://"},
+		{url: "/hook", wantErr: "https://"},
+		{url: "ftp://example.com/hook", wantErr: "https://"},
+		{url: "javascript:alert(1)", wantErr: "https://"},
+		{url: "https:example.com", wantErr: "no host"},
+		{url: "https:///hook", wantErr: "no host"},
+		{url: "https://:443/hook", wantErr: "no host"},
+		{url: "https://user:pass@example.com/hook", wantErr: "user name or password"},
+		{url: "https://user@example.com/hook", wantErr: "user name or password"},
+		{url: "https://example.com:99999/hook", wantErr: "port"},
+		{url: "https://example.com:0/hook", wantErr: "port"},
+		{url: "https://example.com:/hook", wantErr: "port"},
+		{url: "https://exa mple.com/hook", wantErr: "invalid"},
+		{url: "https://example.com/" + strings.Repeat("a", 2048), wantErr: "longer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			err := CheckURL(tt.url)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("CheckURL(%q) = %v, want nil", tt.url, err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalidURL) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("CheckURL(%q) = %v, want ErrInvalidURL mentioning %q", tt.url, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// The guard is called with the resolved address just before connect; calling
+// it directly covers every range without any traffic.
+func TestGuard(t *testing.T) {
+	check := guard(ssrf.New(ssrf.WithAnyPort()))
+	tests := []struct {
+		network, address string
+		wantKind         string // empty means allowed
+	}{
+		{"tcp4", "93.184.215.14:443", ""},
+		{"tcp4", "1.1.1.1:8443", ""}, // any port
+		{"tcp6", "[2606:4700:4700::1111]:443", ""},
+		{"tcp4", "127.0.0.1:80", "a loopback address"},
+		{"tcp4", "127.8.9.10:80", "a loopback address"},
+		{"tcp6", "[::1]:80", "a loopback address"},
+		{"tcp6", "[::ffff:127.0.0.1]:80", "a loopback address"},
+		{"tcp4", "10.0.0.1:80", "a private address"},
+		{"tcp4", "172.16.5.4:80", "a private address"},
+		{"tcp4", "192.168.1.1:443", "a private address"},
+		{"tcp6", "[fd00::2]:443", "a private address"},
+		{"tcp4", "169.254.169.254:80", "a link-local address"},
+		{"tcp6", "[fe80::1]:80", "a link-local address"},
+		{"tcp4", "100.64.0.1:80", "a carrier-grade NAT (CGNAT) address"},
+		{"tcp4", "224.0.0.1:80", "a multicast address"},
+		{"tcp6", "[ff02::1]:80", "a multicast address"},
+		{"tcp4", "0.0.0.0:80", "an unspecified address"},
+		{"tcp6", "[::]:80", "an unspecified address"},
+		{"tcp4", "192.0.2.10:80", "a special-purpose address"},
+		{"tcp4", "198.18.0.1:80", "a special-purpose address"},
+		{"tcp4", "255.255.255.255:80", "a special-purpose address"},
+		{"tcp6", "[2001:db8::1]:80", "a special-purpose address"},
+		{"tcp6", "[64:ff9b::7f00:1]:80", "a special-purpose address"}, // NAT64 of 127.0.0.1
+	}
+	for _, tt := range tests {
+		t.Run(tt.address, func(t *testing.T) {
+			err := check(tt.network, tt.address, nil)
+			if tt.wantKind == "" {
+				if err != nil {
+					t.Fatalf("guard(%s) = %v, want allowed", tt.address, err)
+				}
+				return
+			}
+			var refused *AddressNotAllowedError
+			if !errors.Is(err, ErrAddressNotAllowed) || !errors.As(err, &refused) {
+				t.Fatalf("guard(%s) = %v, want an AddressNotAllowedError", tt.address, err)
+			}
+			if refused.Kind != tt.wantKind {
+				t.Errorf("Kind = %q, want %q", refused.Kind, tt.wantKind)
+			}
+			host, _, _ := net.SplitHostPort(tt.address)
+			for _, part := range []string{strings.TrimPrefix(host, "::ffff:"), tt.wantKind, "--allow-private-webhooks"} {
+				if !strings.Contains(err.Error(), part) {
+					t.Errorf("message %q does not mention %q", err, part)
+				}
+			}
+		})
+	}
+}
+
+func TestGuardRefusesOtherNetworks(t *testing.T) {
+	err := guard(ssrf.New(ssrf.WithAnyPort()))("udp4", "8.8.8.8:53", nil)
+	if !errors.Is(err, ErrAddressNotAllowed) {
+		t.Fatalf("guard(udp4) = %v, want ErrAddressNotAllowed", err)
+	}
+}

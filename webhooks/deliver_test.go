@@ -1,0 +1,378 @@
+package webhooks
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// connRecorder is a loopback listener that tells whether anything connected
+// to it before a sentinel connection the test makes itself.
+type connRecorder struct {
+	ln       net.Listener
+	accepted chan net.Conn
+}
+
+func listenRecording(t *testing.T, address string) *connRecorder {
+	t.Helper()
+	ln, err := net.Listen("tcp", address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &connRecorder{ln: ln, accepted: make(chan net.Conn, 16)}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				close(r.accepted)
+				return
+			}
+			r.accepted <- c
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		for c := range r.accepted {
+			c.Close()
+		}
+	})
+	return r
+}
+
+func (r *connRecorder) port() string {
+	_, port, _ := net.SplitHostPort(r.ln.Addr().String())
+	return port
+}
+
+// assertNoConnection connects a sentinel and checks that it is the first
+// connection the listener ever accepted.
+func (r *connRecorder) assertNoConnection(t *testing.T) {
+	t.Helper()
+	sentinel, err := net.Dial("tcp", r.ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sentinel.Close()
+	first := <-r.accepted
+	defer first.Close()
+	if first.RemoteAddr().String() != sentinel.LocalAddr().String() {
+		t.Fatalf("a connection from %s reached the receiver before the sentinel", first.RemoteAddr())
+	}
+}
+
+func TestDeliverRefusesNonPublicTargets(t *testing.T) {
+	v4 := listenRecording(t, "127.0.0.1:0")
+	v6 := listenRecording(t, "[::1]:0")
+	tests := []struct {
+		name     string
+		url      string
+		listener *connRecorder // nil: nothing listens, and nothing may be sent
+		want     string
+	}{
+		{"IPv4 loopback", "http://127.0.0.1:" + v4.port() + "/hook", v4, "webhook target 127.0.0.1 is a loopback address"},
+		{"IPv6 loopback", "http://[::1]:" + v6.port() + "/hook", v6, "webhook target ::1 is a loopback address"},
+		{"name resolving to loopback", "http://localhost:" + v4.port() + "/hook", v4, "is a loopback address"},
+		{"private", "http://10.0.0.1/hook", nil, "webhook target 10.0.0.1 is a private address"},
+		{"cloud metadata", "http://169.254.169.254/latest/meta-data/", nil, "webhook target 169.254.169.254 is a link-local address"},
+	}
+	d := NewDeliverer(false)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := d.Deliver(context.Background(), Request{
+				URL: tt.url, Event: "test", Body: []byte(`{}`), MessageID: "msg_1", Attempt: 1,
+				PrivateKey: "k", PublicKey: "p", HubID: "h", IntegrationID: "i",
+			})
+			if a.Success || a.StatusCode != 0 {
+				t.Fatalf("Attempt = %+v, want a refusal without status", a)
+			}
+			if !strings.Contains(a.Error, tt.want) || !strings.Contains(a.Error, "--allow-private-webhooks") {
+				t.Fatalf("Error = %q, want it to contain %q and the flag", a.Error, tt.want)
+			}
+			if tt.listener != nil {
+				tt.listener.assertNoConnection(t)
+			}
+		})
+	}
+}
+
+func TestClientRefusalIsRecognisable(t *testing.T) {
+	v4 := listenRecording(t, "127.0.0.1:0")
+	resp, err := NewClient(false).Post("http://127.0.0.1:"+v4.port()+"/", "application/json", strings.NewReader("{}"))
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("NewClient(false) reached a loopback receiver")
+	}
+	var refused *AddressNotAllowedError
+	if !errors.Is(err, ErrAddressNotAllowed) || !errors.As(err, &refused) || refused.Addr.String() != "127.0.0.1" {
+		t.Fatalf("err = %v, want an AddressNotAllowedError for 127.0.0.1", err)
+	}
+	v4.assertNoConnection(t)
+}
+
+func TestNewClientDefaults(t *testing.T) {
+	c := NewClient(false)
+	if c.Timeout != DefaultTimeout {
+		t.Errorf("Timeout = %s, want %s", c.Timeout, DefaultTimeout)
+	}
+	tr, ok := c.Transport.(*http.Transport)
+	if !ok || tr.Proxy != nil {
+		t.Errorf("Transport = %#v, want an *http.Transport without Proxy", c.Transport)
+	}
+	if c.CheckRedirect == nil || !errors.Is(c.CheckRedirect(nil, nil), http.ErrUseLastResponse) {
+		t.Error("CheckRedirect must return http.ErrUseLastResponse")
+	}
+}
+
+func TestDeliverSignsBothWays(t *testing.T) {
+	const (
+		privateKey = "integration-private-key"
+		publicKey  = "integration-public-key"
+	)
+	type seen struct {
+		header http.Header
+		body   []byte
+	}
+	received := make(chan seen, 2)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		received <- seen{r.Header.Clone(), body}
+		w.WriteHeader(http.StatusAccepted)
+		io.WriteString(w, `{"ok":true}`)
+	}))
+	t.Cleanup(receiver.Close)
+
+	msgID, body := TestActivity("hub_1", "int_1", time.Now())
+	d := NewDeliverer(true)
+	for attempt := 1; attempt <= 2; attempt++ {
+		before := time.Now()
+		a := d.Deliver(context.Background(), Request{
+			URL: receiver.URL + "/hook", Event: "test", Body: body, MessageID: msgID, Attempt: attempt,
+			PrivateKey: privateKey, PublicKey: publicKey, HubID: "hub_1", IntegrationID: "int_1",
+		})
+		if !a.Success || a.Error != "" || a.StatusCode != http.StatusAccepted {
+			t.Fatalf("attempt %d = %+v, want a success with 202", attempt, a)
+		}
+		if a.Event != "test" || a.AttemptNo != attempt || a.ResponseExcerpt != `{"ok":true}` || a.Latency <= 0 || a.At.Before(before) {
+			t.Errorf("attempt %d record = %+v", attempt, a)
+		}
+
+		got := <-received
+		if string(got.body) != string(body) {
+			t.Fatalf("body = %s, want %s", got.body, body)
+		}
+		for name, want := range map[string]string{
+			"Content-Type":         "application/json",
+			"User-Agent":           "hubadmin-webhooks/1",
+			"x-source-system":      "hubadmin",
+			"x-hub-id":             "hub_1",
+			"x-integration-id":     "int_1",
+			"x-hubster-public-key": publicKey,
+			"webhook-id":           msgID, // the same on the retry
+		} {
+			if v := got.header.Get(name); v != want {
+				t.Errorf("%s = %q, want %q", name, v, want)
+			}
+		}
+
+		// What a receiver computes, from the spec alone.
+		hubster := hmac.New(sha256.New, []byte(privateKey))
+		hubster.Write(got.body)
+		if v := got.header.Get("x-hubster-signature"); v != base64.StdEncoding.EncodeToString(hubster.Sum(nil)) {
+			t.Errorf("x-hubster-signature = %q does not match the body", v)
+		}
+		ts := got.header.Get("webhook-timestamp")
+		sec, err := strconv.ParseInt(ts, 10, 64)
+		if err != nil || time.Since(time.Unix(sec, 0)) > time.Minute {
+			t.Errorf("webhook-timestamp = %q, want the time of the attempt", ts)
+		}
+		standard := hmac.New(sha256.New, []byte(privateKey))
+		standard.Write([]byte(msgID + "." + ts + "." + string(got.body)))
+		if v := got.header.Get("webhook-signature"); v != "v1,"+base64.StdEncoding.EncodeToString(standard.Sum(nil)) {
+			t.Errorf("webhook-signature = %q does not match the body", v)
+		}
+		if err := VerifyHubster(got.body, got.header, privateKey); err != nil {
+			t.Errorf("VerifyHubster: %v", err)
+		}
+		if err := VerifyStandard(got.body, got.header, []byte(privateKey), time.Now(), DefaultTolerance); err != nil {
+			t.Errorf("VerifyStandard: %v", err)
+		}
+	}
+}
+
+func TestDeliverFailures(t *testing.T) {
+	var redirectFollowed atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		redirectFollowed.Add(1)
+	}))
+	t.Cleanup(elsewhere.Close)
+
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close()
+
+	tests := []struct {
+		name        string
+		handler     http.HandlerFunc
+		url         string // instead of a receiver with handler
+		wantStatus  int
+		wantError   string
+		wantExcerpt string
+	}{
+		{
+			name: "500",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				http.Error(w, "boom", http.StatusInternalServerError)
+			},
+			wantStatus: 500, wantError: "receiver answered 500", wantExcerpt: "boom\n",
+		},
+		{
+			name: "404",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(http.StatusNotFound)
+			},
+			wantStatus: 404, wantError: "receiver answered 404",
+		},
+		{
+			name: "302",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, elsewhere.URL+"/hook", http.StatusFound)
+			},
+			wantStatus: 302, wantError: "redirect to " + elsewhere.URL + "/hook not followed",
+		},
+		{
+			name: "308 without Location",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(http.StatusPermanentRedirect)
+			},
+			wantStatus: 308, wantError: "receiver answered 308; redirects are not followed",
+		},
+		{
+			name: "never answers",
+			handler: func(_ http.ResponseWriter, r *http.Request) {
+				<-r.Context().Done()
+			},
+			wantError: "no answer within 200ms",
+		},
+		{name: "nothing listening", url: closedURL, wantError: "connection refused"},
+		{name: "invalid URL", url: "ftp://example.com/hook", wantError: "https://"},
+	}
+	d := NewDeliverer(true)
+	d.Timeout = 200 * time.Millisecond
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			url := tt.url
+			if tt.handler != nil {
+				receiver := httptest.NewServer(tt.handler)
+				t.Cleanup(receiver.Close)
+				url = receiver.URL + "/hook"
+			}
+			a := d.Deliver(context.Background(), Request{
+				URL: url, Event: "test", Body: []byte(`{}`), MessageID: "msg_1", Attempt: 3,
+				PrivateKey: "k", PublicKey: "p", HubID: "h", IntegrationID: "i",
+			})
+			if a.Success {
+				t.Fatalf("Attempt = %+v, want a failure", a)
+			}
+			if a.StatusCode != tt.wantStatus || !strings.Contains(a.Error, tt.wantError) || a.ResponseExcerpt != tt.wantExcerpt {
+				t.Fatalf("Attempt = %+v, want status %d, error containing %q, excerpt %q",
+					a, tt.wantStatus, tt.wantError, tt.wantExcerpt)
+			}
+			if a.AttemptNo != 3 || a.Event != "test" || a.At.IsZero() {
+				t.Errorf("Attempt = %+v, want it to keep the attempt number, event and time", a)
+			}
+		})
+	}
+	if n := redirectFollowed.Load(); n != 0 {
+		t.Errorf("the redirect target was requested %d times", n)
+	}
+}
+
+func TestDeliverCancelled(t *testing.T) {
+	receiver := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	t.Cleanup(receiver.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	a := NewDeliverer(true).Deliver(ctx, Request{URL: receiver.URL, Event: "test", Body: []byte(`{}`)})
+	if a.Success || !strings.HasPrefix(a.Error, "delivery cancelled") {
+		t.Fatalf("Attempt = %+v, want a cancelled delivery", a)
+	}
+}
+
+func TestDeliverKeepsAnExcerpt(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer string
+		want   string
+	}{
+		{"short", "thanks", "thanks"},
+		{"long", strings.Repeat("x", 5000), strings.Repeat("x", ExcerptLimit)},
+		{"rune cut at the limit", strings.Repeat("x", ExcerptLimit-1) + "é", strings.Repeat("x", ExcerptLimit-1) + "\uFFFD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				io.WriteString(w, tt.answer)
+			}))
+			t.Cleanup(receiver.Close)
+			a := NewDeliverer(true).Deliver(context.Background(), Request{URL: receiver.URL, Event: "test", Body: []byte(`{}`)})
+			if !a.Success || a.ResponseExcerpt != tt.want {
+				t.Fatalf("Attempt = success %v, excerpt of %d bytes %q…, want %d bytes",
+					a.Success, len(a.ResponseExcerpt), a.ResponseExcerpt[:min(20, len(a.ResponseExcerpt))], len(tt.want))
+			}
+		})
+	}
+}
+
+func TestSampleActivity(t *testing.T) {
+	now := time.Date(2025, 6, 7, 8, 9, 10, 123456789, time.FixedZone("CEST", 2*60*60))
+	msgID, body := TestActivity("hub_1", "int_1", now)
+
+	var got struct {
+		ActivityID    string `json:"activityId"`
+		Event         string `json:"event"`
+		HubID         string `json:"hubId"`
+		IntegrationID string `json:"integrationId"`
+		Created       string `json:"created"`
+		Activity      struct {
+			Type    string `json:"type"`
+			Message struct {
+				Type string `json:"type"`
+				Text string `json:"text"`
+			} `json:"message"`
+		} `json:"activity"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := uuid.Parse(got.ActivityID); err != nil || got.ActivityID != msgID {
+		t.Errorf("activityId = %q, messageID = %q, want the same UUID", got.ActivityID, msgID)
+	}
+	if got.Event != "test" || got.HubID != "hub_1" || got.IntegrationID != "int_1" {
+		t.Errorf("activity = %s", body)
+	}
+	if got.Created != "2025-06-07T06:09:10.123Z" {
+		t.Errorf("created = %q, want UTC with milliseconds", got.Created)
+	}
+	if got.Activity.Type != "message" || got.Activity.Message.Type != "text" || got.Activity.Message.Text != "This is a test event from hubadmin." {
+		t.Errorf("activity = %s", body)
+	}
+	if again, _ := TestActivity("hub_1", "int_1", now); again == msgID {
+		t.Error("two test events share an activityId")
+	}
+}
