@@ -158,3 +158,11 @@ func (d *DB) RevokeToken(ctx context.Context, tenantID, id string) (Token, error
 	})
 	return t, err
 }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}

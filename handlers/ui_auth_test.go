@@ -1,0 +1,76 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestSetupCreatesFirstAdminThenDisappears(t *testing.T) {
+	a := newTestApp(t)
+	b := a.newBrowser()
+	if rec := b.get("/"); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/setup" {
+		t.Fatalf("fresh install / → %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	mustStatus(t, b.get("/setup"), http.StatusOK)
+	rec := b.post("/setup", url.Values{"email": {"boss@example.com"}, "password": {"short"}, "confirm": {"short"}}, false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	if !strings.Contains(rec.Body.String(), "at least 8 characters") || !strings.Contains(rec.Body.String(), `value="boss@example.com"`) {
+		t.Fatalf("setup error page lacks the error or the typed email: %s", rec.Body.String())
+	}
+	rec = b.post("/setup", url.Values{"email": {"boss@example.com"}, "password": {"long enough pw"}, "confirm": {"long enough pw"}}, false)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("setup: %d %s", rec.Code, rec.Body.String())
+	}
+	mustStatus(t, b.get("/setup"), http.StatusNotFound)
+	mustStatus(t, b.post("/setup", url.Values{"email": {"x@example.com"}, "password": {"long enough pw"}, "confirm": {"long enough pw"}}, false), http.StatusNotFound)
+}
+
+func TestLoginIsGenericAndLogoutEndsSessionServerSide(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin")
+	other := a.newBrowser()
+	other.get("/login")
+	for _, email := range []string{"admin@example.com", "nobody@example.com"} {
+		rec := other.post("/login", url.Values{"email": {email}, "password": {"wrong password"}}, false)
+		mustStatus(t, rec, http.StatusUnprocessableEntity)
+		if !strings.Contains(rec.Body.String(), loginFailed) || !strings.Contains(rec.Body.String(), `value="`+email+`"`) {
+			t.Fatalf("login failure for %s: %s", email, rec.Body.String())
+		}
+	}
+	old := admin.cookies[sessionCookie]
+	rec := admin.post("/logout", nil, false)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", rec.Code)
+	}
+	replay := a.newBrowser()
+	replay.cookies[sessionCookie] = old
+	if rec := replay.get("/hubs"); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") {
+		t.Fatalf("old cookie after logout: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+}
+
+func TestPostWithoutCSRFIsRefused(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("admin")
+	rec := b.post("/hubs", url.Values{"name": {"X"}, "_csrf": {"forged"}}, false)
+	mustStatus(t, rec, http.StatusForbidden)
+	b.csrf = ""
+	rec = b.post("/logout", nil, false)
+	if rec.Code != http.StatusForbidden && rec.Code != http.StatusBadRequest {
+		t.Fatalf("logout without CSRF: %d", rec.Code)
+	}
+}
+
+func TestSignedOutVisitsRedirectToLogin(t *testing.T) {
+	a := newTestApp(t)
+	a.signIn("admin")
+	b := a.newBrowser()
+	for _, p := range []string{"/hubs", "/hubs/new", "/tokens", "/users", "/activity", "/integrations/00000000-0000-0000-0000-000000000000"} {
+		rec := b.get(p)
+		if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login?next=") {
+			t.Errorf("%s signed out: %d %s", p, rec.Code, rec.Header().Get("Location"))
+		}
+	}
+}

@@ -1,0 +1,343 @@
+// Command hubadmin is a self-hosted dashboard and REST API for the
+// integrations of a messaging hub. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"hubadmin/channels"
+	"hubadmin/db"
+	"hubadmin/handlers"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "hubadmin:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the flags of SPEC 2, each with its environment variable.
+type options struct {
+	addr, dbPath, keyFile, providers, secureCookies, publicURL, logFormat string
+	allowPrivate                                                          bool
+	rateLimit                                                             float64
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func commonFlags(fs *flag.FlagSet) *options {
+	o := &options{}
+	fs.StringVar(&o.addr, "addr", env("HUBADMIN_ADDR", "127.0.0.1:8080"), "listen address (HUBADMIN_ADDR)")
+	fs.StringVar(&o.dbPath, "db", env("HUBADMIN_DB", "./data/hubadmin.db"), "SQLite database file (HUBADMIN_DB)")
+	fs.StringVar(&o.keyFile, "secret-key-file", env("HUBADMIN_SECRET_KEY_FILE", ""), "secret key file, default <db>.key (HUBADMIN_SECRET_KEY_FILE)")
+	fs.StringVar(&o.providers, "providers", env("HUBADMIN_PROVIDERS", "live"), "live or sandbox (HUBADMIN_PROVIDERS)")
+	allow, _ := strconv.ParseBool(env("HUBADMIN_ALLOW_PRIVATE_WEBHOOKS", "false"))
+	fs.BoolVar(&o.allowPrivate, "allow-private-webhooks", allow, "let webhooks reach private addresses (HUBADMIN_ALLOW_PRIVATE_WEBHOOKS)")
+	fs.StringVar(&o.secureCookies, "secure-cookies", env("HUBADMIN_SECURE_COOKIES", "auto"), "auto, true or false (HUBADMIN_SECURE_COOKIES)")
+	rl, _ := strconv.ParseFloat(env("HUBADMIN_RATE_LIMIT", "20"), 64)
+	fs.Float64Var(&o.rateLimit, "rate-limit", rl, "requests per second per API token (HUBADMIN_RATE_LIMIT)")
+	fs.StringVar(&o.publicURL, "public-url", env("HUBADMIN_PUBLIC_URL", ""), "external base URL, e.g. https://hub.example.com (HUBADMIN_PUBLIC_URL)")
+	fs.StringVar(&o.logFormat, "log-format", env("HUBADMIN_LOG_FORMAT", "text"), "text or json (HUBADMIN_LOG_FORMAT)")
+	return o
+}
+
+func (o *options) key() string {
+	if o.keyFile != "" {
+		return o.keyFile
+	}
+	return o.dbPath + ".key"
+}
+
+const usage = `hubadmin — dashboard and REST API for a messaging hub's integrations
+
+Commands:
+  serve                     run the server (migrates the database first); the default
+  migrate                   apply pending migrations and exit
+  user create --email E --role admin|editor|viewer [--tenant T] --password-stdin
+  tenant create --name N    prints the new tenant's id
+  token create --name N [--scope read|write] [--tenant T]    prints the token
+  client create --name N [--scope read|write] [--tenant T]   prints client_id and client_secret
+  backup --to FILE          consistent online copy of the database
+  version                   version and build info
+
+Run "hubadmin <command> -h" for its flags.
+`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	sub := func() (string, []string, error) {
+		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+			return "", nil, fmt.Errorf("%s: which action? (create)", cmd)
+		}
+		return args[0], args[1:], nil
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, stderr)
+	case "migrate":
+		fs, o := newFlags("migrate", stderr)
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if err := db.Migrate(ctx, o.dbPath); err != nil {
+			return err
+		}
+		fmt.Fprintln(stderr, "migrations applied to", o.dbPath)
+		return nil
+	case "user", "tenant", "token", "client":
+		action, rest, err := sub()
+		if err != nil {
+			return err
+		}
+		if action != "create" {
+			return fmt.Errorf("%s: unknown action %q (create)", cmd, action)
+		}
+		return create(ctx, cmd, rest, stdin, stdout, stderr)
+	case "backup":
+		fs, o := newFlags("backup", stderr)
+		to := fs.String("to", "", "destination file")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if *to == "" {
+			return errors.New("backup: --to FILE is required")
+		}
+		d, err := db.Open(ctx, o.dbPath, nil)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		if err := d.Backup(ctx, *to); err != nil {
+			return err
+		}
+		fmt.Fprintln(stderr, "backup written to", *to)
+		return nil
+	case "version":
+		fmt.Fprintln(stdout, "hubadmin", version)
+		if bi, ok := debug.ReadBuildInfo(); ok {
+			fmt.Fprintln(stdout, bi.GoVersion)
+			for _, s := range bi.Settings {
+				if strings.HasPrefix(s.Key, "vcs.") {
+					fmt.Fprintf(stdout, "%s=%s\n", s.Key, s.Value)
+				}
+			}
+		}
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *options) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs, commonFlags(fs)
+}
+
+// openStore opens the database with the secret key (created on first use).
+func openStore(ctx context.Context, o *options) (*db.DB, *db.Sealer, error) {
+	key, err := db.LoadOrCreateKey(o.key())
+	if err != nil {
+		return nil, nil, fmt.Errorf("secret key: %w", err)
+	}
+	seal, err := db.NewSealer(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := db.Open(ctx, o.dbPath, seal)
+	return d, seal, err
+}
+
+func create(ctx context.Context, what string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, o := newFlags(what+" create", stderr)
+	name := fs.String("name", "", "name")
+	email := fs.String("email", "", "email (user)")
+	role := fs.String("role", "", "admin, editor or viewer (user)")
+	scope := fs.String("scope", "write", "read or write (token, client)")
+	tenantRef := fs.String("tenant", "", "tenant id or name (default tenant when empty)")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from stdin (user)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, _, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	tenantID := db.DefaultTenantID
+	if *tenantRef != "" && what != "tenant" {
+		t, err := d.TenantByRef(ctx, *tenantRef)
+		if err != nil {
+			return fmt.Errorf("tenant %q: %w", *tenantRef, err)
+		}
+		tenantID = t.ID
+	}
+	if (what == "token" || what == "client") && *scope != "read" && *scope != "write" {
+		return fmt.Errorf("--scope must be read or write, not %q", *scope)
+	}
+	switch what {
+	case "tenant":
+		if strings.TrimSpace(*name) == "" {
+			return errors.New("tenant create: --name is required")
+		}
+		t, err := d.CreateTenant(ctx, *name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, t.ID)
+	case "token":
+		if strings.TrimSpace(*name) == "" {
+			return errors.New("token create: --name is required")
+		}
+		_, plain, err := d.CreateToken(ctx, db.Token{TenantID: tenantID, Name: strings.TrimSpace(*name), Scope: *scope})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, plain)
+	case "client":
+		if strings.TrimSpace(*name) == "" {
+			return errors.New("client create: --name is required")
+		}
+		cl, secret, err := d.CreateClient(ctx, db.Client{TenantID: tenantID, Name: strings.TrimSpace(*name), Scope: *scope})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, cl.ID)
+		fmt.Fprintln(stdout, secret)
+	case "user":
+		if *email == "" || !strings.Contains(*email, "@") {
+			return errors.New("user create: --email is required")
+		}
+		if *role != "admin" && *role != "editor" && *role != "viewer" {
+			return errors.New("user create: --role must be admin, editor or viewer")
+		}
+		if !*pwStdin {
+			return errors.New("user create: --password-stdin is required (the password is read from standard input)")
+		}
+		b, err := io.ReadAll(io.LimitReader(stdin, 4096))
+		if err != nil {
+			return err
+		}
+		pw := strings.TrimRight(string(b), "\r\n")
+		if err := handlers.CheckPassword(pw); err != nil {
+			return fmt.Errorf("password %w", err)
+		}
+		hash, err := handlers.HashPassword(pw)
+		if err != nil {
+			return err
+		}
+		u, err := d.CreateUser(ctx, db.User{TenantID: tenantID, Email: *email, PasswordHash: hash, Role: *role})
+		if err != nil {
+			if errors.Is(err, db.ErrConflict) {
+				return fmt.Errorf("a user with email %s already exists", *email)
+			}
+			return err
+		}
+		fmt.Fprintln(stderr, "user created:", u.Email, "("+u.Role+")")
+	}
+	return nil
+}
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs, o := newFlags("serve", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var logger *slog.Logger
+	if o.logFormat == "json" {
+		logger = slog.New(slog.NewJSONHandler(stderr, nil))
+	} else {
+		logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	if o.secureCookies != "auto" && o.secureCookies != "true" && o.secureCookies != "false" {
+		return fmt.Errorf("--secure-cookies must be auto, true or false")
+	}
+	d, seal, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+
+	var prov channels.Providers
+	slackID, slackSecret := os.Getenv("HUBADMIN_SLACK_CLIENT_ID"), os.Getenv("HUBADMIN_SLACK_CLIENT_SECRET")
+	switch o.providers {
+	case "live":
+		hc := channels.NewHTTPClient()
+		prov = channels.Providers{
+			Twilio:   channels.NewTwilio(env("HUBADMIN_TWILIO_API_URL", channels.DefaultTwilioURL), hc),
+			Facebook: channels.NewFacebook(env("HUBADMIN_FACEBOOK_GRAPH_URL", channels.DefaultGraphURL), hc),
+			Slack: channels.NewSlack(env("HUBADMIN_SLACK_API_URL", channels.DefaultSlackAPIURL),
+				env("HUBADMIN_SLACK_AUTHORIZE_URL", channels.DefaultSlackAuthorizeURL), slackID, slackSecret,
+				env("HUBADMIN_SLACK_SCOPES", channels.DefaultSlackScopes), hc),
+		}
+	case "sandbox":
+		prov = channels.Sandbox()
+	default:
+		return fmt.Errorf("--providers must be live or sandbox, not %q", o.providers)
+	}
+
+	srv := handlers.New(handlers.Config{
+		DB: d, Providers: prov, SessionKey: seal.MACKey(), SecureCookies: o.secureCookies, RateLimit: o.rateLimit,
+		AllowPrivateWebhooks: o.allowPrivate, PublicURL: strings.TrimRight(o.publicURL, "/"),
+		SlackConfigured: prov.Sandbox || (slackID != "" && slackSecret != ""), Version: version, Logger: logger,
+	})
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	base := "http://" + ln.Addr().String()
+	logger.Info("hubadmin listening", "url", base, "db", o.dbPath, "providers", o.providers, "version", version)
+	if has, err := d.HasUsers(ctx); err == nil && !has {
+		logger.Info("no users yet: open the setup page to create the first admin", "setup_url", base+"/setup")
+	}
+
+	sig, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-sig.Done():
+	}
+	// Shutdown: new requests get 503 while in-flight ones finish (up to 15 s).
+	logger.Info("shutting down")
+	srv.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		logger.Warn("shutdown", "err", err)
+	}
+	return nil
+}
+
