@@ -340,4 +340,3 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	return nil
 }
-

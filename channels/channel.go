@@ -21,11 +21,11 @@ const (
 	Text        Kind = "text"
 	Secret      Kind = "secret"
 	URL         Kind = "url"
-	Hosts       Kind = "hosts"        // list of host[:port] / https://host[:port]
-	Bool        Kind = "bool"         // checkbox
-	Choice      Kind = "choice"       // one of Choices
-	MultiChoice Kind = "multichoice"  // non-empty subset of Choices
-	Messages    Kind = "messages"     // list of {"type":"text","text":...}
+	Hosts       Kind = "hosts"       // list of host[:port] / https://host[:port]
+	Bool        Kind = "bool"        // checkbox
+	Choice      Kind = "choice"      // one of Choices
+	MultiChoice Kind = "multichoice" // non-empty subset of Choices
+	Messages    Kind = "messages"    // list of {"type":"text","text":...}
 )
 
 // Field is one input property of a channel's configuration.

@@ -31,7 +31,7 @@ type ConflictError struct {
 	Holder string // for "channel": the name of the integration holding it
 }
 
-func (e *ConflictError) Error() string { return "conflict on " + e.What }
+func (e *ConflictError) Error() string        { return "conflict on " + e.What }
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
 // DB is the store.

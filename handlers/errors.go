@@ -77,7 +77,9 @@ func problem(status, code int, field, msg string) *apiError {
 	return &apiError{Status: status, Detail: msg, Errors: []ProblemError{{Code: code, Field: field, Description: msg}}}
 }
 
-func badRequest(code int, field, msg string) *apiError { return problem(http.StatusBadRequest, code, field, msg) }
+func badRequest(code int, field, msg string) *apiError {
+	return problem(http.StatusBadRequest, code, field, msg)
+}
 
 func fieldErrors(errs channels.FieldErrors) *apiError {
 	e := &apiError{Status: http.StatusBadRequest}

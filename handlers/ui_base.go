@@ -259,4 +259,3 @@ func (h *handler) uiOwnIntegration(c echo.Context) (db.Integration, db.Hub, erro
 	hub, err := h.db.Hub(c.Request().Context(), in.HubID)
 	return in, hub, err
 }
-
