@@ -1,0 +1,73 @@
+package e2e
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/playwright-community/playwright-go"
+)
+
+func TestSetupCreatesAdminAndSignsIn(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	page := s.newPage(t)
+	_, err := page.Goto("/")
+	must(t, err)
+	must(t, expect.Page(page).ToHaveURL(s.URL+"/setup"))
+	shot(t, page, "setup")
+	must(t, page.GetByLabel("Email").Fill("boss@example.com"))
+	must(t, page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill("a long password"))
+	must(t, page.GetByLabel("Repeat password").Fill("a long password"))
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create administrator"}).Click())
+	must(t, expect.Page(page).ToHaveURL(s.URL+"/hubs"))
+	must(t, expect.Locator(page.Locator(".sidebar")).ToContainText("boss@example.com"))
+
+	res, err := http.Get(s.URL + "/setup")
+	must(t, err)
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Fatalf("/setup after setup: %d, want 404", res.StatusCode)
+	}
+}
+
+func TestWrongPasswordKeepsEmailAndSaysOneThing(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.createUser(t, "ed@example.com", "editor")
+	page := s.newPage(t)
+	LoginPage{page}.Open(t).Submit(t, "ed@example.com", "not the password")
+	must(t, expect.Locator(page.GetByTestId("login-error")).ToHaveText("Email or password is incorrect."))
+	must(t, expect.Locator(page.GetByLabel("Email")).ToHaveValue("ed@example.com"))
+}
+
+func TestSignedOutVisitGoesToLoginAndBack(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.createUser(t, "admin@example.com", "admin")
+	page := s.newPage(t)
+	_, err := page.Goto("/activity")
+	must(t, err)
+	must(t, expect.Page(page).ToHaveURL(s.URL+"/login?next=%2Factivity"))
+	LoginPage{page}.Submit(t, "admin@example.com", adminPassword)
+	must(t, expect.Page(page).ToHaveURL(s.URL+"/activity"))
+}
+
+func TestLogoutEndsSession(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	page := s.signedIn(t, "admin")
+	cookies, err := page.Context().Cookies()
+	must(t, err)
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sign out"}).Click())
+	must(t, expect.Page(page).ToHaveURL(s.URL+"/login"))
+	// The old cookie, replayed, no longer opens the dashboard.
+	other := s.newPage(t)
+	var old []playwright.OptionalCookie
+	for _, c := range cookies {
+		old = append(old, c.ToOptionalCookie())
+	}
+	must(t, other.Context().AddCookies(old))
+	_, err = other.Goto("/hubs")
+	must(t, err)
+	must(t, expect.Page(other).ToHaveURL(s.URL+"/login?next=%2Fhubs"))
+}
