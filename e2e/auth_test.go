@@ -13,13 +13,13 @@ func TestSetupCreatesAdminAndSignsIn(t *testing.T) {
 	page := s.newPage(t)
 	_, err := page.Goto("/")
 	must(t, err)
-	must(t, expect.Page(page).ToHaveURL(s.URL+"/setup"))
+	atPath(t, page, "/setup")
 	shot(t, page, "setup")
 	must(t, page.GetByLabel("Email").Fill("boss@example.com"))
 	must(t, page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill("a long password"))
 	must(t, page.GetByLabel("Repeat password").Fill("a long password"))
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create administrator"}).Click())
-	must(t, expect.Page(page).ToHaveURL(s.URL+"/hubs"))
+	atPath(t, page, "/hubs")
 	must(t, expect.Locator(page.Locator(".sidebar")).ToContainText("boss@example.com"))
 
 	res, err := http.Get(s.URL + "/setup")
@@ -47,9 +47,9 @@ func TestSignedOutVisitGoesToLoginAndBack(t *testing.T) {
 	page := s.newPage(t)
 	_, err := page.Goto("/activity")
 	must(t, err)
-	must(t, expect.Page(page).ToHaveURL(s.URL+"/login?next=%2Factivity"))
+	atPath(t, page, "/login?next=%2Factivity")
 	LoginPage{page}.Submit(t, "admin@example.com", adminPassword)
-	must(t, expect.Page(page).ToHaveURL(s.URL+"/activity"))
+	atPath(t, page, "/activity")
 }
 
 func TestLogoutEndsSession(t *testing.T) {
@@ -59,7 +59,7 @@ func TestLogoutEndsSession(t *testing.T) {
 	cookies, err := page.Context().Cookies()
 	must(t, err)
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sign out"}).Click())
-	must(t, expect.Page(page).ToHaveURL(s.URL+"/login"))
+	atPath(t, page, "/login")
 	// The old cookie, replayed, no longer opens the dashboard.
 	other := s.newPage(t)
 	var old []playwright.OptionalCookie
@@ -69,5 +69,5 @@ func TestLogoutEndsSession(t *testing.T) {
 	must(t, other.Context().AddCookies(old))
 	_, err = other.Goto("/hubs")
 	must(t, err)
-	must(t, expect.Page(other).ToHaveURL(s.URL+"/login?next=%2Fhubs"))
+	atPath(t, other, "/login?next=%2Fhubs")
 }
