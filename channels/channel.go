@@ -37,9 +37,10 @@ type Field struct {
 	Help        string
 	Placeholder string
 	Choices     []string
-	Default     any  // used when absent (Bool fields)
-	UpdateOnly  bool // accepted on update only (regenerateKeys)
-	Max         int  // list kinds: most items
+	Numbers     []string // Hubster's numbers for Choices, if it has them
+	Default     any      // used when absent (Bool fields)
+	UpdateOnly  bool     // accepted on update only (regenerateKeys)
+	Max         int      // list kinds: most items
 	// Check validates a present value that has the right type; it returns
 	// the reason it is invalid, or "".
 	Check func(v any) string

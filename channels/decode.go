@@ -184,7 +184,12 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, *FieldError) {
 	case Text, Secret, URL, Choice:
 		var s string
 		if json.Unmarshal(v, &s) != nil {
-			return fail(wrongType(path, "a string"))
+			// Hubster's clients send some choices as numbers (integrationType 2/3).
+			var n json.Number
+			if f.Kind != Choice || json.Unmarshal(v, &n) != nil {
+				return fail(wrongType(path, "a string"))
+			}
+			s = n.String()
 		}
 		s = strings.TrimSpace(s)
 		if s == "" {
@@ -194,8 +199,8 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, *FieldError) {
 			return fail(invalid(path, "is longer than 4096 characters"))
 		}
 		if f.Kind == Choice {
-			for _, c := range f.Choices {
-				if strings.EqualFold(c, s) {
+			for i, c := range f.Choices {
+				if strings.EqualFold(c, s) || (f.Numbers != nil && s == f.Numbers[i]) {
 					return c, nil
 				}
 			}

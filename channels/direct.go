@@ -11,7 +11,7 @@ var direct = register(&Channel{
 	Summary: "Connect your own app as a customer or agent channel by webhook or websocket.",
 	Icon:    "webhook",
 	Fields: []Field{
-		{Name: "integrationType", Label: "Integration type", Kind: Choice, Required: true, Choices: []string{TypeCustomer, TypeAgent},
+		{Name: "integrationType", Label: "Integration type", Kind: Choice, Required: true, Choices: []string{TypeCustomer, TypeAgent}, Numbers: []string{"2", "3"},
 			Help: "Customer: your app speaks for customers. Agent: your app speaks for agents."},
 		{Name: "echo", Label: "Echo activities back", Kind: Bool, Default: false,
 			Help: "Send activities received from this integration back to it."},

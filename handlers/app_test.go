@@ -43,7 +43,7 @@ func newTestApp(t *testing.T, mod ...func(*Config)) *testApp {
 	for _, m := range mod {
 		m(&cfg)
 	}
-	return &testApp{t: t, srv: New(cfg), db: d}
+	return &testApp{t: t, srv: New(cfg), db: cfg.DB}
 }
 
 // token makes an API token of the default tenant (or tenantID).
