@@ -64,6 +64,12 @@ func New(cfg Config) *Server {
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 
+	// Hubster's own clients (SPEC 4.1): OAuth2 client credentials and the
+	// web chat widget's token, neither behind a Bearer token.
+	e.POST("/connect/token", h.connectToken)
+	e.GET("/api/v1/integrations/web-chat/token/:id", h.webChatToken)
+	e.OPTIONS("/api/v1/integrations/web-chat/token/:id", h.webChatToken)
+
 	// REST API (SPEC 4). requireToken refuses writes with read tokens.
 	api := e.Group("/api/v1", h.requireToken, h.rateLimit())
 	api.POST("/integrations/hubs/:id", h.integrationCreateOrUpdate)

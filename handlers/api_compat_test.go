@@ -1,0 +1,117 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"hubadmin/db"
+)
+
+// postForm sends a form body exactly as given (Hubster's .NET client does
+// not URL-encode it).
+func (a *testApp) postRaw(path, contentType, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	rec := httptest.NewRecorder()
+	a.srv.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestClientCredentials(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	cl, secret, err := a.db.CreateClient(ctx, db.Client{TenantID: db.DefaultTenantID, Name: "dotnet", Scope: "write"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(cl.ID, "hubster.portal.api.") || len(cl.ID) != len("hubster.portal.api.")+32 {
+		t.Fatalf("client id %q", cl.ID)
+	}
+	form := "grant_type=client_credentials&client_id=" + cl.ID + "&client_secret=" + secret
+	rec := a.postRaw("/connect/token", "application/x-www-form-urlencoded", form)
+	mustStatus(t, rec, 200)
+	tok := decode[map[string]any](t, rec)
+	if tok["token_type"] != "Bearer" || tok["expires_in"] != float64(2592000) || tok["scope"] != "hubster-portal-api" || tok["access_token"] == "" {
+		t.Fatalf("token response %v", tok)
+	}
+	access := tok["access_token"].(string)
+	h := a.hub("Compat")
+	mustStatus(t, a.api("POST", "/api/v1/integrations/hubs/"+h.ID, access, `{"ChannelId":106,"Name":"Chat","Configuration":{"AllowedOrigins":["localhost"]}}`), 200)
+
+	for name, c := range map[string]struct{ body, want string }{
+		"wrong secret":  {"grant_type=client_credentials&client_id=" + cl.ID + "&client_secret=nope", "invalid_client"},
+		"unknown grant": {"grant_type=password&client_id=" + cl.ID + "&client_secret=" + secret, "unsupported_grant_type"},
+		"no grant":      {"client_id=" + cl.ID, "invalid_request"},
+	} {
+		rec := a.postRaw("/connect/token", "application/x-www-form-urlencoded", c.body)
+		if rec.Code != 400 || decode[map[string]string](t, rec)["error"] != c.want {
+			t.Errorf("%s: %d %s", name, rec.Code, rec.Body.String())
+		}
+	}
+	if err := a.db.RevokeClient(ctx, db.DefaultTenantID, cl.ID); err != nil {
+		t.Fatal(err)
+	}
+	if rec := a.postRaw("/connect/token", "application/x-www-form-urlencoded", form); decode[map[string]string](t, rec)["error"] != "invalid_client" {
+		t.Errorf("revoked client: %s", rec.Body.String())
+	}
+	mustStatus(t, a.api("GET", "/api/v1/integrations", access, ""), 401) // dies with its client
+
+	// An expired access token is refused.
+	past := time.Now().Add(-time.Minute)
+	cl2, _, _ := a.db.CreateClient(ctx, db.Client{TenantID: db.DefaultTenantID, Name: "old", Scope: "read"})
+	_, expired, _ := a.db.CreateToken(ctx, db.Token{TenantID: db.DefaultTenantID, Name: "x", Scope: "read", ClientID: cl2.ID, Expires: &past})
+	mustStatus(t, a.api("GET", "/api/v1/integrations", expired, ""), 401)
+}
+
+func TestWebChatToken(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	h := a.hub("Web")
+	in := decode[integrationOut](t, a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok,
+		`{"channelId":"WebChat","name":"Site","configuration":{"allowedOrigins":["www.example.com","localhost:3000","https://secure.example.org"]}}`))
+	get := func(method, id, origin string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, "/api/v1/integrations/web-chat/token/"+id, nil)
+		req.Header.Set("Content-Type", "application/json")
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		rec := httptest.NewRecorder()
+		a.srv.ServeHTTP(rec, req)
+		return rec
+	}
+	for origin, want := range map[string]int{
+		"https://www.example.com":    200,
+		"http://www.example.com":     200,
+		"http://localhost:3000":      200,
+		"http://localhost:4000":      403,
+		"https://secure.example.org": 200,
+		"http://secure.example.org":  403,
+		"https://evil.example.com":   403,
+		"":                           403,
+	} {
+		rec := get("GET", in.IntegrationID, origin)
+		if rec.Code != want {
+			t.Errorf("origin %q: %d, want %d", origin, rec.Code, want)
+			continue
+		}
+		acao := rec.Header().Get("Access-Control-Allow-Origin")
+		if want == 200 {
+			body := decode[map[string]any](t, rec)
+			if body["token_type"] != "WebBearer" || body["expires_in"] != float64(3600) || acao != origin {
+				t.Errorf("origin %q: %v, ACAO %q", origin, body, acao)
+			}
+		} else if acao != "" {
+			t.Errorf("origin %q refused but CORS allows %q", origin, acao)
+		}
+	}
+	if rec := get("OPTIONS", in.IntegrationID, "https://www.example.com"); rec.Code != 204 || rec.Header().Get("Access-Control-Allow-Origin") != "https://www.example.com" {
+		t.Errorf("preflight: %d %v", rec.Code, rec.Header())
+	}
+	mustStatus(t, get("GET", "8b2e1f4c-0000-4000-8000-000000000000", "https://www.example.com"), 404)
+	mustStatus(t, a.api("POST", "/api/v1/integrations/hubs/"+in.IntegrationID, tok, `{"statusId":3002}`), 200)
+	mustStatus(t, get("GET", in.IntegrationID, "https://www.example.com"), 403)
+}

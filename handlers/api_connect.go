@@ -1,0 +1,87 @@
+package handlers
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"hubadmin/db"
+)
+
+// accessTokenTTL is the life of an OAuth2 access token (Hubster's 30 days).
+const accessTokenTTL = 30 * 24 * time.Hour
+
+// oauthError is RFC 6749's error body.
+func oauthError(c echo.Context, code, desc string) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusBadRequest, map[string]string{"error": code, "error_description": desc})
+}
+
+// connectToken is POST /connect/token: OAuth2 client credentials, as
+// Hubster's own clients use it. Its official .NET client sends the form
+// body without URL-encoding; issued secrets use only [A-Za-z0-9], so a
+// plain split reads it either way.
+func (h *handler) connectToken(c echo.Context) error {
+	raw, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			return he
+		}
+		return oauthError(c, "invalid_request", "The request body could not be read.")
+	}
+	form := parseLooseForm(string(raw))
+	id, secret := form.Get("client_id"), form.Get("client_secret")
+	if bid, bsecret, ok := c.Request().BasicAuth(); ok && id == "" {
+		id, secret = bid, bsecret
+	}
+	switch grant := form.Get("grant_type"); {
+	case grant == "":
+		return oauthError(c, "invalid_request", "grant_type is required; use client_credentials.")
+	case grant != "client_credentials":
+		return oauthError(c, "unsupported_grant_type", "Only the client_credentials grant is supported.")
+	case id == "" || secret == "":
+		return oauthError(c, "invalid_request", "client_id and client_secret are required.")
+	}
+	cl, err := h.db.ClientByCredentials(c.Request().Context(), id, secret)
+	if errors.Is(err, db.ErrNotFound) {
+		return oauthError(c, "invalid_client", "The client is unknown, revoked, or the secret is wrong.")
+	}
+	if err != nil {
+		return err
+	}
+	exp := time.Now().Add(accessTokenTTL)
+	_, plain, err := h.db.CreateToken(c.Request().Context(), db.Token{TenantID: cl.TenantID, Name: "client:" + cl.Name, Scope: cl.Scope, ClientID: cl.ID, Expires: &exp})
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return okJSON(c.Response(), map[string]any{
+		"access_token": plain, "expires_in": int(accessTokenTTL / time.Second), "token_type": "Bearer", "scope": "hubster-portal-api",
+	})
+}
+
+// parseLooseForm reads a=b&c=d, decoding escapes where they are valid and
+// keeping the raw text where they are not.
+func parseLooseForm(s string) url.Values {
+	v := url.Values{}
+	for _, part := range strings.Split(strings.TrimSpace(s), "&") {
+		k, val, _ := strings.Cut(part, "=")
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		if dv, err := url.QueryUnescape(val); err == nil {
+			val = dv
+		}
+		if k != "" {
+			v.Add(k, val)
+		}
+	}
+	return v
+}
+
