@@ -125,11 +125,12 @@ func (d *DB) Hubs(ctx context.Context, f HubFilter) ([]Hub, int, error) {
 	defer rows.Close()
 	out := []Hub{}
 	for rows.Next() {
-		var h Hub
-		h, err := scanHub(rows, &h.Active, &h.Paused)
+		var active, paused int
+		h, err := scanHub(rows, &active, &paused)
 		if err != nil {
 			return nil, 0, err
 		}
+		h.Active, h.Paused = active, paused
 		out = append(out, h)
 	}
 	return out, total, rows.Err()

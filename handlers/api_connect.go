@@ -84,4 +84,3 @@ func parseLooseForm(s string) url.Values {
 	}
 	return v
 }
-

@@ -22,19 +22,26 @@ var (
 	// SSRF guard; errors.As with *AddressNotAllowedError gives the address.
 	ErrAddressNotAllowed = errors.New("webhooks: target address not allowed")
 	// ErrInvalidURL is matched by every error of CheckURL.
-	ErrInvalidURL = errors.New("webhooks: invalid webhook URL")
+	ErrInvalidURL = errors.New("invalid webhook URL")
 )
 
 // AddressNotAllowedError is the SSRF guard's refusal of one resolved address.
 type AddressNotAllowedError struct {
+	// Host is the URL's host name when it is not the address itself; Deliver
+	// sets it so the reason shows what the name resolved to.
+	Host string
 	Addr netip.Addr
 	// Kind says what the address is, e.g. "a loopback address".
 	Kind string
 }
 
 func (e *AddressNotAllowedError) Error() string {
+	target := e.Addr.String()
+	if e.Host != "" && e.Host != target {
+		target = fmt.Sprintf("%s (resolved to %s)", e.Host, e.Addr)
+	}
 	return fmt.Sprintf("webhook target %s is %s and non-public targets are refused; "+
-		"start hubadmin with --allow-private-webhooks to permit it", e.Addr, e.Kind)
+		"start hubadmin with --allow-private-webhooks to permit it", target, e.Kind)
 }
 
 func (e *AddressNotAllowedError) Unwrap() error { return ErrAddressNotAllowed }

@@ -114,7 +114,7 @@ func (d *Deliverer) Deliver(ctx context.Context, r Request) Attempt {
 	resp, err := client.Do(req)
 	a.Latency = time.Since(at)
 	if err != nil {
-		a.Error = failure(ctx, err, timeout)
+		a.Error = failure(ctx, req.URL.Hostname(), err, timeout)
 		return a
 	}
 	defer resp.Body.Close()
@@ -142,9 +142,10 @@ func (d *Deliverer) Deliver(ctx context.Context, r Request) Attempt {
 }
 
 // failure turns a transport error into the reason an operator reads.
-func failure(parent context.Context, err error, timeout time.Duration) string {
+func failure(parent context.Context, host string, err error, timeout time.Duration) string {
 	var refused *AddressNotAllowedError
 	if errors.As(err, &refused) {
+		refused.Host = host
 		return refused.Error()
 	}
 	if errors.Is(err, ErrAddressNotAllowed) {
@@ -160,6 +161,10 @@ func failure(parent context.Context, err error, timeout time.Duration) string {
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
 		return fmt.Sprintf("could not resolve %s: %s", dnsErr.Name, dnsErr.Err)
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return "could not connect: " + opErr.Error()
 	}
 	return unwrapURLError(err).Error()
 }

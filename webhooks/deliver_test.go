@@ -85,7 +85,7 @@ func TestDeliverRefusesNonPublicTargets(t *testing.T) {
 	}{
 		{"IPv4 loopback", "http://127.0.0.1:" + v4.port() + "/hook", v4, "webhook target 127.0.0.1 is a loopback address"},
 		{"IPv6 loopback", "http://[::1]:" + v6.port() + "/hook", v6, "webhook target ::1 is a loopback address"},
-		{"name resolving to loopback", "http://localhost:" + v4.port() + "/hook", v4, "is a loopback address"},
+		{"name resolving to loopback", "http://localhost:" + v4.port() + "/hook", v4, "webhook target localhost (resolved to 127.0.0.1) is a loopback address"},
 		{"private", "http://10.0.0.1/hook", nil, "webhook target 10.0.0.1 is a private address"},
 		{"cloud metadata", "http://169.254.169.254/latest/meta-data/", nil, "webhook target 169.254.169.254 is a link-local address"},
 	}
@@ -96,6 +96,7 @@ func TestDeliverRefusesNonPublicTargets(t *testing.T) {
 				URL: tt.url, Event: "test", Body: []byte(`{}`), MessageID: "msg_1", Attempt: 1,
 				PrivateKey: "k", PublicKey: "p", HubID: "h", IntegrationID: "i",
 			})
+			t.Logf("refused: %s", a.Error)
 			if a.Success || a.StatusCode != 0 {
 				t.Fatalf("Attempt = %+v, want a refusal without status", a)
 			}
@@ -263,11 +264,12 @@ func TestDeliverFailures(t *testing.T) {
 		{
 			name: "never answers",
 			handler: func(_ http.ResponseWriter, r *http.Request) {
+				io.Copy(io.Discard, r.Body) // the server notices the client leaving only once the body is read
 				<-r.Context().Done()
 			},
 			wantError: "no answer within 200ms",
 		},
-		{name: "nothing listening", url: closedURL, wantError: "connection refused"},
+		{name: "nothing listening", url: closedURL, wantError: "could not connect: dial tcp"},
 		{name: "invalid URL", url: "ftp://example.com/hook", wantError: "https://"},
 	}
 	d := NewDeliverer(true)
@@ -284,6 +286,7 @@ func TestDeliverFailures(t *testing.T) {
 				URL: url, Event: "test", Body: []byte(`{}`), MessageID: "msg_1", Attempt: 3,
 				PrivateKey: "k", PublicKey: "p", HubID: "h", IntegrationID: "i",
 			})
+			t.Logf("failed: %s", a.Error)
 			if a.Success {
 				t.Fatalf("Attempt = %+v, want a failure", a)
 			}
@@ -303,6 +306,7 @@ func TestDeliverFailures(t *testing.T) {
 
 func TestDeliverCancelled(t *testing.T) {
 	receiver := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
 		<-r.Context().Done()
 	}))
 	t.Cleanup(receiver.Close)
