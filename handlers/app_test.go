@@ -21,12 +21,12 @@ import (
 // testApp is the whole application on a real SQLite file in a temp dir,
 // driven through e.ServeHTTP so middleware and the error handler run.
 type testApp struct {
-	t   *testing.T
+	t   testing.TB
 	srv *Server
 	db  *db.DB
 }
 
-func newTestApp(t *testing.T, mod ...func(*Config)) *testApp {
+func newTestApp(t testing.TB, mod ...func(*Config)) *testApp {
 	t.Helper()
 	dir := t.TempDir()
 	seal, err := db.NewSealer(bytes.Repeat([]byte{9}, db.KeySize))
@@ -43,7 +43,11 @@ func newTestApp(t *testing.T, mod ...func(*Config)) *testApp {
 	for _, m := range mod {
 		m(&cfg)
 	}
-	return &testApp{t: t, srv: New(cfg), db: cfg.DB}
+	srv := New(cfg)
+	// Every API request and response is checked against openapi.yaml
+	// (openapi_test.go): all API tests are contract tests.
+	srv.Pre(contractCheck(t))
+	return &testApp{t: t, srv: srv, db: cfg.DB}
 }
 
 // token makes an API token of the default tenant (or tenantID).

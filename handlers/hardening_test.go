@@ -1,0 +1,217 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// fillParams puts a real-looking id in every path parameter.
+func fillParams(path string) string {
+	parts := strings.Split(path, "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, ":") {
+			parts[i] = "8b2e1f4c-0000-4000-8000-000000000000"
+		}
+		if p == "*" {
+			parts[i] = "x"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+func isMutating(m string) bool {
+	return m == http.MethodPost || m == http.MethodPut || m == http.MethodDelete || m == http.MethodPatch
+}
+
+// TestEveryMutatingRouteRefusesReadersAndViewers walks the registered
+// routes, so a new route cannot forget the check.
+func TestEveryMutatingRouteRefusesReadersAndViewers(t *testing.T) {
+	a := newTestApp(t)
+	read := a.token("read")
+	viewer := a.signIn("viewer")
+	// Routes anyone may post to: signing in and out, first-run setup, the
+	// OAuth token endpoint, and ending one's own sessions.
+	open := map[string]bool{"/login": true, "/logout": true, "/setup": true, "/connect/token": true, "/account/sign-out-everywhere": true}
+	checked := 0
+	for _, r := range a.srv.Routes() {
+		if !isMutating(r.Method) || open[r.Path] || strings.HasSuffix(r.Path, "/*") || r.Name == "echo_route_not_found" {
+			continue
+		}
+		path := fillParams(r.Path)
+		var code int
+		if strings.HasPrefix(r.Path, "/api/") {
+			code = a.api(r.Method, path, read, `{}`).Code
+		} else {
+			form := url.Values{"_csrf": {viewer.csrf}}
+			req := strings.NewReader(form.Encode())
+			rq, _ := http.NewRequest(r.Method, path, req)
+			rq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			code = viewer.send(rq).Code
+		}
+		if code != http.StatusForbidden {
+			t.Errorf("%s %s: %d, want 403", r.Method, r.Path, code)
+		}
+		checked++
+	}
+	if checked < 20 {
+		t.Fatalf("only %d mutating routes checked", checked)
+	}
+}
+
+// TestRateLimitPerToken: a burst over the limit gets 429 with Retry-After;
+// another token is unaffected.
+func TestRateLimitPerToken(t *testing.T) {
+	a := newTestApp(t, func(c *Config) { c.RateLimit = 20 })
+	busy, calm := a.token("read"), a.token("read")
+	var mu sync.Mutex
+	codes := map[int]int{}
+	var retry string
+	var wg sync.WaitGroup
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := a.api("GET", "/api/v1/hubs", busy, "")
+			mu.Lock()
+			codes[rec.Code]++
+			if rec.Code == http.StatusTooManyRequests {
+				retry = rec.Header().Get("Retry-After")
+				if decode[Problem](t, rec).Errors[0].Code != codeRateLimited {
+					t.Error("429 without code 906")
+				}
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if codes[200] < 40 || codes[429] == 0 || codes[200]+codes[429] != 100 || retry == "" {
+		t.Fatalf("burst of 100: %v, Retry-After %q", codes, retry)
+	}
+	mustStatus(t, a.api("GET", "/api/v1/hubs", calm, ""), 200)
+}
+
+// TestConcurrentMixedWrites: many goroutines creating, renaming, pausing
+// and deleting in the same hubs through HTTP: no 500, every acknowledged
+// create that was not deleted is there, names stay unique.
+func TestConcurrentMixedWrites(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hubs := []string{a.hub("A").ID, a.hub("B").ID}
+	var mu sync.Mutex
+	created := map[string]string{} // id → hub
+	deleted := map[string]bool{}
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 12 {
+				hub := hubs[(w+i)%2]
+				name := []string{"alpha", "beta", "gamma", "delta"}[(w*7+i)%4]
+				rec := a.api("POST", "/api/v1/integrations/hubs/"+hub, tok, `{"channelId":"WebChat","name":"`+name+`","configuration":{"allowedOrigins":["a.com"]}}`)
+				if rec.Code >= 500 {
+					t.Errorf("create: %d %s", rec.Code, rec.Body.String())
+				}
+				if rec.Code != 200 {
+					continue
+				}
+				id := decode[integrationOut](t, rec).IntegrationID
+				mu.Lock()
+				created[id] = hub
+				mu.Unlock()
+				switch i % 3 {
+				case 0:
+					if c := a.api("POST", "/api/v1/integrations/hubs/"+id, tok, `{"name":"`+name+`-`+id[:8]+`"}`).Code; c >= 500 {
+						t.Errorf("rename: %d", c)
+					}
+				case 1:
+					if c := a.api("POST", "/api/v1/integrations/hubs/"+id, tok, `{"statusId":3002}`).Code; c >= 500 {
+						t.Errorf("pause: %d", c)
+					}
+				case 2:
+					if c := a.api("DELETE", "/api/v1/integrations/"+id, tok, "").Code; c == 200 {
+						mu.Lock()
+						deleted[id] = true
+						mu.Unlock()
+					} else {
+						t.Errorf("delete: %d", c)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for id := range created {
+		code := a.api("GET", "/api/v1/integrations/"+id, tok, "").Code
+		if deleted[id] && code != 404 || !deleted[id] && code != 200 {
+			t.Errorf("integration %s: %d (deleted=%v)", id, code, deleted[id])
+		}
+	}
+	for _, hub := range hubs {
+		list := decode[page[integrationOut]](t, a.api("GET", "/api/v1/integrations?pageSize=100&hubId="+hub, tok, ""))
+		seen := map[string]bool{}
+		for _, in := range list.Results {
+			k := strings.ToLower(in.Name)
+			if seen[k] {
+				t.Errorf("duplicate name %q in hub", in.Name)
+			}
+			seen[k] = true
+		}
+	}
+}
+
+// FuzzListQuery: no query string makes the list endpoints fail with a 500.
+func FuzzListQuery(f *testing.F) {
+	for _, s := range []string{"pageSize=0", "pageNumber=-1&pageSize=abc", "channelId=webchat&statusId=3002&q=%25_", "hubId=nope", "q=" + strings.Repeat("x", 300), "pageNumber=99999999999999999999"} {
+		f.Add(s)
+	}
+	a := newTestApp(f)
+	tok := a.token("read")
+	f.Fuzz(func(t *testing.T, q string) {
+		a := a.with(t)
+		for _, p := range []string{"/api/v1/integrations?", "/api/v1/hubs?"} {
+			req := p + url.PathEscape(q)
+			if _, err := url.ParseRequestURI(req); err != nil {
+				return
+			}
+			if rec := a.api("GET", req, tok, ""); rec.Code >= 500 {
+				t.Fatalf("%s: %d %s", req, rec.Code, rec.Body.String())
+			}
+		}
+	})
+}
+
+// FuzzCreateBody: no body makes create fail with a 500, and a refused one
+// stores nothing.
+func FuzzCreateBody(f *testing.F) {
+	for _, s := range []string{`{"channelId":"WebChat","name":"x","configuration":{"allowedOrigins":["a.com"]}}`, `{"channelId":1,"name":"","configuration":null}`, `{"ChannelId":"system","Name":"s","Configuration":{"events":["message"],"webhookUrl":"https://a"}}`, `{`, `[]`, `{"name":{"a":1}}`} {
+		f.Add(s)
+	}
+	a := newTestApp(f)
+	tok := a.token("write")
+	hub := a.hub("Fuzz").ID
+	f.Fuzz(func(t *testing.T, body string) {
+		a := a.with(t)
+		before := countIntegrations(t, a)
+		rec := a.api("POST", "/api/v1/integrations/hubs/"+hub, tok, body)
+		if rec.Code >= 500 {
+			t.Fatalf("%q: %d %s", body, rec.Code, rec.Body.String())
+		}
+		if rec.Code != 200 && countIntegrations(t, a) != before {
+			t.Fatalf("%q: refused (%d) but stored", body, rec.Code)
+		}
+		if rec.Code == 200 {
+			a.api("DELETE", "/api/v1/integrations/"+decode[integrationOut](t, rec).IntegrationID, tok, "")
+		}
+	})
+}
+
+// with is the app reporting to another test (a fuzz target's own t).
+func (a *testApp) with(t *testing.T) *testApp {
+	c := *a
+	c.t = t
+	return &c
+}
