@@ -24,6 +24,9 @@ import (
 	"hubadmin/handlers"
 )
 
+// shutdownGrace is how long new requests get 503 before the listener closes.
+const shutdownGrace = 2 * time.Second
+
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
@@ -330,11 +333,20 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	case <-sig.Done():
 	}
-	// Shutdown: new requests get 503 while in-flight ones finish (up to 15 s).
+	// Shutdown: for a short grace period new requests get 503 (and /readyz
+	// says so, so a load balancer stops sending), then the listener closes
+	// and in-flight requests finish; 15 s in all at most.
 	logger.Info("shutting down")
 	srv.Drain()
+	// Close each connection after its current response, so none is idle
+	// (and cut) when the listener shuts.
+	hs.SetKeepAlivesEnabled(false)
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	select {
+	case <-time.After(shutdownGrace):
+	case <-sctx.Done():
+	}
 	if err := hs.Shutdown(sctx); err != nil {
 		logger.Warn("shutdown", "err", err)
 	}

@@ -251,19 +251,32 @@ func (f IntegrationFilter) where() (string, []any) {
 	return strings.Join(w, " AND "), args
 }
 
-// Integrations lists a page of integrations ordered by created then id,
-// with the total matching the filter.
-func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integration, int, error) {
+// countSQL is the query counting the integrations the filter matches.
+func (f IntegrationFilter) countSQL() (string, []any) {
 	where, args := f.where()
-	var total int
-	if err := d.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM integrations WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: unable to count integrations: %w", err)
-	}
+	return `SELECT COUNT(*) FROM integrations WHERE ` + where, args
+}
+
+// listSQL is the query of the filter's page (every match when Size is 0).
+func (f IntegrationFilter) listSQL() (string, []any) {
+	where, args := f.where()
 	q := `SELECT ` + integrationColumns + ` FROM integrations WHERE ` + where + ` ORDER BY created, id`
 	if f.Size > 0 {
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Size, f.Page*f.Size)
 	}
+	return q, args
+}
+
+// Integrations lists a page of integrations ordered by created then id,
+// with the total matching the filter.
+func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integration, int, error) {
+	countQ, countArgs := f.countSQL()
+	var total int
+	if err := d.read.QueryRowContext(ctx, countQ, countArgs...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to count integrations: %w", err)
+	}
+	q, args := f.listSQL()
 	rows, err := d.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
@@ -278,4 +291,11 @@ func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integrati
 		out = append(out, in)
 	}
 	return out, total, rows.Err()
+}
+
+// HasIntegration reports whether an integration exists (without opening
+// its secrets; used by backup checks).
+func (d *DB) HasIntegration(ctx context.Context, id string) bool {
+	var one int
+	return d.read.QueryRowContext(ctx, `SELECT 1 FROM integrations WHERE id = ?`, id).Scan(&one) == nil
 }
