@@ -101,24 +101,41 @@ type HubFilter struct {
 	Size     int
 }
 
-// Hubs lists a page of a tenant's hubs ordered by created then id, with the
-// total and each hub's active/paused integration counts.
-func (d *DB) Hubs(ctx context.Context, f HubFilter) ([]Hub, int, error) {
+func (f HubFilter) where() (string, []any) {
 	where := `h.tenant_id = ?`
 	args := []any{f.TenantID}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where += ` AND h.name_key LIKE ? ESCAPE '\'`
 		args = append(args, "%"+likeEscape(nameKey(q))+"%")
 	}
-	var total int
-	if err := d.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM hubs h WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: unable to count hubs: %w", err)
-	}
-	rows, err := d.read.QueryContext(ctx, `SELECT `+hubColumns+`,
+	return where, args
+}
+
+// countSQL is the query counting the hubs the filter matches.
+func (f HubFilter) countSQL() (string, []any) {
+	where, args := f.where()
+	return `SELECT COUNT(*) FROM hubs h WHERE ` + where, args
+}
+
+// listSQL is the query of the filter's page, with each hub's counts.
+func (f HubFilter) listSQL() (string, []any) {
+	where, args := f.where()
+	return `SELECT ` + hubColumns + `,
 		(SELECT COUNT(*) FROM integrations i WHERE i.hub_id = h.id AND i.status_id = 3000),
 		(SELECT COUNT(*) FROM integrations i WHERE i.hub_id = h.id AND i.status_id = 3002)
-		FROM hubs h WHERE `+where+` ORDER BY h.created, h.id LIMIT ? OFFSET ?`,
-		append(args, f.Size, f.Page*f.Size)...)
+		FROM hubs h WHERE ` + where + ` ORDER BY h.created, h.id LIMIT ? OFFSET ?`, append(args, f.Size, f.Page*f.Size)
+}
+
+// Hubs lists a page of a tenant's hubs ordered by created then id, with the
+// total and each hub's active/paused integration counts.
+func (d *DB) Hubs(ctx context.Context, f HubFilter) ([]Hub, int, error) {
+	countQ, countArgs := f.countSQL()
+	var total int
+	if err := d.read.QueryRowContext(ctx, countQ, countArgs...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to count hubs: %w", err)
+	}
+	listQ, listArgs := f.listSQL()
+	rows, err := d.read.QueryContext(ctx, listQ, listArgs...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to fetch hubs: %w", err)
 	}

@@ -2,9 +2,11 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/a-h/templ"
 	"github.com/gorilla/sessions"
@@ -228,10 +230,25 @@ func formErrors(err error) (channels.FieldErrors, error) {
 	return nil, err
 }
 
+// jsonString encodes v for a header (HX-Trigger): header values reach the
+// browser as Latin-1, so every non-ASCII character is escaped (\uXXXX) for
+// names like “Café” to survive JSON.parse intact.
 func jsonString(v any) (string, error) {
 	var b strings.Builder
 	writeJSON(&b, v)
-	return strings.TrimSpace(b.String()), nil
+	var out strings.Builder
+	for _, r := range strings.TrimSpace(b.String()) {
+		switch {
+		case r < 0x80:
+			out.WriteRune(r)
+		case r > 0xFFFF:
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&out, `\u%04x\u%04x`, r1, r2)
+		default:
+			fmt.Fprintf(&out, `\u%04x`, r)
+		}
+	}
+	return out.String(), nil
 }
 
 // uiHub loads a hub of the user's tenant for a page: 404 otherwise (the

@@ -1,0 +1,103 @@
+package e2e
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/playwright-community/playwright-go"
+)
+
+func TestAdminCreateTokenShownOnce(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	page := s.signedIn(t, "admin")
+	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "API access"}).Click())
+	atPath(t, page, "/tokens")
+	must(t, expect.Locator(page.GetByTestId("empty-state").First()).ToContainText("No API tokens yet"))
+
+	form := page.GetByTestId("token-form")
+	must(t, form.GetByLabel("Name").Fill("CI deploy"))
+	_, err := form.GetByLabel("Scope").SelectOption(playwright.SelectOptionValues{Values: &[]string{"read"}})
+	must(t, err)
+	must(t, form.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Create token"}).Click())
+
+	box := page.GetByTestId("new-token")
+	must(t, expect.Locator(box).ToContainText("will not be shown again"))
+	must(t, expect.Locator(box.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Copy token"})).ToBeVisible())
+	value, err := box.GetByTestId("token-value").TextContent()
+	must(t, err)
+	if !regexp.MustCompile(`^hub_[A-Za-z0-9]{40}$`).MatchString(value) {
+		t.Fatalf("token value %q", value)
+	}
+	row := page.GetByTestId("token-row").Filter(playwright.LocatorFilterOptions{HasText: "CI deploy"})
+	must(t, expect.Locator(row).ToContainText("read"))
+	must(t, expect.Locator(row).ToContainText("…"+value[len(value)-4:]))
+	shot(t, page, "admin-token-created")
+
+	// The token works, and is never shown again.
+	if status, body := s.api(t, value, http.MethodGet, "/api/v1/hubs", ""); status != http.StatusOK {
+		t.Fatalf("new token: %d %s", status, body)
+	}
+	_, err = page.Goto("/tokens")
+	must(t, err)
+	must(t, expect.Locator(page.GetByTestId("new-token")).ToHaveCount(0))
+	html, err := page.Content()
+	must(t, err)
+	if strings.Contains(html, value) {
+		t.Fatal("the token is shown again after reload")
+	}
+
+	// Revoke, after the confirmation.
+	page.OnDialog(func(d playwright.Dialog) { d.Accept() })
+	must(t, row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Revoke"}).Click())
+	must(t, expect.Locator(row).ToContainText("revoked"))
+	if status, _ := s.api(t, value, http.MethodGet, "/api/v1/hubs", ""); status != http.StatusUnauthorized {
+		t.Fatalf("revoked token: %d", status)
+	}
+}
+
+func TestAdminCreateUser(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	page := s.signedIn(t, "admin")
+	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Users"}).Click())
+	atPath(t, page, "/users")
+
+	form := page.GetByTestId("user-form")
+	must(t, form.GetByLabel("Email").Fill("dana@example.com"))
+	_, err := form.GetByLabel("Role").SelectOption(playwright.SelectOptionValues{Values: &[]string{"viewer"}})
+	must(t, err)
+	must(t, form.GetByLabel("Initial password").Fill("short"))
+	must(t, form.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Create user"}).Click())
+	must(t, expect.Locator(form).ToContainText("at least 8 characters"))
+	must(t, expect.Locator(form.GetByLabel("Email")).ToHaveValue("dana@example.com"))
+	must(t, expect.Locator(form.GetByLabel("Initial password")).ToHaveValue(""))
+
+	must(t, form.GetByLabel("Initial password").Fill("long enough password"))
+	must(t, form.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Create user"}).Click())
+	atPath(t, page, "/users")
+	row := page.Locator(`[data-testid="user-row"][data-email="dana@example.com"]`)
+	must(t, expect.Locator(row).ToContainText("active"))
+	must(t, expect.Locator(row.GetByLabel("Role of dana@example.com")).ToHaveValue("viewer"))
+	must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("dana@example.com created as viewer"))
+	shot(t, page, "admin-user-created")
+
+	// Changing the role submits on change.
+	_, err = row.GetByLabel("Role of dana@example.com").SelectOption(playwright.SelectOptionValues{Values: &[]string{"editor"}})
+	must(t, err)
+	must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("viewer → editor"))
+	must(t, expect.Locator(page.Locator(`[data-testid="user-row"][data-email="dana@example.com"]`).GetByLabel("Role of dana@example.com")).ToHaveValue("editor"))
+
+	// The activity log shows both changes.
+	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Activity"}).Click())
+	atPath(t, page, "/activity")
+	must(t, expect.Locator(page.GetByTestId("activity-row").First()).ToContainText("user.update"))
+	_, err = page.GetByLabel("Action").SelectOption(playwright.SelectOptionValues{Values: &[]string{"user"}})
+	must(t, err)
+	atPath(t, page, "/activity?actor=&action=user&objectId=")
+	must(t, expect.Locator(page.GetByTestId("activity-row")).ToHaveCount(2))
+	shot(t, page, "admin-activity")
+	noOverflow(t, page)
+}

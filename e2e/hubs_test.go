@@ -1,0 +1,246 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"testing"
+
+	"github.com/playwright-community/playwright-go"
+
+	"hubadmin/db"
+)
+
+// seedIntegration creates an integration through the REST API and returns its id.
+func (s *Server) seedIntegration(t *testing.T, token string, hub db.Hub, name, channel string) string {
+	t.Helper()
+	configs := map[string]string{
+		"WebChat": `{"allowedOrigins":["example.com"]}`,
+		"System":  `{"webhookUrl":"https://example.com/hook","events":["message"]}`,
+		"Direct":  `{"integrationType":"Agent"}`,
+	}
+	status, body := s.api(t, token, http.MethodPost, "/api/v1/integrations/hubs/"+hub.ID,
+		fmt.Sprintf(`{"channelId":%q,"name":%q,"configuration":%s}`, channel, name, configs[channel]))
+	if status != http.StatusOK {
+		t.Fatalf("seed %s: %d %s", name, status, body)
+	}
+	var out struct{ IntegrationID string }
+	must(t, json.Unmarshal([]byte(body), &out))
+	return out.IntegrationID
+}
+
+// HubPage is a hub's integrations list.
+type HubPage struct{ page playwright.Page }
+
+func (h HubPage) rows() playwright.Locator { return h.page.GetByTestId("integration-row") }
+
+func (h HubPage) row(name string) playwright.Locator {
+	return h.rows().Filter(playwright.LocatorFilterOptions{Has: h.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: name, Exact: playwright.Bool(true)})})
+}
+
+func (h HubPage) button(t *testing.T, label string) playwright.Locator {
+	return h.page.GetByRole("button", playwright.PageGetByRoleOptions{Name: label, Exact: playwright.Bool(true)})
+}
+
+func (h HubPage) toast(t *testing.T, text string) {
+	t.Helper()
+	must(t, expect.Locator(h.page.Locator("#toasts .toast").Filter(playwright.LocatorFilterOptions{HasText: text})).ToBeVisible())
+}
+
+// markDocument tags the current document, to tell later whether the page
+// was reloaded.
+func markDocument(t *testing.T, page playwright.Page) {
+	t.Helper()
+	_, err := page.Evaluate(`() => { document.documentElement.dataset.e2eMark = "1" }`)
+	must(t, err)
+}
+
+func sameDocument(t *testing.T, page playwright.Page) {
+	t.Helper()
+	v, err := page.Evaluate(`() => document.documentElement.dataset.e2eMark || ""`)
+	must(t, err)
+	if v != "1" {
+		t.Fatal("the page navigated; it should have changed in place")
+	}
+}
+
+func TestHubCreate(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	page := s.signedIn(t, "admin")
+	must(t, expect.Locator(page.GetByTestId("empty-state")).ToContainText("No hubs yet"))
+	shot(t, page, "hubs-empty")
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create hub"}).Click())
+	atPath(t, page, "/hubs/new")
+
+	// A bad form comes back with its errors and what was typed.
+	must(t, page.GetByLabel("Description").Fill("Front-line support"))
+	must(t, page.GetByLabel("Close dormant conversations after").Fill("0"))
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create hub"}).Click())
+	must(t, expect.Locator(page.Locator("#f-name-error")).ToHaveText("Enter a name."))
+	must(t, expect.Locator(page.Locator("#f-closeDormantConversation-error")).ToContainText("1 to 3650"))
+	must(t, expect.Locator(page.GetByLabel("Description")).ToHaveValue("Front-line support"))
+	shot(t, page, "hub-form-errors")
+
+	must(t, page.GetByLabel("Name").Fill("Support"))
+	must(t, page.GetByLabel("Close dormant conversations after").Fill("14"))
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create hub"}).Click())
+	must(t, expect.Locator(page.GetByTestId("hub-name")).ToHaveText("Support"))
+	HubPage{page}.toast(t, "Hub “Support” created")
+	must(t, expect.Locator(page.Locator(".hub-meta")).ToContainText("close after 14 days"))
+	must(t, expect.Locator(page.GetByTestId("empty-state")).ToContainText("No integrations yet"))
+	shot(t, page, "hub-empty")
+
+	_, err := page.Goto("/hubs")
+	must(t, err)
+	must(t, expect.Locator(page.GetByTestId("hub-row")).ToHaveCount(1))
+	must(t, expect.Locator(page.GetByTestId("hub-row")).ToContainText("Front-line support"))
+}
+
+func TestHubIntegrationPauseResumeInRow(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	tok := s.token(t, "write")
+	s.seedIntegration(t, tok, hub, "Website chat", "WebChat")
+	s.seedIntegration(t, tok, hub, "Audit hook", "System")
+	page := s.signedIn(t, "editor")
+	hp := HubPage{page}
+	_, err := page.Goto("/hubs/" + hub.ID)
+	must(t, err)
+	row := hp.row("Website chat")
+	must(t, expect.Locator(row.GetByTestId("status")).ToHaveText("Active"))
+	markDocument(t, page)
+
+	must(t, hp.button(t, "Pause Website chat").Click())
+	must(t, expect.Locator(row.GetByTestId("status")).ToHaveText("Paused"))
+	hp.toast(t, "Integration “Website chat” paused")
+	sameDocument(t, page)
+	// Keyboard: the fresh row's Resume button is reachable and works.
+	must(t, hp.button(t, "Resume Website chat").Focus())
+	must(t, page.Keyboard().Press("Enter"))
+	must(t, expect.Locator(row.GetByTestId("status")).ToHaveText("Active"))
+	must(t, hp.button(t, "Pause Website chat").Click())
+	must(t, expect.Locator(row.GetByTestId("status")).ToHaveText("Paused"))
+	sameDocument(t, page)
+
+	_, err = page.Reload()
+	must(t, err)
+	must(t, expect.Locator(hp.row("Website chat").GetByTestId("status")).ToHaveText("Paused"))
+	must(t, expect.Locator(hp.row("Audit hook").GetByTestId("status")).ToHaveText("Active"))
+}
+
+func TestHubFiltersNarrowAndSurviveReload(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	tok := s.token(t, "write")
+	for _, in := range [][2]string{{"Website chat", "WebChat"}, {"Shop chat", "WebChat"}, {"Audit hook", "System"}, {"Agent bot", "Direct"}} {
+		s.seedIntegration(t, tok, hub, in[0], in[1])
+	}
+	page := s.signedIn(t, "viewer")
+	hp := HubPage{page}
+	_, err := page.Goto("/hubs/" + hub.ID)
+	must(t, err)
+	must(t, expect.Locator(hp.rows()).ToHaveCount(4))
+	markDocument(t, page)
+
+	_, err = page.GetByLabel("Channel").SelectOption(playwright.SelectOptionValues{Values: &[]string{"WebChat"}})
+	must(t, err)
+	must(t, expect.Locator(hp.rows()).ToHaveCount(2))
+	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`channelId=WebChat`)))
+
+	must(t, page.GetByLabel("Search by name").PressSequentially("shop"))
+	must(t, expect.Locator(hp.rows()).ToHaveCount(1))
+	must(t, expect.Locator(hp.rows()).ToContainText("Shop chat"))
+	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`q=shop`)))
+	sameDocument(t, page)
+
+	_, err = page.Reload()
+	must(t, err)
+	must(t, expect.Locator(hp.rows()).ToHaveCount(1))
+	must(t, expect.Locator(page.GetByLabel("Search by name")).ToHaveValue("shop"))
+	must(t, expect.Locator(page.GetByLabel("Channel")).ToHaveValue("WebChat"))
+
+	_, err = page.GetByLabel("Status").SelectOption(playwright.SelectOptionValues{Values: &[]string{"paused"}})
+	must(t, err)
+	must(t, expect.Locator(page.GetByTestId("empty-state")).ToContainText("No integrations match"))
+	shot(t, page, "hub-no-match")
+	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Clear filters"}).Click())
+	atPath(t, page, "/hubs/"+hub.ID)
+	must(t, expect.Locator(hp.rows()).ToHaveCount(4))
+}
+
+func TestDeleteIntegrationThenHub(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support EU")
+	tok := s.token(t, "write")
+	s.seedIntegration(t, tok, hub, "Website chat", "WebChat")
+	s.seedIntegration(t, tok, hub, "Audit hook", "System")
+	page := s.signedIn(t, "admin")
+	hp := HubPage{page}
+	var asked string
+	page.OnDialog(func(d playwright.Dialog) {
+		asked = d.Message()
+		must(t, d.Accept())
+	})
+	_, err := page.Goto("/hubs/" + hub.ID)
+	must(t, err)
+	must(t, hp.button(t, "Delete Website chat").Click())
+	must(t, expect.Locator(hp.row("Website chat")).ToHaveCount(0))
+	hp.toast(t, "Integration “Website chat” deleted")
+	if !regexp.MustCompile(`Delete integration “Website chat”\?`).MatchString(asked) {
+		t.Errorf("confirmation said %q", asked)
+	}
+	must(t, expect.Locator(hp.rows()).ToHaveCount(1))
+	_, err = page.Reload()
+	must(t, err)
+	must(t, expect.Locator(hp.rows()).ToHaveCount(1))
+
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Delete", Exact: playwright.Bool(true)}).Click())
+	atPath(t, page, "/hubs/"+hub.ID+"/delete")
+	must(t, expect.Locator(page.GetByTestId("hub-delete-form")).ToContainText("1 integration"))
+	del := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Delete this hub"})
+	must(t, expect.Locator(del).ToBeDisabled())
+	field := page.GetByLabel("to confirm")
+	must(t, field.Fill("support eu"))
+	must(t, expect.Locator(del).ToBeDisabled())
+	shot(t, page, "hub-delete")
+	must(t, field.Fill("Support EU"))
+	must(t, expect.Locator(del).ToBeEnabled())
+	must(t, del.Click())
+	atPath(t, page, "/hubs")
+	hp.toast(t, "Hub “Support EU” and its 1 integration(s) deleted")
+	must(t, expect.Locator(page.GetByTestId("empty-state")).ToBeVisible())
+}
+
+// TestHubPagesScreenshots renders the pages wide, narrow and dark for review,
+// and checks nothing sticks out of a phone's width.
+func TestHubPagesScreenshots(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Customer support")
+	s.hub(t, "Sales")
+	tok := s.token(t, "write")
+	for _, in := range [][2]string{{"Website chat", "WebChat"}, {"Audit hook", "System"}, {"Agent bot", "Direct"}} {
+		s.seedIntegration(t, tok, hub, in[0], in[1])
+	}
+	for _, o := range []struct {
+		name string
+		opt  PageOptions
+	}{{"wide", PageOptions{Width: Wide}}, {"narrow", PageOptions{Width: Narrow}}, {"dark", PageOptions{Width: Wide, Dark: true}}} {
+		page := s.signedIn(t, "admin", o.opt)
+		for _, p := range []struct{ name, path string }{
+			{"hubs", "/hubs"}, {"hub", "/hubs/" + hub.ID}, {"hub-edit", "/hubs/" + hub.ID + "/edit"},
+		} {
+			_, err := page.Goto(p.path)
+			must(t, err)
+			shot(t, page, p.name+"-"+o.name)
+			if o.opt.Width == Narrow {
+				noOverflow(t, page)
+			}
+		}
+	}
+}

@@ -1,0 +1,259 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/playwright-community/playwright-go"
+)
+
+// NewIntegrationPage is the channel picker and the generated form after it.
+type NewIntegrationPage struct {
+	page  playwright.Page
+	hubID string
+}
+
+// Pick opens the picker and clicks a channel's card.
+func (n NewIntegrationPage) Pick(t *testing.T, title string) NewIntegrationPage {
+	t.Helper()
+	_, err := n.page.Goto("/hubs/" + n.hubID + "/integrations/new")
+	must(t, err)
+	must(t, n.page.GetByTestId("channel-card").Filter(playwright.LocatorFilterOptions{HasText: title}).Click())
+	must(t, expect.Locator(n.page.GetByTestId("integration-form").Or(n.page.GetByTestId("slack-form"))).ToBeVisible())
+	return n
+}
+
+// Field is a configuration input (cfg.<name>); i picks a row of a list.
+func (n NewIntegrationPage) Field(name string, i int) playwright.Locator {
+	return n.page.Locator(`[name="cfg.` + name + `"]`).Nth(i)
+}
+
+// Name is the name input.
+func (n NewIntegrationPage) Name() playwright.Locator { return n.page.Locator("#f-name") }
+
+// Button is a button by its accessible name.
+func (n NewIntegrationPage) Button(name string) playwright.Locator {
+	return n.page.GetByRole("button", playwright.PageGetByRoleOptions{Name: name, Exact: playwright.Bool(true)})
+}
+
+// Submit creates the integration.
+func (n NewIntegrationPage) Submit(t *testing.T) {
+	t.Helper()
+	must(t, n.Button("Create integration").Click())
+}
+
+// createdAt waits for the integration page of a new integration and returns its id.
+func createdAt(t *testing.T, page playwright.Page) string {
+	t.Helper()
+	re := regexp.MustCompile(`/integrations/([0-9a-f-]{36})\?created=1$`)
+	must(t, expect.Page(page).ToHaveURL(re))
+	return re.FindStringSubmatch(page.URL())[1]
+}
+
+// apiIntegration creates an integration through the REST API.
+func (s *Server) apiIntegration(t *testing.T, hubID, body string) string {
+	t.Helper()
+	status, out := s.api(t, s.token(t, "write"), "POST", "/api/v1/integrations/hubs/"+hubID, body)
+	if status != 200 {
+		t.Fatalf("create integration: %d %s", status, out)
+	}
+	var v struct {
+		IntegrationID string `json:"integrationId"`
+	}
+	must(t, json.Unmarshal([]byte(out), &v))
+	return v.IntegrationID
+}
+
+func TestIntegrationCreateEachChannelThroughForms(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	page := s.signedIn(t, "admin")
+	hub := s.hub(t, "Support")
+	n := NewIntegrationPage{page, hub.ID}
+	hex := "0123456789abcdef0123456789abcdef"
+	cases := []struct {
+		title, name, typ string
+		fill             func(t *testing.T)
+	}{
+		{"Web chat", "Site chat", "Customer", func(t *testing.T) {
+			must(t, n.Field("allowedOrigins", 0).Fill("www.example.com"))
+			must(t, n.Button("Add allowed origin").Click())
+			must(t, n.Field("allowedOrigins", 1).Fill("https://shop.example.com"))
+			must(t, n.Button("Add allowed origin").Click())
+			must(t, n.Field("allowedOrigins", 2).Fill("mistake.example.com"))
+			must(t, n.page.Locator(`[data-list-row]:has([name="cfg.allowedOrigins"]) [data-list-remove]`).Nth(2).Click())
+			must(t, expect.Locator(n.page.Locator(`[name="cfg.allowedOrigins"]`)).ToHaveCount(2))
+			must(t, n.Button("Add message").Click())
+			must(t, n.Field("start", 0).Fill("Hello! How can we help?"))
+		}},
+		{"Direct", "Bot", "Agent", func(t *testing.T) {
+			_, err := n.Field("integrationType", 0).SelectOption(playwright.SelectOptionValues{Values: &[]string{"Agent"}})
+			must(t, err)
+			must(t, n.Field("echo", 0).Check())
+			must(t, n.Field("webhookUrl", 0).Fill("https://example.com/hook"))
+		}},
+		{"System", "Archive", "System", func(t *testing.T) {
+			must(t, n.Field("webhookUrl", 0).Fill("https://example.com/events"))
+			must(t, n.page.GetByLabel("message:customer").Check())
+			must(t, n.page.GetByLabel("message:agent").Check())
+		}},
+		{"Twilio SMS", "Support SMS", "Customer", func(t *testing.T) {
+			must(t, expect.Locator(n.page.GetByTestId("provider-note")).ToContainText("Twilio"))
+			must(t, n.Field("accountSid", 0).Fill("AC"+hex))
+			must(t, n.Field("authToken", 0).Fill("fedcba9876543210fedcba9876543210"))
+			must(t, n.Field("numberSid", 0).Fill("PN"+hex))
+		}},
+		{"Facebook Messenger", "FB page", "Customer", func(t *testing.T) {
+			must(t, expect.Locator(n.page.GetByTestId("provider-note")).ToContainText("Facebook"))
+			must(t, n.Field("pageAccessToken", 0).Fill("EAAsandbox"))
+		}},
+	}
+	for _, tc := range cases {
+		n.Pick(t, tc.title)
+		must(t, n.Name().Fill(tc.name))
+		tc.fill(t)
+		n.Submit(t)
+		createdAt(t, page)
+		must(t, expect.Locator(page.GetByTestId("integration-name")).ToContainText(tc.name))
+		must(t, expect.Locator(page.Locator(".toast")).ToContainText(`Integration "`+tc.name+`" created`))
+	}
+	_, err := page.Goto("/hubs/" + hub.ID)
+	must(t, err)
+	for _, tc := range cases {
+		row := page.GetByTestId("integration-row").Filter(playwright.LocatorFilterOptions{Has: page.GetByRole("link", playwright.PageGetByRoleOptions{Name: tc.name, Exact: playwright.Bool(true)})})
+		must(t, expect.Locator(row).ToContainText(tc.title))
+		must(t, expect.Locator(row).ToContainText(tc.typ))
+		must(t, expect.Locator(row).ToContainText("Active"))
+	}
+}
+
+func TestIntegrationFormErrorsKeepEveryValue(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	for _, o := range []PageOptions{{Width: Wide}, {Width: Narrow}, {Width: Wide, Dark: true}, {Width: Narrow, Dark: true}} {
+		page := s.signedIn(t, "admin", o)
+		n := NewIntegrationPage{page, hub.ID}
+		n.Pick(t, "Web chat")
+		must(t, n.Field("allowedOrigins", 0).Fill("ok.example.com"))
+		must(t, n.Button("Add allowed origin").Click())
+		must(t, n.Field("allowedOrigins", 1).Fill("not a host!"))
+		must(t, n.Button("Add message").Click())
+		must(t, n.Field("start", 0).Fill("Hi there"))
+		n.Submit(t)
+		must(t, expect.Locator(page.Locator("#f-name-error")).ToContainText("Name is required"))
+		must(t, expect.Locator(page.Locator(`[data-field="cfg.allowedOrigins"] .field-error`)).ToContainText("row 2"))
+		must(t, expect.Locator(n.Field("allowedOrigins", 0)).ToHaveValue("ok.example.com"))
+		must(t, expect.Locator(n.Field("allowedOrigins", 1)).ToHaveValue("not a host!"))
+		must(t, expect.Locator(n.Field("start", 0)).ToHaveValue("Hi there"))
+		suffix := fmt.Sprintf("%d", o.Width)
+		if o.Dark {
+			suffix += "-dark"
+		}
+		shot(t, page, "integration-new-errors-"+suffix)
+		noOverflow(t, page)
+	}
+
+	page := s.signedIn(t, "admin")
+	n := NewIntegrationPage{page, hub.ID}
+	n.Pick(t, "System")
+	must(t, n.Name().Fill("Events"))
+	must(t, n.Field("webhookUrl", 0).Fill("not a url"))
+	n.Submit(t)
+	must(t, expect.Locator(page.Locator(`[data-field="cfg.webhookUrl"] .field-error`)).ToContainText("Webhook URL"))
+	must(t, expect.Locator(page.Locator(`[data-field="cfg.events"] .field-error`)).ToContainText("Events"))
+	must(t, expect.Locator(n.Name()).ToHaveValue("Events"))
+	must(t, expect.Locator(n.Field("webhookUrl", 0)).ToHaveValue("not a url"))
+	// Fixed, it goes through.
+	must(t, n.Field("webhookUrl", 0).Fill("https://example.com/events"))
+	must(t, page.GetByLabel("message:bot").Check())
+	n.Submit(t)
+	createdAt(t, page)
+}
+
+func TestIntegrationEditWebChat(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	id := s.apiIntegration(t, hub.ID, `{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["old.example.com"],"start":[{"type":"text","text":"Hello"}]}}`)
+	page := s.signedIn(t, "editor")
+	_, err := page.Goto("/integrations/" + id)
+	must(t, err)
+	must(t, page.GetByTestId("edit").Click())
+	atPath(t, page, "/integrations/"+id+"/edit")
+	n := NewIntegrationPage{page, hub.ID}
+	must(t, expect.Locator(n.Field("allowedOrigins", 0)).ToHaveValue("old.example.com"))
+	must(t, n.Field("allowedOrigins", 0).Fill("new.example.com"))
+	must(t, n.Button("Add allowed origin").Click())
+	must(t, n.Field("allowedOrigins", 1).Fill("https://other.example.com:8443"))
+	must(t, n.Field("start", 0).Fill("Welcome back"))
+	must(t, n.Button("Save changes").Click())
+	atPath(t, page, "/integrations/"+id)
+	cfg := page.GetByTestId("configuration")
+	must(t, expect.Locator(cfg).ToContainText("new.example.com"))
+	must(t, expect.Locator(cfg).ToContainText("https://other.example.com:8443"))
+	must(t, expect.Locator(cfg).ToContainText("Welcome back"))
+	must(t, expect.Locator(cfg).Not().ToContainText("old.example.com"))
+	must(t, expect.Locator(page.Locator(".toast")).ToContainText(`Integration "Chat" saved`))
+}
+
+func TestIntegrationRegenerateDirectKeys(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	id := s.apiIntegration(t, hub.ID, `{"channelId":"Direct","name":"Bot","configuration":{"integrationType":"Customer","webhookUrl":"https://example.com/hook"}}`)
+	for _, o := range []PageOptions{{Width: Wide}, {Width: Narrow}, {Width: Wide, Dark: true}, {Width: Narrow, Dark: true}} {
+		page := s.signedIn(t, "admin", o)
+		_, err := page.Goto("/integrations/" + id)
+		must(t, err)
+		must(t, expect.Locator(page.GetByTestId("signing-keys")).ToBeVisible())
+		suffix := fmt.Sprintf("%d", o.Width)
+		if o.Dark {
+			suffix += "-dark"
+		}
+		shot(t, page, "integration-page-"+suffix)
+		noOverflow(t, page)
+	}
+	page := s.signedIn(t, "admin")
+	_, err := page.Goto("/integrations/" + id)
+	must(t, err)
+	key := page.Locator("#cfg-publicSigningKey")
+	before, err := key.TextContent()
+	must(t, err)
+	// Reveal shows the private key, and hides it again.
+	secret := page.Locator("#cfg-privateSigningKey")
+	must(t, page.Locator(`[data-reveal="#cfg-privateSigningKey"]`).Click())
+	must(t, expect.Locator(secret).ToHaveText(regexp.MustCompile(`^[0-9A-F]{32}$`)))
+	must(t, page.Locator(`[data-reveal="#cfg-privateSigningKey"]`).Click())
+	must(t, expect.Locator(secret).ToHaveText(regexp.MustCompile(`^••••`)))
+
+	page.OnDialog(func(d playwright.Dialog) {
+		if d.Message() == "Regenerate signing keys? The old keys stop working at once." {
+			_ = d.Accept()
+		} else {
+			_ = d.Dismiss()
+		}
+	})
+	must(t, page.GetByTestId("regenerate").Click())
+	must(t, expect.Locator(page.Locator(".toast")).ToContainText("regenerated"))
+	must(t, expect.Locator(key).Not().ToHaveText(before))
+	must(t, expect.Locator(key).ToHaveText(regexp.MustCompile(`^[0-9A-F]{32}$`)))
+}
+
+func TestIntegrationSlackConnectInSandbox(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	page := s.signedIn(t, "editor")
+	n := NewIntegrationPage{page, hub.ID}
+	n.Pick(t, "Slack")
+	must(t, expect.Locator(page.Locator(`[name="cfg.code"]`)).ToHaveCount(0))
+	must(t, n.Name().Fill("Agents"))
+	must(t, page.GetByTestId("slack-connect").Click())
+	createdAt(t, page)
+	must(t, expect.Locator(page.GetByTestId("integration-name")).ToContainText("Agents"))
+	must(t, expect.Locator(page.GetByTestId("prop-type")).ToHaveText("Agent"))
+	must(t, expect.Locator(page.GetByTestId("readonly-note")).ToBeVisible())
+}

@@ -1,0 +1,116 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/playwright-community/playwright-go"
+)
+
+// seedWebhook creates a System integration posting to url through the API.
+func (s *Server) seedWebhook(t *testing.T, hubID, name, url string) string {
+	t.Helper()
+	status, body := s.api(t, s.token(t, "write"), http.MethodPost, "/api/v1/integrations/hubs/"+hubID,
+		fmt.Sprintf(`{"channelId":"System","name":%q,"configuration":{"webhookUrl":%q,"events":["message"]}}`, name, url))
+	if status != http.StatusOK {
+		t.Fatalf("seed %s: %d %s", name, status, body)
+	}
+	var out struct{ IntegrationID string }
+	must(t, json.Unmarshal([]byte(body), &out))
+	return out.IntegrationID
+}
+
+func TestWebhookSendTestEvent(t *testing.T) {
+	t.Parallel()
+	// The receiver holds its answer until the test has seen the busy state.
+	release := make(chan struct{})
+	var hits atomic.Int32
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		select {
+		case <-release:
+		case <-time.After(8 * time.Second):
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(rcv.Close)
+	var once atomic.Bool
+	t.Cleanup(func() {
+		if once.CompareAndSwap(false, true) {
+			close(release)
+		}
+	})
+
+	s := newServer(t, AllowPrivateWebhooks)
+	hub := s.hub(t, "Support")
+	id := s.seedWebhook(t, hub.ID, "Analytics", rcv.URL+"/events")
+	page := s.signedIn(t, "admin")
+	_, err := page.Goto("/integrations/" + id)
+	must(t, err)
+
+	panel := page.GetByTestId("webhook-panel")
+	must(t, expect.Locator(panel.GetByTestId("empty-state")).ToContainText("No deliveries yet"))
+	send := panel.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Send test event"})
+	must(t, send.Click())
+	// Busy while the receiver has not answered.
+	must(t, expect.Locator(send).ToHaveAttribute("aria-busy", "true"))
+	must(t, expect.Locator(send).ToBeDisabled())
+	shot(t, page, "webhook-test-busy")
+	once.Store(true)
+	close(release)
+
+	last := page.GetByTestId("last-attempt")
+	must(t, expect.Locator(last).ToContainText("Delivered"))
+	must(t, expect.Locator(last).ToContainText("status 200"))
+	rows := page.GetByTestId("delivery")
+	must(t, expect.Locator(rows).ToHaveCount(1))
+	must(t, expect.Locator(rows.First()).ToContainText("test"))
+	must(t, expect.Locator(rows.First()).ToContainText("200"))
+	must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("Test event delivered"))
+	must(t, expect.Locator(page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send test event"})).ToBeEnabled())
+	if n := hits.Load(); n != 1 {
+		t.Errorf("receiver got %d requests, want 1", n)
+	}
+	shot(t, page, "webhook-test-delivered")
+	noOverflow(t, page)
+}
+
+func TestWebhookFailedDeliveryAndRedeliver(t *testing.T) {
+	t.Parallel()
+	var fail atomic.Bool
+	fail.Store(true)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fail.Load() {
+			http.Error(w, "database is down", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(rcv.Close)
+
+	s := newServer(t, AllowPrivateWebhooks)
+	id := s.seedWebhook(t, s.hub(t, "Support").ID, "Archive", rcv.URL)
+	page := s.signedIn(t, "editor", PageOptions{Width: Narrow})
+	_, err := page.Goto("/integrations/" + id)
+	must(t, err)
+
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send test event"}).Click())
+	last := page.GetByTestId("last-attempt")
+	must(t, expect.Locator(last).ToContainText("Delivery failed"))
+	must(t, expect.Locator(last).ToContainText("receiver answered 503"))
+	row := page.GetByTestId("delivery").First()
+	must(t, row.GetByText("Response").Click())
+	must(t, expect.Locator(row).ToContainText("database is down"))
+	shot(t, page, "webhook-test-failed-narrow")
+
+	fail.Store(false)
+	must(t, row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Redeliver"}).Click())
+	must(t, expect.Locator(last).ToContainText("Delivered"))
+	must(t, expect.Locator(last).ToContainText("attempt 2"))
+	must(t, expect.Locator(page.GetByTestId("delivery")).ToHaveCount(2))
+}

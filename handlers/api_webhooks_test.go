@@ -1,0 +1,266 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"hubadmin/db"
+	"hubadmin/webhooks"
+)
+
+// receiver is a webhook endpoint that keeps every request it gets and
+// answers with a settable status.
+type receiver struct {
+	*httptest.Server
+	mu     sync.Mutex
+	status int
+	hits   []received
+}
+
+type received struct {
+	header http.Header
+	body   []byte
+}
+
+func newReceiver(t *testing.T) *receiver {
+	t.Helper()
+	r := &receiver{status: http.StatusOK}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		r.hits = append(r.hits, received{header: req.Header.Clone(), body: body})
+		status := r.status
+		r.mu.Unlock()
+		if status == http.StatusFound {
+			w.Header().Set("Location", "https://elsewhere.example/hook")
+		}
+		w.WriteHeader(status)
+		io.WriteString(w, `{"received":true}`)
+	}))
+	t.Cleanup(r.Close)
+	return r
+}
+
+func (r *receiver) setStatus(s int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.status = s
+}
+
+func (r *receiver) requests() []received {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]received(nil), r.hits...)
+}
+
+func allowPrivate(c *Config) { c.AllowPrivateWebhooks = true }
+
+// createIntegration makes an integration through the API and returns its
+// id and configuration.
+func createIntegration(t *testing.T, a *testApp, token, hubID, body string) (string, map[string]any) {
+	t.Helper()
+	rec := a.api(http.MethodPost, "/api/v1/integrations/hubs/"+hubID, token, body)
+	mustStatus(t, rec, http.StatusOK)
+	out := decode[struct {
+		IntegrationID string         `json:"integrationId"`
+		Configuration map[string]any `json:"configuration"`
+	}](t, rec)
+	return out.IntegrationID, out.Configuration
+}
+
+func systemBody(url string) string {
+	return `{"channelId":"System","name":"Events","configuration":{"webhookUrl":"` + url + `","events":["message"]}}`
+}
+
+func TestTestEventIsSignedWithTheIntegrationsKey(t *testing.T) {
+	a := newTestApp(t, allowPrivate)
+	rcv := newReceiver(t)
+	hub := a.hub("Support")
+	tok := a.token("write")
+	id, cfg := createIntegration(t, a, tok, hub.ID, systemBody(rcv.URL+"/hook"))
+	oldKey := cfg["privateSigningKey"].(string)
+
+	rec := a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, "")
+	mustStatus(t, rec, http.StatusOK)
+	first := decode[deliveryJSON](t, rec)
+	if !first.Success || first.StatusCode != 200 || first.Attempt != 1 || first.Event != "test" || first.Error != "" ||
+		first.IntegrationID != id || first.URL != rcv.URL+"/hook" || first.MessageID == "" || first.DeliveryID == "" ||
+		!strings.Contains(first.ResponseExcerpt, "received") {
+		t.Fatalf("delivery record: %+v", first)
+	}
+	hits := rcv.requests()
+	if len(hits) != 1 {
+		t.Fatalf("receiver got %d requests, want 1", len(hits))
+	}
+	got := hits[0]
+	if err := webhooks.VerifyHubster(got.body, got.header, oldKey); err != nil {
+		t.Errorf("x-hubster-signature: %v", err)
+	}
+	if err := webhooks.VerifyStandard(got.body, got.header, []byte(oldKey), time.Now(), webhooks.DefaultTolerance); err != nil {
+		t.Errorf("webhook-signature: %v", err)
+	}
+	if got.header.Get("x-hubster-public-key") != cfg["publicSigningKey"] || got.header.Get("webhook-id") != first.MessageID ||
+		got.header.Get("x-integration-id") != id || got.header.Get("x-hub-id") != hub.ID {
+		t.Errorf("headers: %v", got.header)
+	}
+	var activity map[string]any
+	if err := json.Unmarshal(got.body, &activity); err != nil || activity["event"] != "test" || activity["integrationId"] != id || activity["activityId"] != first.MessageID {
+		t.Errorf("body %s (%v)", got.body, err)
+	}
+
+	// New keys: the next delivery is signed with the new key only.
+	rec = a.api(http.MethodPut, "/api/v1/integrations/"+id, tok,
+		`{"configuration":{"webhookUrl":"`+rcv.URL+`/hook","events":["message"],"regenerateKeys":true}}`)
+	mustStatus(t, rec, http.StatusOK)
+	newKey := decode[struct {
+		Configuration map[string]any `json:"configuration"`
+	}](t, rec).Configuration["privateSigningKey"].(string)
+	if newKey == oldKey || newKey == "" {
+		t.Fatalf("keys not regenerated: %q", newKey)
+	}
+	mustStatus(t, a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, ""), http.StatusOK)
+	got = rcv.requests()[1]
+	if err := webhooks.VerifyHubster(got.body, got.header, newKey); err != nil {
+		t.Errorf("new key, hubster: %v", err)
+	}
+	if err := webhooks.VerifyStandard(got.body, got.header, []byte(newKey), time.Now(), webhooks.DefaultTolerance); err != nil {
+		t.Errorf("new key, standard: %v", err)
+	}
+	if webhooks.VerifyHubster(got.body, got.header, oldKey) == nil ||
+		webhooks.VerifyStandard(got.body, got.header, []byte(oldKey), time.Now(), webhooks.DefaultTolerance) == nil {
+		t.Error("the old key still verifies a delivery made after regeneration")
+	}
+
+	// The log: newest first, paged.
+	rec = a.api(http.MethodGet, "/api/v1/integrations/"+id+"/deliveries", tok, "")
+	mustStatus(t, rec, http.StatusOK)
+	list := decode[page[deliveryJSON]](t, rec)
+	if list.Total != 2 || len(list.Results) != 2 || list.Results[1].DeliveryID != first.DeliveryID || list.PageSize != 50 {
+		t.Fatalf("deliveries: %+v", list)
+	}
+	rec = a.api(http.MethodGet, "/api/v1/integrations/"+id+"/deliveries?pageNumber=1&pageSize=1", a.token("read"), "")
+	mustStatus(t, rec, http.StatusOK)
+	list = decode[page[deliveryJSON]](t, rec)
+	if list.Total != 2 || len(list.Results) != 1 || list.Results[0].DeliveryID != first.DeliveryID || list.PageNumber != 1 {
+		t.Fatalf("second page: %+v", list)
+	}
+	mustStatus(t, a.api(http.MethodGet, "/api/v1/integrations/"+id+"/deliveries?pageSize=0", tok, ""), http.StatusBadRequest)
+
+	// Audited.
+	entries, _, err := a.db.AuditEntries(context.Background(), db.AuditFilter{TenantID: db.DefaultTenantID, Action: "integration.test", Page: 0, Size: 10})
+	if err != nil || len(entries) != 2 || entries[0].ObjectID != id {
+		t.Fatalf("audit: %+v %v", entries, err)
+	}
+}
+
+func TestTestEventToPrivateAddressIsRefusedAndRecorded(t *testing.T) {
+	a := newTestApp(t) // no --allow-private-webhooks
+	rcv := newReceiver(t)
+	tok := a.token("write")
+	id, _ := createIntegration(t, a, tok, a.hub("Support").ID, systemBody(rcv.URL))
+
+	// The request to send succeeded; the delivery failed: 200 with the record.
+	rec := a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, "")
+	mustStatus(t, rec, http.StatusOK)
+	dl := decode[deliveryJSON](t, rec)
+	if dl.Success || dl.StatusCode != 0 || !strings.Contains(dl.Error, "loopback") || !strings.Contains(dl.Error, "--allow-private-webhooks") {
+		t.Fatalf("refused delivery: %+v", dl)
+	}
+	if n := len(rcv.requests()); n != 0 {
+		t.Fatalf("receiver got %d requests through the SSRF guard", n)
+	}
+	list := decode[page[deliveryJSON]](t, a.api(http.MethodGet, "/api/v1/integrations/"+id+"/deliveries", tok, ""))
+	if list.Total != 1 || list.Results[0].Success || list.Results[0].Error != dl.Error {
+		t.Fatalf("recorded: %+v", list)
+	}
+}
+
+func TestTestEventReceiverFailures(t *testing.T) {
+	for _, tt := range []struct {
+		status int
+		reason string
+	}{
+		{http.StatusInternalServerError, "receiver answered 500"},
+		{http.StatusFound, "redirect to https://elsewhere.example/hook not followed"},
+		{http.StatusNoContent, ""},
+	} {
+		t.Run(http.StatusText(tt.status), func(t *testing.T) {
+			a := newTestApp(t, allowPrivate)
+			rcv := newReceiver(t)
+			rcv.setStatus(tt.status)
+			tok := a.token("write")
+			id, _ := createIntegration(t, a, tok, a.hub("Support").ID, systemBody(rcv.URL))
+			rec := a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, "")
+			mustStatus(t, rec, http.StatusOK)
+			dl := decode[deliveryJSON](t, rec)
+			if dl.Success != (tt.reason == "") || dl.StatusCode != tt.status || dl.Error != tt.reason {
+				t.Fatalf("delivery: %+v", dl)
+			}
+		})
+	}
+}
+
+func TestTestEventRefusedForChannelsThatCannotReceive(t *testing.T) {
+	a := newTestApp(t, allowPrivate)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	chat, _ := createIntegration(t, a, tok, hub.ID, `{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["example.com"]}}`)
+	socket, _ := createIntegration(t, a, tok, hub.ID, `{"channelId":"Direct","name":"Socket","configuration":{"integrationType":"Customer"}}`)
+	paused, _ := createIntegration(t, a, tok, hub.ID, `{"channelId":"Direct","name":"Paused","statusId":3002,"configuration":{"integrationType":"Agent","webhookUrl":"https://example.com/hook"}}`)
+	for _, tt := range []struct{ name, id, want string }{
+		{"web chat", chat, "Web"},
+		{"direct without webhook", socket, "no webhook URL"},
+		{"paused", paused, "paused integrations receive nothing"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := a.api(http.MethodPost, "/api/v1/integrations/"+tt.id+"/test", tok, "")
+			mustStatus(t, rec, http.StatusBadRequest)
+			p := decode[Problem](t, rec)
+			if len(p.Errors) != 1 || p.Errors[0].Code != codeCannotTest || !strings.Contains(p.Detail, tt.want) {
+				t.Fatalf("problem: %+v", p)
+			}
+		})
+	}
+	list := decode[page[deliveryJSON]](t, a.api(http.MethodGet, "/api/v1/integrations/"+paused+"/deliveries", tok, ""))
+	if list.Total != 0 || list.Results == nil {
+		t.Fatalf("a refused test left a record: %+v", list)
+	}
+}
+
+func TestTestEventAccess(t *testing.T) {
+	a := newTestApp(t, allowPrivate)
+	rcv := newReceiver(t)
+	tok := a.token("write")
+	id, _ := createIntegration(t, a, tok, a.hub("Support").ID, systemBody(rcv.URL))
+	other, err := a.db.CreateTenant(context.Background(), "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherTok := a.token("write", other.ID)
+	for _, tt := range []struct {
+		method, path, token string
+		want                int
+	}{
+		{http.MethodPost, "/api/v1/integrations/" + id + "/test", a.token("read"), http.StatusForbidden},
+		{http.MethodPost, "/api/v1/integrations/" + id + "/test", "", http.StatusUnauthorized},
+		{http.MethodPost, "/api/v1/integrations/" + id + "/test", otherTok, http.StatusForbidden},
+		{http.MethodGet, "/api/v1/integrations/" + id + "/deliveries", otherTok, http.StatusForbidden},
+		{http.MethodPost, "/api/v1/integrations/7b3f4c1e-0000-4000-8000-000000000000/test", tok, http.StatusNotFound},
+		{http.MethodGet, "/api/v1/integrations/not-a-guid/deliveries", tok, http.StatusBadRequest},
+	} {
+		rec := a.api(tt.method, tt.path, tt.token, "")
+		if rec.Code != tt.want {
+			t.Errorf("%s %s: %d, want %d: %s", tt.method, tt.path, rec.Code, tt.want, rec.Body.String())
+		}
+	}
+	if n := len(rcv.requests()); n != 0 {
+		t.Fatalf("refused requests delivered %d test events", n)
+	}
+}

@@ -1,0 +1,80 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"hubadmin/db"
+	"hubadmin/views"
+)
+
+// activityPageSize is how many log entries the activity page shows at once.
+const activityPageSize = 50
+
+// uiActivity is the tenant's audit log, filterable by actor, action prefix
+// and object id (every role may read it).
+func (h *handler) uiActivity(c echo.Context) error {
+	f, err := auditFilter(c, currentUser(c).TenantID)
+	if err != nil {
+		return err
+	}
+	f.ObjectType = "" // not offered on the page
+	f.Actor, f.ObjectID = strings.TrimSpace(f.Actor), strings.TrimSpace(f.ObjectID)
+	if f.Action != "" && !slices.Contains(views.ActivityActions, f.Action) {
+		f.Action = ""
+	}
+	// A bookmarked page past the end shows an empty page, not an error.
+	pg, _ := strconv.Atoi(c.QueryParam("page"))
+	f.Page, f.Size = max(pg, 0), activityPageSize
+	list, total, err := h.db.AuditEntries(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	m := views.ActivityPage{Actor: f.Actor, Action: f.Action, ObjectID: f.ObjectID, Filtered: f.Actor != "" || f.Action != "" || f.ObjectID != "", Total: total}
+	for _, e := range list {
+		m.Entries = append(m.Entries, activityEntry(e))
+	}
+	q := url.Values{}
+	for k, v := range map[string]string{"actor": f.Actor, "action": f.Action, "objectId": f.ObjectID} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	pageURL := func(n int) string {
+		q.Set("page", strconv.Itoa(n))
+		return "/activity?" + q.Encode()
+	}
+	if f.Page > 0 {
+		m.PrevURL = pageURL(f.Page - 1)
+	}
+	if (f.Page+1)*f.Size < total {
+		m.NextURL = pageURL(f.Page + 1)
+	}
+	first := f.Page*f.Size + 1
+	m.Summary = fmt.Sprintf("%d–%d of %d", min(first, total), min(first+len(list)-1, total), total)
+	return render(c, http.StatusOK, views.Activity(h.page(c, "Activity", "activity"), m))
+}
+
+func activityEntry(e db.AuditEntry) views.ActivityEntry {
+	v := views.ActivityEntry{Actor: e.Actor, Action: e.Action, ObjectType: e.ObjectType, ObjectID: e.ObjectID,
+		ObjectName: e.ObjectName, Detail: e.Detail, Created: stampUTC(e.Created), CreatedISO: apiTime(e.Created)}
+	if e.ObjectID != "" {
+		v.FilterURL = "/activity?objectId=" + url.QueryEscape(e.ObjectID)
+	}
+	// Deleted objects keep their log lines; their links would be 404s.
+	if !strings.HasSuffix(e.Action, ".delete") {
+		switch e.ObjectType {
+		case "hub":
+			v.ObjectURL = "/hubs/" + url.PathEscape(e.ObjectID)
+		case "integration":
+			v.ObjectURL = "/integrations/" + url.PathEscape(e.ObjectID)
+		}
+	}
+	return v
+}

@@ -1,0 +1,95 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestActivityShowsAndFiltersTheAuditLog(t *testing.T) {
+	a := newTestApp(t)
+	viewer := a.signIn("viewer")
+	rec := viewer.get("/activity")
+	mustStatus(t, rec, http.StatusOK)
+	if !strings.Contains(rec.Body.String(), "No activity yet") {
+		t.Fatalf("empty state: %s", rec.Body.String())
+	}
+
+	tok := a.token("write")
+	rec = a.api(http.MethodPost, "/api/v1/hubs", tok, `{"name":"Support desk"}`)
+	mustStatus(t, rec, http.StatusOK)
+	hubID := decode[hubJSON](t, rec).HubID
+	mustStatus(t, a.api(http.MethodPost, "/api/v1/integrations/hubs/"+hubID, tok,
+		`{"channelId":"WebChat","name":"Site chat","configuration":{"allowedOrigins":["example.com"]}}`), http.StatusOK)
+
+	for _, tt := range []struct {
+		query        string
+		want, absent []string
+	}{
+		{"", []string{"hub.create", "Support desk", "integration.create", "Site chat", "token:test-write"}, nil},
+		{"?action=integration", []string{"integration.create"}, []string{"hub.create"}},
+		{"?action=hub", []string{"hub.create"}, []string{"integration.create"}},
+		{"?objectId=" + hubID, []string{"hub.create"}, []string{"integration.create"}},
+		{"?actor=nobody", []string{"Nothing matches these filters"}, []string{"hub.create"}},
+		{"?actor=test-write&action=hub", []string{"hub.create"}, []string{"integration.create"}},
+		{"?page=99", []string{"Nothing on this page"}, []string{"hub.create"}}, // past the end: empty, no error
+	} {
+		t.Run(tt.query, func(t *testing.T) {
+			rec := viewer.get("/activity" + tt.query)
+			mustStatus(t, rec, http.StatusOK)
+			body := rec.Body.String()
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("lacks %q", w)
+				}
+			}
+			for _, n := range tt.absent {
+				if strings.Contains(body, n) {
+					t.Errorf("has %q", n)
+				}
+			}
+		})
+	}
+}
+
+func TestActivityPages(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	for i := range 55 {
+		mustStatus(t, a.api(http.MethodPost, "/api/v1/hubs", tok, `{"name":"Hub `+string(rune('A'+i/26))+string(rune('a'+i%26))+`"}`), http.StatusOK)
+	}
+	b := a.signIn("editor")
+	body := b.get("/activity").Body.String()
+	if !strings.Contains(body, "1–50 of 55") || !strings.Contains(body, `href="/activity?page=1"`) || strings.Contains(body, `rel="prev"`) {
+		t.Fatalf("first page: %s", body)
+	}
+	body = b.get("/activity?page=1").Body.String()
+	if !strings.Contains(body, "51–55 of 55") || !strings.Contains(body, `rel="prev"`) || strings.Contains(body, `rel="next"`) {
+		t.Fatalf("second page: %s", body)
+	}
+}
+
+func TestAPIAudit(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	rec := a.api(http.MethodPost, "/api/v1/hubs", tok, `{"name":"Support"}`)
+	mustStatus(t, rec, http.StatusOK)
+	hubID := decode[hubJSON](t, rec).HubID
+
+	rec = a.api(http.MethodGet, "/api/v1/audit?action=hub&pageSize=10", tok, "")
+	mustStatus(t, rec, http.StatusOK)
+	list := decode[page[auditJSON]](t, rec)
+	if list.Total != 1 || list.PageSize != 10 || len(list.Results) != 1 {
+		t.Fatalf("audit page: %+v", list)
+	}
+	e := list.Results[0]
+	if e.Action != "hub.create" || e.ObjectType != "hub" || e.ObjectID != hubID || e.ObjectName != "Support" || !strings.HasPrefix(e.Actor, "token:") || e.Created == "" || e.ID == 0 {
+		t.Fatalf("entry: %+v", e)
+	}
+	if list := decode[page[auditJSON]](t, a.api(http.MethodGet, "/api/v1/audit?action=user", tok, "")); list.Total != 0 || list.Results == nil {
+		t.Fatalf("filtered: %+v", list)
+	}
+	mustStatus(t, a.api(http.MethodGet, "/api/v1/audit", a.token("read"), ""), http.StatusForbidden)
+	mustStatus(t, a.api(http.MethodGet, "/api/v1/audit?pageNumber=-1", tok, ""), http.StatusBadRequest)
+	mustStatus(t, a.api(http.MethodGet, "/api/v1/audit", "", ""), http.StatusUnauthorized)
+}

@@ -1,0 +1,387 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"hubadmin/channels"
+	"hubadmin/db"
+	"hubadmin/views"
+)
+
+// uiPageSize is the rows per page of the dashboard's lists.
+const uiPageSize = 50
+
+// uiHubs is the hubs list with each hub's integration counts.
+func (h *handler) uiHubs(c echo.Context) error {
+	pg, err := uiPageNumber(c)
+	if err != nil {
+		return err
+	}
+	list, total, err := h.db.Hubs(c.Request().Context(), db.HubFilter{TenantID: currentUser(c).TenantID, Page: pg - 1, Size: uiPageSize})
+	if err != nil {
+		return err
+	}
+	m := views.HubList{Total: total, Hubs: make([]views.HubRow, 0, len(list))}
+	for _, hb := range list {
+		m.Hubs = append(m.Hubs, views.HubRow{ID: hb.ID, Name: hb.Name, Description: hb.Description, Active: hb.StatusID == db.HubActive,
+			ActiveCount: hb.Active, PausedCount: hb.Paused, Created: hb.Created})
+	}
+	m.PrevURL, m.NextURL, m.Summary = pagerLinks(c.Request().URL, pg, len(list), total, "hub", "hubs")
+	return render(c, http.StatusOK, views.Hubs(h.page(c, "Hubs", "hubs"), m))
+}
+
+// uiHubNew is the empty hub form.
+func (h *handler) uiHubNew(c echo.Context) error {
+	return render(c, http.StatusOK, views.HubEdit(h.page(c, "New hub", "hubs"), views.HubForm{Form: views.Form{}}))
+}
+
+// uiHubCreate is POST /hubs from the form.
+func (h *handler) uiHubCreate(c echo.Context) error {
+	return h.submitHub(c, db.Hub{})
+}
+
+// uiHubEdit is the form of an existing hub.
+func (h *handler) uiHubEdit(c echo.Context) error {
+	hub, err := h.uiOwnHub(c)
+	if err != nil {
+		return err
+	}
+	values := url.Values{"name": {hub.Name}, "description": {hub.Description}}
+	if hub.CloseDormantConversation != nil {
+		values.Set("closeDormantConversation", strconv.Itoa(*hub.CloseDormantConversation))
+	}
+	return render(c, http.StatusOK, views.HubEdit(h.page(c, "Edit hub", "hubs"), views.HubForm{ID: hub.ID, Name: hub.Name, Form: views.Form{Values: values}}))
+}
+
+// uiHubSave is POST /hubs/:id from the edit form.
+func (h *handler) uiHubSave(c echo.Context) error {
+	hub, err := h.uiOwnHub(c)
+	if err != nil {
+		return err
+	}
+	return h.submitHub(c, hub)
+}
+
+// submitHub saves the hub form through saveHub, the API's path: a bad form
+// is shown again (422) with its errors and everything typed.
+func (h *handler) submitHub(c echo.Context, hub db.Hub) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	in, errs := hubFormInput(form, hub)
+	var out db.Hub
+	if len(errs) == 0 {
+		out, err = h.saveHub(c.Request().Context(), actorOf(c), hub, in)
+		if !errors.As(err, &errs) && err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		title := "New hub"
+		if hub.ID != "" {
+			title = "Edit hub"
+		}
+		form.Del("_csrf")
+		return render(c, http.StatusUnprocessableEntity, views.HubEdit(h.page(c, title, "hubs"), views.HubForm{ID: hub.ID, Name: hub.Name, Form: formOf(form, hubFormMessages(errs))}))
+	}
+	verb := "saved"
+	if hub.ID == "" {
+		verb = "created"
+	}
+	h.flash(c, "success", fmt.Sprintf("Hub “%s” %s", out.Name, verb))
+	return redirect(c, "/hubs/"+out.ID)
+}
+
+// hubFormInput reads the hub form. An empty day count means conversations
+// stay open; one that is not a number is reported with applyHub's errors,
+// and nothing is saved.
+func hubFormInput(form url.Values, hub db.Hub) (hubInput, channels.FieldErrors) {
+	name, desc := form.Get("name"), form.Get("description")
+	in := hubInput{Name: &name, Description: &desc, CloseDormantSet: true}
+	s := strings.TrimSpace(form.Get("closeDormantConversation"))
+	if s == "" {
+		return in, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err == nil {
+		in.CloseDormant = &n
+		return in, nil
+	}
+	in.CloseDormantSet = false
+	errs := applyHub(&hub, in)
+	return in, append(errs, channels.FieldError{Code: codeWrongType, Field: "closeDormantConversation",
+		Message: "Enter a whole number of days, or leave it empty to keep conversations open."})
+}
+
+// hubFormMessages rewords applyHub's API messages ("Property 'name' ...")
+// for the form's fields; the checks stay the API's.
+func hubFormMessages(errs channels.FieldErrors) channels.FieldErrors {
+	out := make(channels.FieldErrors, len(errs))
+	for i, fe := range errs {
+		switch {
+		case fe.Field == "name" && fe.Code == codeRequired:
+			fe.Message = "Enter a name."
+		case fe.Field == "name" && fe.Code == codeOutOfRange:
+			fe.Message = "Use at most 100 characters."
+		case fe.Field == "description" && fe.Code == codeOutOfRange:
+			fe.Message = "Use at most 1000 characters."
+		case fe.Field == "closeDormantConversation" && fe.Code == codeOutOfRange:
+			fe.Message = "Enter a number of days from 1 to 3650, or leave it empty to keep conversations open."
+		}
+		out[i] = fe
+	}
+	return out
+}
+
+// uiHubPause and uiHubResume set a hub's status through saveHub.
+func (h *handler) uiHubPause(c echo.Context) error { return h.setHubStatus(c, db.HubPaused, "paused") }
+func (h *handler) uiHubResume(c echo.Context) error {
+	return h.setHubStatus(c, db.HubActive, "resumed")
+}
+
+func (h *handler) setHubStatus(c echo.Context, status int, verb string) error {
+	hub, err := h.uiOwnHub(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.saveHub(c.Request().Context(), actorOf(c), hub, hubInput{StatusID: &status})
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", fmt.Sprintf("Hub “%s” %s", out.Name, verb))
+	return redirect(c, backTo(c, "/hubs/"+hub.ID))
+}
+
+// uiHubDeleteConfirm asks for the hub's name before deleting it with all
+// its integrations.
+func (h *handler) uiHubDeleteConfirm(c echo.Context) error {
+	hub, err := h.uiOwnHub(c)
+	if err != nil {
+		return err
+	}
+	n, err := h.hubIntegrationCount(c, hub)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.HubDeleteConfirm(h.page(c, "Delete hub", "hubs"), views.HubDelete{ID: hub.ID, Name: hub.Name, Integrations: n}))
+}
+
+// uiHubDelete deletes a hub once its exact name was typed; the browser
+// checks it too, but only this check counts.
+func (h *handler) uiHubDelete(c echo.Context) error {
+	hub, err := h.uiOwnHub(c)
+	if err != nil {
+		return err
+	}
+	n, err := h.hubIntegrationCount(c, hub)
+	if err != nil {
+		return err
+	}
+	typed := c.FormValue("confirm")
+	if typed != hub.Name {
+		f := views.Form{Values: url.Values{"confirm": {typed}}, Errors: map[string]string{"confirm": "Type the hub's name exactly as shown (same case) to delete it."}}
+		return render(c, http.StatusUnprocessableEntity, views.HubDeleteConfirm(h.page(c, "Delete hub", "hubs"), views.HubDelete{ID: hub.ID, Name: hub.Name, Integrations: n, Form: f}))
+	}
+	if err := h.db.DeleteHub(c.Request().Context(), hub, actorOf(c).audit("hub.delete", "")); err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("Hub “%s” deleted", hub.Name)
+	if n > 0 {
+		msg = fmt.Sprintf("Hub “%s” and its %d integration(s) deleted", hub.Name, n)
+	}
+	h.flash(c, "success", msg)
+	return redirect(c, "/hubs")
+}
+
+func (h *handler) hubIntegrationCount(c echo.Context, hub db.Hub) (int, error) {
+	_, n, err := h.db.Integrations(c.Request().Context(), db.IntegrationFilter{TenantID: hub.TenantID, HubID: hub.ID, Size: 1})
+	return n, err
+}
+
+// uiHub is the hub page: its integrations, filtered by channel, status and
+// name, paged. htmx filter requests get the table alone.
+func (h *handler) uiHub(c echo.Context) error {
+	hub, err := h.uiOwnHub(c)
+	if err != nil {
+		return err
+	}
+	pg, err := uiPageNumber(c)
+	if err != nil {
+		return err
+	}
+	f := db.IntegrationFilter{TenantID: hub.TenantID, HubID: hub.ID, Page: pg - 1, Size: uiPageSize}
+	if err := integrationFilter(c, &f); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	list, total, err := h.db.Integrations(ctx, f)
+	if err != nil {
+		return err
+	}
+	l := views.HubIntegrations{HubID: hub.ID, Total: total, HubTotal: total, Channel: f.ChannelID, Query: f.Query,
+		Rows: make([]views.HubIntegration, 0, len(list))}
+	switch f.StatusID {
+	case db.IntegrationActive:
+		l.Status = "active"
+	case db.IntegrationPaused:
+		l.Status = "paused"
+	}
+	if l.Filtered() || pg > 1 {
+		if l.HubTotal, err = h.hubIntegrationCount(c, hub); err != nil {
+			return err
+		}
+	}
+	for _, in := range list {
+		l.Rows = append(l.Rows, hubIntegrationRow(in))
+	}
+	for _, ch := range channels.All() {
+		l.Channels = append(l.Channels, views.HubChannelOption{ID: ch.ID, Title: ch.Title})
+	}
+	l.PrevURL, l.NextURL, l.Summary = pagerLinks(c.Request().URL, pg, len(list), total, "integration", "integrations")
+	if isPartial(c) {
+		return render(c, http.StatusOK, views.HubIntegrationsTable(h.partialPage(c), l))
+	}
+	m := views.HubPage{ID: hub.ID, Name: hub.Name, Description: hub.Description, Active: hub.StatusID == db.HubActive, Integrations: l}
+	if hub.CloseDormantConversation != nil {
+		m.CloseDormant = *hub.CloseDormantConversation
+	}
+	return render(c, http.StatusOK, views.HubShow(h.page(c, hub.Name, "hubs"), m))
+}
+
+func hubIntegrationRow(in db.Integration) views.HubIntegration {
+	r := views.HubIntegration{ID: in.ID, Name: in.Name, ChannelTitle: in.ChannelID, ChannelIcon: "server",
+		Type: in.IntegrationType, Active: in.StatusID == db.IntegrationActive, Created: in.Created}
+	if ch, ok := channels.ByID(in.ChannelID); ok {
+		r.ChannelTitle, r.ChannelIcon = ch.Title, ch.Icon
+	}
+	return r
+}
+
+// uiIntegrationPause and uiIntegrationResume change the status only,
+// through updateIntegration. htmx gets the row back; a plain form goes
+// back to the hub page (or to a local "next").
+func (h *handler) uiIntegrationPause(c echo.Context) error {
+	return h.setIntegrationStatus(c, db.IntegrationPaused, "paused")
+}
+
+func (h *handler) uiIntegrationResume(c echo.Context) error {
+	return h.setIntegrationStatus(c, db.IntegrationActive, "resumed")
+}
+
+func (h *handler) setIntegrationStatus(c echo.Context, status int, verb string) error {
+	in, _, err := h.uiOwnIntegration(c)
+	if err != nil {
+		return err
+	}
+	out, _, err := h.updateIntegration(c.Request().Context(), actorOf(c), in, integrationInput{StatusID: &status})
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", fmt.Sprintf("Integration “%s” %s", out.Name, verb))
+	if isPartial(c) {
+		return render(c, http.StatusOK, views.HubIntegrationRow(h.partialPage(c), hubIntegrationRow(out)))
+	}
+	return redirect(c, backTo(c, "/hubs/"+in.HubID))
+}
+
+// uiIntegrationDelete deletes an integration: htmx gets an empty row (the
+// row goes away), a plain form goes back to the hub page.
+func (h *handler) uiIntegrationDelete(c echo.Context) error {
+	in, _, err := h.uiOwnIntegration(c)
+	if err != nil {
+		return err
+	}
+	if err := h.db.DeleteIntegration(c.Request().Context(), in, actorOf(c).audit("integration.delete", in.ChannelID)); err != nil {
+		return err
+	}
+	h.flash(c, "success", fmt.Sprintf("Integration “%s” deleted", in.Name))
+	if isPartial(c) {
+		return c.HTML(http.StatusOK, "")
+	}
+	return redirect(c, backTo(c, "/hubs/"+in.HubID))
+}
+
+// isPartial reports an htmx request that swaps part of a page (not a
+// boosted link, not a history restore, which need the whole page).
+func isPartial(c echo.Context) bool {
+	r := c.Request().Header
+	return r.Get("HX-Request") == "true" && r.Get("HX-Boosted") != "true" && r.Get("HX-History-Restore-Request") != "true"
+}
+
+// partialPage is what a partial needs of the page (CSRF token, role),
+// without taking the session's pending flash, which a partial cannot show.
+func (h *handler) partialPage(c echo.Context) views.Page {
+	p := views.Page{}
+	p.CSRF, _ = c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
+	if u := currentUser(c); u != nil {
+		p.User = &views.User{Email: u.Email, Role: u.Role, IsAdmin: u.Role == "admin", CanWrite: u.Role != "viewer"}
+	}
+	return p
+}
+
+// backTo is the form's "next" when it is a path on this site, else def.
+func backTo(c echo.Context, def string) string {
+	next := c.FormValue("next")
+	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
+		return next
+	}
+	return def
+}
+
+// uiPageNumber reads ?page=N (from 1).
+func uiPageNumber(c echo.Context) (int, error) {
+	s := c.QueryParam("page")
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 1<<20 {
+		return 0, badRequest(codeOutOfRange, "page", fmt.Sprintf("Parameter 'page' is '%s'; it must be a page number from 1.", s))
+	}
+	return n, nil
+}
+
+// pagerLinks builds the previous/next links of a list, keeping its other
+// query parameters (the filters), and a summary like "51–100 of 120 hubs".
+func pagerLinks(u *url.URL, pg, shown, total int, one, many string) (prev, next, summary string) {
+	link := func(n int) string {
+		q := u.Query()
+		q.Del("page")
+		if n > 1 {
+			q.Set("page", strconv.Itoa(n))
+		}
+		if len(q) == 0 {
+			return u.Path
+		}
+		return u.Path + "?" + q.Encode()
+	}
+	if pg > 1 {
+		prev = link(pg - 1)
+	}
+	first := (pg-1)*uiPageSize + 1
+	if first+shown-1 < total {
+		next = link(pg + 1)
+	}
+	noun := many
+	if total == 1 {
+		noun = one
+	}
+	switch {
+	case shown == 0:
+		summary = fmt.Sprintf("%d %s", total, noun)
+	case shown == total:
+		summary = fmt.Sprintf("%d %s", total, noun)
+	default:
+		summary = fmt.Sprintf("%d–%d of %d %s", first, first+shown-1, total, noun)
+	}
+	return prev, next, summary
+}

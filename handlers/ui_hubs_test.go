@@ -1,0 +1,535 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"hubadmin/db"
+)
+
+// doc parses an HTML response.
+func doc(t *testing.T, rec *httptest.ResponseRecorder) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(rec.Body.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// htmxGet loads a URL as htmx does (HX-Request), for partials.
+func (b *browser) htmxGet(path string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("HX-Request", "true")
+	return b.send(req)
+}
+
+// toastOf is the message of the toast an htmx response triggers.
+func toastOf(t *testing.T, rec *httptest.ResponseRecorder) string {
+	t.Helper()
+	var v struct{ ShowToast struct{ Message string } }
+	if err := json.Unmarshal([]byte(rec.Header().Get("HX-Trigger")), &v); err != nil {
+		t.Fatalf("HX-Trigger %q: %v", rec.Header().Get("HX-Trigger"), err)
+	}
+	return v.ShowToast.Message
+}
+
+// seedIntegrations creates integrations through the API: name → channel.
+// Names starting with "paused " are created paused.
+func (a *testApp) seedIntegrations(hub db.Hub, specs ...[2]string) map[string]string {
+	a.t.Helper()
+	configs := map[string]string{
+		"WebChat": `{"allowedOrigins":["example.com"]}`,
+		"System":  `{"webhookUrl":"https://example.com/hook","events":["message"]}`,
+		"Direct":  `{"integrationType":"Agent"}`,
+	}
+	tok := a.token("write", hub.TenantID)
+	ids := map[string]string{}
+	for _, s := range specs {
+		status := 3000
+		if strings.HasPrefix(s[0], "paused ") {
+			status = 3002
+		}
+		body := fmt.Sprintf(`{"channelId":%q,"name":%q,"statusId":%d,"configuration":%s}`, s[1], s[0], status, configs[s[1]])
+		rec := a.api(http.MethodPost, "/api/v1/integrations/hubs/"+hub.ID, tok, body)
+		var out struct{ IntegrationID string }
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); rec.Code != http.StatusOK || err != nil {
+			a.t.Fatalf("seed %s: %d %s", s[0], rec.Code, rec.Body.String())
+		}
+		ids[s[0]] = out.IntegrationID
+	}
+	return ids
+}
+
+func (a *testApp) hubCount() int {
+	a.t.Helper()
+	_, n, err := a.db.Hubs(context.Background(), db.HubFilter{TenantID: db.DefaultTenantID, Size: 1})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
+
+func rowNames(d *goquery.Document, sel string) []string {
+	var out []string
+	d.Find(sel).Each(func(_ int, s *goquery.Selection) { out = append(out, strings.TrimSpace(s.Find("td a").First().Text())) })
+	return out
+}
+
+func TestHubsListShowsCountsAndEmptyState(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin")
+
+	d := doc(t, admin.get("/hubs"))
+	if d.Find(`[data-testid="empty-state"] a[href="/hubs/new"]`).Length() != 1 || d.Find(`[data-testid="hubs"]`).Length() != 0 {
+		t.Fatal("no hubs: want the empty state with one Create hub link and no table")
+	}
+
+	support := a.hub("Support")
+	a.hub("Sales")
+	a.seedIntegrations(support, [2]string{"Chat", "WebChat"}, [2]string{"paused Hook", "System"}, [2]string{"Bot", "Direct"})
+
+	d = doc(t, admin.get("/hubs"))
+	rows := d.Find(`[data-testid="hub-row"]`)
+	if rows.Length() != 2 {
+		t.Fatalf("rows: %d", rows.Length())
+	}
+	first := rows.First()
+	if got := first.Find("td.counts").Text(); !strings.Contains(got, "2 active") || !strings.Contains(got, "1 paused") {
+		t.Errorf("counts of Support: %q", got)
+	}
+	if first.Find(`a[href="/hubs/`+support.ID+`"]`).Text() != "Support" {
+		t.Error("hub name does not link to its page")
+	}
+	for _, sel := range []string{`a[href="/hubs/new"]`, `form[action="/hubs/` + support.ID + `/pause"]`, `a[href="/hubs/` + support.ID + `/delete"]`, `a[href="/hubs/` + support.ID + `/edit"]`} {
+		if d.Find(sel).Length() == 0 {
+			t.Errorf("admin misses %s", sel)
+		}
+	}
+
+	viewer := a.signIn("viewer")
+	d = doc(t, viewer.get("/hubs"))
+	if n := d.Find(`a[href="/hubs/new"], td.actions, form[method="post"]:not([action="/logout"])`).Length(); n != 0 {
+		t.Errorf("viewer sees %d mutating controls", n)
+	}
+	mustStatus(t, admin.get("/hubs?page=0"), http.StatusBadRequest)
+}
+
+func TestHubsListPages(t *testing.T) {
+	a := newTestApp(t)
+	for i := range uiPageSize + 2 {
+		a.hub(fmt.Sprintf("Hub %03d", i))
+	}
+	b := a.signIn("editor")
+	d := doc(t, b.get("/hubs"))
+	if n := d.Find(`[data-testid="hub-row"]`).Length(); n != uiPageSize {
+		t.Fatalf("page 1 rows: %d", n)
+	}
+	if href, _ := d.Find(`a[rel="next"]`).Attr("href"); href != "/hubs?page=2" {
+		t.Fatalf("next link: %q", href)
+	}
+	d = doc(t, b.get("/hubs?page=2"))
+	if n := d.Find(`[data-testid="hub-row"]`).Length(); n != 2 || !strings.Contains(d.Find(".pager").Text(), "51–52 of 52 hubs") {
+		t.Fatalf("page 2: %d rows, pager %q", n, d.Find(".pager").Text())
+	}
+}
+
+func TestHubCreateForm(t *testing.T) {
+	tests := []struct {
+		name      string
+		form      url.Values
+		errField  string // "" = valid
+		errText   string
+		keptValue string
+	}{
+		{name: "valid", form: url.Values{"name": {"  Support  "}, "description": {"Front line"}, "closeDormantConversation": {"7"}}},
+		{name: "valid without days", form: url.Values{"name": {"Sales"}, "closeDormantConversation": {""}}},
+		{name: "empty name", form: url.Values{"name": {" "}, "description": {"kept text"}}, errField: "name", errText: "Enter a name", keptValue: "kept text"},
+		{name: "days not a number", form: url.Values{"name": {"Typed name"}, "closeDormantConversation": {"a week"}}, errField: "closeDormantConversation", errText: "whole number", keptValue: "Typed name"},
+		{name: "days out of range", form: url.Values{"name": {"Typed name"}, "closeDormantConversation": {"0"}}, errField: "closeDormantConversation", errText: "1 to 3650", keptValue: "Typed name"},
+		{name: "name too long", form: url.Values{"name": {strings.Repeat("n", 101)}}, errField: "name", errText: "at most 100"},
+		{name: "description too long", form: url.Values{"name": {"Typed name"}, "description": {strings.Repeat("d", 1001)}}, errField: "description", errText: "at most 1000", keptValue: "Typed name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newTestApp(t)
+			b := a.signIn("editor")
+			mustStatus(t, b.get("/hubs/new"), http.StatusOK)
+			rec := b.post("/hubs", tt.form, false)
+			if tt.errField == "" {
+				if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/hubs/") {
+					t.Fatalf("create: %d %s", rec.Code, rec.Body.String())
+				}
+				name := strings.TrimSpace(tt.form.Get("name"))
+				page := b.get(rec.Header().Get("Location"))
+				mustStatus(t, page, http.StatusOK)
+				d := doc(t, page)
+				if got := d.Find(`[data-testid="hub-name"]`).Text(); got != name {
+					t.Errorf("hub page title %q", got)
+				}
+				if got := d.Find("#toasts").Text(); !strings.Contains(got, "Hub “"+name+"” created") {
+					t.Errorf("flash: %q", got)
+				}
+				return
+			}
+			mustStatus(t, rec, http.StatusUnprocessableEntity)
+			d := doc(t, rec)
+			if got := d.Find("#f-" + tt.errField + "-error").Text(); !strings.Contains(got, tt.errText) {
+				t.Errorf("error next to %s: %q", tt.errField, got)
+			}
+			if tt.keptValue != "" && !strings.Contains(rec.Body.String(), tt.keptValue) {
+				t.Errorf("typed value %q was not kept", tt.keptValue)
+			}
+			if v, _ := d.Find("#f-closeDormantConversation").Attr("value"); v != tt.form.Get("closeDormantConversation") {
+				t.Errorf("days field shows %q", v)
+			}
+			if a.hubCount() != 0 {
+				t.Error("an invalid form stored a hub")
+			}
+		})
+	}
+}
+
+func TestHubDuplicateNameAndEdit(t *testing.T) {
+	a := newTestApp(t)
+	a.hub("Support")
+	sales := a.hub("Sales")
+	b := a.signIn("editor")
+
+	rec := b.post("/hubs", url.Values{"name": {"SUPPORT"}}, false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	if got := doc(t, rec).Find("#f-name-error").Text(); !strings.Contains(got, "already exists") {
+		t.Fatalf("duplicate name error: %q", got)
+	}
+
+	d := doc(t, b.get("/hubs/"+sales.ID+"/edit"))
+	if v, _ := d.Find("#f-name").Attr("value"); v != "Sales" {
+		t.Fatalf("edit form name: %q", v)
+	}
+	rec = b.post("/hubs/"+sales.ID, url.Values{"name": {"support"}, "description": {"x"}}, false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	if got := doc(t, rec).Find("#f-name-error").Text(); !strings.Contains(got, "already exists") {
+		t.Fatalf("rename to a taken name: %q", got)
+	}
+
+	rec = b.post("/hubs/"+sales.ID, url.Values{"name": {"Sales EU"}, "description": {"Europe"}, "closeDormantConversation": {"30"}}, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/hubs/"+sales.ID {
+		t.Fatalf("save: %d %s", rec.Code, rec.Body.String())
+	}
+	got, _ := a.db.Hub(context.Background(), sales.ID)
+	if got.Name != "Sales EU" || got.Description != "Europe" || got.CloseDormantConversation == nil || *got.CloseDormantConversation != 30 {
+		t.Fatalf("saved hub: %+v", got)
+	}
+	if !strings.Contains(b.get("/hubs/"+sales.ID).Body.String(), "Hub “Sales EU” saved") {
+		t.Error("no saved flash")
+	}
+	// Emptying the days keeps conversations open again.
+	b.post("/hubs/"+sales.ID, url.Values{"name": {"Sales EU"}, "closeDormantConversation": {""}}, false)
+	if got, _ := a.db.Hub(context.Background(), sales.ID); got.CloseDormantConversation != nil {
+		t.Fatalf("days not cleared: %v", *got.CloseDormantConversation)
+	}
+}
+
+func TestHubPauseResume(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	b := a.signIn("editor")
+	b.get("/hubs/" + hub.ID)
+	for _, tt := range []struct {
+		action, next, wantLocation string
+		status                     int
+	}{
+		{"pause", "", "/hubs/" + hub.ID, db.HubPaused},
+		{"resume", "/hubs", "/hubs", db.HubActive},
+		{"pause", "https://evil.example/", "/hubs/" + hub.ID, db.HubPaused},
+	} {
+		rec := b.post("/hubs/"+hub.ID+"/"+tt.action, url.Values{"next": {tt.next}}, false)
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != tt.wantLocation {
+			t.Fatalf("%s: %d %q", tt.action, rec.Code, rec.Header().Get("Location"))
+		}
+		if got, _ := a.db.Hub(context.Background(), hub.ID); got.StatusID != tt.status {
+			t.Fatalf("%s: status %d", tt.action, got.StatusID)
+		}
+	}
+	d := doc(t, b.get("/hubs/"+hub.ID))
+	if !strings.Contains(d.Find("#toasts").Text(), "Hub “Support” paused") || d.Find(`h1 [data-testid="status"]`).Text() != "Paused" {
+		t.Fatalf("hub page after pause: toasts %q, status %q", d.Find("#toasts").Text(), d.Find(`h1 [data-testid="status"]`).Text())
+	}
+}
+
+func TestHubDeleteNeedsItsExactName(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support EU")
+	a.seedIntegrations(hub, [2]string{"Chat", "WebChat"}, [2]string{"Hook", "System"})
+	b := a.signIn("editor")
+
+	d := doc(t, b.get("/hubs/"+hub.ID+"/delete"))
+	if !strings.Contains(d.Find("form").Text(), "2 integrations") {
+		t.Errorf("confirm page does not say how many integrations go: %q", d.Find("form").Text())
+	}
+	if m, _ := d.Find("input[data-confirm-match]").Attr("data-confirm-match"); m != "Support EU" {
+		t.Errorf("data-confirm-match %q", m)
+	}
+	for _, typed := range []string{"", "support eu", "Support EU ", "Support"} {
+		rec := b.post("/hubs/"+hub.ID+"/delete", url.Values{"confirm": {typed}}, false)
+		mustStatus(t, rec, http.StatusUnprocessableEntity)
+		if doc(t, rec).Find("#f-confirm-error").Length() != 1 {
+			t.Errorf("typed %q: no field error", typed)
+		}
+		if _, err := a.db.Hub(context.Background(), hub.ID); err != nil {
+			t.Fatalf("typed %q deleted the hub", typed)
+		}
+	}
+	rec := b.post("/hubs/"+hub.ID+"/delete", url.Values{"confirm": {"Support EU"}}, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/hubs" {
+		t.Fatalf("delete: %d %s", rec.Code, rec.Body.String())
+	}
+	if _, err := a.db.Hub(context.Background(), hub.ID); err != db.ErrNotFound {
+		t.Fatalf("hub still there: %v", err)
+	}
+	if _, n, _ := a.db.Integrations(context.Background(), db.IntegrationFilter{TenantID: db.DefaultTenantID}); n != 0 {
+		t.Fatalf("%d integrations left", n)
+	}
+	if got := doc(t, b.get("/hubs")).Find("#toasts").Text(); !strings.Contains(got, "Hub “Support EU” and its 2 integration(s) deleted") {
+		t.Errorf("flash: %q", got)
+	}
+}
+
+func TestHubPageFiltersAndPartial(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	a.seedIntegrations(hub,
+		[2]string{"Website chat", "WebChat"}, [2]string{"paused Shop chat", "WebChat"},
+		[2]string{"Audit hook", "System"}, [2]string{"Agent bot", "Direct"})
+	b := a.signIn("viewer")
+
+	d := doc(t, b.get("/hubs/"+hub.ID))
+	if got := d.Find(`[data-testid="integration-row"]`).Length(); got != 4 {
+		t.Fatalf("unfiltered rows: %d", got)
+	}
+	row := d.Find(`[data-testid="integration-row"]`).First()
+	if row.Find(".channel").Text() == "" || row.Find(`[data-testid="status"]`).Text() != "Active" || !strings.Contains(row.Text(), "Customer") {
+		t.Errorf("first row: %q", row.Text())
+	}
+
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"channelId=WebChat", []string{"Website chat", "paused Shop chat"}},
+		{"channelId=webchat&statusId=active", []string{"Website chat"}},
+		{"statusId=paused", []string{"paused Shop chat"}},
+		{"statusId=3002", []string{"paused Shop chat"}},
+		{"q=CHAT", []string{"Website chat", "paused Shop chat"}},
+		{"q=bot&channelId=Direct", []string{"Agent bot"}},
+		{"channelId=&statusId=&q=", []string{"Website chat", "paused Shop chat", "Audit hook", "Agent bot"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			full := doc(t, b.get("/hubs/"+hub.ID+"?"+tt.query))
+			if got := rowNames(full, `[data-testid="integration-row"]`); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("full page rows %v, want %v", got, tt.want)
+			}
+			rec := b.htmxGet("/hubs/" + hub.ID + "?" + tt.query)
+			mustStatus(t, rec, http.StatusOK)
+			part := doc(t, rec)
+			if got := rowNames(part, `[data-testid="integration-row"]`); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("partial rows %v, want %v", got, tt.want)
+			}
+			if strings.Contains(rec.Body.String(), "<html") || part.Find(`[data-testid="filters"], header, nav.sidebar`).Length() != 0 {
+				t.Errorf("partial has more than the table: %s", rec.Body.String())
+			}
+		})
+	}
+
+	// The filters survive a reload: the form shows them.
+	d = doc(t, b.get("/hubs/"+hub.ID+"?channelId=System&statusId=active&q=hook"))
+	if v, _ := d.Find(`select[name="channelId"] option[selected]`).Attr("value"); v != "System" {
+		t.Errorf("channel filter shows %q", v)
+	}
+	if v, _ := d.Find(`select[name="statusId"] option[selected]`).Attr("value"); v != "active" {
+		t.Errorf("status filter shows %q", v)
+	}
+	if v, _ := d.Find(`input[name="q"]`).Attr("value"); v != "hook" {
+		t.Errorf("search shows %q", v)
+	}
+
+	d = doc(t, b.get("/hubs/"+hub.ID+"?q=nothing-like-this"))
+	if d.Find(`[data-testid="empty-state"]`).Length() != 1 || d.Find(`a[data-testid="clear-filters"][href="/hubs/`+hub.ID+`"]`).Length() != 1 {
+		t.Error("no match: want the empty state with a Clear filters link")
+	}
+	for _, bad := range []string{"channelId=Fax", "statusId=on", "page=x", "q=" + strings.Repeat("q", 201)} {
+		mustStatus(t, b.get("/hubs/"+hub.ID+"?"+bad), http.StatusBadRequest)
+	}
+	// A history restore gets the whole page.
+	req := httptest.NewRequest(http.MethodGet, "/hubs/"+hub.ID+"?q=chat", nil)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-History-Restore-Request", "true")
+	if rec := b.send(req); !strings.Contains(rec.Body.String(), "<html") {
+		t.Error("history restore got a partial")
+	}
+}
+
+func TestHubPageEmptyAndPaged(t *testing.T) {
+	a := newTestApp(t)
+	empty := a.hub("Empty")
+	b := a.signIn("editor")
+	d := doc(t, b.get("/hubs/"+empty.ID))
+	if d.Find(`[data-testid="empty-state"] a[href="/hubs/`+empty.ID+`/integrations/new"]`).Length() != 1 || d.Find(`[data-testid="filters"]`).Length() != 0 {
+		t.Fatal("empty hub: want the Add your first integration call to action and no filters")
+	}
+
+	big := a.hub("Big")
+	specs := make([][2]string, 0, uiPageSize+1)
+	for i := range uiPageSize + 1 {
+		specs = append(specs, [2]string{fmt.Sprintf("Chat %02d", i), "WebChat"})
+	}
+	a.seedIntegrations(big, specs...)
+	d = doc(t, b.get("/hubs/"+big.ID+"?q=chat&channelId=WebChat"))
+	href, _ := d.Find(`a[rel="next"]`).Attr("href")
+	if href != "/hubs/"+big.ID+"?channelId=WebChat&page=2&q=chat" {
+		t.Fatalf("next link does not keep the filters: %q", href)
+	}
+	d = doc(t, b.get(href))
+	if got := rowNames(d, `[data-testid="integration-row"]`); len(got) != 1 || got[0] != "Chat 50" {
+		t.Fatalf("page 2: %v", got)
+	}
+}
+
+func TestIntegrationRowActions(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	ids := a.seedIntegrations(hub, [2]string{"Support chat", "WebChat"}, [2]string{"Hook", "System"})
+	chat := ids["Support chat"]
+	b := a.signIn("editor")
+	b.get("/hubs/" + hub.ID)
+
+	for _, tt := range []struct {
+		action, pill string
+		status       int
+	}{
+		{"pause", "Paused", db.IntegrationPaused},
+		{"resume", "Active", db.IntegrationActive},
+	} {
+		rec := b.post("/integrations/"+chat+"/"+tt.action, nil, true)
+		mustStatus(t, rec, http.StatusOK)
+		body := rec.Body.String()
+		if !strings.HasPrefix(strings.TrimSpace(body), "<tr") || strings.Contains(body, "<html") {
+			t.Fatalf("%s: want the row alone, got %s", tt.action, body)
+		}
+		d := doc(t, rec)
+		if got := d.Find(`[data-testid="status"]`).Text(); got != tt.pill {
+			t.Errorf("%s: pill %q", tt.action, got)
+		}
+		if got := toastOf(t, rec); !strings.HasPrefix(got, "Integration “Support chat” "+tt.action[:len(tt.action)-1]) {
+			t.Errorf("%s: toast %q", tt.action, got)
+		}
+		if h := rec.Header().Get("HX-Trigger"); strings.ContainsFunc(h, func(r rune) bool { return r > 0x7f }) {
+			t.Errorf("HX-Trigger is not ASCII: %q", h)
+		}
+		if in, _ := a.db.Integration(context.Background(), chat); in.StatusID != tt.status {
+			t.Errorf("%s: stored status %d", tt.action, in.StatusID)
+		}
+	}
+
+	// Without htmx: back to the hub page with a flash.
+	rec := b.post("/integrations/"+chat+"/pause", nil, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/hubs/"+hub.ID {
+		t.Fatalf("plain pause: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if !strings.Contains(b.get("/hubs/"+hub.ID).Body.String(), "Integration “Support chat” paused") {
+		t.Error("plain pause: no flash")
+	}
+
+	d := doc(t, b.get("/hubs/"+hub.ID))
+	if c, _ := d.Find(`form[action="/integrations/` + chat + `/delete"]`).Attr("hx-confirm"); !strings.Contains(c, "“Support chat”") {
+		t.Errorf("delete confirmation does not name the integration: %q", c)
+	}
+	rec = b.post("/integrations/"+chat+"/delete", nil, true)
+	mustStatus(t, rec, http.StatusOK)
+	if strings.TrimSpace(rec.Body.String()) != "" || toastOf(t, rec) != "Integration “Support chat” deleted" {
+		t.Fatalf("htmx delete: %q %q", rec.Body.String(), toastOf(t, rec))
+	}
+	if _, err := a.db.Integration(context.Background(), chat); err != db.ErrNotFound {
+		t.Fatalf("still there: %v", err)
+	}
+	rec = b.post("/integrations/"+ids["Hook"]+"/delete", nil, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/hubs/"+hub.ID {
+		t.Fatalf("plain delete: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if !strings.Contains(b.get("/hubs/"+hub.ID).Body.String(), "Integration “Hook” deleted") {
+		t.Error("plain delete: no flash")
+	}
+	entries, _, err := a.db.AuditEntries(context.Background(), db.AuditFilter{TenantID: db.DefaultTenantID, Size: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range entries {
+		actions = append(actions, e.Action)
+	}
+	for _, want := range []string{"integration.pause", "integration.resume", "integration.delete"} {
+		if !strings.Contains(strings.Join(actions, " "), want) {
+			t.Errorf("audit lacks %s: %v", want, actions)
+		}
+	}
+	mustStatus(t, b.post("/integrations/"+chat+"/pause", nil, true), http.StatusNotFound)
+}
+
+func TestViewerCannotChangeHubs(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	id := a.seedIntegrations(hub, [2]string{"Chat", "WebChat"})["Chat"]
+	b := a.signIn("viewer")
+
+	d := doc(t, b.get("/hubs/"+hub.ID))
+	if n := d.Find(`form[method="post"]:not([action="/logout"]), a[href$="/edit"], a[href$="/delete"], a[href$="/integrations/new"], td.actions`).Length(); n != 0 {
+		t.Errorf("viewer sees %d mutating controls on the hub page", n)
+	}
+	for _, p := range []string{"/hubs", "/hubs/" + hub.ID, "/hubs/" + hub.ID + "/pause", "/hubs/" + hub.ID + "/resume",
+		"/hubs/" + hub.ID + "/delete", "/integrations/" + id + "/pause", "/integrations/" + id + "/resume", "/integrations/" + id + "/delete"} {
+		form := url.Values{"name": {"Hacked"}, "confirm": {"Support"}}
+		mustStatus(t, b.post(p, form, false), http.StatusForbidden)
+	}
+	if got, _ := a.db.Hub(context.Background(), hub.ID); got.Name != "Support" || got.StatusID != db.HubActive {
+		t.Fatalf("viewer changed the hub: %+v", got)
+	}
+	if a.hubCount() != 1 {
+		t.Fatal("viewer created a hub")
+	}
+}
+
+func TestOtherTenantsHubIsNotFound(t *testing.T) {
+	a := newTestApp(t)
+	other, err := a.db.CreateTenant(context.Background(), "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := a.hub("Theirs", other.ID)
+	id := a.seedIntegrations(hub, [2]string{"Chat", "WebChat"})["Chat"]
+	b := a.signIn("admin")
+	for _, p := range []string{"/hubs/" + hub.ID, "/hubs/" + hub.ID + "/edit", "/hubs/" + hub.ID + "/delete", "/hubs/not-a-uuid"} {
+		mustStatus(t, b.get(p), http.StatusNotFound)
+	}
+	for _, p := range []string{"/hubs/" + hub.ID, "/hubs/" + hub.ID + "/pause", "/hubs/" + hub.ID + "/resume", "/hubs/" + hub.ID + "/delete",
+		"/integrations/" + id + "/pause", "/integrations/" + id + "/resume", "/integrations/" + id + "/delete"} {
+		mustStatus(t, b.post(p, url.Values{"name": {"Mine"}, "confirm": {"Theirs"}}, false), http.StatusNotFound)
+	}
+	if strings.Contains(b.get("/hubs").Body.String(), "Theirs") {
+		t.Error("another tenant's hub is listed")
+	}
+	if got, _ := a.db.Hub(context.Background(), hub.ID); got.Name != "Theirs" || got.StatusID != db.HubActive {
+		t.Fatalf("changed: %+v", got)
+	}
+	if in, err := a.db.Integration(context.Background(), id); err != nil || in.StatusID != db.IntegrationActive {
+		t.Fatalf("integration changed: %v %+v", err, in)
+	}
+}

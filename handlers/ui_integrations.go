@@ -1,0 +1,442 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"hubadmin/channels"
+	"hubadmin/db"
+	"hubadmin/views"
+)
+
+// webChatWidgetSrc is where the embed snippet loads the chat widget from.
+const webChatWidgetSrc = "https://webchat.hubster.io/widget.js"
+
+// uiChannelPicker is the first step of a new integration: one card per channel.
+func (h *handler) uiChannelPicker(c echo.Context) error {
+	hub, err := h.uiOwnHub(c)
+	if err != nil {
+		return err
+	}
+	if err := refuseViewer(c); err != nil {
+		return err
+	}
+	var choices []views.ChannelChoice
+	for _, ch := range channels.All() {
+		choices = append(choices, views.ChannelChoice{Title: ch.Title, Summary: ch.Summary, Icon: ch.Icon,
+			Href: "/hubs/" + hub.ID + "/integrations/new/" + strings.ToLower(ch.ID)})
+	}
+	return render(c, http.StatusOK, views.ChannelPicker(h.page(c, "New integration", "hubs"), hub.ID, hub.Name, choices))
+}
+
+// uiIntegrationNew is the channel's form, generated from its definition.
+func (h *handler) uiIntegrationNew(c echo.Context) error {
+	hub, ch, err := h.uiNewTarget(c)
+	if err != nil {
+		return err
+	}
+	if isSlackChannel(ch) {
+		f := views.Form{Values: url.Values{"name": {c.QueryParam("name")}}}
+		return h.renderSlackConnect(c, http.StatusOK, hub, ch, f)
+	}
+	f := views.Form{Values: integrationDefaults(ch)}
+	return h.renderIntegrationNew(c, http.StatusOK, hub, ch, f)
+}
+
+// uiIntegrationCreate creates through the API's own path; a refused form is
+// shown again with its errors and everything typed.
+func (h *handler) uiIntegrationCreate(c echo.Context) error {
+	hub, ch, err := h.uiNewTarget(c)
+	if err != nil {
+		return err
+	}
+	if isSlackChannel(ch) {
+		// Slack is created by its OAuth callback, never from typed codes.
+		return c.Redirect(http.StatusSeeOther, "/hubs/"+hub.ID+"/integrations/new/slack")
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	name := form.Get("name")
+	in := integrationInput{Channel: ch, Name: &name, Config: ch.FromForm(form, channels.Create)}
+	out, err := h.createIntegration(c.Request().Context(), actorOf(c), hub, in, h.slackRedirectURI(c))
+	if err != nil {
+		errs, err := formErrors(err)
+		if err != nil {
+			return err
+		}
+		return h.renderIntegrationNew(c, http.StatusUnprocessableEntity, hub, ch, formOf(form, readableErrors(ch, errs)))
+	}
+	h.flash(c, "success", "Integration \""+out.Name+"\" created")
+	return redirect(c, "/integrations/"+out.ID+"?created=1")
+}
+
+// uiNewTarget reads the hub and channel of a new-integration URL.
+func (h *handler) uiNewTarget(c echo.Context) (db.Hub, *channels.Channel, error) {
+	hub, err := h.uiOwnHub(c)
+	if err != nil {
+		return db.Hub{}, nil, err
+	}
+	if err := refuseViewer(c); err != nil {
+		return db.Hub{}, nil, err
+	}
+	ch, ok := channels.ByID(c.Param("channel"))
+	if !ok {
+		return db.Hub{}, nil, &apiError{Status: http.StatusNotFound, Detail: "No such channel."}
+	}
+	return hub, ch, nil
+}
+
+func (h *handler) renderIntegrationNew(c echo.Context, status int, hub db.Hub, ch *channels.Channel, f views.Form) error {
+	m := views.IntegrationForm{
+		Action:       "/hubs/" + hub.ID + "/integrations/new/" + strings.ToLower(ch.ID),
+		Cancel:       "/hubs/" + hub.ID,
+		HubID:        hub.ID,
+		HubName:      hub.Name,
+		ChannelTitle: ch.Title,
+		ChannelIcon:  ch.Icon,
+		Fields:       integrationFields(ch, channels.Create),
+		Form:         f,
+		ProviderNote: integrationProviderNote(ch),
+		Submit:       "Create integration",
+	}
+	return render(c, status, views.IntegrationNewPage(h.page(c, "New "+ch.Title+" integration", "hubs"), m, ch.Summary))
+}
+
+// uiIntegration is the integration page.
+func (h *handler) uiIntegration(c echo.Context) error {
+	in, hub, err := h.uiOwnIntegration(c)
+	if err != nil {
+		return err
+	}
+	ch, ok := channels.ByID(in.ChannelID)
+	if !ok {
+		return fmt.Errorf("integration %s has unknown channel %q", in.ID, in.ChannelID)
+	}
+	canWrite := actorOf(c).Write
+	cfg := ch.Join(in.Config, in.Secrets)
+	m := views.IntegrationPage{
+		ID: in.ID, Name: in.Name, HubID: hub.ID, HubName: hub.Name,
+		ChannelID: ch.ID, ChannelTitle: ch.Title, ChannelIcon: ch.Icon,
+		Type: in.IntegrationType, Active: in.StatusID == db.IntegrationActive, InboundID: in.InboundID,
+		Created: in.Created.UTC().Format(time.RFC3339), Modified: in.Modified.UTC().Format(time.RFC3339),
+		CanWrite: canWrite,
+	}
+	_, m.Regenerate = ch.Field("regenerateKeys")
+	for _, k := range ch.Keys() {
+		v := integrationValue(ch, k, cfg[k], canWrite)
+		if strings.HasSuffix(k, "SigningKey") {
+			if v.Text != "" || v.Masked != "" {
+				m.Keys = append(m.Keys, v)
+			}
+			continue
+		}
+		m.Config = append(m.Config, v)
+	}
+	if !ch.Updatable {
+		m.ReadOnly = integrationReadOnly(ch)
+	}
+	if isWebChatChannel(ch) {
+		m.Embed = fmt.Sprintf("<script src=\"%s\"\n        data-integration-id=\"%s\" defer></script>", webChatWidgetSrc, in.ID)
+	}
+	_, hasWebhook := ch.Field("webhookUrl")
+	m.Webhooks = hasWebhook && cfg.String("webhookUrl") != ""
+	if c.QueryParam("created") != "" && canWrite {
+		m.NextSteps = integrationNextSteps(ch, m.Webhooks)
+	}
+	return render(c, http.StatusOK, views.IntegrationPageView(h.page(c, in.Name, "hubs"), m))
+}
+
+// uiIntegrationEdit is the edit form, prefilled from the stored integration.
+func (h *handler) uiIntegrationEdit(c echo.Context) error {
+	in, hub, err := h.uiOwnIntegration(c)
+	if err != nil {
+		return err
+	}
+	if err := refuseViewer(c); err != nil {
+		return err
+	}
+	ch, ok := channels.ByID(in.ChannelID)
+	if !ok {
+		return fmt.Errorf("integration %s has unknown channel %q", in.ID, in.ChannelID)
+	}
+	values := integrationValues(ch, ch.Join(in.Config, in.Secrets))
+	values.Set("name", in.Name)
+	if in.StatusID == db.IntegrationPaused {
+		values.Set("status", "paused")
+	} else {
+		values.Set("status", "active")
+	}
+	return h.renderIntegrationEdit(c, http.StatusOK, in, hub, ch, views.Form{Values: values})
+}
+
+// uiIntegrationSave updates through the API's own path.
+func (h *handler) uiIntegrationSave(c echo.Context) error {
+	cur, hub, err := h.uiOwnIntegration(c)
+	if err != nil {
+		return err
+	}
+	ch, ok := channels.ByID(cur.ChannelID)
+	if !ok {
+		return fmt.Errorf("integration %s has unknown channel %q", cur.ID, cur.ChannelID)
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	name := form.Get("name")
+	in := integrationInput{Name: &name}
+	switch form.Get("status") {
+	case "active":
+		st := db.IntegrationActive
+		in.StatusID = &st
+	case "paused":
+		st := db.IntegrationPaused
+		in.StatusID = &st
+	}
+	if ch.Updatable {
+		in.Config = ch.FromForm(form, channels.Update)
+	}
+	out, _, err := h.updateIntegration(c.Request().Context(), actorOf(c), cur, in)
+	if err != nil {
+		errs, err := formErrors(err)
+		if err != nil {
+			return err
+		}
+		return h.renderIntegrationEdit(c, http.StatusUnprocessableEntity, cur, hub, ch, formOf(form, readableErrors(ch, errs)))
+	}
+	h.flash(c, "success", "Integration \""+out.Name+"\" saved")
+	return redirect(c, "/integrations/"+out.ID)
+}
+
+func (h *handler) renderIntegrationEdit(c echo.Context, status int, in db.Integration, hub db.Hub, ch *channels.Channel, f views.Form) error {
+	m := views.IntegrationForm{
+		Action:       "/integrations/" + in.ID,
+		Cancel:       "/integrations/" + in.ID,
+		HubID:        hub.ID,
+		HubName:      hub.Name,
+		ChannelTitle: ch.Title,
+		ChannelIcon:  ch.Icon,
+		Form:         f,
+		Edit:         true,
+		Updatable:    ch.Updatable,
+		Submit:       "Save changes",
+	}
+	if ch.Updatable {
+		m.Fields = integrationFields(ch, channels.Update)
+	} else {
+		m.ReadOnly = integrationReadOnly(ch)
+	}
+	return render(c, status, views.IntegrationEditPage(h.page(c, "Edit "+in.Name, "hubs"), m, in.ID, in.Name))
+}
+
+// uiIntegrationRegenerate makes a new signing key pair: the current
+// configuration with regenerateKeys, through the API's update path.
+func (h *handler) uiIntegrationRegenerate(c echo.Context) error {
+	cur, _, err := h.uiOwnIntegration(c)
+	if err != nil {
+		return err
+	}
+	ch, ok := channels.ByID(cur.ChannelID)
+	if !ok {
+		return fmt.Errorf("integration %s has unknown channel %q", cur.ID, cur.ChannelID)
+	}
+	if _, has := ch.Field("regenerateKeys"); !has {
+		return &apiError{Status: http.StatusNotFound, Detail: ch.Title + " integrations have no signing keys."}
+	}
+	_, _, err = h.updateIntegration(c.Request().Context(), actorOf(c), cur, integrationInput{Config: withRegenerate(h, cur, nil)})
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Signing keys of \""+cur.Name+"\" regenerated; the old keys no longer work")
+	return redirect(c, "/integrations/"+cur.ID)
+}
+
+// refuseViewer refuses form pages to viewers (their POSTs get 403 anyway).
+func refuseViewer(c echo.Context) error {
+	if !actorOf(c).Write {
+		return &apiError{Status: http.StatusForbidden, Detail: "Your role (viewer) can look but not change anything. Ask an admin for the editor role."}
+	}
+	return nil
+}
+
+func isSlackChannel(ch *channels.Channel) bool   { return ch.ID == "Slack" }
+func isWebChatChannel(ch *channels.Channel) bool { return ch.ID == "WebChat" }
+
+// formFields turns a channel's definition into form inputs.
+func integrationFields(ch *channels.Channel, op channels.Op) []views.IntegrationField {
+	var out []views.IntegrationField
+	for _, f := range ch.Fields {
+		if f.UpdateOnly && op == channels.Create {
+			continue
+		}
+		out = append(out, views.IntegrationField{
+			Name: channels.FormField(f.Name), Label: f.Label, Kind: string(f.Kind), Required: f.Required,
+			Help: f.Help, Placeholder: f.Placeholder, Choices: f.Choices, Max: f.Max,
+		})
+	}
+	return out
+}
+
+// defaultValues prefills a new form with the fields' defaults.
+func integrationDefaults(ch *channels.Channel) url.Values {
+	v := url.Values{}
+	for _, f := range ch.Fields {
+		if b, ok := f.Default.(bool); ok && b && !f.UpdateOnly {
+			v.Set(channels.FormField(f.Name), "true")
+		}
+	}
+	return v
+}
+
+// storedValues is a stored configuration as form values.
+func integrationValues(ch *channels.Channel, cfg channels.Config) url.Values {
+	v := url.Values{}
+	for _, f := range ch.Fields {
+		key := channels.FormField(f.Name)
+		switch f.Kind {
+		case channels.Bool:
+			if cfg.Bool(f.Name) && !f.UpdateOnly {
+				v.Set(key, "true")
+			}
+		case channels.Hosts, channels.MultiChoice:
+			v[key] = append([]string(nil), cfg.Strings(f.Name)...)
+		case channels.Messages:
+			for _, m := range cfg.Messages(f.Name) {
+				v.Add(key, m.Text)
+			}
+		default:
+			if s := cfg.String(f.Name); s != "" {
+				v.Set(key, s)
+			}
+		}
+	}
+	return v
+}
+
+// providers names who checks a channel's credentials, for the form's note.
+var credentialCheckers = map[string]string{"TwilioSMS": "Twilio", "Messenger": "Facebook"}
+
+// providerNote is shown on forms whose credentials a provider checks:
+// channels that cannot be updated and take a secret.
+func integrationProviderNote(ch *channels.Channel) string {
+	if ch.Updatable {
+		return ""
+	}
+	for _, f := range ch.Fields {
+		if f.Kind == channels.Secret {
+			who := credentialCheckers[ch.ID]
+			if who == "" {
+				who = "the provider"
+			}
+			return "Credentials are checked with " + who + " when you save; this can take a few seconds."
+		}
+	}
+	return ""
+}
+
+func integrationReadOnly(ch *channels.Channel) string {
+	return "The configuration of " + ch.Title + " integrations was checked with the provider when it was created, so it cannot be edited here. " +
+		"To change it, delete this integration and create a new one. The name and status can still be changed."
+}
+
+func integrationNextSteps(ch *channels.Channel, webhook bool) []string {
+	switch {
+	case isWebChatChannel(ch):
+		return []string{
+			"Copy the embed snippet below into the pages of your site.",
+			"Open one of the allowed origins in a browser: the chat widget appears at the bottom right.",
+		}
+	case ch.ID == "Direct" && !webhook:
+		return []string{
+			"Copy the signing keys below into your app.",
+			"Connect your app to the hub's websocket with the integration ID; activities arrive there.",
+		}
+	case ch.ID == "Direct" || ch.ID == "System":
+		return []string{
+			"Copy the private signing key into your receiver: it verifies each delivery's signature with it.",
+			"Send a test event from Webhook deliveries below and check that your receiver answers 2xx.",
+		}
+	}
+	return nil
+}
+
+// configValue is one configuration key as the page shows it; secrets
+// reach the HTML unmasked only for users who may write.
+func integrationValue(ch *channels.Channel, key string, raw any, canWrite bool) views.IntegrationValue {
+	v := views.IntegrationValue{Key: key, Label: ch.Label(key)}
+	f, isField := ch.Field(key)
+	mono := strings.HasSuffix(key, "Sid") || strings.HasSuffix(key, "Id") || strings.HasSuffix(key, "Key") ||
+		strings.HasSuffix(key, "Token") || (isField && f.Kind == channels.URL) || (isField && f.Kind == channels.Hosts)
+	switch x := raw.(type) {
+	case string:
+		if ch.IsSecret(key) {
+			v.Secret, v.Masked = true, channels.Mask(x)
+			if canWrite {
+				v.Reveal = x
+			}
+			break
+		}
+		v.Text, v.Mono, v.Copy = x, mono, mono && x != ""
+	case bool:
+		v.Text = "No"
+		if x {
+			v.Text = "Yes"
+		}
+	case []string:
+		v.List, v.Mono = x, mono
+	case []channels.Message:
+		for _, m := range x {
+			v.List = append(v.List, m.Text)
+		}
+	case map[string]bool:
+		for _, k := range []string{"sms", "mms", "voice"} {
+			if x[k] {
+				v.Pills = append(v.Pills, strings.ToUpper(k))
+			}
+		}
+		if len(v.Pills) == 0 {
+			v.Text = "None"
+		}
+	}
+	return v
+}
+
+// propertyRef matches the API's "Property 'configuration.x[2]'" wording.
+var propertyRef = regexp.MustCompile(`Property '([^']+)'`)
+
+// readableErrors words the API's messages for the form: the field's label
+// instead of its JSON path.
+func readableErrors(ch *channels.Channel, errs channels.FieldErrors) channels.FieldErrors {
+	out := make(channels.FieldErrors, len(errs))
+	for i, fe := range errs {
+		fe.Message = propertyRef.ReplaceAllStringFunc(fe.Message, func(m string) string {
+			path := propertyRef.FindStringSubmatch(m)[1]
+			if path == "name" {
+				return "Name"
+			}
+			key, ok := strings.CutPrefix(path, "configuration.")
+			if !ok {
+				return m
+			}
+			row := ""
+			if i := strings.IndexByte(key, '['); i >= 0 {
+				if n, err := strconv.Atoi(strings.TrimSuffix(key[i+1:], "]")); err == nil {
+					row = fmt.Sprintf(" (row %d)", n+1)
+				}
+				key = key[:i]
+			}
+			return ch.Label(key) + row
+		})
+		out[i] = fe
+	}
+	return out
+}

@@ -1,0 +1,346 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"hubadmin/db"
+)
+
+// doc parses a page for assertions by id, name and data-testid.
+func intgDoc(t *testing.T, rec *httptest.ResponseRecorder) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(rec.Body.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// integrations lists a hub's integrations from the store.
+func (a *testApp) hubIntegrations(hub db.Hub) []db.Integration {
+	a.t.Helper()
+	list, _, err := a.db.Integrations(context.Background(), db.IntegrationFilter{TenantID: hub.TenantID, HubID: hub.ID})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return list
+}
+
+// createdID reads the integration id from a create redirect.
+func integrationCreated(t *testing.T, rec *httptest.ResponseRecorder) string {
+	t.Helper()
+	loc := rec.Header().Get("Location")
+	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/integrations/") {
+		t.Fatalf("create: %d %q %s", rec.Code, loc, rec.Body.String())
+	}
+	id, _, _ := strings.Cut(strings.TrimPrefix(loc, "/integrations/"), "?")
+	return id
+}
+
+const (
+	twilioSID    = "AC0123456789abcdef0123456789abcdef"
+	twilioToken  = "fedcba9876543210fedcba9876543210"
+	twilioNumber = "PN0123456789abcdef0123456789abcdef"
+)
+
+func TestChannelPickerLinksEveryChannel(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hub := a.hub("Support")
+	rec := b.get("/hubs/" + hub.ID + "/integrations/new")
+	mustStatus(t, rec, http.StatusOK)
+	d := intgDoc(t, rec)
+	for _, ch := range []string{"webchat", "twiliosms", "messenger", "slack", "direct", "system"} {
+		if d.Find(`a.channel-card[href="/hubs/`+hub.ID+`/integrations/new/`+ch+`"]`).Length() != 1 {
+			t.Errorf("picker has no card for %s", ch)
+		}
+	}
+	mustStatus(t, b.get("/hubs/"+hub.ID+"/integrations/new/nosuch"), http.StatusNotFound)
+}
+
+func TestCreateEachChannelThroughItsForm(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hub := a.hub("Support")
+	cases := []struct {
+		channel string
+		form    url.Values
+		page    []string // on the integration page right after creation
+	}{
+		{"webchat", url.Values{"name": {"Site chat"}, "cfg.allowedOrigins": {"www.example.com", "", "https://shop.example.com"},
+			"cfg.start": {"Hello!", ""}}, []string{"www.example.com", "shop.example.com", "Hello!", `data-testid="embed-snippet"`, `data-testid="next-steps"`}},
+		{"direct", url.Values{"name": {"Bot"}, "cfg.integrationType": {"Agent"}, "cfg.echo": {"true"},
+			"cfg.webhookUrl": {"https://example.com/hook"}}, []string{"Agent", `data-testid="signing-keys"`, `id="webhook-panel"`, `data-testid="next-steps"`}},
+		{"system", url.Values{"name": {"Archive"}, "cfg.webhookUrl": {"https://example.com/events"},
+			"cfg.events": {"message:customer", "message:agent"}}, []string{"message:customer", `data-testid="signing-keys"`, `id="webhook-panel"`}},
+		{"twiliosms", url.Values{"name": {"Support SMS"}, "cfg.accountSid": {twilioSID}, "cfg.authToken": {twilioToken},
+			"cfg.numberSid": {twilioNumber}}, []string{"+1555", twilioSID, "••••3210", `data-testid="readonly-note"`}},
+		{"messenger", url.Values{"name": {"FB page"}, "cfg.pageAccessToken": {"EAAsandboxtoken123"}},
+			[]string{"Sandbox Page", "••••n123", `data-testid="readonly-note"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.channel, func(t *testing.T) {
+			path := "/hubs/" + hub.ID + "/integrations/new/" + tc.channel
+			mustStatus(t, b.get(path), http.StatusOK)
+			id := integrationCreated(t, b.post(path, tc.form, false))
+			rec := b.get("/integrations/" + id + "?created=1")
+			mustStatus(t, rec, http.StatusOK)
+			body := rec.Body.String()
+			for _, want := range append(tc.page, tc.form.Get("name")+"&#34; created") {
+				if !strings.Contains(body, want) {
+					t.Errorf("integration page lacks %q", want)
+				}
+			}
+		})
+	}
+	if n := len(a.hubIntegrations(hub)); n != len(cases) {
+		t.Fatalf("%d integrations stored, want %d", n, len(cases))
+	}
+}
+
+func TestProviderNoteOnlyWhereCredentialsAreChecked(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hub := a.hub("Support")
+	for ch, want := range map[string]string{"twiliosms": "checked with Twilio", "messenger": "checked with Facebook", "webchat": "", "system": ""} {
+		d := intgDoc(t, b.get("/hubs/"+hub.ID+"/integrations/new/"+ch))
+		note := d.Find(`[data-testid="provider-note"]`).Text()
+		if (want == "") != (note == "") || !strings.Contains(note, want) {
+			t.Errorf("%s: provider note %q, want %q", ch, note, want)
+		}
+		if d.Find(`form[data-busy] button[type="submit"]`).Length() != 1 {
+			t.Errorf("%s: submit button has no busy state", ch)
+		}
+	}
+	d := intgDoc(t, b.get("/hubs/"+hub.ID+"/integrations/new/twiliosms"))
+	if s := d.Find(`input[name="cfg.authToken"]`); s.AttrOr("type", "") != "password" || s.AttrOr("autocomplete", "") != "off" {
+		t.Errorf("auth token input: type %q autocomplete %q", s.AttrOr("type", ""), s.AttrOr("autocomplete", ""))
+	}
+}
+
+func TestInvalidFormsKeepValuesAndShowErrorsByTheirFields(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hub := a.hub("Support")
+	integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/webchat",
+		url.Values{"name": {"Taken"}, "cfg.allowedOrigins": {"www.example.com"}}, false))
+	cases := []struct {
+		name    string
+		channel string
+		form    url.Values
+		errors  map[string]string // element id -> part of its message
+		kept    []string          // selectors that must match (typed values)
+	}{
+		{"empty name", "webchat", url.Values{"name": {"  "}, "cfg.allowedOrigins": {"www.example.com"}, "cfg.start": {"Hi there"}},
+			map[string]string{"f-name-error": "Name is required"},
+			[]string{`input[name="cfg.allowedOrigins"][value="www.example.com"]`, `textarea[name="cfg.start"]:contains("Hi there")`}},
+		{"duplicate name", "webchat", url.Values{"name": {"taken"}, "cfg.allowedOrigins": {"a.example.com", "b.example.com"}},
+			map[string]string{"f-name-error": "already exists"},
+			[]string{`input[name="name"][value="taken"]`, `input[name="cfg.allowedOrigins"][value="a.example.com"]`, `input[name="cfg.allowedOrigins"][value="b.example.com"]`}},
+		{"no allowed origin", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"", ""}},
+			map[string]string{"f-cfg-allowedOrigins-error": "Allowed origins"}, []string{`input[name="name"][value="Chat"]`}},
+		{"bad origin in a row", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"ok.example.com", "not a host!"}},
+			map[string]string{"f-cfg-allowedOrigins-error": "row 2"},
+			[]string{`input[name="cfg.allowedOrigins"][value="ok.example.com"]`, `input[name="cfg.allowedOrigins"][value="not a host!"]`}},
+		{"bad URL and no event", "system", url.Values{"name": {"Events"}, "cfg.webhookUrl": {"not a url"}},
+			map[string]string{"f-cfg-webhookUrl-error": "Webhook URL", "f-cfg-events-error": "Events"},
+			[]string{`input[name="cfg.webhookUrl"][value="not a url"]`}},
+		{"bad URL keeps checkbox and choice", "direct", url.Values{"name": {"Bot"}, "cfg.integrationType": {"Agent"}, "cfg.echo": {"true"}, "cfg.webhookUrl": {"ftp://x"}},
+			map[string]string{"f-cfg-webhookUrl-error": "Webhook URL"},
+			[]string{`input[name="cfg.echo"][checked]`, `select[name="cfg.integrationType"] option[value="Agent"][selected]`}},
+		{"multichoice kept", "system", url.Values{"name": {""}, "cfg.webhookUrl": {"https://example.com/e"}, "cfg.events": {"message:bot"}},
+			map[string]string{"f-name-error": "required"},
+			[]string{`input[name="cfg.events"][value="message:bot"][checked]`, `input[name="cfg.events"][value="message"]:not([checked])`}},
+		{"bad SID", "twiliosms", url.Values{"name": {"SMS"}, "cfg.accountSid": {"AC123"}, "cfg.authToken": {twilioToken}, "cfg.numberSid": {twilioNumber}},
+			map[string]string{"f-cfg-accountSid-error": "AC followed by 32"},
+			[]string{`input[name="cfg.accountSid"][value="AC123"][aria-invalid="true"]`, `input[name="cfg.numberSid"][value="` + twilioNumber + `"]`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(a.hubIntegrations(hub))
+			rec := b.post("/hubs/"+hub.ID+"/integrations/new/"+tc.channel, tc.form, false)
+			mustStatus(t, rec, http.StatusUnprocessableEntity)
+			d := intgDoc(t, rec)
+			for id, want := range tc.errors {
+				el := d.Find("#" + id)
+				if !strings.Contains(el.Text(), want) {
+					t.Errorf("#%s = %q, want it to contain %q", id, el.Text(), want)
+				}
+				// Next to its field: inside the field's own wrapper (or right after the name input).
+				if id != "f-name-error" && el.ParentsFiltered(".field").Length() != 1 {
+					t.Errorf("#%s is not inside its field", id)
+				}
+			}
+			for _, sel := range tc.kept {
+				if d.Find(sel).Length() == 0 {
+					t.Errorf("typed value lost: nothing matches %s", sel)
+				}
+			}
+			if after := len(a.hubIntegrations(hub)); after != before {
+				t.Errorf("%d integrations stored after a refused form, want %d", after, before)
+			}
+		})
+	}
+}
+
+func TestProviderRefusalShownAtTopOfForm(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hub := a.hub("Support")
+	cases := map[string]url.Values{
+		"twiliosms": {"name": {"SMS"}, "cfg.accountSid": {twilioSID}, "cfg.authToken": {"00000000000000000000000000000000"}, "cfg.numberSid": {twilioNumber}},
+		"messenger": {"name": {"FB"}, "cfg.pageAccessToken": {"invalid-token"}},
+	}
+	for ch, form := range cases {
+		rec := b.post("/hubs/"+hub.ID+"/integrations/new/"+ch, form, false)
+		mustStatus(t, rec, http.StatusUnprocessableEntity)
+		d := intgDoc(t, rec)
+		if msg := d.Find(`[data-testid="form-error"]`).Text(); !strings.Contains(msg, "rejected") {
+			t.Errorf("%s: form error %q", ch, msg)
+		}
+		if d.Find(`input[name="name"][value="`+form.Get("name")+`"]`).Length() != 1 {
+			t.Errorf("%s: name not kept", ch)
+		}
+	}
+	if n := len(a.hubIntegrations(hub)); n != 0 {
+		t.Fatalf("%d integrations stored after refusals", n)
+	}
+}
+
+func TestEditWebChatOriginsAndStartMessage(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hub := a.hub("Support")
+	id := integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/webchat",
+		url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"old.example.com"}, "cfg.start": {"Hello"}}, false))
+	rec := b.get("/integrations/" + id + "/edit")
+	mustStatus(t, rec, http.StatusOK)
+	d := intgDoc(t, rec)
+	for _, sel := range []string{`input[name="name"][value="Chat"]`, `input[name="cfg.allowedOrigins"][value="old.example.com"]`,
+		`textarea[name="cfg.start"]:contains("Hello")`, `input[name="status"][value="active"][checked]`} {
+		if d.Find(sel).Length() != 1 {
+			t.Errorf("edit form not prefilled: %s", sel)
+		}
+	}
+	// A refused edit keeps what was typed and changes nothing.
+	rec = b.post("/integrations/"+id, url.Values{"name": {"Chat"}, "status": {"active"}, "cfg.allowedOrigins": {"bad host!"}}, false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	if intgDoc(t, rec).Find(`#f-cfg-allowedOrigins-error`).Length() != 1 {
+		t.Errorf("edit error not by its field: %s", rec.Body.String())
+	}
+	rec = b.post("/integrations/"+id, url.Values{"name": {"Chat 2"}, "status": {"paused"},
+		"cfg.allowedOrigins": {"new.example.com", "https://other.example.com"}, "cfg.start": {"Welcome back", "Second"}}, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/integrations/"+id {
+		t.Fatalf("save: %d %s %s", rec.Code, rec.Header().Get("Location"), rec.Body.String())
+	}
+	in, err := a.db.Integration(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := string(in.Config)
+	if in.Name != "Chat 2" || in.StatusID != db.IntegrationPaused || !strings.Contains(cfg, "new.example.com") ||
+		strings.Contains(cfg, "old.example.com") || !strings.Contains(cfg, "Welcome back") || !strings.Contains(cfg, "Second") {
+		t.Fatalf("stored after edit: %s %d %s", in.Name, in.StatusID, cfg)
+	}
+	if body := b.get("/integrations/" + id).Body.String(); !strings.Contains(body, `Integration &#34;Chat 2&#34; saved`) && !strings.Contains(body, `Integration "Chat 2" saved`) {
+		t.Errorf("no saved flash on the page")
+	}
+}
+
+func TestEditNonUpdatableChannelExplainsWhy(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hub := a.hub("Support")
+	id := integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/messenger", url.Values{"name": {"FB"}, "cfg.pageAccessToken": {"EAAtoken"}}, false))
+	d := intgDoc(t, b.get("/integrations/"+id+"/edit"))
+	if d.Find(`[data-testid="readonly-note"]`).Length() != 1 || d.Find(`input[name="cfg.pageAccessToken"]`).Length() != 0 {
+		t.Fatalf("non-updatable edit form shows configuration inputs or no note")
+	}
+	rec := b.post("/integrations/"+id, url.Values{"name": {"FB renamed"}, "status": {"active"}}, false)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("rename: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+func TestRegenerateDirectKeys(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hub := a.hub("Support")
+	id := integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/direct", url.Values{"name": {"Bot"}, "cfg.integrationType": {"Customer"}}, false))
+	before, _ := a.db.Integration(context.Background(), id)
+	d := intgDoc(t, b.get("/integrations/"+id))
+	if f := d.Find(`form[action="/integrations/` + id + `/regenerate"]`); !strings.Contains(f.AttrOr("data-confirm", ""), "old keys stop working") {
+		t.Fatalf("no confirmed regenerate form")
+	}
+	rec := b.post("/integrations/"+id+"/regenerate", nil, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/integrations/"+id {
+		t.Fatalf("regenerate: %d %s", rec.Code, rec.Body.String())
+	}
+	after, _ := a.db.Integration(context.Background(), id)
+	if after.Secrets["privateSigningKey"] == before.Secrets["privateSigningKey"] || string(after.Config) == string(before.Config) {
+		t.Fatalf("keys did not change")
+	}
+	body := b.get("/integrations/" + id).Body.String()
+	if !strings.Contains(body, after.Secrets["privateSigningKey"]) || strings.Contains(body, before.Secrets["privateSigningKey"]) {
+		t.Fatalf("page does not show the new private key to an editor")
+	}
+	// WebChat has no keys to regenerate.
+	wc := integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/webchat", url.Values{"name": {"C"}, "cfg.allowedOrigins": {"a.example.com"}}, false))
+	mustStatus(t, b.post("/integrations/"+wc+"/regenerate", nil, false), http.StatusNotFound)
+}
+
+func TestViewerSeesMasksAndNoButtons(t *testing.T) {
+	a := newTestApp(t)
+	editor := a.signIn("editor")
+	hub := a.hub("Support")
+	id := integrationCreated(t, editor.post("/hubs/"+hub.ID+"/integrations/new/twiliosms", url.Values{"name": {"SMS"},
+		"cfg.accountSid": {twilioSID}, "cfg.authToken": {twilioToken}, "cfg.numberSid": {twilioNumber}}, false))
+	// The editor may reveal.
+	if d := intgDoc(t, editor.get("/integrations/"+id)); d.Find(`#cfg-authToken[data-value="`+twilioToken+`"]`).Length() != 1 ||
+		d.Find(`[data-reveal="#cfg-authToken"]`).Length() != 1 {
+		t.Fatalf("editor cannot reveal the auth token")
+	}
+	viewer := a.signIn("viewer")
+	rec := viewer.get("/integrations/" + id)
+	mustStatus(t, rec, http.StatusOK)
+	body := rec.Body.String()
+	if strings.Contains(body, twilioToken) || strings.Contains(body, "data-value") || strings.Contains(body, "data-reveal") {
+		t.Fatalf("viewer page holds the secret or a reveal button")
+	}
+	if !strings.Contains(body, "••••3210") {
+		t.Fatalf("viewer page lacks the mask")
+	}
+	d := intgDoc(t, rec)
+	for _, sel := range []string{`[data-testid="edit"]`, `[data-testid="pause"]`, `[data-testid="delete"]`, `[data-testid="regenerate"]`, `form[method="post"][action^="/integrations/"]`} {
+		if d.Find(sel).Length() != 0 {
+			t.Errorf("viewer sees %s", sel)
+		}
+	}
+	mustStatus(t, viewer.get("/hubs/"+hub.ID+"/integrations/new/webchat"), http.StatusForbidden)
+	mustStatus(t, viewer.get("/integrations/"+id+"/edit"), http.StatusForbidden)
+	for _, p := range []string{"/hubs/" + hub.ID + "/integrations/new/webchat", "/integrations/" + id, "/integrations/" + id + "/regenerate", "/hubs/" + hub.ID + "/slack/connect"} {
+		mustStatus(t, viewer.post(p, url.Values{"name": {"X"}, "cfg.allowedOrigins": {"a.example.com"}}, false), http.StatusForbidden)
+	}
+	if n := len(a.hubIntegrations(hub)); n != 1 {
+		t.Fatalf("%d integrations after viewer posts", n)
+	}
+}
+
+func TestIntegrationPagesOfAnotherTenantAreNotFound(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	other, err := a.db.CreateTenant(context.Background(), "Other")
+	if err != nil {
+		t.Skip("no CreateTenant:", err)
+	}
+	hub := a.hub("Theirs", other.ID)
+	mustStatus(t, b.get("/hubs/"+hub.ID+"/integrations/new"), http.StatusNotFound)
+	mustStatus(t, b.post("/hubs/"+hub.ID+"/integrations/new/webchat", url.Values{"name": {"X"}, "cfg.allowedOrigins": {"a.example.com"}}, false), http.StatusNotFound)
+}

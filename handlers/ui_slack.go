@@ -1,0 +1,149 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"hubadmin/channels"
+	"hubadmin/db"
+	"hubadmin/views"
+)
+
+// slackSettings is what an operator sets to enable Connect to Slack.
+const slackSettings = "Ask the operator to set HUBADMIN_SLACK_CLIENT_ID and HUBADMIN_SLACK_CLIENT_SECRET " +
+	"(the Slack app's client id and secret) and restart hubadmin; Slack must also list this server's " +
+	"redirect URL, %s, under the app's OAuth redirect URLs."
+
+// slackReady reports whether the authorize URL can be built.
+func (h *handler) slackReady(c echo.Context) bool {
+	if !h.cfg.SlackConfigured {
+		return false
+	}
+	_, err := h.providers.Slack.AuthorizeURL("probe", h.slackRedirectURI(c))
+	return err == nil
+}
+
+func (h *handler) renderSlackConnect(c echo.Context, status int, hub db.Hub, ch *channels.Channel, f views.Form) error {
+	m := views.IntegrationForm{HubID: hub.ID, HubName: hub.Name, ChannelTitle: ch.Title, ChannelIcon: ch.Icon}
+	s := views.SlackConnect{
+		Action:     "/hubs/" + hub.ID + "/slack/connect",
+		Cancel:     "/hubs/" + hub.ID,
+		Form:       f,
+		Configured: h.slackReady(c),
+		Missing:    fmt.Sprintf(slackSettings, h.slackRedirectURI(c)),
+	}
+	return render(c, status, views.SlackConnectPage(h.page(c, "New Slack integration", "hubs"), m, s, ch.Summary))
+}
+
+// uiSlackConnect checks the name, issues a state nonce for this hub and
+// user, and sends the browser to Slack's consent page.
+func (h *handler) uiSlackConnect(c echo.Context) error {
+	hub, err := h.uiOwnHub(c)
+	if err != nil {
+		return err
+	}
+	ch, _ := channels.ByID("Slack")
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	name, fe := checkName(form.Get("name"))
+	if fe != nil {
+		return h.renderSlackConnect(c, http.StatusUnprocessableEntity, hub, ch, formOf(form, readableErrors(ch, channels.FieldErrors{*fe})))
+	}
+	if err := h.nameFree(ctx, hub.ID, "", name); err != nil {
+		errs, err := formErrors(err)
+		if err != nil {
+			return err
+		}
+		return h.renderSlackConnect(c, http.StatusUnprocessableEntity, hub, ch, formOf(form, errs))
+	}
+	if !h.slackReady(c) {
+		f := formOf(form, nil)
+		f.Error = "Slack is not configured on this server, so nothing was started."
+		return h.renderSlackConnect(c, http.StatusUnprocessableEntity, hub, ch, f)
+	}
+	_, _, authURL, err := h.issueSlackState(c, hub, currentUser(c).ID, name)
+	if pe, ok := channels.AsProviderError(err); ok {
+		f := formOf(form, nil)
+		f.Error = pe.Message
+		return h.renderSlackConnect(c, http.StatusUnprocessableEntity, hub, ch, f)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(c, authURL)
+}
+
+// uiSlackCallback is where Slack sends the browser back: the state is
+// spent here, once, and the integration created through the API's path.
+func (h *handler) uiSlackCallback(c echo.Context) error {
+	ctx := c.Request().Context()
+	user := currentUser(c)
+	if err := refuseViewer(c); err != nil {
+		return err
+	}
+	state, code := c.QueryParam("state"), c.QueryParam("code")
+	if reason := c.QueryParam("error"); reason != "" {
+		back := "/hubs"
+		if state != "" {
+			// Spend the state so the abandoned attempt cannot be resumed.
+			if st, err := h.db.ConsumeOAuthState(ctx, state); err == nil && st.TenantID == user.TenantID {
+				back = "/hubs/" + st.HubID + "/integrations/new/slack?name=" + url.QueryEscape(st.Name)
+			}
+		}
+		detail := "Slack did not connect the workspace (" + reason + "). Nothing was created."
+		if reason == "access_denied" {
+			detail = "The app was not approved in Slack, so nothing was created. You can try again."
+		}
+		return h.slackProblem(c, "Slack connection cancelled", detail, back, "Try again")
+	}
+	if state == "" || code == "" {
+		return h.slackProblem(c, "Slack sign-in link incomplete",
+			"This address needs the code and state Slack adds when it sends you back. Start again from the hub's New integration page.", "/hubs", "Back to hubs")
+	}
+	st, err := h.db.ConsumeOAuthState(ctx, state)
+	if errors.Is(err, db.ErrStateInvalid) || (err == nil && (st.TenantID != user.TenantID || (st.UserID != "" && st.UserID != user.ID))) {
+		return h.slackProblem(c, "Slack sign-in link expired or already used",
+			"Each Connect to Slack link works once, for 10 minutes, for the person who started it. Nothing was created. Start again from the hub's New integration page.",
+			"/hubs", "Back to hubs")
+	}
+	if err != nil {
+		return err
+	}
+	hub, err := h.db.Hub(ctx, st.HubID)
+	if errors.Is(err, db.ErrNotFound) {
+		return h.slackProblem(c, "Hub not found", "The hub this Slack connection was started for no longer exists. Nothing was created.", "/hubs", "Back to hubs")
+	}
+	if err != nil {
+		return err
+	}
+	ch, _ := channels.ByID("Slack")
+	cfg, err := json.Marshal(map[string]string{"code": code, "nonce": state})
+	if err != nil {
+		return err
+	}
+	name := st.Name
+	out, err := h.createIntegration(ctx, actorOf(c), hub, integrationInput{Channel: ch, Name: &name, Config: cfg, SlackState: &st}, h.slackRedirectURI(c))
+	if err != nil {
+		errs, err := formErrors(err)
+		if err != nil {
+			return err
+		}
+		back := "/hubs/" + hub.ID + "/integrations/new/slack?name=" + url.QueryEscape(name)
+		return h.slackProblem(c, "Slack integration not created", readableErrors(ch, errs).Error()+" Nothing was created.", back, "Try again")
+	}
+	h.flash(c, "success", "Integration \""+out.Name+"\" created")
+	return redirect(c, "/integrations/"+out.ID+"?created=1")
+}
+
+// slackProblem is a 400 page that says what went wrong and links back.
+func (h *handler) slackProblem(c echo.Context, title, detail, back, backLabel string) error {
+	return render(c, http.StatusBadRequest, views.SlackProblemPage(h.page(c, title, "hubs"), title, detail, back, backLabel))
+}

@@ -1,0 +1,148 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"hubadmin/channels"
+	"hubadmin/db"
+	"hubadmin/views"
+)
+
+// clientIDPrefix starts every API client id; POST /tokens/:id/revoke with
+// such an id revokes a client rather than a token.
+const clientIDPrefix = "hubster.portal.api."
+
+// uiTokens is the API access page (admin).
+func (h *handler) uiTokens(c echo.Context) error {
+	return h.renderTokens(c, http.StatusOK, views.TokensPage{})
+}
+
+func (h *handler) renderTokens(c echo.Context, status int, m views.TokensPage) error {
+	ctx := c.Request().Context()
+	tid := currentUser(c).TenantID
+	tokens, err := h.db.Tokens(ctx, tid)
+	if err != nil {
+		return err
+	}
+	clients, err := h.db.Clients(ctx, tid)
+	if err != nil {
+		return err
+	}
+	for _, t := range tokens {
+		row := views.TokenRow{ID: t.ID, Name: t.Name, Scope: t.Scope, Hint: t.Hint, Created: stampUTC(t.Created)}
+		if t.LastUsed != nil {
+			row.LastUsed = stampUTC(*t.LastUsed)
+		}
+		if t.Revoked != nil {
+			row.Revoked = stampUTC(*t.Revoked)
+		}
+		m.Tokens = append(m.Tokens, row)
+	}
+	for _, cl := range clients {
+		row := views.ClientRow{ID: cl.ID, Name: cl.Name, Scope: cl.Scope, Created: stampUTC(cl.Created)}
+		if cl.Revoked != nil {
+			row.Revoked = stampUTC(*cl.Revoked)
+		}
+		m.Clients = append(m.Clients, row)
+	}
+	return render(c, status, views.Tokens(h.page(c, "API access", "api"), m))
+}
+
+// uiTokenCreate makes a token (kind=token, the default) or an API client
+// (kind=client) and shows its secret once, on this response only: it is
+// stored hashed, so it is rendered rather than redirected to.
+func (h *handler) uiTokenCreate(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return badRequest(codeBadFormat, "", "The form could not be read.")
+	}
+	u := currentUser(c)
+	a := actorOf(c)
+	ctx := c.Request().Context()
+	name := strings.TrimSpace(form.Get("name"))
+	scope := form.Get("scope")
+	var errs channels.FieldErrors
+	if name == "" {
+		errs = append(errs, channels.FieldError{Field: "name", Message: "Enter a name that says what uses it."})
+	} else if utf8.RuneCountInString(name) > 100 {
+		errs = append(errs, channels.FieldError{Field: "name", Message: "The name must be at most 100 characters."})
+	}
+	if scope != "read" && scope != "write" {
+		errs = append(errs, channels.FieldError{Field: "scope", Message: "Choose the read or write scope."})
+	}
+	isClient := form.Get("kind") == "client"
+	if len(errs) > 0 {
+		m := views.TokensPage{}
+		if isClient {
+			m.ClientForm = formOf(form, errs)
+		} else {
+			m.TokenForm = formOf(form, errs)
+		}
+		return h.renderTokens(c, http.StatusUnprocessableEntity, m)
+	}
+	if isClient {
+		cl, secret, err := h.db.CreateClient(ctx, db.Client{TenantID: u.TenantID, Name: name, Scope: scope})
+		if err != nil {
+			return err
+		}
+		h.recordAudit(c, u.TenantID, a.audit("client.create", "scope "+scope), "client", cl.ID, cl.Name)
+		return h.renderTokens(c, http.StatusOK, views.TokensPage{NewClient: &views.NewClient{Name: cl.Name, Scope: cl.Scope, ClientID: cl.ID, Secret: secret}})
+	}
+	t, plain, err := h.db.CreateToken(ctx, db.Token{TenantID: u.TenantID, Name: name, Scope: scope})
+	if err != nil {
+		return err
+	}
+	h.recordAudit(c, u.TenantID, a.audit("token.create", "scope "+scope+", …"+t.Hint), "token", t.ID, t.Name)
+	return h.renderTokens(c, http.StatusOK, views.TokensPage{NewToken: &views.NewToken{Name: t.Name, Scope: t.Scope, Value: plain}})
+}
+
+// uiTokenRevoke revokes a token, or an API client when the id is a client id.
+func (h *handler) uiTokenRevoke(c echo.Context) error {
+	u := currentUser(c)
+	a := actorOf(c)
+	ctx := c.Request().Context()
+	id := c.Param("id")
+	if strings.HasPrefix(id, clientIDPrefix) {
+		err := h.db.RevokeClient(ctx, u.TenantID, id)
+		if errors.Is(err, db.ErrNotFound) {
+			return &apiError{Status: http.StatusNotFound, Detail: "No such API client."}
+		}
+		if err != nil {
+			return err
+		}
+		name := id
+		if list, err := h.db.Clients(ctx, u.TenantID); err == nil {
+			for _, cl := range list {
+				if cl.ID == id {
+					name = cl.Name
+				}
+			}
+		}
+		h.recordAudit(c, u.TenantID, a.audit("client.revoke", ""), "client", id, name)
+		h.flash(c, "success", "API client “"+name+"” revoked; its access tokens no longer work.")
+		return redirect(c, "/tokens")
+	}
+	t, err := h.db.RevokeToken(ctx, u.TenantID, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return &apiError{Status: http.StatusNotFound, Detail: "No such token."}
+	}
+	if err != nil {
+		return err
+	}
+	h.recordAudit(c, u.TenantID, a.audit("token.revoke", "…"+t.Hint), "token", t.ID, t.Name)
+	h.flash(c, "success", "Token “"+t.Name+"” revoked.")
+	return redirect(c, "/tokens")
+}
+
+// recordAudit records a change that has no row write of its own to carry it; a
+// failure is logged, not shown: the change itself happened.
+func (h *handler) recordAudit(c echo.Context, tenantID string, a db.Audit, objType, objID, objName string) {
+	if err := h.db.RecordAudit(c.Request().Context(), tenantID, a, objType, objID, objName); err != nil {
+		h.log.Warn("unable to write audit entry", "action", a.Action, "err", err)
+	}
+}

@@ -1,0 +1,120 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"hubadmin/db"
+)
+
+var (
+	tokenValue  = regexp.MustCompile(`hub_[A-Za-z0-9]{40}`)
+	clientID    = regexp.MustCompile(`hubster\.portal\.api\.[0-9a-f]{32}`)
+	clientValue = regexp.MustCompile(`data-testid="client-secret">([A-Za-z0-9]{48})<`)
+)
+
+func TestTokensCreateShowOnceAndRevoke(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin")
+	rec := admin.get("/tokens")
+	mustStatus(t, rec, http.StatusOK)
+	if !strings.Contains(rec.Body.String(), "No API tokens yet") {
+		t.Fatalf("empty state missing: %s", rec.Body.String())
+	}
+
+	rec = admin.post("/tokens", url.Values{"kind": {"token"}, "name": {"CI deploy"}, "scope": {"write"}}, false)
+	mustStatus(t, rec, http.StatusOK)
+	body := rec.Body.String()
+	plain := tokenValue.FindString(body)
+	if plain == "" || !strings.Contains(body, `data-testid="new-token"`) || !strings.Contains(body, "data-copy") {
+		t.Fatalf("the new token is not shown with a copy button: %s", body)
+	}
+	mustStatus(t, a.api(http.MethodGet, "/api/v1/hubs", plain, ""), http.StatusOK)
+
+	// Shown once: the list has the hint, never the value.
+	rec = admin.get("/tokens")
+	if body := rec.Body.String(); strings.Contains(body, plain) || !strings.Contains(body, "…"+plain[len(plain)-4:]) || !strings.Contains(body, "CI deploy") {
+		t.Fatalf("token list: %s", body)
+	}
+	tokens, err := a.db.Tokens(context.Background(), db.DefaultTenantID)
+	if err != nil || len(tokens) != 1 {
+		t.Fatalf("tokens: %v %v", tokens, err)
+	}
+	rec = admin.post("/tokens/"+tokens[0].ID+"/revoke", nil, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/tokens" {
+		t.Fatalf("revoke: %d %s", rec.Code, rec.Body.String())
+	}
+	mustStatus(t, a.api(http.MethodGet, "/api/v1/hubs", plain, ""), http.StatusUnauthorized)
+	if body := admin.get("/tokens").Body.String(); !strings.Contains(body, "revoked") || !strings.Contains(body, "Token “CI deploy” revoked") {
+		t.Fatalf("after revoke: %s", body)
+	}
+	mustStatus(t, admin.post("/tokens/"+tokens[0].ID+"-nope/revoke", nil, false), http.StatusNotFound)
+
+	entries, _, _ := a.db.AuditEntries(context.Background(), db.AuditFilter{TenantID: db.DefaultTenantID, Action: "token", Size: 10})
+	if len(entries) != 2 || entries[0].Action != "token.revoke" || entries[1].Action != "token.create" || strings.Contains(entries[1].Detail, plain) {
+		t.Fatalf("audit: %+v", entries)
+	}
+}
+
+func TestTokensValidation(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin")
+	rec := admin.post("/tokens", url.Values{"name": {"  "}, "scope": {"admin"}}, false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	if body := rec.Body.String(); !strings.Contains(body, "Enter a name") || !strings.Contains(body, "read or write") {
+		t.Fatalf("errors: %s", body)
+	}
+	if tokens, _ := a.db.Tokens(context.Background(), db.DefaultTenantID); len(tokens) != 0 {
+		t.Fatal("an invalid form created a token")
+	}
+}
+
+func TestAPIClientsCreateAndRevoke(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin")
+	rec := admin.post("/tokens", url.Values{"kind": {"client"}, "name": {"dotnet client"}, "scope": {"read"}}, false)
+	mustStatus(t, rec, http.StatusOK)
+	body := rec.Body.String()
+	id := clientID.FindString(body)
+	m := clientValue.FindStringSubmatch(body)
+	if id == "" || m == nil {
+		t.Fatalf("client id and secret not shown: %s", body)
+	}
+	ctx := context.Background()
+	if _, err := a.db.ClientByCredentials(ctx, id, m[1]); err != nil {
+		t.Fatalf("the shown secret does not work: %v", err)
+	}
+	if body := admin.get("/tokens").Body.String(); strings.Contains(body, m[1]) || !strings.Contains(body, id) {
+		t.Fatal("the client secret is shown again, or the client is not listed")
+	}
+	rec = admin.post("/tokens/"+id+"/revoke", nil, false)
+	mustStatus(t, rec, http.StatusSeeOther)
+	if _, err := a.db.ClientByCredentials(ctx, id, m[1]); !errors.Is(err, db.ErrNotFound) {
+		t.Fatalf("revoked client still signs in: %v", err)
+	}
+	mustStatus(t, admin.post("/tokens/hubster.portal.api.00000000000000000000000000000000/revoke", nil, false), http.StatusNotFound)
+}
+
+func TestTokensAreForAdminsOnly(t *testing.T) {
+	a := newTestApp(t)
+	for _, role := range []string{"editor", "viewer"} {
+		b := a.signIn(role)
+		mustStatus(t, b.get("/tokens"), http.StatusForbidden)
+		mustStatus(t, b.post("/tokens", url.Values{"name": {"x"}, "scope": {"write"}}, false), http.StatusForbidden)
+	}
+	if tokens, _ := a.db.Tokens(context.Background(), db.DefaultTenantID); len(tokens) != 0 {
+		t.Fatal("a non-admin created a token")
+	}
+	// Another tenant's token cannot be revoked from here.
+	other, _ := a.db.CreateTenant(context.Background(), "Other")
+	theirs := a.token("write", other.ID)
+	list, _ := a.db.Tokens(context.Background(), other.ID)
+	admin := a.signIn("admin")
+	mustStatus(t, admin.post("/tokens/"+list[0].ID+"/revoke", nil, false), http.StatusNotFound)
+	mustStatus(t, a.api(http.MethodGet, "/api/v1/hubs", theirs, ""), http.StatusOK)
+}

@@ -1,0 +1,113 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"hubadmin/db"
+	"hubadmin/views"
+)
+
+// deliveriesPageSize is how many attempts the integration page shows at once.
+const deliveriesPageSize = 20
+
+// uiDeliveries is the integration page's webhook panel (an htmx partial):
+// the "Send test event" button and the delivery log.
+func (h *handler) uiDeliveries(c echo.Context) error {
+	in, _, err := h.uiOwnIntegration(c)
+	if err != nil {
+		return err
+	}
+	pg, _ := strconv.Atoi(c.QueryParam("page"))
+	return h.renderWebhookPanel(c, in, max(pg, 0), nil)
+}
+
+// uiIntegrationTest sends a test event and answers with the refreshed panel
+// showing the attempt's result, plus a toast.
+func (h *handler) uiIntegrationTest(c echo.Context) error {
+	in, _, err := h.uiOwnIntegration(c)
+	if err != nil {
+		return err
+	}
+	dl, err := h.sendTest(c.Request().Context(), actorOf(c), in)
+	if err != nil {
+		return err
+	}
+	return h.afterDelivery(c, in, dl, "Test event")
+}
+
+// uiRedeliver posts a failed attempt's message again.
+func (h *handler) uiRedeliver(c echo.Context) error {
+	in, _, err := h.uiOwnIntegration(c)
+	if err != nil {
+		return err
+	}
+	prev, err := h.deliveryOf(c.Request().Context(), in, c.Param("delivery"))
+	if err != nil {
+		return err
+	}
+	dl, err := h.redeliver(c.Request().Context(), actorOf(c), in, prev)
+	if err != nil {
+		return err
+	}
+	return h.afterDelivery(c, in, dl, "Redelivery")
+}
+
+// afterDelivery toasts an attempt's outcome and shows the panel; a plain
+// form post (no htmx) goes back to the integration page instead.
+func (h *handler) afterDelivery(c echo.Context, in db.Integration, dl db.Delivery, what string) error {
+	if dl.Success {
+		h.flash(c, "success", fmt.Sprintf("%s delivered: %d in %s.", what, dl.StatusCode, latencyText(dl.Latency)))
+	} else {
+		h.flash(c, "error", fmt.Sprintf("%s failed: %s", what, dl.Error))
+	}
+	if c.Request().Header.Get("HX-Request") != "true" {
+		return c.Redirect(http.StatusSeeOther, "/integrations/"+in.ID)
+	}
+	last := deliveryRow(dl)
+	return h.renderWebhookPanel(c, in, 0, &last)
+}
+
+func (h *handler) renderWebhookPanel(c echo.Context, in db.Integration, pg int, last *views.Delivery) error {
+	list, total, err := h.db.Deliveries(c.Request().Context(), in.ID, pg, deliveriesPageSize)
+	if err != nil {
+		return err
+	}
+	t, why := targetOf(in)
+	u := currentUser(c)
+	m := views.WebhookPanel{IntegrationID: in.ID, URL: t.URL, Reason: why, CanWrite: u.Role != "viewer", Last: last, Total: total}
+	for _, d := range list {
+		m.Deliveries = append(m.Deliveries, deliveryRow(d))
+	}
+	base := "/integrations/" + in.ID + "/deliveries?page="
+	if pg > 0 {
+		m.PrevURL = base + strconv.Itoa(pg-1)
+	}
+	if (pg+1)*deliveriesPageSize < total {
+		m.NextURL = base + strconv.Itoa(pg+1)
+	}
+	return render(c, http.StatusOK, views.WebhookPanelView(m))
+}
+
+func deliveryRow(d db.Delivery) views.Delivery {
+	return views.Delivery{
+		ID: d.ID, Event: d.Event, URL: d.URL, Attempt: d.Attempt, StatusCode: d.StatusCode, Latency: latencyText(d.Latency),
+		Success: d.Success, Error: d.Error, Excerpt: d.ResponseExcerpt,
+		Created: stampUTC(d.Created), CreatedISO: apiTime(d.Created), CanRedeliver: !d.Success,
+	}
+}
+
+// latencyText is a duration as people read it: "34 ms", "1.2 s".
+func latencyText(d time.Duration) string {
+	if d < time.Second {
+		return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s"
+}
+
+// stampUTC is a timestamp on a page: UTC, to the second.
+func stampUTC(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }

@@ -1,0 +1,142 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"hubadmin/webhooks"
+)
+
+// webhookPanel loads the integration page's deliveries partial as htmx does.
+func webhookPanel(b *browser, integrationID string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, "/integrations/"+integrationID+"/deliveries", nil)
+	req.Header.Set("HX-Request", "true")
+	return b.send(req)
+}
+
+func TestWebhookPanelSendTestAndRedeliver(t *testing.T) {
+	a := newTestApp(t, allowPrivate)
+	rcv := newReceiver(t)
+	tok := a.token("write")
+	id, cfg := createIntegration(t, a, tok, a.hub("Support").ID, systemBody(rcv.URL))
+	admin := a.signIn("admin")
+
+	rec := webhookPanel(admin, id)
+	mustStatus(t, rec, http.StatusOK)
+	body := rec.Body.String()
+	for _, want := range []string{`data-testid="send-test"`, `hx-post="/integrations/` + id + `/test"`, "No deliveries yet", rcv.URL} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("panel lacks %q: %s", want, body)
+		}
+	}
+	if strings.Contains(body, "<html") {
+		t.Fatal("the panel is a partial, not a page")
+	}
+
+	// A failing receiver: the result is shown inline and in the log, with Redeliver.
+	rcv.setStatus(http.StatusInternalServerError)
+	rec = admin.post("/integrations/"+id+"/test", nil, true)
+	mustStatus(t, rec, http.StatusOK)
+	body = rec.Body.String()
+	for _, want := range []string{`data-testid="last-attempt"`, "Delivery failed", "receiver answered 500", `data-testid="redeliver"`, "pill-danger"} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("after a failed test the panel lacks %q: %s", want, body)
+		}
+	}
+	if trig := rec.Header().Get("HX-Trigger"); !strings.Contains(trig, "showToast") || !strings.Contains(trig, "error") {
+		t.Errorf("HX-Trigger = %q, want an error toast", trig)
+	}
+	list, _, err := a.db.Deliveries(context.Background(), id, 0, 10)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("deliveries: %v %v", list, err)
+	}
+	failed := list[0]
+
+	// Redeliver: same message id and body, next attempt, fresh signature.
+	rcv.setStatus(http.StatusOK)
+	rec = admin.post("/integrations/"+id+"/deliveries/"+failed.ID+"/redeliver", nil, true)
+	mustStatus(t, rec, http.StatusOK)
+	if body := rec.Body.String(); !strings.Contains(body, "Delivered") || !strings.Contains(body, "attempt 2") {
+		t.Fatalf("after redelivery: %s", body)
+	}
+	hits := rcv.requests()
+	if len(hits) != 2 {
+		t.Fatalf("receiver got %d requests, want 2", len(hits))
+	}
+	if string(hits[1].body) != string(hits[0].body) || hits[1].header.Get("webhook-id") != hits[0].header.Get("webhook-id") {
+		t.Error("redelivery changed the body or the webhook-id")
+	}
+	if err := webhooks.VerifyStandard(hits[1].body, hits[1].header, []byte(cfg["privateSigningKey"].(string)), time.Now(), webhooks.DefaultTolerance); err != nil {
+		t.Errorf("redelivery signature: %v", err)
+	}
+	list, _, _ = a.db.Deliveries(context.Background(), id, 0, 10)
+	if len(list) != 2 || list[0].Attempt != 2 || !list[0].Success || list[0].MessageID != failed.MessageID {
+		t.Fatalf("log after redelivery: %+v", list)
+	}
+	// A success cannot be redelivered; a delivery of another integration is not found.
+	mustStatus(t, admin.post("/integrations/"+id+"/deliveries/"+list[0].ID+"/redeliver", nil, true), http.StatusBadRequest)
+	other, _ := createIntegration(t, a, tok, a.hub("Other").ID, systemBody(rcv.URL))
+	mustStatus(t, admin.post("/integrations/"+other+"/deliveries/"+failed.ID+"/redeliver", nil, true), http.StatusNotFound)
+
+	// Without htmx the test goes back to the integration page with a flash.
+	rec = admin.post("/integrations/"+id+"/test", nil, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/integrations/"+id {
+		t.Fatalf("plain post: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+}
+
+func TestWebhookPanelExplainsWhyNoTest(t *testing.T) {
+	a := newTestApp(t, allowPrivate)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	paused, _ := createIntegration(t, a, tok, hub.ID, `{"channelId":"System","name":"Paused","statusId":"Paused","configuration":{"webhookUrl":"https://example.com/x","events":["message"]}}`)
+	chat, _ := createIntegration(t, a, tok, hub.ID, `{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["example.com"]}}`)
+	admin := a.signIn("admin")
+	for id, want := range map[string]string{paused: "paused integrations receive nothing", chat: "receive no webhook deliveries"} {
+		rec := webhookPanel(admin, id)
+		mustStatus(t, rec, http.StatusOK)
+		if body := rec.Body.String(); !strings.Contains(body, want) || strings.Contains(body, `data-testid="send-test"`) {
+			t.Errorf("panel of %s: %s", id, body)
+		}
+		rec = admin.post("/integrations/"+id+"/test", nil, true)
+		mustStatus(t, rec, http.StatusBadRequest)
+		if !strings.Contains(rec.Header().Get("HX-Trigger"), want) {
+			t.Errorf("toast %q lacks %q", rec.Header().Get("HX-Trigger"), want)
+		}
+	}
+}
+
+func TestWebhookPanelRoles(t *testing.T) {
+	a := newTestApp(t, allowPrivate)
+	rcv := newReceiver(t)
+	tok := a.token("write")
+	id, _ := createIntegration(t, a, tok, a.hub("Support").ID, systemBody(rcv.URL))
+	viewer := a.signIn("viewer")
+	rec := webhookPanel(viewer, id)
+	mustStatus(t, rec, http.StatusOK)
+	if body := rec.Body.String(); !strings.Contains(body, "disabled") || !strings.Contains(body, "viewer") {
+		t.Fatalf("viewer's panel has an enabled test button: %s", body)
+	}
+	mustStatus(t, viewer.post("/integrations/"+id+"/test", nil, true), http.StatusForbidden)
+	if n := len(rcv.requests()); n != 0 {
+		t.Fatalf("a viewer sent %d test events", n)
+	}
+	editor := a.signIn("editor")
+	mustStatus(t, editor.post("/integrations/"+id+"/test", nil, true), http.StatusOK)
+
+	// Another tenant's integration does not exist for this dashboard.
+	other, err := a.db.CreateTenant(context.Background(), "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign, _ := createIntegration(t, a, a.token("write", other.ID), a.hub("Theirs", other.ID).ID, systemBody(rcv.URL))
+	mustStatus(t, webhookPanel(editor, foreign), http.StatusNotFound)
+	mustStatus(t, editor.post("/integrations/"+foreign+"/test", nil, true), http.StatusNotFound)
+	if list, _, _ := a.db.Deliveries(context.Background(), foreign, 0, 10); len(list) != 0 {
+		t.Fatal("a test reached another tenant's integration")
+	}
+}
