@@ -40,6 +40,7 @@ func main() {
 // options are the flags of SPEC 2, each with its environment variable.
 type options struct {
 	addr, dbPath, keyFile, providers, secureCookies, publicURL, logFormat string
+	metricsToken                                                          string
 	allowPrivate                                                          bool
 	rateLimit                                                             float64
 }
@@ -63,6 +64,7 @@ func commonFlags(fs *flag.FlagSet) *options {
 	rl, _ := strconv.ParseFloat(env("HUBADMIN_RATE_LIMIT", "20"), 64)
 	fs.Float64Var(&o.rateLimit, "rate-limit", rl, "requests per second per API token (HUBADMIN_RATE_LIMIT)")
 	fs.StringVar(&o.publicURL, "public-url", env("HUBADMIN_PUBLIC_URL", ""), "external base URL, e.g. https://hub.example.com (HUBADMIN_PUBLIC_URL)")
+	fs.StringVar(&o.metricsToken, "metrics-token", env("HUBADMIN_METRICS_TOKEN", ""), "enables GET /metrics behind 'Authorization: Bearer <token>'; empty = /metrics is 404 (HUBADMIN_METRICS_TOKEN)")
 	fs.StringVar(&o.logFormat, "log-format", env("HUBADMIN_LOG_FORMAT", "text"), "text or json (HUBADMIN_LOG_FORMAT)")
 	return o
 }
@@ -312,6 +314,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		DB: d, Providers: prov, SessionKey: seal.MACKey(), SecureCookies: o.secureCookies, RateLimit: o.rateLimit,
 		AllowPrivateWebhooks: o.allowPrivate, PublicURL: strings.TrimRight(o.publicURL, "/"),
 		SlackConfigured: prov.Sandbox || (slackID != "" && slackSecret != ""), Version: version, Logger: logger,
+		MetricsToken: o.metricsToken,
 	})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {

@@ -106,6 +106,12 @@ func (d *DB) Close() error {
 	return errors.Join(d.read.Close(), d.write.Close())
 }
 
+// Stats returns the connection pool statistics of the writer and the
+// reader pools (for /metrics).
+func (d *DB) Stats() (writer, reader sql.DBStats) {
+	return d.write.Stats(), d.read.Stats()
+}
+
 // Ping reports whether the database answers.
 func (d *DB) Ping(ctx context.Context) error {
 	var one int

@@ -300,4 +300,3 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
-

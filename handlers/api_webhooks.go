@@ -90,6 +90,7 @@ func (h *handler) deliver(ctx context.Context, a actor, in db.Integration, t web
 		URL: t.URL, Event: dl.Event, Body: []byte(dl.Body), MessageID: dl.MessageID, Attempt: dl.Attempt,
 		PrivateKey: t.PrivateKey, PublicKey: t.PublicKey, HubID: in.HubID, IntegrationID: in.ID,
 	})
+	h.metrics.delivery(at.Success)
 	dl.IntegrationID, dl.URL = in.ID, t.URL
 	dl.StatusCode, dl.Latency, dl.Success = at.StatusCode, at.Latency, at.Success
 	dl.Error, dl.ResponseExcerpt, dl.Created = at.Error, at.ResponseExcerpt, at.At

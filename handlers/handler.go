@@ -39,6 +39,9 @@ type Config struct {
 	HandlerTimeout time.Duration
 	// Webhooks delivers signed test events; nil builds one from AllowPrivateWebhooks.
 	Webhooks *webhooks.Deliverer
+	// MetricsToken enables GET /metrics (Prometheus text format) behind
+	// "Authorization: Bearer <MetricsToken>"; empty disables it (404).
+	MetricsToken string
 }
 
 type handler struct {
@@ -49,6 +52,7 @@ type handler struct {
 	sessions  *sessionStore
 	hooks     *webhooks.Deliverer
 	logins    *loginThrottle
+	metrics   *metrics
 	// draining is set when the server shuts down: new requests get 503.
 	draining atomic.Bool
 }

@@ -37,11 +37,13 @@ func New(cfg Config) *Server {
 	}
 	h.sessions = newSessionStore(cfg.DB, cfg.SessionKey, secureCookies(cfg.SecureCookies))
 	h.logins = newLoginThrottle()
+	h.metrics = newMetrics(cfg.DB)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.errorHandler
 	e.Use(middleware.RequestID())
+	e.Use(h.metrics.middleware())
 	e.Use(h.requestLog())
 	e.Use(middleware.Recover())
 	e.Use(h.drain)
@@ -63,6 +65,8 @@ func New(cfg Config) *Server {
 	e.GET("/static/*", echo.WrapHandler(static.Handler()))
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
+	e.GET("/metrics", h.metricsEndpoint) // 404 unless Config.MetricsToken is set
+	e.GET("/api/openapi.yaml", h.openapiDoc)
 
 	// Hubster's own clients (SPEC 4.1): OAuth2 client credentials and the
 	// web chat widget's token, neither behind a Bearer token.
@@ -129,6 +133,7 @@ func New(cfg Config) *Server {
 	in.POST("/integrations/:id/deliveries/:delivery/redeliver", h.uiRedeliver)
 
 	in.GET("/activity", h.uiActivity)
+	in.GET("/api-docs", h.uiAPIDocs)
 	in.POST("/account/sign-out-everywhere", h.uiSignOutEverywhere)
 
 	admin := in.Group("", h.requireAdmin)
