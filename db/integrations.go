@@ -299,3 +299,18 @@ func (d *DB) HasIntegration(ctx context.Context, id string) bool {
 	var one int
 	return d.read.QueryRowContext(ctx, `SELECT 1 FROM integrations WHERE id = ?`, id).Scan(&one) == nil
 }
+
+// IntegrationNameTaken reports whether another integration of the hub
+// (not selfID) has the name, in any case.
+func (d *DB) IntegrationNameTaken(ctx context.Context, hubID, selfID, name string) (bool, error) {
+	var one int
+	err := d.read.QueryRowContext(ctx, `SELECT 1 FROM integrations WHERE hub_id = ? AND name_key = ? AND id <> ?`,
+		hubID, nameKey(name), selfID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: unable to check name: %w", err)
+	}
+	return true, nil
+}

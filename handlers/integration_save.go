@@ -110,24 +110,14 @@ func (h *handler) integrationRow(ch *channels.Channel, cfg channels.Config) db.I
 }
 
 func (h *handler) nameFree(ctx context.Context, hubID, selfID, name string) error {
-	list, _, err := h.db.Integrations(ctx, db.IntegrationFilter{HubID: hubID, TenantID: tenantOfHub(ctx, h, hubID), Query: name})
+	taken, err := h.db.IntegrationNameTaken(ctx, hubID, selfID, name)
 	if err != nil {
 		return err
 	}
-	for _, in := range list {
-		if in.ID != selfID && strings.EqualFold(strings.TrimSpace(in.Name), name) {
-			return conflictError(&db.ConflictError{What: "name"})
-		}
+	if taken {
+		return conflictError(&db.ConflictError{What: "name"})
 	}
 	return nil
-}
-
-func tenantOfHub(ctx context.Context, h *handler, hubID string) string {
-	hub, err := h.db.Hub(ctx, hubID)
-	if err != nil {
-		return ""
-	}
-	return hub.TenantID
 }
 
 // conflictError turns a store conflict into the field error a user reads.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	"github.com/a-h/templ"
@@ -57,9 +58,12 @@ func (h *handler) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			if err == nil && !u.Disabled {
 				c.Set(userKey, &u)
 				c.Set(actorKey, actor{TenantID: u.TenantID, Label: "user:" + u.Email, Write: u.Role != "viewer", User: &u})
-				// Sliding idle timeout: refresh last_seen.
-				if err := h.sessions.Save(c.Request(), c.Response(), sess); err != nil {
-					return err
+				// Sliding idle timeout: refresh last_seen, at most once a
+				// minute so page views are not each a write.
+				if seen, err := time.Parse(time.RFC3339Nano, fmt.Sprint(sess.Values["_seen"])); err != nil || time.Since(seen) > time.Minute {
+					if err := h.sessions.Save(c.Request(), c.Response(), sess); err != nil {
+						return err
+					}
 				}
 			}
 		}

@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -90,6 +91,9 @@ func init() {
 		}
 		return nil
 	})
+	if err == nil {
+		buildSprite()
+	}
 	for _, name := range cssNames {
 		if err != nil {
 			break
@@ -336,3 +340,38 @@ func inlineSVG(src string) string {
 func SVG(name string) string {
 	return icons[name]
 }
+
+// spriteName is the asset holding every icon as a <symbol>.
+const spriteName = "icons/sprite.svg"
+
+// buildSprite makes one SVG of <symbol>s from the icons and switches the
+// inline markup to <use> references into it: a table of 50 rows with three
+// icons each then costs a few bytes per icon instead of a whole drawing,
+// and the sprite is cached once, immutable, like every asset.
+func buildSprite() {
+	names := make([]string, 0, len(icons))
+	for name := range icons {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg">`)
+	for _, name := range names {
+		src := icons[name]
+		end := strings.IndexByte(src, '>')
+		closeAt := strings.LastIndex(src, "</svg>")
+		if end < 0 || closeAt < end {
+			continue
+		}
+		attrs := rootAttrs.ReplaceAllString(src[len("<svg"):end], "")
+		attrs = xmlnsAttr.ReplaceAllString(attrs, "")
+		b.WriteString(`<symbol id="` + name + `"` + attrs + `>` + src[end+1:closeAt] + `</symbol>`)
+	}
+	b.WriteString(`</svg>`)
+	sprite := register(spriteName, []byte(b.String()), "")
+	for _, name := range names {
+		icons[name] = `<svg class="icon" aria-hidden="true" width="16" height="16"><use href="` + sprite.url + `#` + name + `"></use></svg>`
+	}
+}
+
+var xmlnsAttr = regexp.MustCompile(`\sxmlns(:\w+)?="[^"]*"`)

@@ -230,8 +230,18 @@ func TestSVG(t *testing.T) {
 			if !strings.HasSuffix(got, "</svg>") || strings.Contains(got, "<!--") {
 				t.Errorf("SVG(%q) not clean: %.120q", tc.name, got)
 			}
-			if !strings.Contains(got, "currentColor") {
-				t.Errorf("SVG(%q) does not draw with currentColor", tc.name)
+			// The markup references the sprite; the symbol draws with currentColor.
+			ref := regexp.MustCompile(`<use href="(/static/icons/sprite\.[0-9a-f]+\.svg)#([a-z0-9-]+)"></use>`).FindStringSubmatch(got)
+			if ref == nil || ref[2] != tc.name {
+				t.Fatalf("SVG(%q) = %q, want a <use> of the sprite", tc.name, got)
+			}
+			sprite := string(byURL[ref[1]].body)
+			i := strings.Index(sprite, `<symbol id="`+tc.name+`"`)
+			if i < 0 {
+				t.Fatalf("sprite lacks symbol %q", tc.name)
+			}
+			if sym := sprite[i : i+strings.Index(sprite[i:], "</symbol>")]; !strings.Contains(sym, "currentColor") {
+				t.Errorf("symbol %q does not draw with currentColor", tc.name)
 			}
 		})
 	}

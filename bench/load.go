@@ -1,0 +1,117 @@
+package main
+
+import (
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// loadSettings are the same for the server and the ceiling.
+type loadSettings struct {
+	concurrency int
+	duration    time.Duration
+}
+
+// measure is one load run's numbers.
+type measure struct {
+	requests   uint64
+	throughput float64 // successful requests per second
+	p50, p99   time.Duration
+	success    float64
+	codes      map[string]int
+	errors     []string
+	serverP50  time.Duration // time inside the handler, real server only
+	serverP99  time.Duration
+}
+
+// run drives target with a closed loop of exactly concurrency workers (an
+// unbounded rate capped by MaxWorkers: each worker sends its next request
+// when the previous one is answered), for the duration.
+func (s loadSettings) run(name string, tr vegeta.Targeter) measure {
+	atk := vegeta.NewAttacker(
+		vegeta.Workers(uint64(s.concurrency)), vegeta.MaxWorkers(uint64(s.concurrency)),
+		vegeta.Connections(s.concurrency), vegeta.MaxConnections(s.concurrency),
+		vegeta.KeepAlive(true), vegeta.Timeout(10*time.Second), vegeta.Redirects(vegeta.NoFollow),
+		vegeta.MaxBody(0), // the body is not kept: only latency and status matter
+	)
+	var m vegeta.Metrics
+	for res := range atk.Attack(tr, vegeta.Rate{Freq: 0, Per: time.Second}, s.duration, name) {
+		m.Add(res)
+	}
+	m.Close()
+	errs := m.Errors
+	if len(errs) > 5 {
+		errs = errs[:5]
+	}
+	return measure{requests: m.Requests, throughput: m.Throughput, p50: m.Latencies.P50, p99: m.Latencies.P99,
+		success: m.Success, codes: m.StatusCodes, errors: errs}
+}
+
+// timer records how long the real server's handler takes (the "server
+// time" of a request, without the load generator's queueing).
+type timer struct {
+	mu  sync.Mutex
+	on  atomic.Bool
+	obs []time.Duration
+}
+
+func (t *timer) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !t.on.Load() {
+			h.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		h.ServeHTTP(w, r)
+		d := time.Since(start)
+		t.mu.Lock()
+		t.obs = append(t.obs, d)
+		t.mu.Unlock()
+	})
+}
+
+func (t *timer) start() {
+	t.mu.Lock()
+	t.obs = t.obs[:0]
+	t.mu.Unlock()
+	t.on.Store(true)
+}
+
+func (t *timer) stop() (p50, p99 time.Duration) {
+	t.on.Store(false)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.obs) == 0 {
+		return 0, 0
+	}
+	slices.Sort(t.obs)
+	return t.obs[len(t.obs)*50/100], t.obs[min(len(t.obs)-1, len(t.obs)*99/100)]
+}
+
+// ceiling is a bare echo server whose one handler answers every request
+// with the bytes it was given, from memory: no middleware, no database.
+type ceiling struct {
+	e           *echo.Echo
+	contentType atomic.Pointer[string]
+	body        atomic.Pointer[[]byte]
+}
+
+func newCeiling() *ceiling {
+	c := &ceiling{e: echo.New()}
+	c.e.HideBanner, c.e.HidePort = true, true
+	c.e.Any("/*", func(ctx echo.Context) error {
+		return ctx.Blob(http.StatusOK, *c.contentType.Load(), *c.body.Load())
+	})
+	c.set("application/json; charset=utf-8", []byte(`{}`))
+	return c
+}
+
+func (c *ceiling) set(contentType string, body []byte) {
+	c.contentType.Store(&contentType)
+	c.body.Store(&body)
+}

@@ -1,0 +1,547 @@
+// Command bench measures hubadmin under load against a ceiling: it seeds a
+// realistic data set, starts the real server and a bare echo server on
+// loopback in this process, drives both with the same closed-loop load
+// (vegeta, same concurrency and duration), and prints throughput, p50/p99
+// latency and the ratio to the ceiling for each scenario, with peak RSS,
+// start-up time and binary size. With -out, the results are appended to
+// that file (BENCHMARKS.md) with a description of the machine.
+//
+//	go tool task bench -- -integrations 1000000 -duration 10s
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime/pprof"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"hubadmin/channels"
+	"hubadmin/db"
+	"hubadmin/handlers"
+)
+
+type options struct {
+	hubs, integrations, batch int
+	million                   bool
+	load                      loadSettings
+	dbPath, out, cpuprofile   string
+	only                      string
+}
+
+func main() {
+	o := options{}
+	flag.IntVar(&o.hubs, "hubs", 1000, "hubs to seed")
+	flag.IntVar(&o.integrations, "integrations", 100000, "integrations to seed, spread over the hubs and the six channels")
+	flag.IntVar(&o.batch, "batch", 20000, "integrations per seeding transaction")
+	flag.BoolVar(&o.million, "million", false, "then grow the data set to 1,000,000 integrations and list a hub's integrations again")
+	flag.IntVar(&o.load.concurrency, "concurrency", 32, "concurrent connections (closed loop)")
+	flag.DurationVar(&o.load.duration, "duration", 5*time.Second, "load duration per scenario and per server")
+	flag.StringVar(&o.dbPath, "db", "", "database file (default: a new one in a temporary directory, removed afterwards)")
+	flag.StringVar(&o.out, "out", "", "append the results to this Markdown file (e.g. BENCHMARKS.md)")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the load phases to this file")
+	flag.StringVar(&o.only, "scenarios", "", "comma-separated scenario names to run (default all)")
+	flag.Parse()
+	if o.load.concurrency < 1 || o.load.duration <= 0 || o.load.duration > 5*time.Minute || o.hubs < 1 || o.integrations < o.hubs {
+		fmt.Fprintln(os.Stderr, "bench: need concurrency >= 1, 0 < duration <= 5m, hubs >= 1, integrations >= hubs")
+		os.Exit(2)
+	}
+	if err := run(context.Background(), o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// app is the real server on loopback.
+type app struct {
+	db      *db.DB
+	base    string
+	srv     *http.Server
+	timer   *timer
+	startup time.Duration
+}
+
+func startApp(ctx context.Context, path string, seal *db.Sealer) (*app, error) {
+	t0 := time.Now()
+	d, err := db.Open(ctx, path, seal)
+	if err != nil {
+		return nil, err
+	}
+	// The request log is formatted as in production, then discarded.
+	s := handlers.New(handlers.Config{DB: d, Providers: channels.Sandbox(), SessionKey: seal.MACKey(), SecureCookies: "false",
+		RateLimit: 1e9, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "bench"})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a := &app{db: d, base: "http://" + ln.Addr().String(), timer: &timer{}}
+	a.srv = &http.Server{Handler: a.timer.wrap(s), ReadHeaderTimeout: 10 * time.Second}
+	go a.srv.Serve(ln)
+	if err := waitReady(a.base, 30*time.Second); err != nil {
+		return nil, err
+	}
+	a.startup = time.Since(t0)
+	return a, nil
+}
+
+func waitReady(base string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		res, err := http.Get(base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return fmt.Errorf("%s/readyz not ready after %s", base, limit)
+}
+
+func run(ctx context.Context, o options) error {
+	dir, err := os.MkdirTemp("", "hubadmin-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if o.dbPath == "" {
+		o.dbPath = filepath.Join(dir, "bench.db")
+	}
+	key, err := db.LoadOrCreateKey(o.dbPath + ".key")
+	if err != nil {
+		return err
+	}
+	seal, err := db.NewSealer(key)
+	if err != nil {
+		return err
+	}
+
+	// Seed through the store, in large transactions.
+	fmt.Printf("seeding %d hubs and %d integrations into %s …\n", o.hubs, o.integrations, o.dbPath)
+	t0 := time.Now()
+	d, err := db.Open(ctx, o.dbPath, seal)
+	if err != nil {
+		return err
+	}
+	ds := &dataset{perHub: map[string]int{}}
+	if ds.hubs, err = seedHubs(ctx, d, o.hubs); err != nil {
+		return err
+	}
+	if err := seedIntegrations(ctx, d, ds, 0, o.integrations, o.batch); err != nil {
+		return err
+	}
+	if err := d.Close(); err != nil {
+		return err
+	}
+	ds.seedTime = time.Since(t0)
+	fmt.Printf("seeded in %s\n", ds.seedTime.Round(time.Millisecond))
+
+	a, err := startApp(ctx, o.dbPath, seal)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	token, err := apiToken(ctx, a.db)
+	if err != nil {
+		return err
+	}
+	cookie, err := signIn(ctx, a)
+	if err != nil {
+		return err
+	}
+	ceil := newCeiling()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	ceilSrv := &http.Server{Handler: ceil.e, ReadHeaderTimeout: 10 * time.Second}
+	go ceilSrv.Serve(ln)
+	ceilBase := "http://" + ln.Addr().String()
+
+	loadBefore := loadAvg()
+	resetPeakRSS() // from here: serving, not seeding
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+
+	var results []result
+	for _, sc := range scenarios(ds, token, cookie) {
+		if !selected(o.only, sc.name) {
+			continue
+		}
+		r, err := runScenario(a, ceil, ceilBase, o.load, sc, fmt.Sprintf("%dk", ds.total/1000))
+		if err != nil {
+			return fmt.Errorf("%s: %w", sc.name, err)
+		}
+		if sc.name == "create" {
+			r.extra, err = durability(ctx, a.db, r)
+			if err != nil {
+				return err
+			}
+		}
+		results = append(results, r)
+		printResult(r)
+	}
+	page, err := hubPageFacts(a, ds, cookie)
+	if err != nil {
+		return err
+	}
+
+	if o.million && ds.total < 1000000 {
+		fmt.Printf("growing to 1,000,000 integrations …\n")
+		a.srv.Close()
+		a.db.Close()
+		d, err := db.Open(ctx, o.dbPath, seal)
+		if err != nil {
+			return err
+		}
+		if err := seedIntegrations(ctx, d, ds, ds.total, 1000000-ds.total, o.batch); err != nil {
+			return err
+		}
+		d.Close()
+		if a, err = startApp(ctx, o.dbPath, seal); err != nil {
+			return err
+		}
+		defer a.db.Close()
+		for _, sc := range scenarios(ds, token, cookie) {
+			if sc.name != "list-hub" {
+				continue
+			}
+			r, err := runScenario(a, ceil, ceilBase, o.load, sc, "1M")
+			if err != nil {
+				return err
+			}
+			results = append(results, r)
+			printResult(r)
+		}
+	}
+	ceilSrv.Close()
+
+	f := facts{loadBefore: loadBefore, loadAfter: loadAvg(), page: page, peakRSS: peakRSS(), startup: a.startup, seed: ds.seedTime, total: ds.total, hubs: len(ds.hubs)}
+	// The tree may not build while others edit it: report, do not fail.
+	if f.binSize, err = binarySize(dir); err != nil {
+		f.binErr = err.Error()
+	} else if f.binStartup, err = binaryStartup(o.dbPath, dir); err != nil {
+		f.binErr = err.Error()
+	}
+	f.assets, f.assetsAll, err = staticAssets(a, page.assetURLs)
+	if err != nil {
+		return err
+	}
+	report := render(o, results, f)
+	fmt.Println()
+	fmt.Print(report)
+	if o.out != "" {
+		fh, err := os.OpenFile(o.out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		if _, err := fh.WriteString(report); err != nil {
+			return err
+		}
+		fmt.Println("appended to", o.out)
+	}
+	return nil
+}
+
+func selected(only, name string) bool {
+	if only == "" {
+		return true
+	}
+	for _, s := range strings.Split(only, ",") {
+		if strings.TrimSpace(s) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// apiToken makes a write token of the default tenant.
+func apiToken(ctx context.Context, d *db.DB) (string, error) {
+	_, plain, err := d.CreateToken(ctx, db.Token{TenantID: db.DefaultTenantID, Name: "bench", Scope: "write"})
+	return plain, err
+}
+
+var csrfMeta = regexp.MustCompile(`name="csrf-token" content="([^"]+)"`)
+
+// signIn creates a user and signs in through the real login form; it
+// returns the Cookie header of the session.
+func signIn(ctx context.Context, a *app) (string, error) {
+	const email, password = "bench@example.com", "correct horse battery staple"
+	hash, err := handlers.HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	if _, err := a.db.CreateUser(ctx, db.User{TenantID: db.DefaultTenantID, Email: email, PasswordHash: hash, Role: "admin"}); err != nil {
+		return "", err
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Get(a.base + "/login")
+	if err != nil {
+		return "", err
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfMeta.FindSubmatch(body)
+	if m == nil {
+		return "", fmt.Errorf("GET /login: %d, no csrf-token meta", res.StatusCode)
+	}
+	res, err = c.PostForm(a.base+"/login", url.Values{"email": {email}, "password": {password}, "_csrf": {string(m[1])}})
+	if err != nil {
+		return "", err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		return "", fmt.Errorf("POST /login: %d", res.StatusCode)
+	}
+	u, _ := url.Parse(a.base)
+	var parts []string
+	for _, ck := range jar.Cookies(u) {
+		parts = append(parts, ck.Name+"="+ck.Value)
+	}
+	return strings.Join(parts, "; "), nil
+}
+
+// scenario is one kind of request; target builds its targeter for a base URL.
+type scenario struct {
+	name, desc string
+	target     func(base string) vegeta.Targeter
+}
+
+func cycle[T any](items []T) func() T {
+	var n atomic.Uint64
+	return func() T { return items[(n.Add(1)-1)%uint64(len(items))] }
+}
+
+var createSeq atomic.Uint64
+
+func scenarios(ds *dataset, token, cookie string) []scenario {
+	auth := http.Header{"Authorization": {"Bearer " + token}}
+	jsonAuth := http.Header{"Authorization": {"Bearer " + token}, "Content-Type": {"application/json"}}
+	get := func(path func() string, h http.Header) func(string) vegeta.Targeter {
+		return func(base string) vegeta.Targeter {
+			return func(t *vegeta.Target) error {
+				*t = vegeta.Target{Method: http.MethodGet, URL: base + path(), Header: h}
+				return nil
+			}
+		}
+	}
+	hubIDs := make([]string, len(ds.hubs))
+	for i, h := range ds.hubs {
+		hubIDs[i] = h.ID
+	}
+	return []scenario{
+		{name: "get", desc: "GET one integration (/api/v1/integrations/{id})",
+			target: func(base string) vegeta.Targeter {
+				next := cycle(ds.sample)
+				return get(func() string { return "/api/v1/integrations/" + next() }, auth)(base)
+			}},
+		{name: "list-hub", desc: "List a hub's integrations, page of 50 with total (/api/v1/integrations?hubId=)",
+			target: func(base string) vegeta.Targeter {
+				next := cycle(hubIDs)
+				return get(func() string { return "/api/v1/integrations?pageSize=50&hubId=" + next() }, auth)(base)
+			}},
+		{name: "list-channel", desc: "List a hub's integrations of one channel (/api/v1/integrations/hubs/{id}/WebChat)",
+			target: func(base string) vegeta.Targeter {
+				next := cycle(hubIDs)
+				return get(func() string { return "/api/v1/integrations/hubs/" + next() + "/WebChat" }, auth)(base)
+			}},
+		{name: "create", desc: "Create a WebChat integration (POST /api/v1/integrations/hubs/{hubId})",
+			target: func(base string) vegeta.Targeter {
+				next := cycle(hubIDs)
+				return func(t *vegeta.Target) error {
+					n := createSeq.Add(1)
+					body := fmt.Sprintf(`{"channelId":"WebChat","name":"bench web chat %d","configuration":{"allowedOrigins":["www.bench%d.example.com"],"start":[{"type":"text","text":"Hello!"}]}}`, n, n)
+					*t = vegeta.Target{Method: http.MethodPost, URL: base + "/api/v1/integrations/hubs/" + next(), Header: jsonAuth, Body: []byte(body)}
+					return nil
+				}
+			}},
+		{name: "update", desc: "Update a WebChat integration (PUT /api/v1/integrations/{id})",
+			target: func(base string) vegeta.Targeter {
+				next := cycle(ds.webChats)
+				var n atomic.Uint64
+				return func(t *vegeta.Target) error {
+					body := fmt.Sprintf(`{"statusId":3000,"configuration":{"allowedOrigins":["www.example.com","shop.example.com"],"start":[{"type":"text","text":"Hello %d"}]}}`, n.Add(1))
+					*t = vegeta.Target{Method: http.MethodPut, URL: base + "/api/v1/integrations/" + next(), Header: jsonAuth, Body: []byte(body)}
+					return nil
+				}
+			}},
+		{name: "hub-page", desc: "Dashboard hub page, HTML, 50 rows, signed in (GET /hubs/{id})",
+			target: func(base string) vegeta.Targeter {
+				next := cycle(hubIDs)
+				return get(func() string { return "/hubs/" + next() }, http.Header{"Cookie": {cookie}})(base)
+			}},
+	}
+}
+
+// result is a scenario measured on the server and on the ceiling.
+type result struct {
+	name, desc, rows string
+	server, ceil     measure
+	sampleBytes      int
+	extra            string
+}
+
+func (r result) ratio() float64 {
+	if r.ceil.throughput == 0 {
+		return 0
+	}
+	return r.server.throughput / r.ceil.throughput
+}
+
+func runScenario(a *app, ceil *ceiling, ceilBase string, load loadSettings, sc scenario, rows string) (result, error) {
+	// One request to the real server gives the ceiling its bytes.
+	var t vegeta.Target
+	if err := sc.target(a.base)(&t); err != nil {
+		return result{}, err
+	}
+	req, err := t.Request()
+	if err != nil {
+		return result{}, err
+	}
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return result{}, err
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return result{}, fmt.Errorf("sample request %s %s: %d %s", t.Method, t.URL, res.StatusCode, body)
+	}
+	ceil.set(res.Header.Get("Content-Type"), body)
+
+	r := result{name: sc.name, desc: sc.desc, rows: rows, sampleBytes: len(body)}
+	a.timer.start()
+	r.server = load.run(sc.name, sc.target(a.base))
+	r.server.serverP50, r.server.serverP99 = a.timer.stop()
+	r.ceil = load.run(sc.name+"-ceiling", sc.target(ceilBase))
+	return r, nil
+}
+
+// durability checks that every create answered 200 is a committed row.
+func durability(ctx context.Context, d *db.DB, r result) (string, error) {
+	_, total, err := d.Integrations(ctx, db.IntegrationFilter{TenantID: db.DefaultTenantID, Query: "bench web chat", Size: 1})
+	if err != nil {
+		return "", err
+	}
+	ok := r.server.codes["200"] + 1 // + the sample request
+	if total != ok {
+		return fmt.Sprintf("NOT durable: %d rows for %d answers 200", total, ok), nil
+	}
+	return fmt.Sprintf("%d creates answered 200, %d rows committed", ok, total), nil
+}
+
+func printResult(r result) {
+	fmt.Printf("%-13s %5s  server %8.0f req/s p50 %-9s p99 %-9s (handler p50 %s)  ceiling %8.0f req/s p50 %-9s p99 %-9s ratio %.2f  success %.4f %v\n",
+		r.name, r.rows, r.server.throughput, r.server.p50.Round(time.Microsecond), r.server.p99.Round(time.Microsecond),
+		r.server.serverP50.Round(time.Microsecond), r.ceil.throughput, r.ceil.p50.Round(time.Microsecond), r.ceil.p99.Round(time.Microsecond),
+		r.ratio(), r.server.success, r.server.codes)
+	for _, e := range r.server.errors {
+		fmt.Println("   error:", e)
+	}
+}
+
+// pageFacts are the hub page's size and the assets it links.
+type pageFacts struct {
+	htmlBytes int
+	rows      int
+	assetURLs []string
+}
+
+var staticRef = regexp.MustCompile(`/static/[^"'\s)]+`)
+
+func hubPageFacts(a *app, ds *dataset, cookie string) (pageFacts, error) {
+	req, _ := http.NewRequest(http.MethodGet, a.base+"/hubs/"+ds.hubs[0].ID, nil)
+	req.Header.Set("Cookie", cookie)
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return pageFacts{}, err
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return pageFacts{}, fmt.Errorf("hub page: %d", res.StatusCode)
+	}
+	seen := map[string]bool{}
+	var urls []string
+	for _, m := range staticRef.FindAll(body, -1) {
+		if u := string(m); !seen[u] {
+			seen[u] = true
+			urls = append(urls, u)
+		}
+	}
+	return pageFacts{htmlBytes: len(body), rows: bytes.Count(body, []byte("<tr")) - 1, assetURLs: urls}, nil
+}
+
+// staticAssets sums the gzipped bytes the server sends for the assets the
+// hub page links, and for every servable file under static/.
+func staticAssets(a *app, urls []string) (linked, all int, err error) {
+	tr := &http.Transport{DisableCompression: true}
+	get := func(u string) (int, error) {
+		req, _ := http.NewRequest(http.MethodGet, a.base+u, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := tr.RoundTrip(req)
+		if err != nil {
+			return 0, err
+		}
+		defer res.Body.Close()
+		n, _ := io.Copy(io.Discard, res.Body)
+		if res.StatusCode != http.StatusOK {
+			return 0, fmt.Errorf("GET %s: %d", u, res.StatusCode)
+		}
+		return int(n), nil
+	}
+	for _, u := range urls {
+		n, err := get(u)
+		if err != nil {
+			return 0, 0, err
+		}
+		linked += n
+	}
+	all, err = allStaticGzipped()
+	return linked, all, err
+}
+
+// moduleRoot is the directory of go.mod (the task runs from there).
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// facts are the run's whole-process numbers.
+type facts struct {
+	page                pageFacts
+	peakRSS             int64 // bytes
+	startup, binStartup time.Duration
+	seed                time.Duration
+	binSize             int64
+	assets, assetsAll   int
+	total, hubs         int
+	binErr              string
+	// loadBefore and loadAfter are /proc/loadavg around the load phases:
+	// other work on the machine shares the CPUs.
+	loadBefore, loadAfter string
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// resetPeakRSS resets VmHWM (Linux: "5" to clear_refs), so the peak is of
+// serving under load, not of seeding.
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSS is VmHWM of this process.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// binarySize builds hubadmin as the build task does and stats it.
+func binarySize(dir string) (int64, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return 0, err
+	}
+	out := filepath.Join(dir, "hubadmin")
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out, ".")
+	cmd.Dir = root
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("go build: %w", err)
+	}
+	st, err := os.Stat(out)
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
+}
+
+// binaryStartup runs the built binary on the seeded database and times
+// process start to the first 200 from /readyz.
+func binaryStartup(dbPath, dir string) (time.Duration, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(filepath.Join(dir, "hubadmin"), "serve", "--addr", addr, "--db", dbPath, "--providers", "sandbox", "--log-format", "json")
+	cmd.Stdout, cmd.Stderr = nil, nil
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	}()
+	if err := waitReady("http://"+addr, 30*time.Second); err != nil {
+		return 0, err
+	}
+	return time.Since(t0), nil
+}
+
+// allStaticGzipped sums, over every servable file under static/, the
+// smaller of its size and its gzipped size (as the server sends it).
+func allStaticGzipped() (int, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return 0, err
+	}
+	served := map[string]bool{".css": true, ".js": true, ".svg": true, ".png": true, ".ico": true, ".webp": true, ".woff2": true}
+	total := 0
+	err = filepath.WalkDir(filepath.Join(root, "static"), func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !served[filepath.Ext(p)] {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(b)
+		zw.Close()
+		total += min(len(b), buf.Len())
+		return nil
+	})
+	return total, err
+}
+
+// machine describes the computer: CPU model, cores, memory, kernel, Go.
+func machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "model name"); ok {
+				model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+				break
+			}
+		}
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				mem = fmt.Sprintf(", %.1f GiB RAM", float64(kb)/(1<<20))
+			}
+		}
+	}
+	kernel := ""
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		kernel = ", Linux " + strings.TrimSpace(string(b))
+	}
+	return fmt.Sprintf("%s, %d logical CPUs (GOMAXPROCS %d)%s%s, %s %s/%s", model, runtime.NumCPU(), runtime.GOMAXPROCS(0), mem, kernel,
+		runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+func gitDescribe() string {
+	root, err := moduleRoot()
+	if err != nil {
+		return "unknown"
+	}
+	out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	rev := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "-C", root, "status", "--porcelain").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		rev += " (with uncommitted changes)"
+	}
+	return rev
+}
