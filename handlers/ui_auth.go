@@ -188,6 +188,7 @@ func (h *handler) uiSignOutEverywhere(c echo.Context) error {
 type loginThrottle struct {
 	mu       sync.Mutex
 	failures map[string][]time.Time
+	now      func() time.Time // a clock tests can move
 }
 
 const (
@@ -197,7 +198,9 @@ const (
 	loginMapMaxItems = 100000
 )
 
-func newLoginThrottle() *loginThrottle { return &loginThrottle{failures: map[string][]time.Time{}} }
+func newLoginThrottle() *loginThrottle {
+	return &loginThrottle{failures: map[string][]time.Time{}, now: time.Now}
+}
 
 func (t *loginThrottle) recent(key string, now time.Time) []time.Time {
 	var keep []time.Time
@@ -218,7 +221,7 @@ func (t *loginThrottle) recent(key string, now time.Time) []time.Time {
 func (t *loginThrottle) blocked(email, ip string) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	now := time.Now()
+	now := t.now()
 	var wait time.Duration
 	for key, limit := range map[string]int{"a:" + strings.ToLower(email): loginMaxAccount, "ip:" + ip: loginMaxAddress} {
 		r := t.recent(key, now)
@@ -235,7 +238,7 @@ func (t *loginThrottle) failed(email, ip string) {
 	if len(t.failures) > loginMapMaxItems {
 		t.failures = map[string][]time.Time{} // bounded memory under a flood
 	}
-	now := time.Now()
+	now := t.now()
 	for _, key := range []string{"a:" + strings.ToLower(email), "ip:" + ip} {
 		t.failures[key] = append(t.recent(key, now), now)
 	}
