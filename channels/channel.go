@@ -78,6 +78,8 @@ type Channel struct {
 	// Provision derives the server's values (provider checks, signing
 	// keys) from a validated configuration.
 	Provision func(ctx context.Context, cfg Config, env Env) (Config, error)
+
+	keys []string // output order, computed once at registration
 }
 
 // Env is what provisioning may use.
@@ -152,7 +154,9 @@ func (ch *Channel) Label(key string) string {
 }
 
 // Keys lists the configuration keys in output order.
-func (ch *Channel) Keys() []string {
+func (ch *Channel) Keys() []string { return ch.keys }
+
+func (ch *Channel) outputKeys() []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(k string) {
@@ -196,6 +200,7 @@ func ParseIntegrationType(s string) (string, bool) {
 var registry = map[string]*Channel{}
 
 func register(ch *Channel) *Channel {
+	ch.keys = ch.outputKeys()
 	registry[strings.ToLower(ch.ID)] = ch
 	registry[strconv.Itoa(ch.Number)] = ch
 	return ch

@@ -2,6 +2,7 @@ package channels
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -56,4 +57,53 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("round trip changed %s into %s", out, ch.Render(again, false))
 		}
 	})
+}
+
+// TestRenderStoredMatchesRender: the fast path renders what Render does.
+func TestRenderStoredMatchesRender(t *testing.T) {
+	for _, raw := range []string{
+		`{"accountSid":"AC0123456789abcdef0123456789abcdef","authToken":"0123456789abcdef0123456789abcdef","numberSid":"PN0123456789abcdef0123456789abcdef"}`,
+		`{"allowedOrigins":["a.com","https://b.org:8443"],"start":[{"type":"text","text":"hi \u003c\u0026 \"x\""}]}`,
+		`{"integrationType":"Agent","echo":true,"webhookUrl":"https://x.io/h?a=1&b=<2>"}`,
+		`{"webhookUrl":"http://h.example/x","events":["message"]}`,
+	} {
+		for _, ch := range All() {
+			cfg, errs := ch.Decode(json.RawMessage(raw), Create)
+			if len(errs) > 0 {
+				continue
+			}
+			cfg["phoneNumber"], cfg["capabilities"] = "+15550000000", map[string]bool{"mms": false, "sms": true, "voice": true}
+			cfg["publicSigningKey"], cfg["privateSigningKey"] = SigningKey(), SigningKey()
+			pub, sec := ch.Split(cfg)
+			for _, mask := range []bool{false, true} {
+				want := string(ch.Render(ch.Join(pub, sec), mask))
+				var a, b any
+				json.Unmarshal([]byte(want), &a)
+				got := ch.RenderStored(pub, sec, mask)
+				json.Unmarshal(got, &b)
+				if keysOrder(want) != keysOrder(string(got)) || !jsonEqual(a, b) {
+					t.Errorf("%s mask=%v:\n got %s\nwant %s", ch.ID, mask, got, want)
+				}
+			}
+		}
+	}
+}
+
+func keysOrder(s string) string {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.Token()
+	var keys []string
+	for dec.More() {
+		k, _ := dec.Token()
+		keys = append(keys, k.(string))
+		var skip json.RawMessage
+		dec.Decode(&skip)
+	}
+	return strings.Join(keys, ",")
+}
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
 }

@@ -59,6 +59,43 @@ func (ch *Channel) Render(cfg Config, mask bool) json.RawMessage {
 	return b.Bytes()
 }
 
+// RenderStored renders a configuration straight from its stored parts, as
+// Render(Join(public, secrets), mask) would, without decoding the values:
+// lists of integrations render every row, so this is their hot path.
+func (ch *Channel) RenderStored(public json.RawMessage, secrets map[string]string, mask bool) json.RawMessage {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(public, &raw); err != nil {
+		return ch.Render(ch.Join(public, secrets), mask)
+	}
+	var b bytes.Buffer
+	b.Grow(len(public) + 64*len(secrets))
+	b.WriteByte('{')
+	first := true
+	for _, k := range ch.keys {
+		var val []byte
+		if s, ok := secrets[k]; ok {
+			if mask {
+				s = Mask(s)
+			}
+			val, _ = json.Marshal(s)
+		} else if v, ok := raw[k]; ok && string(v) != "null" {
+			val = v
+		} else {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		b.WriteByte('"')
+		b.WriteString(k) // keys are fixed camelCase identifiers
+		b.WriteString(`":`)
+		b.Write(val)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
 func boolStr(b bool) string {
 	if b {
 		return "true"
@@ -81,11 +118,12 @@ func (ch *Channel) Split(cfg Config) (public json.RawMessage, secrets map[string
 	return public, secrets
 }
 
-// Join rebuilds a configuration from its stored parts.
+// Join rebuilds a configuration from its stored parts: one pass of the
+// JSON decoder, then the values are given their channel's Go types.
 func (ch *Channel) Join(public json.RawMessage, secrets map[string]string) Config {
-	var raw map[string]json.RawMessage
+	var raw map[string]any
 	_ = json.Unmarshal(public, &raw)
-	cfg := Config{}
+	cfg := make(Config, len(raw)+len(secrets))
 	for k, v := range raw {
 		cfg[k] = storedValue(ch, k, v)
 	}
@@ -95,38 +133,41 @@ func (ch *Channel) Join(public json.RawMessage, secrets map[string]string) Confi
 	return cfg
 }
 
-func storedValue(ch *Channel, k string, v json.RawMessage) any {
+// storedValue converts a decoded JSON value to the type Decode gives it.
+func storedValue(ch *Channel, k string, v any) any {
 	kind := Text
 	if f, ok := ch.Field(k); ok {
 		kind = f.Kind
 	}
-	switch kind {
-	case Bool:
-		var b bool
-		_ = json.Unmarshal(v, &b)
-		return b
-	case Hosts, MultiChoice:
-		var s []string
-		_ = json.Unmarshal(v, &s)
-		return s
-	case Messages:
-		var m []Message
-		_ = json.Unmarshal(v, &m)
-		return m
-	}
-	var s string
-	if json.Unmarshal(v, &s) == nil {
-		return s
-	}
-	var caps map[string]bool
-	if json.Unmarshal(v, &caps) == nil {
+	switch x := v.(type) {
+	case []any:
+		if kind == Messages {
+			out := make([]Message, 0, len(x))
+			for _, m := range x {
+				if mm, ok := m.(map[string]any); ok {
+					t, _ := mm["type"].(string)
+					txt, _ := mm["text"].(string)
+					out = append(out, Message{Type: t, Text: txt})
+				}
+			}
+			return out
+		}
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	case map[string]any:
+		caps := make(map[string]bool, len(x))
+		for ck, cv := range x {
+			b, _ := cv.(bool)
+			caps[ck] = b
+		}
 		return caps
 	}
-	var b bool
-	if json.Unmarshal(v, &b) == nil {
-		return b
-	}
-	return nil
+	return v // string or bool
 }
 
 // FormField is the form input name of a configuration field.

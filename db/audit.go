@@ -77,10 +77,10 @@ func (d *DB) AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, int
 		args = append(args, f.ObjectID)
 	}
 	var total int
-	if err := d.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE `+where, args...).Scan(&total); err != nil {
+	if err := d.queryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: unable to count audit entries: %w", err)
 	}
-	rows, err := d.read.QueryContext(ctx, `SELECT id, actor, action, object_type, object_id, object_name, detail, created
+	rows, err := d.query(ctx, `SELECT id, actor, action, object_type, object_id, object_name, detail, created
 		FROM audit_log WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, f.Size, f.Page*f.Size)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to fetch audit entries: %w", err)

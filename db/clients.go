@@ -40,7 +40,7 @@ func (d *DB) ClientByCredentials(ctx context.Context, id, secret string) (Client
 	var c Client
 	var created string
 	var revoked sql.NullString
-	err := d.read.QueryRowContext(ctx, `SELECT id, tenant_id, name, scope, created, revoked FROM api_clients WHERE id = ? AND secret_hash = ?`,
+	err := d.queryRow(ctx, `SELECT id, tenant_id, name, scope, created, revoked FROM api_clients WHERE id = ? AND secret_hash = ?`,
 		id, HashSecret(secret)).Scan(&c.ID, &c.TenantID, &c.Name, &c.Scope, &created, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Client{}, ErrNotFound
@@ -57,7 +57,7 @@ func (d *DB) ClientByCredentials(ctx context.Context, id, secret string) (Client
 
 // Clients lists a tenant's clients, newest first.
 func (d *DB) Clients(ctx context.Context, tenantID string) ([]Client, error) {
-	rows, err := d.read.QueryContext(ctx, `SELECT id, tenant_id, name, scope, created, revoked FROM api_clients WHERE tenant_id = ? ORDER BY created DESC`, tenantID)
+	rows, err := d.query(ctx, `SELECT id, tenant_id, name, scope, created, revoked FROM api_clients WHERE tenant_id = ? ORDER BY created DESC`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to fetch clients: %w", err)
 	}

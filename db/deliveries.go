@@ -66,16 +66,16 @@ func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
 
 // Delivery fetches one attempt.
 func (d *DB) Delivery(ctx context.Context, id string) (Delivery, error) {
-	return scanDelivery(d.read.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))
+	return scanDelivery(d.queryRow(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))
 }
 
 // Deliveries lists an integration's attempts, newest first, with the total.
 func (d *DB) Deliveries(ctx context.Context, integrationID string, page, size int) ([]Delivery, int, error) {
 	var total int
-	if err := d.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE integration_id = ?`, integrationID).Scan(&total); err != nil {
+	if err := d.queryRow(ctx, `SELECT COUNT(*) FROM deliveries WHERE integration_id = ?`, integrationID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: unable to count deliveries: %w", err)
 	}
-	rows, err := d.read.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE integration_id = ?
+	rows, err := d.query(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE integration_id = ?
 		ORDER BY created DESC, id DESC LIMIT ? OFFSET ?`, integrationID, size, page*size)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to fetch deliveries: %w", err)

@@ -90,7 +90,7 @@ func (d *DB) CreateHub(ctx context.Context, h Hub, audit Audit) (Hub, error) {
 // Hub fetches a hub by id, whatever its tenant (callers check ownership so
 // they can answer 403 rather than 404).
 func (d *DB) Hub(ctx context.Context, id string) (Hub, error) {
-	return scanHub(d.read.QueryRowContext(ctx, `SELECT `+hubColumns+` FROM hubs h WHERE h.id = ?`, id))
+	return scanHub(d.queryRow(ctx, `SELECT `+hubColumns+` FROM hubs h WHERE h.id = ?`, id))
 }
 
 // HubFilter selects a page of a tenant's hubs.
@@ -131,11 +131,11 @@ func (f HubFilter) listSQL() (string, []any) {
 func (d *DB) Hubs(ctx context.Context, f HubFilter) ([]Hub, int, error) {
 	countQ, countArgs := f.countSQL()
 	var total int
-	if err := d.read.QueryRowContext(ctx, countQ, countArgs...).Scan(&total); err != nil {
+	if err := d.queryRow(ctx, countQ, countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: unable to count hubs: %w", err)
 	}
 	listQ, listArgs := f.listSQL()
-	rows, err := d.read.QueryContext(ctx, listQ, listArgs...)
+	rows, err := d.query(ctx, listQ, listArgs...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to fetch hubs: %w", err)
 	}

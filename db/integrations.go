@@ -211,7 +211,7 @@ func (d *DB) DeleteIntegration(ctx context.Context, in Integration, audit Audit)
 
 // Integration fetches one integration by id, whatever its tenant.
 func (d *DB) Integration(ctx context.Context, id string) (Integration, error) {
-	return d.scanIntegration(d.read.QueryRowContext(ctx, `SELECT `+integrationColumns+` FROM integrations WHERE id = ?`, id))
+	return d.scanIntegration(d.queryRow(ctx, `SELECT `+integrationColumns+` FROM integrations WHERE id = ?`, id))
 }
 
 // IntegrationFilter selects a page of integrations. TenantID is required;
@@ -273,11 +273,11 @@ func (f IntegrationFilter) listSQL() (string, []any) {
 func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integration, int, error) {
 	countQ, countArgs := f.countSQL()
 	var total int
-	if err := d.read.QueryRowContext(ctx, countQ, countArgs...).Scan(&total); err != nil {
+	if err := d.queryRow(ctx, countQ, countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: unable to count integrations: %w", err)
 	}
 	q, args := f.listSQL()
-	rows, err := d.read.QueryContext(ctx, q, args...)
+	rows, err := d.query(ctx, q, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
 	}
@@ -297,14 +297,14 @@ func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integrati
 // its secrets; used by backup checks).
 func (d *DB) HasIntegration(ctx context.Context, id string) bool {
 	var one int
-	return d.read.QueryRowContext(ctx, `SELECT 1 FROM integrations WHERE id = ?`, id).Scan(&one) == nil
+	return d.queryRow(ctx, `SELECT 1 FROM integrations WHERE id = ?`, id).Scan(&one) == nil
 }
 
 // IntegrationNameTaken reports whether another integration of the hub
 // (not selfID) has the name, in any case.
 func (d *DB) IntegrationNameTaken(ctx context.Context, hubID, selfID, name string) (bool, error) {
 	var one int
-	err := d.read.QueryRowContext(ctx, `SELECT 1 FROM integrations WHERE hub_id = ? AND name_key = ? AND id <> ?`,
+	err := d.queryRow(ctx, `SELECT 1 FROM integrations WHERE hub_id = ? AND name_key = ? AND id <> ?`,
 		hubID, nameKey(name), selfID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil

@@ -100,7 +100,7 @@ func scanToken(row interface{ Scan(...any) error }) (Token, error) {
 // TokenBySecret finds a live token by its plain value: not revoked, not
 // expired, and (for client tokens) its client not revoked.
 func (d *DB) TokenBySecret(ctx context.Context, plain string) (Token, error) {
-	t, err := scanToken(d.read.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens t
+	t, err := scanToken(d.queryRow(ctx, `SELECT `+tokenColumns+` FROM tokens t
 		LEFT JOIN api_clients c ON c.id = t.client_id
 		WHERE t.hash = ? AND t.revoked IS NULL AND c.revoked IS NULL`, HashSecret(plain)))
 	if err != nil {
@@ -127,7 +127,7 @@ func (d *DB) TouchToken(ctx context.Context, t Token) error {
 
 // Tokens lists a tenant's plain API tokens (not client access tokens), newest first.
 func (d *DB) Tokens(ctx context.Context, tenantID string) ([]Token, error) {
-	rows, err := d.read.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens t
+	rows, err := d.query(ctx, `SELECT `+tokenColumns+` FROM tokens t
 		WHERE t.tenant_id = ? AND t.client_id IS NULL ORDER BY t.created DESC`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to fetch tokens: %w", err)

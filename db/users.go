@@ -90,23 +90,23 @@ func (d *DB) CreateFirstAdmin(ctx context.Context, u User) (User, error) {
 // HasUsers reports whether any user exists (the setup page is shown until one does).
 func (d *DB) HasUsers(ctx context.Context) (bool, error) {
 	var n int
-	err := d.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&n)
+	err := d.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&n)
 	return n == 1, err
 }
 
 // User fetches a user by id.
 func (d *DB) User(ctx context.Context, id string) (User, error) {
-	return scanUser(d.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	return scanUser(d.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 }
 
 // UserByEmail fetches a user by email, any case.
 func (d *DB) UserByEmail(ctx context.Context, email string) (User, error) {
-	return scanUser(d.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = ?`, nameKey(email)))
+	return scanUser(d.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = ?`, nameKey(email)))
 }
 
 // Users lists a tenant's users by email.
 func (d *DB) Users(ctx context.Context, tenantID string) ([]User, error) {
-	rows, err := d.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = ? ORDER BY email_key`, tenantID)
+	rows, err := d.query(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = ? ORDER BY email_key`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to fetch users: %w", err)
 	}

@@ -29,7 +29,7 @@ func apiTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 func integrationView(in db.Integration, mask bool) integrationJSON {
 	cfg := json.RawMessage(`{}`)
 	if ch, ok := channels.ByID(in.ChannelID); ok {
-		cfg = ch.Render(ch.Join(in.Config, in.Secrets), mask)
+		cfg = ch.RenderStored(in.Config, in.Secrets, mask)
 	}
 	return integrationJSON{
 		IntegrationID: in.ID, HubID: in.HubID, InboundID: in.InboundID, IntegrationTypeID: in.IntegrationType,
