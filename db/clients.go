@@ -24,7 +24,7 @@ func (d *DB) CreateClient(ctx context.Context, c Client) (Client, string, error)
 	c.ID = "hubster.portal.api." + randomHex(16)
 	c.Created = now()
 	secret := RandomString(48)
-	err := d.tx(ctx, func(tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO api_clients (id, tenant_id, name, scope, secret_hash, created) VALUES (?, ?, ?, ?, ?, ?)`,
 			c.ID, c.TenantID, c.Name, c.Scope, HashSecret(secret), fmtTime(c.Created))
 		return err
@@ -78,7 +78,7 @@ func (d *DB) Clients(ctx context.Context, tenantID string) ([]Client, error) {
 
 // RevokeClient revokes a client; its access tokens stop working at once.
 func (d *DB) RevokeClient(ctx context.Context, tenantID, id string) error {
-	return d.tx(ctx, func(tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_clients SET revoked = COALESCE(revoked, ?) WHERE id = ? AND tenant_id = ?`, fmtTime(now()), id, tenantID)
 		if err != nil {
 			return err

@@ -46,6 +46,11 @@ type DB struct {
 	// (the filters combine a handful of fixed clauses).
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
+	// jobs feeds the writer goroutine (see tx); quit stops it.
+	jobs       chan writeJob
+	quit       chan struct{}
+	writerDone chan struct{}
+	closeOnce  sync.Once
 }
 
 // prepared returns the cached reader statement for q, preparing it once.
@@ -140,11 +145,16 @@ func Open(ctx context.Context, path string, seal *Sealer) (*DB, error) {
 	n := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{write: w, read: r, seal: seal, path: path}, nil
+	d := &DB{write: w, read: r, seal: seal, path: path,
+		jobs: make(chan writeJob), quit: make(chan struct{}), writerDone: make(chan struct{})}
+	go d.writer()
+	return d, nil
 }
 
 // Close closes both pools; the WAL is checkpointed by SQLite on the last close.
 func (d *DB) Close() error {
+	d.closeOnce.Do(func() { close(d.quit) })
+	<-d.writerDone
 	d.stmtMu.Lock()
 	for _, st := range d.stmts {
 		st.Close()
@@ -178,20 +188,124 @@ func (d *DB) Pragma(ctx context.Context, name string, writer bool) (string, erro
 	return v, err
 }
 
-// tx runs fn in a write transaction (IMMEDIATE, see dsn).
-func (d *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	t, err := d.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("db: unable to begin: %w", err)
+// tx runs fn in a write transaction and returns once it is committed (or
+// refused). Writes go through one writer goroutine that commits whatever is
+// waiting together (group commit): each fn runs in its own SAVEPOINT, so
+// its changes stand or fall alone, and every caller hears back only after
+// the COMMIT that made its change durable. Under load many writes share
+// one WAL append; alone, a write is a plain transaction.
+func (d *DB) tx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+	j := writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case d.jobs <- j:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-d.quit:
+		return ErrClosed
 	}
-	if err := fn(t); err != nil {
+	// Once taken, a job runs to its end: the answer says what happened.
+	return <-j.done
+}
+
+// ErrClosed is a write after Close.
+var ErrClosed = errors.New("db: closed")
+
+type writeJob struct {
+	ctx  context.Context
+	fn   func(context.Context, *sql.Tx) error
+	done chan error
+}
+
+// maxBatch bounds how many writes share a transaction.
+const maxBatch = 128
+
+// writer is the single goroutine that owns the write connection.
+func (d *DB) writer() {
+	defer close(d.writerDone)
+	for {
+		var first writeJob
+		select {
+		case first = <-d.jobs:
+		case <-d.quit:
+			return
+		}
+		batch := []writeJob{first}
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-d.jobs:
+				batch = append(batch, j)
+			default:
+				break gather
+			}
+		}
+		d.runBatch(batch)
+	}
+}
+
+func (d *DB) runBatch(batch []writeJob) {
+	fail := func(err error) {
+		for _, j := range batch {
+			j.done <- err
+		}
+	}
+	t, err := d.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		fail(fmt.Errorf("db: unable to begin: %w", err))
+		return
+	}
+	results := make([]error, len(batch))
+	single := len(batch) == 1
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			results[i] = err // gave up while waiting: never started
+			continue
+		}
+		if single {
+			results[i] = runJob(t, j)
+			continue
+		}
+		if _, err := t.Exec("SAVEPOINT job"); err != nil {
+			t.Rollback()
+			fail(fmt.Errorf("db: unable to begin a savepoint: %w", err))
+			return
+		}
+		if results[i] = runJob(t, j); results[i] != nil {
+			if _, err := t.Exec("ROLLBACK TO job"); err != nil {
+				t.Rollback()
+				fail(fmt.Errorf("db: unable to roll back a savepoint: %w", err))
+				return
+			}
+		}
+		if _, err := t.Exec("RELEASE job"); err != nil {
+			t.Rollback()
+			fail(fmt.Errorf("db: unable to release a savepoint: %w", err))
+			return
+		}
+	}
+	if single && results[0] != nil {
 		t.Rollback()
-		return err
+		batch[0].done <- results[0]
+		return
 	}
 	if err := t.Commit(); err != nil {
-		return fmt.Errorf("db: unable to commit: %w", err)
+		fail(fmt.Errorf("db: unable to commit: %w", err))
+		return
 	}
-	return nil
+	for i, j := range batch {
+		j.done <- results[i]
+	}
+}
+
+// runJob runs one write. Its context is detached from cancellation: an
+// interrupted statement would roll back the whole shared transaction.
+func runJob(t *sql.Tx, j writeJob) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("db: write panicked: %v", r)
+		}
+	}()
+	return j.fn(context.WithoutCancel(j.ctx), t)
 }
 
 // Backup writes a consistent copy of the database to dst: VACUUM INTO a

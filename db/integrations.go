@@ -136,7 +136,7 @@ func (d *DB) CreateIntegration(ctx context.Context, in Integration, audit Audit)
 	if err != nil {
 		return Integration{}, err
 	}
-	err = d.tx(ctx, func(tx *sql.Tx) error {
+	err = d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := checkUnique(ctx, tx, in); err != nil {
 			return err
 		}
@@ -169,7 +169,7 @@ func (d *DB) UpdateIntegration(ctx context.Context, in Integration, audit Audit)
 	if err != nil {
 		return Integration{}, err
 	}
-	err = d.tx(ctx, func(tx *sql.Tx) error {
+	err = d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := checkUnique(ctx, tx, in); err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func (d *DB) UpdateIntegration(ctx context.Context, in Integration, audit Audit)
 
 // DeleteIntegration deletes an integration and its delivery log.
 func (d *DB) DeleteIntegration(ctx context.Context, in Integration, audit Audit) error {
-	return d.tx(ctx, func(tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM integrations WHERE id = ?`, in.ID)
 		if err != nil {
 			return fmt.Errorf("store: unable to delete integration: %w", err)

@@ -14,7 +14,7 @@ import (
 // names must already be unique per tenant. Rows with no ID get one; zero
 // times become now. The hubs are returned with their ids.
 func (d *DB) SeedHubs(ctx context.Context, hubs []Hub) ([]Hub, error) {
-	err := d.tx(ctx, func(tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO hubs (id, tenant_id, name, name_key, description, close_dormant, status_id, created, modified)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
@@ -78,7 +78,7 @@ func (d *DB) SeedIntegrations(ctx context.Context, rows []Integration) ([]Integr
 		}
 		sealed[i] = sealedRow{k, s}
 	}
-	err := d.tx(ctx, func(tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO integrations (id, hub_id, tenant_id, channel_id, integration_type, name, name_key,
 			status_id, inbound_id, attach_key, config, secrets, key_id, created, modified)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)

@@ -67,7 +67,7 @@ func (d *DB) CreateToken(ctx context.Context, t Token) (Token, string, error) {
 	if t.Expires != nil {
 		expires = fmtTime(*t.Expires)
 	}
-	err := d.tx(ctx, func(tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, tenant_id, name, scope, hash, hint, client_id, created, expires)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.TenantID, t.Name, t.Scope, HashSecret(plain), t.Hint, client, fmtTime(t.Created), expires)
@@ -119,7 +119,7 @@ func (d *DB) TouchToken(ctx context.Context, t Token) error {
 	if t.LastUsed != nil && n.Sub(*t.LastUsed) < time.Minute {
 		return nil
 	}
-	return d.tx(ctx, func(tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE tokens SET last_used = ? WHERE id = ?`, fmtTime(n), t.ID)
 		return err
 	})
@@ -147,7 +147,7 @@ func (d *DB) Tokens(ctx context.Context, tenantID string) ([]Token, error) {
 // RevokeToken revokes a tenant's token; the next request with it is refused.
 func (d *DB) RevokeToken(ctx context.Context, tenantID, id string) (Token, error) {
 	var t Token
-	err := d.tx(ctx, func(tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		t, err = scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens t WHERE t.id = ? AND t.tenant_id = ?`, id, tenantID))
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -52,4 +54,41 @@ func BenchmarkGetIntegration(b *testing.B) {
 func BenchmarkListHubPage(b *testing.B) {
 	a, tok, hub, _ := benchApp(b, 100)
 	benchRequest(b, a, "GET", "/api/v1/integrations?pageSize=50&hubId="+hub, tok, "")
+}
+
+func BenchmarkCreateWebChat(b *testing.B) {
+	a, tok, hub, _ := benchApp(b, 0)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		body := fmt.Sprintf(`{"channelId":"WebChat","name":"c%d","configuration":{"allowedOrigins":["a.com"]}}`, i)
+		req := httptest.NewRequest("POST", "/api/v1/integrations/hubs/"+hub, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		a.srv.Echo.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code, rec.Body.String())
+		}
+	}
+}
+
+func BenchmarkCreateWebChatParallel(b *testing.B) {
+	a, tok, hub, _ := benchApp(b, 0)
+	b.ReportAllocs()
+	var n atomic.Int64
+	b.SetParallelism(16)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			body := fmt.Sprintf(`{"channelId":"WebChat","name":"c%d","configuration":{"allowedOrigins":["a.com"]}}`, n.Add(1))
+			req := httptest.NewRequest("POST", "/api/v1/integrations/hubs/"+hub, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+tok)
+			rec := httptest.NewRecorder()
+			a.srv.Echo.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Error(rec.Code, rec.Body.String())
+				return
+			}
+		}
+	})
 }
