@@ -31,7 +31,9 @@ func (a Audit) write(ctx context.Context, tx *sql.Tx, tenantID, objType, objID, 
 // RecordAudit writes an audit entry on its own (for changes with no row of
 // their own, such as a login or a token revocation).
 func (d *DB) RecordAudit(ctx context.Context, tenantID string, a Audit, objType, objID, objName string) error {
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error { return a.write(ctx, tx, tenantID, objType, objID, objName) })
+	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return a.write(ctx, tx, tenantID, objType, objID, objName)
+	})
 }
 
 // AuditEntry is one line of the activity log.

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -118,9 +120,29 @@ func (h *handler) readCommon(b body, in *integrationInput) error {
 		in.StatusID = &st
 	}
 	if b.has("configuration") {
-		in.Config = b.raw("configuration")
+		in.Config = configurationObject(b.raw("configuration"))
 	}
 	return nil
+}
+
+// configurationObject unwraps a configuration sent as a JSON string that
+// holds an object. Hubster.Abstractions' IntegrationModel declares
+// Configuration as a string, so Newtonsoft sends
+// "Configuration":"{\"AllowedOrigins\":[...]}". Anything else is returned
+// as given (and a string that is not an object stays a 302).
+func configurationObject(raw json.RawMessage) json.RawMessage {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || t[0] != '"' {
+		return raw
+	}
+	var s string
+	if json.Unmarshal(t, &s) != nil {
+		return raw
+	}
+	if inner := bytes.TrimSpace([]byte(s)); len(inner) > 0 && inner[0] == '{' && json.Valid(inner) {
+		return inner
+	}
+	return raw
 }
 
 // integrationUpdate is POST /integrations/hubs/{integrationId} and PUT
