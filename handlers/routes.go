@@ -95,7 +95,9 @@ func New(cfg Config) *Server {
 	e.Any("/api/*", func(c echo.Context) error { return echo.ErrNotFound })
 
 	// Dashboard (SPEC 5). Sessions, CSRF on every mutating request, roles.
-	ui := e.Group("", h.csrf(), h.loadSession)
+	// Pages are gzipped (a hub page of 50 rows shrinks tenfold); the API's
+	// JSON is not, so programs pay no compression CPU per call.
+	ui := e.Group("", middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}), h.csrf(), h.loadSession)
 	ui.GET("/", h.home)
 	ui.GET("/setup", h.setupForm)
 	ui.POST("/setup", h.setupSubmit)
