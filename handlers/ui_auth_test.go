@@ -74,3 +74,26 @@ func TestSignedOutVisitsRedirectToLogin(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorPagesHaveBodies: HTML error pages render (a cancelled request
+// context once left them empty).
+func TestErrorPagesHaveBodies(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin")
+	viewer := a.signIn("viewer")
+	for _, c := range []struct {
+		b      *browser
+		path   string
+		status int
+		says   string
+	}{
+		{admin, "/no/such/page", 404, "Not found"},
+		{admin, "/integrations/8b2e1f4c-0000-4000-8000-000000000000", 404, "Not found"},
+		{viewer, "/tokens", 403, "Only admins"},
+	} {
+		rec := c.b.get(c.path)
+		if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.says) || !strings.Contains(rec.Body.String(), "<html") {
+			t.Errorf("%s: %d %q", c.path, rec.Code, rec.Body.String())
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -170,6 +171,9 @@ func redirect(c echo.Context, to string) error {
 
 // renderErrorPage shows an error as a page (or a toast for htmx requests).
 func (h *handler) renderErrorPage(c echo.Context, ae *apiError) {
+	// The error reaches here after the timeout middleware has cancelled the
+	// request's context, and templ renders nothing into a cancelled one.
+	c.SetRequest(c.Request().WithContext(context.WithoutCancel(c.Request().Context())))
 	title := http.StatusText(ae.Status)
 	detail := ae.Detail
 	switch ae.Status {
