@@ -1,0 +1,207 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/playwright-community/playwright-go"
+
+	"hubadmin/db"
+)
+
+// TestScreens visits every page of the dashboard at 1280 and 390 px, light
+// and dark, saves a full-page screenshot of each (screens-<page>-<width>
+// [-dark].png) for review, and fails if any page overflows its viewport or
+// reports a console error or CSP violation.
+func TestScreens(t *testing.T) {
+	t.Parallel()
+	for _, o := range []PageOptions{{Width: Wide}, {Width: Narrow}, {Width: Wide, Dark: true}, {Width: Narrow, Dark: true}} {
+		suffix := fmt.Sprintf("%d", o.Width)
+		if o.Dark {
+			suffix += "-dark"
+		}
+		t.Run(suffix, func(t *testing.T) {
+			t.Parallel()
+			screensOf(t, o, suffix)
+		})
+	}
+}
+
+// screenSeed is what screensOf seeds: ids of the pages to visit.
+type screenSeed struct {
+	support, load, empty                              string
+	twilio, messenger, webchat, direct, system, slack string
+}
+
+// seedScreens fills a server with a realistic tenant: hubs with long names
+// and descriptions, an integration of each channel, a paged hub, and a
+// webhook with a failed and a successful delivery.
+func (s *Server) seedScreens(t *testing.T) screenSeed {
+	t.Helper()
+	ctx := context.Background()
+	tok := s.token(t, "write")
+	post := func(path, body string) map[string]any {
+		t.Helper()
+		status, out := s.api(t, tok, http.MethodPost, path, body)
+		if status != http.StatusOK {
+			t.Fatalf("POST %s: %d %s", path, status, out)
+		}
+		var v map[string]any
+		must(t, json.Unmarshal([]byte(out), &v))
+		return v
+	}
+	days := 30
+	support, err := s.DB.CreateHub(ctx, db.Hub{TenantID: db.DefaultTenantID, Name: "Customer support",
+		Description: "Every channel our customers reach us on: SMS, Messenger, the web chat on the shop, and the agents' Slack.", CloseDormantConversation: &days}, db.Audit{})
+	must(t, err)
+	paused, err := s.DB.CreateHub(ctx, db.Hub{TenantID: db.DefaultTenantID, Name: "Sales EMEA (paused while the team moves to the new CRM)", StatusID: db.HubPaused}, db.Audit{})
+	must(t, err)
+	_ = paused
+	load := s.hub(t, "Load test")
+	empty, err := s.DB.CreateHub(ctx, db.Hub{TenantID: db.DefaultTenantID, Name: "New hub without integrations",
+		Description: "A_very_long_description_without_any_spaces_to_check_that_it_never_pushes_the_table_wider_than_the_screen_on_a_phone"}, db.Audit{})
+	must(t, err)
+
+	var fails atomic.Bool
+	fails.Store(true)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fails.Load() {
+			http.Error(w, `{"error":"database is down","retryAfter":30}`, http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(rcv.Close)
+
+	id := func(v map[string]any) string { return v["integrationId"].(string) }
+	base := "/api/v1/integrations/hubs/" + support.ID
+	var m screenSeed
+	m.support, m.load, m.empty = support.ID, load.ID, empty.ID
+	m.twilio = id(post(base, `{"channelId":"TwilioSMS","name":"Support SMS","configuration":{"accountSid":"AC1fc1c1722444b0c6313d3ae988b00000","authToken":"cb8c5367c3c4586ecb589e25570aaaaa","numberSid":"PN667435536f4d1cefdf054abf99aaaa00"}}`))
+	m.messenger = id(post(base, `{"channelId":"Messenger","name":"Facebook page","configuration":{"pageAccessToken":"EAAFBmgAdBToBADCvmo5w10tmlh97uxhtorpi5Adrdo0wtwFfXfkNx"}}`))
+	m.webchat = id(post(base, `{"channelId":"WebChat","name":"Shop chat","configuration":{"allowedOrigins":["www.example.com","https://shop.example.com:8443","localhost:3000"],"start":[{"type":"text","text":"Hello! How can we help you today? Our agents answer between 8:00 and 18:00 CET."}]}}`))
+	m.direct = id(post(base, `{"channelId":"Direct","name":"Order bot","statusId":3002,"configuration":{"integrationType":"Agent","echo":true,"webhookUrl":"https://hooks.example.com/hubster/a-rather-long-path/that/keeps/going/on?and=query&token=abcdef0123456789"}}`))
+	m.system = id(post(base, `{"channelId":"System","name":"Archive","configuration":{"webhookUrl":"`+rcv.URL+`/events","events":["message:customer","message:agent","message:bot"]}}`))
+	nonce := post("/api/v1/integrations/slack/nonce", `{"hubId":"`+support.ID+`"}`)
+	m.slack = id(post(base, `{"channelId":"Slack","name":"Agents' Slack","configuration":{"code":"abc","nonce":"`+nonce["nonce"].(string)+`"}}`))
+	post("/api/v1/integrations/"+m.system+"/test", `{}`)
+	fails.Store(false)
+	post("/api/v1/integrations/"+m.system+"/test", `{}`)
+
+	for i := 1; i <= 55; i++ {
+		post("/api/v1/integrations/hubs/"+load.ID, fmt.Sprintf(`{"channelId":"WebChat","name":"Widget %02d","configuration":{"allowedOrigins":["w%d.example.com"]}}`, i, i))
+	}
+	return m
+}
+
+func screensOf(t *testing.T, o PageOptions, suffix string) {
+	// Before anyone exists: setup; then the sign-in page with its error.
+	fresh := newServer(t)
+	page := fresh.newPage(t, o)
+	visit := func(page playwright.Page, name, path string) {
+		t.Helper()
+		if path != "" {
+			_, err := page.Goto(path)
+			must(t, err)
+		}
+		must(t, page.WaitForLoadState(playwright.PageWaitForLoadStateOptions{State: playwright.LoadStateNetworkidle}))
+		// A full-page shot after a click that scrolled would show the
+		// sticky sidebar half-way down.
+		_, err := page.Evaluate(`() => window.scrollTo(0, 0)`)
+		must(t, err)
+		shot(t, page, "screens-"+name+"-"+suffix)
+		overflowing(t, page)
+	}
+	visit(page, "setup", "/setup")
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create administrator"}).Click())
+	visit(page, "setup-errors", "")
+	fresh.createUser(t, "someone@example.com", "admin")
+	LoginPage{page}.Open(t).Submit(t, "someone@example.com", "wrong password")
+	must(t, expect.Locator(page.GetByTestId("login-error")).ToBeVisible())
+	visit(page, "login-error", "")
+	page = fresh.signedIn(t, "admin", o)
+	visit(page, "hubs-empty", "/hubs")
+
+	s := newServer(t, AllowPrivateWebhooks)
+	m := s.seedScreens(t)
+	page = s.signedIn(t, "admin", o)
+	visit(page, "hubs", "/hubs")
+	visit(page, "hub", "/hubs/"+m.support)
+	visit(page, "hub-empty", "/hubs/"+m.empty)
+	visit(page, "hub-no-match", "/hubs/"+m.support+"?q=nothing+like+this")
+	visit(page, "hub-paged", "/hubs/"+m.load+"?page=2")
+	visit(page, "hub-new", "/hubs/new")
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create hub"}).Click())
+	must(t, expect.Locator(page.Locator("#f-name-error")).ToBeVisible())
+	visit(page, "hub-new-errors", "")
+	visit(page, "hub-edit", "/hubs/"+m.support+"/edit")
+	visit(page, "hub-delete", "/hubs/"+m.support+"/delete")
+	visit(page, "integration-picker", "/hubs/"+m.support+"/integrations/new")
+	for _, ch := range []string{"WebChat", "Direct", "System", "TwilioSMS", "Messenger"} {
+		visit(page, "integration-new-"+strings.ToLower(ch), "/hubs/"+m.support+"/integrations/new/"+ch)
+		must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create integration"}).Click())
+		must(t, expect.Locator(page.GetByRole("alert").First()).ToBeVisible())
+		visit(page, "integration-new-"+strings.ToLower(ch)+"-errors", "")
+	}
+	visit(page, "integration-new-slack", "/hubs/"+m.support+"/integrations/new/Slack")
+	for name, id := range map[string]string{"twilio": m.twilio, "messenger": m.messenger, "webchat": m.webchat, "direct": m.direct, "slack": m.slack} {
+		visit(page, "integration-"+name, "/integrations/"+id)
+	}
+	_, err := page.Goto("/integrations/" + m.system)
+	must(t, err)
+	must(t, expect.Locator(page.GetByTestId("delivery")).ToHaveCount(2))
+	must(t, page.GetByTestId("delivery").Last().GetByText("Response").Click())
+	visit(page, "integration-system", "")
+	visit(page, "integration-edit", "/integrations/"+m.webchat+"/edit")
+	visit(page, "integration-edit-slack", "/integrations/"+m.slack+"/edit")
+
+	visit(page, "tokens", "/tokens")
+	must(t, page.Locator("#f-name").Fill("CI deploy"))
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create token"}).Click())
+	must(t, expect.Locator(page.GetByTestId("new-token")).ToBeVisible())
+	visit(page, "tokens-created", "")
+	visit(page, "users", "/users")
+	visit(page, "activity", "/activity")
+	visit(page, "activity-no-match", "/activity?actor=nobody")
+	visit(page, "api-docs", "/api-docs")
+
+	viewer := s.signedIn(t, "viewer", o)
+	visit(viewer, "hub-viewer", "/hubs/"+m.support)
+	visit(viewer, "integration-viewer", "/integrations/"+m.twilio)
+
+	visit(page, "not-found", "/integrations/8b2e1f4c-0000-4000-8000-000000000000")
+	must(t, expect.Locator(page.GetByTestId("error-page")).ToContainText("Not found"))
+	visit(viewer, "forbidden", "/tokens")
+	must(t, expect.Locator(viewer.GetByTestId("error-page")).ToBeVisible())
+}
+
+// overflowing fails if the page is wider than its viewport, naming the
+// elements that stick out (the innermost ones, not their parents).
+func overflowing(t *testing.T, page playwright.Page) {
+	t.Helper()
+	v, err := page.Evaluate(`() => {
+		const w = document.documentElement.clientWidth;
+		if (document.documentElement.scrollWidth - w <= 1) return "";
+		const out = [];
+		for (const el of document.body.querySelectorAll("*")) {
+			const r = el.getBoundingClientRect();
+			if (r.right <= w + 1 || r.width === 0) continue;
+			if ([...el.children].some(c => c.getBoundingClientRect().right > w + 1)) continue;
+			let p = el.closest("[class]");
+			out.push(el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "") +
+				" in " + (p && p !== el ? p.tagName.toLowerCase() + "." + String(p.className).trim().split(/\s+/).join(".") : "?") + " (right " + Math.round(r.right) + ")");
+			if (out.length >= 5) break;
+		}
+		return (document.documentElement.scrollWidth - w) + "px: " + out.join("; ");
+	}`)
+	must(t, err)
+	if s, _ := v.(string); s != "" {
+		t.Errorf("page %s overflows horizontally by %s", page.URL(), s)
+	}
+}
