@@ -395,7 +395,8 @@ func scenarios(ds *dataset, token, cookie string) []scenario {
 		{name: "hub-page", desc: "Dashboard hub page, HTML, 50 rows, signed in (GET /hubs/{id})",
 			target: func(base string) vegeta.Targeter {
 				next := cycle(hubIDs)
-				return get(func() string { return "/hubs/" + next() }, http.Header{"Cookie": {cookie}})(base)
+				// As a browser asks for it: gzip accepted.
+				return get(func() string { return "/hubs/" + next() }, http.Header{"Cookie": {cookie}, "Accept-Encoding": {"gzip"}})(base)
 			}},
 	}
 }
@@ -470,6 +471,7 @@ func printResult(r result) {
 // pageFacts are the hub page's size and the assets it links.
 type pageFacts struct {
 	htmlBytes int
+	gzBytes   int // as a browser downloads it (Accept-Encoding: gzip)
 	rows      int
 	assetURLs []string
 }
@@ -496,7 +498,25 @@ func hubPageFacts(a *app, ds *dataset, cookie string) (pageFacts, error) {
 			urls = append(urls, u)
 		}
 	}
-	return pageFacts{htmlBytes: len(body), rows: bytes.Count(body, []byte("<tr")) - 1, assetURLs: urls}, nil
+	gz, err := gzippedSize(a.base+"/hubs/"+ds.hubs[0].ID, cookie)
+	if err != nil {
+		return pageFacts{}, err
+	}
+	return pageFacts{htmlBytes: len(body), gzBytes: gz, rows: bytes.Count(body, []byte("<tr")) - 1, assetURLs: urls}, nil
+}
+
+// gzippedSize is the body size of a page fetched as browsers do, gzip accepted.
+func gzippedSize(url, cookie string) (int, error) {
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Cookie", cookie)
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	n, _ := io.Copy(io.Discard, res.Body)
+	return int(n), nil
 }
 
 // staticAssets sums the gzipped bytes the server sends for the assets the

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// BenchmarkHubShow renders the hub page with a full page of 50 rows.
-func BenchmarkHubShow(b *testing.B) {
+// benchHubPage is a hub page with a full page of 50 rows.
+func benchHubPage() (Page, HubPage) {
 	m := HubPage{ID: "2c6b6c1e-0000-4000-8000-000000000001", Name: "Support", Description: "Customer support.", Active: true}
 	l := HubIntegrations{HubID: m.ID, Total: 100, HubTotal: 100, Summary: "1–50 of 100 integrations", NextURL: "/hubs/" + m.ID + "?page=2"}
 	titles := [][2]string{{"Direct", "webhook"}, {"System", "radio-tower"}, {"Web chat", "message-square"},
@@ -24,6 +24,12 @@ func BenchmarkHubShow(b *testing.B) {
 	}
 	m.Integrations = l
 	p := Page{Title: m.Name, Nav: "hubs", CSRF: "csrf-token-value", User: &User{Email: "admin@example.com", Role: "admin", IsAdmin: true, CanWrite: true}}
+	return p, m
+}
+
+// BenchmarkHubShow renders the hub page with a full page of 50 rows.
+func BenchmarkHubShow(b *testing.B) {
+	p, m := benchHubPage()
 	c := HubShow(p, m)
 	var size countWriter
 	if err := c.Render(context.Background(), &size); err != nil {

@@ -1,0 +1,28 @@
+package views
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"testing"
+)
+
+// TestHubPageSize guards the weight of the hub page with 50 rows: what a
+// browser downloads (dashboard pages are gzipped) must stay under 16 KB.
+// Issue 7 also asks for at most 60 KB before compression; the size is
+// logged and recorded in BENCHMARKS.md.
+func TestHubPageSize(t *testing.T) {
+	p, m := benchHubPage()
+	var b bytes.Buffer
+	if err := HubShow(p, m).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	var z bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&z, 5) // the server's level
+	w.Write(b.Bytes())
+	w.Close()
+	t.Logf("hub page with 50 rows: %d bytes of HTML, %d gzipped", b.Len(), z.Len())
+	if z.Len() > 16*1024 {
+		t.Errorf("hub page with 50 rows is %d bytes gzipped, over 16 KB", z.Len())
+	}
+}
