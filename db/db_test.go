@@ -201,3 +201,30 @@ func TestBackup(t *testing.T) {
 		t.Fatalf("backup content: %v %d %v", hubs, total, err)
 	}
 }
+
+func TestLastAdminCannotBeRemovedEvenConcurrently(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	a, _ := d.CreateUser(ctx, User{TenantID: DefaultTenantID, Email: "a@x.io", PasswordHash: "h", Role: "admin"})
+	b, _ := d.CreateUser(ctx, User{TenantID: DefaultTenantID, Email: "b@x.io", PasswordHash: "h", Role: "admin"})
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, id := range []string{a.ID, b.ID} {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = d.UpdateUser(ctx, id, "editor", false) }()
+	}
+	wg.Wait()
+	if (errs[0] == nil) == (errs[1] == nil) || !errors.Is(errors.Join(errs...), ErrLastAdmin) {
+		t.Fatalf("two admins demoting each other: %v", errs)
+	}
+	users, _ := d.Users(ctx, DefaultTenantID)
+	admins := 0
+	for _, u := range users {
+		if u.Role == "admin" {
+			admins++
+		}
+	}
+	if admins != 1 {
+		t.Fatalf("%d admins left", admins)
+	}
+}

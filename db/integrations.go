@@ -42,6 +42,11 @@ type Integration struct {
 const integrationColumns = `id, hub_id, tenant_id, channel_id, integration_type, name, status_id,
 	COALESCE(inbound_id, ''), COALESCE(attach_key, ''), config, secrets, COALESCE(key_id, ''), created, modified`
 
+// summaryColumns has the shape of integrationColumns without the
+// configuration and secrets.
+const summaryColumns = `id, hub_id, tenant_id, channel_id, integration_type, name, status_id,
+	COALESCE(inbound_id, ''), COALESCE(attach_key, ''), '{}', NULL, '', created, modified`
+
 func (d *DB) scanIntegration(row interface{ Scan(...any) error }) (Integration, error) {
 	var in Integration
 	var cfg string
@@ -224,6 +229,9 @@ type IntegrationFilter struct {
 	Query     string // name contains, any case
 	Page      int
 	Size      int // 0 = all (used by list-by-channel)
+	// Summary leaves out the configuration and secrets (which then need no
+	// decryption): lists that show names and statuses only.
+	Summary bool
 }
 
 func (f IntegrationFilter) where() (string, []any) {
@@ -260,7 +268,11 @@ func (f IntegrationFilter) countSQL() (string, []any) {
 // listSQL is the query of the filter's page (every match when Size is 0).
 func (f IntegrationFilter) listSQL() (string, []any) {
 	where, args := f.where()
-	q := `SELECT ` + integrationColumns + ` FROM integrations WHERE ` + where + ` ORDER BY created, id`
+	cols := integrationColumns
+	if f.Summary {
+		cols = summaryColumns
+	}
+	q := `SELECT ` + cols + ` FROM integrations WHERE ` + where + ` ORDER BY created, id`
 	if f.Size > 0 {
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Size, f.Page*f.Size)

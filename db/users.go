@@ -11,6 +11,10 @@ import (
 	"github.com/google/uuid"
 )
 
+// ErrLastAdmin refuses a change that would leave a tenant without an
+// active admin.
+var ErrLastAdmin = errors.New("the last active admin cannot be demoted or disabled")
+
 // User is a dashboard account.
 type User struct {
 	ID           string
@@ -126,6 +130,27 @@ func (d *DB) Users(ctx context.Context, tenantID string) ([]User, error) {
 // every session of the user in the same transaction.
 func (d *DB) UpdateUser(ctx context.Context, id, role string, disabled bool) error {
 	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if role != "admin" || disabled {
+			// Checked inside the write transaction, so two admins demoting
+			// each other at once cannot leave the tenant without one.
+			var others int
+			err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users o JOIN users u ON u.tenant_id = o.tenant_id
+				WHERE u.id = ? AND o.id <> u.id AND o.role = 'admin' AND o.disabled = 0`, id).Scan(&others)
+			if err != nil {
+				return fmt.Errorf("store: unable to count admins: %w", err)
+			}
+			var wasAdmin bool
+			err = tx.QueryRowContext(ctx, `SELECT role = 'admin' AND disabled = 0 FROM users WHERE id = ?`, id).Scan(&wasAdmin)
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			if err != nil {
+				return fmt.Errorf("store: unable to fetch user: %w", err)
+			}
+			if wasAdmin && others == 0 {
+				return ErrLastAdmin
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, disabled = ? WHERE id = ?`, role, disabled, id)
 		if err != nil {
 			return fmt.Errorf("store: unable to update user: %w", err)

@@ -97,3 +97,21 @@ func TestErrorPagesHaveBodies(t *testing.T) {
 		}
 	}
 }
+
+// TestSignOutEverywhere ends every session of the user, this one included,
+// and leaves other users signed in.
+func TestSignOutEverywhere(t *testing.T) {
+	a := newTestApp(t)
+	laptop := a.signIn("editor")
+	phone := a.signIn("editor")
+	other := a.signIn("admin")
+	if rec := phone.post("/account/sign-out-everywhere", nil, false); rec.Code != http.StatusSeeOther {
+		t.Fatalf("sign out everywhere: %d", rec.Code)
+	}
+	for name, b := range map[string]*browser{"laptop": laptop, "phone": phone} {
+		if rec := b.get("/hubs"); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") {
+			t.Errorf("%s still signed in: %d", name, rec.Code)
+		}
+	}
+	mustStatus(t, other.get("/hubs"), http.StatusOK)
+}

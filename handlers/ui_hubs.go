@@ -203,7 +203,7 @@ func (h *handler) uiHubDelete(c echo.Context) error {
 }
 
 func (h *handler) hubIntegrationCount(c echo.Context, hub db.Hub) (int, error) {
-	_, n, err := h.db.Integrations(c.Request().Context(), db.IntegrationFilter{TenantID: hub.TenantID, HubID: hub.ID, Size: 1})
+	_, n, err := h.db.Integrations(c.Request().Context(), db.IntegrationFilter{TenantID: hub.TenantID, HubID: hub.ID, Size: 1, Summary: true})
 	return n, err
 }
 
@@ -218,7 +218,7 @@ func (h *handler) uiHub(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := db.IntegrationFilter{TenantID: hub.TenantID, HubID: hub.ID, Page: pg - 1, Size: uiPageSize}
+	f := db.IntegrationFilter{TenantID: hub.TenantID, HubID: hub.ID, Page: pg - 1, Size: uiPageSize, Summary: true}
 	if err := integrationFilter(c, &f); err != nil {
 		return err
 	}

@@ -127,7 +127,11 @@ func (h *handler) uiUserSave(c echo.Context) error {
 				Error: who + " the last active admin: make another user an admin first, or nobody could manage users and API access."})
 		}
 	}
-	if err := h.db.UpdateUser(ctx, u.ID, role, disabled); err != nil {
+	if err := h.db.UpdateUser(ctx, u.ID, role, disabled); errors.Is(err, db.ErrLastAdmin) {
+		// Another admin was demoted meanwhile: the store refused atomically.
+		return h.renderUsers(c, http.StatusUnprocessableEntity, views.UsersPage{
+			Error: u.Email + " is the last active admin: make another user an admin first, or nobody could manage users and API access."})
+	} else if err != nil {
 		return err
 	}
 	var changes []string
