@@ -16,8 +16,13 @@ import (
 	"hubadmin/views"
 )
 
-// webChatWidgetSrc is where the embed snippet loads the chat widget from.
-const webChatWidgetSrc = "https://webchat.hubster.io/widget.js"
+// webChatSnippet is the embed snippet: hubadmin does not host a chat
+// widget, so the snippet names the two things a widget needs from it — the
+// integration id and the token URL, which answers only allowed origins.
+const webChatSnippet = `<!-- Your hub's web chat widget script goes here, then: -->
+<script src="YOUR-WEBCHAT-WIDGET.js" defer
+        data-integration-id="%s"
+        data-token-url="%s/api/v1/integrations/web-chat/token/%s"></script>`
 
 // uiChannelPicker is the first step of a new integration: one card per channel.
 func (h *handler) uiChannelPicker(c echo.Context) error {
@@ -145,7 +150,7 @@ func (h *handler) uiIntegration(c echo.Context) error {
 		m.ReadOnly = integrationReadOnly(ch)
 	}
 	if isWebChatChannel(ch) {
-		m.Embed = fmt.Sprintf("<script src=\"%s\"\n        data-integration-id=\"%s\" defer></script>", webChatWidgetSrc, in.ID)
+		m.Embed = fmt.Sprintf(webChatSnippet, in.ID, h.baseURL(c), in.ID)
 	}
 	_, hasWebhook := ch.Field("webhookUrl")
 	m.Webhooks = hasWebhook && cfg.String("webhookUrl") != ""

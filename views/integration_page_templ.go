@@ -328,7 +328,7 @@ func IntegrationPageView(p Page, m IntegrationPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if m.Embed != "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<section class=\"panel\" id=\"embed\" aria-labelledby=\"embed-title\"><h2 id=\"embed-title\">Embed the chat widget</h2><p class=\"muted\">Paste this before <code>&lt;/body&gt;</code> on each page of an allowed origin.</p><div class=\"snippet\"><pre><code id=\"embed-snippet\" data-testid=\"embed-snippet\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<section class=\"panel\" id=\"embed\" aria-labelledby=\"embed-title\"><h2 id=\"embed-title\">Embed the chat widget</h2><p class=\"muted\">Paste this before <code>&lt;/body&gt;</code> on each page of an allowed origin. The widget fetches its token from the token URL; only the allowed origins get one.</p><div class=\"snippet\"><pre><code id=\"embed-snippet\" data-testid=\"embed-snippet\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
