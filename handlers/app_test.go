@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"hubadmin/channels"
@@ -24,7 +25,32 @@ type testApp struct {
 	t   testing.TB
 	srv *Server
 	db  *db.DB
+	// report forwards a fuzz app's contract failures to the running iteration.
+	report *iterationTB
 }
+
+// iterationTB is a testing.TB whose failures go to the fuzz iteration that
+// is running (Go runs a worker's inputs one at a time).
+type iterationTB struct {
+	testing.TB
+	mu  sync.Mutex
+	cur testing.TB
+}
+
+func (r *iterationTB) target() testing.TB {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cur != nil {
+		return r.cur
+	}
+	return r.TB
+}
+
+func (r *iterationTB) Helper()                   {}
+func (r *iterationTB) Errorf(f string, a ...any) { r.target().Errorf(f, a...) }
+func (r *iterationTB) Fatalf(f string, a ...any) { r.target().Fatalf(f, a...) }
+func (r *iterationTB) Error(a ...any)            { r.target().Error(a...) }
+func (r *iterationTB) Fatal(a ...any)            { r.target().Fatal(a...) }
 
 func newTestApp(t testing.TB, mod ...func(*Config)) *testApp {
 	t.Helper()
@@ -47,10 +73,18 @@ func newTestApp(t testing.TB, mod ...func(*Config)) *testApp {
 	// Every API request and response is checked against openapi.yaml
 	// (openapi_test.go): all API tests are contract tests. Benchmarks
 	// measure the server alone.
-	if _, bench := t.(*testing.B); !bench {
+	a := &testApp{t: t, srv: srv, db: cfg.DB}
+	switch t.(type) {
+	case *testing.B:
+	case *testing.F:
+		// A fuzz target must report through its own t: the contract
+		// check reports to whichever iteration is running (see with).
+		a.report = &iterationTB{TB: t}
+		srv.Pre(contractCheck(a.report))
+	default:
 		srv.Pre(contractCheck(t))
 	}
-	return &testApp{t: t, srv: srv, db: cfg.DB}
+	return a
 }
 
 // token makes an API token of the default tenant (or tenantID).

@@ -211,7 +211,10 @@ func FuzzCreateBody(f *testing.F) {
 
 // with is the app reporting to another test (a fuzz target's own t).
 func (a *testApp) with(t *testing.T) *testApp {
-	c := *a
-	c.t = t
-	return &c
+	if a.report != nil {
+		a.report.mu.Lock()
+		a.report.cur = t
+		a.report.mu.Unlock()
+	}
+	return &testApp{t: t, srv: a.srv, db: a.db, report: a.report}
 }
