@@ -78,6 +78,10 @@ func (d *DB) Clients(ctx context.Context, tenantID string) ([]Client, error) {
 
 // RevokeClient revokes a client; its access tokens stop working at once.
 func (d *DB) RevokeClient(ctx context.Context, tenantID, id string) error {
+	// Dropped before (so reads in flight are not cached) and after (so
+	// nothing cached meanwhile survives) the revocation commits.
+	d.tokens.drop(func(t Token) bool { return t.ClientID == id })
+	defer d.tokens.drop(func(t Token) bool { return t.ClientID == id })
 	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_clients SET revoked = COALESCE(revoked, ?) WHERE id = ? AND tenant_id = ?`, fmtTime(now()), id, tenantID)
 		if err != nil {

@@ -51,6 +51,8 @@ type DB struct {
 	quit       chan struct{}
 	writerDone chan struct{}
 	closeOnce  sync.Once
+	// tokens caches live API tokens (token_cache.go).
+	tokens tokenCache
 }
 
 // prepared returns the cached reader statement for q, preparing it once.

@@ -228,3 +228,34 @@ func TestLastAdminCannotBeRemovedEvenConcurrently(t *testing.T) {
 		t.Fatalf("%d admins left", admins)
 	}
 }
+
+func TestRevokedTokenRefusedAtOnceDespiteCache(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	tok, plain, err := d.CreateToken(ctx, Token{TenantID: DefaultTenantID, Name: "t", Scope: "write"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 { // warm the cache
+		if _, err := d.TokenBySecret(ctx, plain); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.RevokeToken(ctx, DefaultTenantID, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.TokenBySecret(ctx, plain); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("revoked token still accepted: %v", err)
+	}
+	cl, secret, _ := d.CreateClient(ctx, Client{TenantID: DefaultTenantID, Name: "c", Scope: "read"})
+	_ = secret
+	exp := time.Now().Add(time.Hour)
+	_, access, _ := d.CreateToken(ctx, Token{TenantID: DefaultTenantID, Name: "a", Scope: "read", ClientID: cl.ID, Expires: &exp})
+	d.TokenBySecret(ctx, access)
+	if err := d.RevokeClient(ctx, DefaultTenantID, cl.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.TokenBySecret(ctx, access); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("token of a revoked client still accepted: %v", err)
+	}
+}

@@ -100,13 +100,20 @@ func scanToken(row interface{ Scan(...any) error }) (Token, error) {
 // TokenBySecret finds a live token by its plain value: not revoked, not
 // expired, and (for client tokens) its client not revoked.
 func (d *DB) TokenBySecret(ctx context.Context, plain string) (Token, error) {
-	t, err := scanToken(d.queryRow(ctx, `SELECT `+tokenColumns+` FROM tokens t
-		LEFT JOIN api_clients c ON c.id = t.client_id
-		WHERE t.hash = ? AND t.revoked IS NULL AND c.revoked IS NULL`, HashSecret(plain)))
-	if err != nil {
-		return Token{}, err
+	hash := HashSecret(plain)
+	n := time.Now()
+	t, gen, ok := d.tokens.get(hash, n)
+	if !ok {
+		var err error
+		t, err = scanToken(d.queryRow(ctx, `SELECT `+tokenColumns+` FROM tokens t
+			LEFT JOIN api_clients c ON c.id = t.client_id
+			WHERE t.hash = ? AND t.revoked IS NULL AND c.revoked IS NULL`, hash))
+		if err != nil {
+			return Token{}, err
+		}
+		d.tokens.put(hash, t, n, gen)
 	}
-	if t.Expires != nil && !time.Now().Before(*t.Expires) {
+	if t.Expires != nil && !n.Before(*t.Expires) {
 		return Token{}, ErrNotFound
 	}
 	return t, nil
@@ -119,10 +126,14 @@ func (d *DB) TouchToken(ctx context.Context, t Token) error {
 	if t.LastUsed != nil && n.Sub(*t.LastUsed) < time.Minute {
 		return nil
 	}
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE tokens SET last_used = ? WHERE id = ?`, fmtTime(n), t.ID)
 		return err
 	})
+	if err == nil {
+		d.tokens.touched(t.ID, n)
+	}
+	return err
 }
 
 // Tokens lists a tenant's plain API tokens (not client access tokens), newest first.
@@ -146,6 +157,8 @@ func (d *DB) Tokens(ctx context.Context, tenantID string) ([]Token, error) {
 
 // RevokeToken revokes a tenant's token; the next request with it is refused.
 func (d *DB) RevokeToken(ctx context.Context, tenantID, id string) (Token, error) {
+	// See RevokeClient: dropped before and after the commit.
+	d.tokens.drop(func(c Token) bool { return c.ID == id })
 	var t Token
 	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
@@ -156,6 +169,9 @@ func (d *DB) RevokeToken(ctx context.Context, tenantID, id string) (Token, error
 		_, err = tx.ExecContext(ctx, `UPDATE tokens SET revoked = COALESCE(revoked, ?) WHERE id = ?`, fmtTime(now()), id)
 		return err
 	})
+	if err == nil {
+		d.tokens.drop(func(c Token) bool { return c.ID == id })
+	}
 	return t, err
 }
 
