@@ -68,6 +68,10 @@ type Channel struct {
 	// Updatable is false where the configuration was checked with a
 	// provider: it cannot be replaced, only deleted and recreated.
 	Updatable bool
+	// Provider names who checks the credentials on save ("" = nobody).
+	Provider string
+	// NextSteps tells a user what to do once an integration is created.
+	NextSteps func(Config) []string
 	// Type is the integrationTypeId for a configuration.
 	Type func(Config) string
 	// Inbound is the configuration key whose value is the inboundId, if any.

@@ -28,7 +28,16 @@ var direct = register(&Channel{
 	},
 	Order:     []string{"integrationType", "echo", "webhookUrl", "publicSigningKey", "privateSigningKey", "start"},
 	Updatable: true,
-	Type:      func(c Config) string { return c.String("integrationType") },
+	NextSteps: func(c Config) []string {
+		if c.String("webhookUrl") == "" {
+			return []string{
+				"Copy the signing keys below into your app.",
+				"Connect your app to the hub's websocket with the integration ID; activities arrive there.",
+			}
+		}
+		return webhookNextSteps
+	},
+	Type: func(c Config) string { return c.String("integrationType") },
 	Provision: func(_ context.Context, cfg Config, env Env) (Config, error) {
 		signingKeys(cfg, env)
 		return cfg, nil

@@ -5,11 +5,12 @@ import "context"
 // messenger connects a Facebook page. The page access token is checked with
 // the Graph API, which tells the page and the app it belongs to.
 var messenger = register(&Channel{
-	ID:      "Messenger",
-	Number:  101,
-	Title:   "Facebook Messenger",
-	Summary: "Answer messages sent to a Facebook page.",
-	Icon:    "brand-messenger",
+	ID:       "Messenger",
+	Number:   101,
+	Title:    "Facebook Messenger",
+	Summary:  "Answer messages sent to a Facebook page.",
+	Icon:     "brand-messenger",
+	Provider: "Facebook",
 	Fields: []Field{
 		{Name: "pageAccessToken", Label: "Page access token", Kind: Secret, Required: true, Placeholder: "EAA…",
 			Help: "A page access token from your Meta app, with pages_messaging permission."},

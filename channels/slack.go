@@ -11,11 +11,12 @@ var ErrNonce = errors.New("nonce unknown, expired or already used")
 // slack installs the hub's agent app in a Slack workspace. The code comes
 // from Slack's OAuth redirect; the nonce is the state this server issued.
 var slack = register(&Channel{
-	ID:      "Slack",
-	Number:  1001,
-	Title:   "Slack",
-	Summary: "Let agents answer conversations from a Slack workspace.",
-	Icon:    "brand-slack",
+	ID:       "Slack",
+	Number:   1001,
+	Title:    "Slack",
+	Summary:  "Let agents answer conversations from a Slack workspace.",
+	Icon:     "brand-slack",
+	Provider: "Slack",
 	Fields: []Field{
 		{Name: "code", Label: "OAuth code", Kind: Text, Required: true, Help: "The code Slack gives after the user approves the app."},
 		{Name: "nonce", Label: "Nonce", Kind: Text, Required: true, Help: "The state value issued by POST /api/v1/integrations/slack/nonce."},

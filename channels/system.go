@@ -2,6 +2,13 @@ package channels
 
 import "context"
 
+// webhookNextSteps is what to do after creating an integration that
+// receives signed webhooks.
+var webhookNextSteps = []string{
+	"Copy the private signing key into your receiver: it verifies each delivery's signature with it.",
+	"Send a test event from Webhook deliveries below and check that your receiver answers 2xx.",
+}
+
 // system receives a hub's message events at a webhook, signed.
 var system = register(&Channel{
 	ID:      "System",
@@ -24,6 +31,7 @@ var system = register(&Channel{
 	},
 	Order:     []string{"events", "webhookUrl", "publicSigningKey", "privateSigningKey"},
 	Updatable: true,
+	NextSteps: func(Config) []string { return webhookNextSteps },
 	Type:      fixed(TypeSystem),
 	Provision: func(_ context.Context, cfg Config, env Env) (Config, error) {
 		signingKeys(cfg, env)

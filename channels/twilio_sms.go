@@ -8,11 +8,12 @@ import (
 // twilioSMS connects a Twilio phone number. Its credentials are checked with
 // Twilio, which also tells the number and its capabilities.
 var twilioSMS = register(&Channel{
-	ID:      "TwilioSMS",
-	Number:  102,
-	Title:   "Twilio SMS",
-	Summary: "Text with customers through a Twilio phone number.",
-	Icon:    "brand-twilio",
+	ID:       "TwilioSMS",
+	Number:   102,
+	Title:    "Twilio SMS",
+	Summary:  "Text with customers through a Twilio phone number.",
+	Icon:     "brand-twilio",
+	Provider: "Twilio",
 	Fields: []Field{
 		{Name: "accountSid", Label: "Account SID", Kind: Text, Required: true, Placeholder: "AC…",
 			Help:  "In the Twilio Console, Account Info: AC followed by 32 hexadecimal characters.",

@@ -20,7 +20,13 @@ var webChat = register(&Channel{
 	Derived:   []Derived{{Name: "echo", Label: "Echo"}},
 	Order:     []string{"allowedOrigins", "echo", "start"},
 	Updatable: true,
-	Type:      fixed(TypeCustomer),
+	NextSteps: func(Config) []string {
+		return []string{
+			"Copy the embed snippet below into the pages of your site.",
+			"Open one of the allowed origins in a browser: the chat widget appears at the bottom right.",
+		}
+	},
+	Type: fixed(TypeCustomer),
 	Provision: func(_ context.Context, cfg Config, _ Env) (Config, error) {
 		cfg["echo"] = true // web chat always echoes the customer's messages back to the widget
 		return cfg, nil

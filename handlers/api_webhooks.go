@@ -27,7 +27,7 @@ func targetOf(in db.Integration) (webhookTarget, string) {
 	if !ok {
 		return webhookTarget{}, fmt.Sprintf("Integrations of channel %s cannot receive test events.", in.ChannelID)
 	}
-	if ch.ID != "Direct" && ch.ID != "System" {
+	if _, receives := ch.Field("webhookUrl"); !receives {
 		return webhookTarget{}, fmt.Sprintf("%s integrations receive no webhook deliveries; only Direct integrations with a webhook URL and System integrations can receive test events.", ch.Title)
 	}
 	cfg := ch.Join(in.Config, in.Secrets)

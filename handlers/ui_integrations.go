@@ -154,8 +154,8 @@ func (h *handler) uiIntegration(c echo.Context) error {
 	}
 	_, hasWebhook := ch.Field("webhookUrl")
 	m.Webhooks = hasWebhook && cfg.String("webhookUrl") != ""
-	if c.QueryParam("created") != "" && canWrite {
-		m.NextSteps = integrationNextSteps(ch, m.Webhooks)
+	if c.QueryParam("created") != "" && canWrite && ch.NextSteps != nil {
+		m.NextSteps = ch.NextSteps(cfg)
 	}
 	return render(c, http.StatusOK, views.IntegrationPageView(h.page(c, in.Name, "hubs"), m))
 }
@@ -327,51 +327,18 @@ func integrationValues(ch *channels.Channel, cfg channels.Config) url.Values {
 	return v
 }
 
-// providers names who checks a channel's credentials, for the form's note.
-var credentialCheckers = map[string]string{"TwilioSMS": "Twilio", "Messenger": "Facebook"}
-
-// providerNote is shown on forms whose credentials a provider checks:
-// channels that cannot be updated and take a secret.
+// integrationProviderNote is shown on forms whose credentials a provider
+// checks on save.
 func integrationProviderNote(ch *channels.Channel) string {
-	if ch.Updatable {
+	if ch.Provider == "" || isSlackChannel(ch) {
 		return ""
 	}
-	for _, f := range ch.Fields {
-		if f.Kind == channels.Secret {
-			who := credentialCheckers[ch.ID]
-			if who == "" {
-				who = "the provider"
-			}
-			return "Credentials are checked with " + who + " when you save; this can take a few seconds."
-		}
-	}
-	return ""
+	return "Credentials are checked with " + ch.Provider + " when you save; this can take a few seconds."
 }
 
 func integrationReadOnly(ch *channels.Channel) string {
 	return "The configuration of " + ch.Title + " integrations was checked with the provider when it was created, so it cannot be edited here. " +
 		"To change it, delete this integration and create a new one. The name and status can still be changed."
-}
-
-func integrationNextSteps(ch *channels.Channel, webhook bool) []string {
-	switch {
-	case isWebChatChannel(ch):
-		return []string{
-			"Copy the embed snippet below into the pages of your site.",
-			"Open one of the allowed origins in a browser: the chat widget appears at the bottom right.",
-		}
-	case ch.ID == "Direct" && !webhook:
-		return []string{
-			"Copy the signing keys below into your app.",
-			"Connect your app to the hub's websocket with the integration ID; activities arrive there.",
-		}
-	case ch.ID == "Direct" || ch.ID == "System":
-		return []string{
-			"Copy the private signing key into your receiver: it verifies each delivery's signature with it.",
-			"Send a test event from Webhook deliveries below and check that your receiver answers 2xx.",
-		}
-	}
-	return nil
 }
 
 // configValue is one configuration key as the page shows it; secrets
