@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -114,4 +115,43 @@ func TestSignOutEverywhere(t *testing.T) {
 		}
 	}
 	mustStatus(t, other.get("/hubs"), http.StatusOK)
+}
+
+// TestRowDeleteRefreshesTheHubTable: deleting a row with htmx from the hub
+// page answers the whole table (summary, paging, empty state), with the
+// page's filters, and the toast.
+func TestRowDeleteRefreshesTheHubTable(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	tok := a.token("write")
+	hub := a.hub("Rows")
+	var ids []string
+	for _, n := range []string{"Alpha", "Beta"} {
+		rec := a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok, `{"channelId":"WebChat","name":"`+n+`","configuration":{"allowedOrigins":["a.com"]}}`)
+		ids = append(ids, decode[integrationOut](t, rec).IntegrationID)
+	}
+	b.get("/hubs/" + hub.ID)
+	del := func(id, current string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/integrations/"+id+"/delete", strings.NewReader("_csrf="+b.csrf))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("HX-Request", "true")
+		req.Header.Set("HX-Current-URL", current)
+		return b.send(req)
+	}
+	rec := del(ids[0], "http://example.com/hubs/"+hub.ID+"?q=a")
+	if rec.Code != 200 || rec.Header().Get("HX-Retarget") != "#integrations" || !strings.Contains(rec.Header().Get("HX-Trigger"), "deleted") {
+		t.Fatalf("delete from the hub page: %d %v", rec.Code, rec.Header())
+	}
+	body := rec.Body.String()
+	if strings.Contains(body, "Alpha") || !strings.Contains(body, "Beta") || !strings.Contains(body, `id="integrations"`) {
+		t.Fatalf("table after delete: %s", body)
+	}
+	rec = del(ids[1], "http://example.com/hubs/"+hub.ID)
+	if !strings.Contains(rec.Body.String(), "empty-state") {
+		t.Fatalf("deleting the last row should show the empty state: %s", rec.Body.String())
+	}
+	rec = del(ids[0], "http://example.com/integrations/"+ids[0])
+	if rec.Code != http.StatusNotFound {
+		t.Fatalf("deleting twice: %d", rec.Code)
+	}
 }

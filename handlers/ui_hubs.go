@@ -305,7 +305,20 @@ func (h *handler) uiIntegrationDelete(c echo.Context) error {
 	}
 	h.flash(c, "success", fmt.Sprintf("Integration “%s” deleted", in.Name))
 	if isPartial(c) {
-		return c.HTML(http.StatusOK, "")
+		// From the hub page: swap the whole table, so its summary, paging
+		// and empty state follow; anywhere else the row just goes away.
+		cur, err := url.Parse(c.Request().Header.Get("HX-Current-URL"))
+		if err != nil || cur.Path != "/hubs/"+in.HubID {
+			return c.HTML(http.StatusOK, "")
+		}
+		r := c.Request().Clone(c.Request().Context())
+		r.Method, r.URL = http.MethodGet, &url.URL{Path: cur.Path, RawQuery: cur.RawQuery}
+		c.SetRequest(r)
+		c.SetParamNames("id")
+		c.SetParamValues(in.HubID)
+		c.Response().Header().Set("HX-Retarget", "#integrations")
+		c.Response().Header().Set("HX-Reswap", "outerHTML")
+		return h.uiHub(c)
 	}
 	return redirect(c, backTo(c, "/hubs/"+in.HubID))
 }
