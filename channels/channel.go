@@ -72,6 +72,12 @@ type Channel struct {
 	Provider string
 	// NextSteps tells a user what to do once an integration is created.
 	NextSteps func(Config) []string
+	// OAuth marks channels configured by an OAuth redirect: the dashboard
+	// offers "Connect" instead of the fields.
+	OAuth bool
+	// Embed is the snippet a site pastes to use the integration, given its
+	// id and the server's base URL (nil = none).
+	Embed func(integrationID, baseURL string) string
 	// Type is the integrationTypeId for a configuration.
 	Type func(Config) string
 	// Inbound is the configuration key whose value is the inboundId, if any.

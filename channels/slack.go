@@ -17,6 +17,7 @@ var slack = register(&Channel{
 	Summary:  "Let agents answer conversations from a Slack workspace.",
 	Icon:     "brand-slack",
 	Provider: "Slack",
+	OAuth:    true,
 	Fields: []Field{
 		{Name: "code", Label: "OAuth code", Kind: Text, Required: true, Help: "The code Slack gives after the user approves the app."},
 		{Name: "nonce", Label: "Nonce", Kind: Text, Required: true, Help: "The state value issued by POST /api/v1/integrations/slack/nonce."},

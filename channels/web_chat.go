@@ -1,6 +1,9 @@
 package channels
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // webChat is the chat widget embedded in a web site. allowedOrigins lists
 // the sites that may open it; the web-chat token endpoint checks the
@@ -20,6 +23,15 @@ var webChat = register(&Channel{
 	Derived:   []Derived{{Name: "echo", Label: "Echo"}},
 	Order:     []string{"allowedOrigins", "echo", "start"},
 	Updatable: true,
+	Embed: func(id, baseURL string) string {
+		// hubadmin hosts no chat widget: the snippet names the two things a
+		// widget needs from it, the integration id and the token URL, which
+		// answers only allowed origins.
+		return fmt.Sprintf(`<!-- Your hub's web chat widget script goes here, then: -->
+<script src="YOUR-WEBCHAT-WIDGET.js" defer
+        data-integration-id="%s"
+        data-token-url="%s/api/v1/integrations/web-chat/token/%s"></script>`, id, baseURL, id)
+	},
 	NextSteps: func(Config) []string {
 		return []string{
 			"Copy the embed snippet below into the pages of your site.",

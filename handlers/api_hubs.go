@@ -138,11 +138,7 @@ func (h *handler) hubCreate(c echo.Context) error {
 
 // hubUpdate is PUT /hubs/{hubId}; fields are optional.
 func (h *handler) hubUpdate(c echo.Context) error {
-	id, err := parseID(c, "id", "hub")
-	if err != nil {
-		return err
-	}
-	hub, err := h.ownHub(c, id)
+	hub, err := h.pathHub(c)
 	if err != nil {
 		return err
 	}
@@ -159,11 +155,7 @@ func (h *handler) hubUpdate(c echo.Context) error {
 
 // hubGet is GET /hubs/{hubId}.
 func (h *handler) hubGet(c echo.Context) error {
-	id, err := parseID(c, "id", "hub")
-	if err != nil {
-		return err
-	}
-	hub, err := h.ownHub(c, id)
+	hub, err := h.pathHub(c)
 	if err != nil {
 		return err
 	}
@@ -172,11 +164,7 @@ func (h *handler) hubGet(c echo.Context) error {
 
 // hubDelete is DELETE /hubs/{hubId}: the hub with all its integrations.
 func (h *handler) hubDelete(c echo.Context) error {
-	id, err := parseID(c, "id", "hub")
-	if err != nil {
-		return err
-	}
-	hub, err := h.ownHub(c, id)
+	hub, err := h.pathHub(c)
 	if err != nil {
 		return err
 	}

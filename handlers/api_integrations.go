@@ -33,6 +33,25 @@ func (h *handler) ownHub(c echo.Context, id string) (db.Hub, error) {
 	return hub, nil
 }
 
+// pathHub is the hub named by the path's :id, owned by the actor's tenant.
+func (h *handler) pathHub(c echo.Context) (db.Hub, error) {
+	id, err := parseID(c, "id", "hub")
+	if err != nil {
+		return db.Hub{}, err
+	}
+	return h.ownHub(c, id)
+}
+
+// pathIntegration is the integration named by the path's :id, owned by the
+// actor's tenant.
+func (h *handler) pathIntegration(c echo.Context) (db.Integration, error) {
+	id, err := parseID(c, "id", "integration")
+	if err != nil {
+		return db.Integration{}, err
+	}
+	return h.ownIntegration(c, id)
+}
+
 // ownIntegration fetches an integration the actor's tenant owns.
 func (h *handler) ownIntegration(c echo.Context, id string) (db.Integration, error) {
 	in, err := h.db.Integration(c.Request().Context(), id)
@@ -148,11 +167,7 @@ func configurationObject(raw json.RawMessage) json.RawMessage {
 // integrationUpdate is POST /integrations/hubs/{integrationId} and PUT
 // /integrations/{integrationId} (?regenerate-key=true as in older docs).
 func (h *handler) integrationUpdate(c echo.Context) error {
-	id, err := parseID(c, "id", "integration")
-	if err != nil {
-		return err
-	}
-	cur, err := h.ownIntegration(c, id)
+	cur, err := h.pathIntegration(c)
 	if err != nil {
 		return err
 	}
@@ -213,11 +228,7 @@ func withRegenerate(h *handler, cur db.Integration, cfg []byte) []byte {
 
 // integrationGet is GET /integrations/{integrationId}.
 func (h *handler) integrationGet(c echo.Context) error {
-	id, err := parseID(c, "id", "integration")
-	if err != nil {
-		return err
-	}
-	in, err := h.ownIntegration(c, id)
+	in, err := h.pathIntegration(c)
 	if err != nil {
 		return err
 	}
@@ -227,11 +238,7 @@ func (h *handler) integrationGet(c echo.Context) error {
 // integrationDelete is DELETE /integrations/{integrationId}: 200 with the
 // deleted object.
 func (h *handler) integrationDelete(c echo.Context) error {
-	id, err := parseID(c, "id", "integration")
-	if err != nil {
-		return err
-	}
-	in, err := h.ownIntegration(c, id)
+	in, err := h.pathIntegration(c)
 	if err != nil {
 		return err
 	}

@@ -143,11 +143,7 @@ func deliveryView(d db.Delivery) deliveryJSON {
 // record's success/error say how the receiver fared. SPEC 4 says the
 // endpoint "returns the delivery record"; a 4xx would hide it.
 func (h *handler) apiIntegrationTest(c echo.Context) error {
-	id, err := parseID(c, "id", "integration")
-	if err != nil {
-		return err
-	}
-	in, err := h.ownIntegration(c, id)
+	in, err := h.pathIntegration(c)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -153,5 +154,49 @@ func TestRowDeleteRefreshesTheHubTable(t *testing.T) {
 	rec = del(ids[0], "http://example.com/integrations/"+ids[0])
 	if rec.Code != http.StatusNotFound {
 		t.Fatalf("deleting twice: %d", rec.Code)
+	}
+}
+
+var (
+	inlineScript = regexp.MustCompile(`<script(?:\s[^>]*)?>`)
+	inlineStyle  = regexp.MustCompile(`(?i)<style[\s>]|\sstyle="|\son[a-z]+="`)
+)
+
+// TestStrictCSPAndNoInlineCode: every page carries the strict policy, and
+// no page needs it loosened (no inline script, style attribute or handler).
+func TestStrictCSPAndNoInlineCode(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("CSP")
+	rec := a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok, `{"channelId":"WebChat","name":"W","configuration":{"allowedOrigins":["a.com"]}}`)
+	id := decode[integrationOut](t, rec).IntegrationID
+	b := a.signIn("admin")
+	for _, p := range []string{"/login", "/hubs", "/hubs/new", "/hubs/" + hub.ID, "/hubs/" + hub.ID + "/integrations/new",
+		"/hubs/" + hub.ID + "/integrations/new/WebChat", "/integrations/" + id, "/integrations/" + id + "/edit",
+		"/tokens", "/users", "/activity", "/api-docs", "/no/such/page"} {
+		rec := b.get(p)
+		csp := rec.Header().Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s: CSP %q lacks %s", p, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-") {
+			t.Errorf("%s: CSP %q is loosened", p, csp)
+		}
+		body := rec.Body.String()
+		for _, tag := range inlineScript.FindAllString(body, -1) {
+			if !strings.Contains(tag, " src=") {
+				t.Errorf("%s: inline script %s", p, tag)
+			}
+		}
+		if m := inlineStyle.FindString(body); m != "" {
+			t.Errorf("%s: inline style or handler %q", p, m)
+		}
+	}
+	// The session cookie: HttpOnly, SameSite=Lax, holding only a signed id.
+	c := b.cookies[sessionCookie]
+	if c == nil || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || strings.Contains(c.Value, "admin@") {
+		t.Fatalf("session cookie %+v", c)
 	}
 }

@@ -16,14 +16,6 @@ import (
 	"hubadmin/views"
 )
 
-// webChatSnippet is the embed snippet: hubadmin does not host a chat
-// widget, so the snippet names the two things a widget needs from it — the
-// integration id and the token URL, which answers only allowed origins.
-const webChatSnippet = `<!-- Your hub's web chat widget script goes here, then: -->
-<script src="YOUR-WEBCHAT-WIDGET.js" defer
-        data-integration-id="%s"
-        data-token-url="%s/api/v1/integrations/web-chat/token/%s"></script>`
-
 // uiChannelPicker is the first step of a new integration: one card per channel.
 func (h *handler) uiChannelPicker(c echo.Context) error {
 	hub, err := h.uiOwnHub(c)
@@ -47,7 +39,7 @@ func (h *handler) uiIntegrationNew(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if isSlackChannel(ch) {
+	if ch.OAuth {
 		f := views.Form{Values: url.Values{"name": {c.QueryParam("name")}}}
 		return h.renderSlackConnect(c, http.StatusOK, hub, ch, f)
 	}
@@ -62,7 +54,7 @@ func (h *handler) uiIntegrationCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if isSlackChannel(ch) {
+	if ch.OAuth {
 		// Slack is created by its OAuth callback, never from typed codes.
 		return c.Redirect(http.StatusSeeOther, "/hubs/"+hub.ID+"/integrations/new/slack")
 	}
@@ -149,8 +141,8 @@ func (h *handler) uiIntegration(c echo.Context) error {
 	if !ch.Updatable {
 		m.ReadOnly = integrationReadOnly(ch)
 	}
-	if isWebChatChannel(ch) {
-		m.Embed = fmt.Sprintf(webChatSnippet, in.ID, h.baseURL(c), in.ID)
+	if ch.Embed != nil {
+		m.Embed = ch.Embed(in.ID, h.baseURL(c))
 	}
 	_, hasWebhook := ch.Field("webhookUrl")
 	m.Webhooks = hasWebhook && cfg.String("webhookUrl") != ""
@@ -273,9 +265,6 @@ func refuseViewer(c echo.Context) error {
 	return nil
 }
 
-func isSlackChannel(ch *channels.Channel) bool   { return ch.ID == "Slack" }
-func isWebChatChannel(ch *channels.Channel) bool { return ch.ID == "WebChat" }
-
 // formFields turns a channel's definition into form inputs.
 func integrationFields(ch *channels.Channel, op channels.Op) []views.IntegrationField {
 	var out []views.IntegrationField
@@ -330,7 +319,7 @@ func integrationValues(ch *channels.Channel, cfg channels.Config) url.Values {
 // integrationProviderNote is shown on forms whose credentials a provider
 // checks on save.
 func integrationProviderNote(ch *channels.Channel) string {
-	if ch.Provider == "" || isSlackChannel(ch) {
+	if ch.Provider == "" || ch.OAuth {
 		return ""
 	}
 	return "Credentials are checked with " + ch.Provider + " when you save; this can take a few seconds."

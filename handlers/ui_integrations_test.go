@@ -8,20 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"hubadmin/db"
 )
-
-// doc parses a page for assertions by id, name and data-testid.
-func intgDoc(t *testing.T, rec *httptest.ResponseRecorder) *goquery.Document {
-	t.Helper()
-	d, err := goquery.NewDocumentFromReader(strings.NewReader(rec.Body.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
 
 // integrations lists a hub's integrations from the store.
 func (a *testApp) hubIntegrations(hub db.Hub) []db.Integration {
@@ -56,7 +44,7 @@ func TestChannelPickerLinksEveryChannel(t *testing.T) {
 	hub := a.hub("Support")
 	rec := b.get("/hubs/" + hub.ID + "/integrations/new")
 	mustStatus(t, rec, http.StatusOK)
-	d := intgDoc(t, rec)
+	d := doc(t, rec)
 	for _, ch := range []string{"webchat", "twiliosms", "messenger", "slack", "direct", "system"} {
 		if d.Find(`a.channel-card[href="/hubs/`+hub.ID+`/integrations/new/`+ch+`"]`).Length() != 1 {
 			t.Errorf("picker has no card for %s", ch)
@@ -110,7 +98,7 @@ func TestProviderNoteOnlyWhereCredentialsAreChecked(t *testing.T) {
 	b := a.signIn("editor")
 	hub := a.hub("Support")
 	for ch, want := range map[string]string{"twiliosms": "checked with Twilio", "messenger": "checked with Facebook", "webchat": "", "system": ""} {
-		d := intgDoc(t, b.get("/hubs/"+hub.ID+"/integrations/new/"+ch))
+		d := doc(t, b.get("/hubs/"+hub.ID+"/integrations/new/"+ch))
 		note := d.Find(`[data-testid="provider-note"]`).Text()
 		if (want == "") != (note == "") || !strings.Contains(note, want) {
 			t.Errorf("%s: provider note %q, want %q", ch, note, want)
@@ -119,7 +107,7 @@ func TestProviderNoteOnlyWhereCredentialsAreChecked(t *testing.T) {
 			t.Errorf("%s: submit button has no busy state", ch)
 		}
 	}
-	d := intgDoc(t, b.get("/hubs/"+hub.ID+"/integrations/new/twiliosms"))
+	d := doc(t, b.get("/hubs/"+hub.ID+"/integrations/new/twiliosms"))
 	if s := d.Find(`input[name="cfg.authToken"]`); s.AttrOr("type", "") != "password" || s.AttrOr("autocomplete", "") != "off" {
 		t.Errorf("auth token input: type %q autocomplete %q", s.AttrOr("type", ""), s.AttrOr("autocomplete", ""))
 	}
@@ -167,7 +155,7 @@ func TestInvalidFormsKeepValuesAndShowErrorsByTheirFields(t *testing.T) {
 			before := len(a.hubIntegrations(hub))
 			rec := b.post("/hubs/"+hub.ID+"/integrations/new/"+tc.channel, tc.form, false)
 			mustStatus(t, rec, http.StatusUnprocessableEntity)
-			d := intgDoc(t, rec)
+			d := doc(t, rec)
 			for id, want := range tc.errors {
 				el := d.Find("#" + id)
 				if !strings.Contains(el.Text(), want) {
@@ -201,7 +189,7 @@ func TestProviderRefusalShownAtTopOfForm(t *testing.T) {
 	for ch, form := range cases {
 		rec := b.post("/hubs/"+hub.ID+"/integrations/new/"+ch, form, false)
 		mustStatus(t, rec, http.StatusUnprocessableEntity)
-		d := intgDoc(t, rec)
+		d := doc(t, rec)
 		if msg := d.Find(`[data-testid="form-error"]`).Text(); !strings.Contains(msg, "rejected") {
 			t.Errorf("%s: form error %q", ch, msg)
 		}
@@ -222,7 +210,7 @@ func TestEditWebChatOriginsAndStartMessage(t *testing.T) {
 		url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"old.example.com"}, "cfg.start": {"Hello"}}, false))
 	rec := b.get("/integrations/" + id + "/edit")
 	mustStatus(t, rec, http.StatusOK)
-	d := intgDoc(t, rec)
+	d := doc(t, rec)
 	for _, sel := range []string{`input[name="name"][value="Chat"]`, `input[name="cfg.allowedOrigins"][value="old.example.com"]`,
 		`textarea[name="cfg.start"]:contains("Hello")`, `input[name="status"][value="active"][checked]`} {
 		if d.Find(sel).Length() != 1 {
@@ -232,7 +220,7 @@ func TestEditWebChatOriginsAndStartMessage(t *testing.T) {
 	// A refused edit keeps what was typed and changes nothing.
 	rec = b.post("/integrations/"+id, url.Values{"name": {"Chat"}, "status": {"active"}, "cfg.allowedOrigins": {"bad host!"}}, false)
 	mustStatus(t, rec, http.StatusUnprocessableEntity)
-	if intgDoc(t, rec).Find(`#f-cfg-allowedOrigins-error`).Length() != 1 {
+	if doc(t, rec).Find(`#f-cfg-allowedOrigins-error`).Length() != 1 {
 		t.Errorf("edit error not by its field: %s", rec.Body.String())
 	}
 	rec = b.post("/integrations/"+id, url.Values{"name": {"Chat 2"}, "status": {"paused"},
@@ -259,7 +247,7 @@ func TestEditNonUpdatableChannelExplainsWhy(t *testing.T) {
 	b := a.signIn("editor")
 	hub := a.hub("Support")
 	id := integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/messenger", url.Values{"name": {"FB"}, "cfg.pageAccessToken": {"EAAtoken"}}, false))
-	d := intgDoc(t, b.get("/integrations/"+id+"/edit"))
+	d := doc(t, b.get("/integrations/"+id+"/edit"))
 	if d.Find(`[data-testid="readonly-note"]`).Length() != 1 || d.Find(`input[name="cfg.pageAccessToken"]`).Length() != 0 {
 		t.Fatalf("non-updatable edit form shows configuration inputs or no note")
 	}
@@ -275,7 +263,7 @@ func TestRegenerateDirectKeys(t *testing.T) {
 	hub := a.hub("Support")
 	id := integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/direct", url.Values{"name": {"Bot"}, "cfg.integrationType": {"Customer"}}, false))
 	before, _ := a.db.Integration(context.Background(), id)
-	d := intgDoc(t, b.get("/integrations/"+id))
+	d := doc(t, b.get("/integrations/"+id))
 	if f := d.Find(`form[action="/integrations/` + id + `/regenerate"]`); !strings.Contains(f.AttrOr("data-confirm", ""), "old keys stop working") {
 		t.Fatalf("no confirmed regenerate form")
 	}
@@ -303,7 +291,7 @@ func TestViewerSeesMasksAndNoButtons(t *testing.T) {
 	id := integrationCreated(t, editor.post("/hubs/"+hub.ID+"/integrations/new/twiliosms", url.Values{"name": {"SMS"},
 		"cfg.accountSid": {twilioSID}, "cfg.authToken": {twilioToken}, "cfg.numberSid": {twilioNumber}}, false))
 	// The editor may reveal.
-	if d := intgDoc(t, editor.get("/integrations/"+id)); d.Find(`#cfg-authToken[data-value="`+twilioToken+`"]`).Length() != 1 ||
+	if d := doc(t, editor.get("/integrations/"+id)); d.Find(`#cfg-authToken[data-value="`+twilioToken+`"]`).Length() != 1 ||
 		d.Find(`[data-reveal="#cfg-authToken"]`).Length() != 1 {
 		t.Fatalf("editor cannot reveal the auth token")
 	}
@@ -317,7 +305,7 @@ func TestViewerSeesMasksAndNoButtons(t *testing.T) {
 	if !strings.Contains(body, "••••3210") {
 		t.Fatalf("viewer page lacks the mask")
 	}
-	d := intgDoc(t, rec)
+	d := doc(t, rec)
 	for _, sel := range []string{`[data-testid="edit"]`, `[data-testid="pause"]`, `[data-testid="delete"]`, `[data-testid="regenerate"]`, `form[method="post"][action^="/integrations/"]`} {
 		if d.Find(sel).Length() != 0 {
 			t.Errorf("viewer sees %s", sel)

@@ -30,7 +30,7 @@ func TestSlackConnectCreatesOnceThroughCallback(t *testing.T) {
 	hub := a.hub("Support")
 	rec := b.get("/hubs/" + hub.ID + "/integrations/new/slack")
 	mustStatus(t, rec, http.StatusOK)
-	d := intgDoc(t, rec)
+	d := doc(t, rec)
 	if d.Find(`input[name="cfg.code"], input[name="cfg.nonce"]`).Length() != 0 {
 		t.Fatalf("the Slack form asks for a code or nonce")
 	}
@@ -75,7 +75,7 @@ func TestSlackCallbackRefusals(t *testing.T) {
 	for name, path := range cases {
 		rec := b.get(path)
 		mustStatus(t, rec, http.StatusBadRequest)
-		if intgDoc(t, rec).Find(`[data-testid="error-page"] a[href]`).Length() == 0 {
+		if doc(t, rec).Find(`[data-testid="error-page"] a[href]`).Length() == 0 {
 			t.Errorf("%s: no link back", name)
 		}
 	}
@@ -104,7 +104,7 @@ func TestSlackConnectChecksNameFirst(t *testing.T) {
 	for name, want := range map[string]string{"": "Name is required", "TAKEN": "already exists"} {
 		rec := b.post("/hubs/"+hub.ID+"/slack/connect", url.Values{"name": {name}}, false)
 		mustStatus(t, rec, http.StatusUnprocessableEntity)
-		if msg := intgDoc(t, rec).Find("#f-name-error").Text(); !strings.Contains(msg, want) {
+		if msg := doc(t, rec).Find("#f-name-error").Text(); !strings.Contains(msg, want) {
 			t.Errorf("name %q: error %q", name, msg)
 		}
 	}
@@ -114,7 +114,7 @@ func TestSlackNotConfiguredExplainsSettings(t *testing.T) {
 	a := newTestApp(t, func(c *Config) { c.SlackConfigured = false })
 	b := a.signIn("editor")
 	hub := a.hub("Support")
-	d := intgDoc(t, b.get("/hubs/"+hub.ID+"/integrations/new/slack"))
+	d := doc(t, b.get("/hubs/"+hub.ID+"/integrations/new/slack"))
 	note := d.Find(`[data-testid="slack-not-configured"]`).Text()
 	if !strings.Contains(note, "HUBADMIN_SLACK_CLIENT_ID") || !strings.Contains(note, "HUBADMIN_SLACK_CLIENT_SECRET") {
 		t.Fatalf("note %q", note)
