@@ -4,26 +4,55 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
 
-// benchHubPage is a hub page with a full page of 50 rows.
+// benchHubPage is the hub page as a signed-in admin (a user who can write,
+// so every row has its actions) sees it with a full page of 50 rows: v4
+// UUIDs as the database makes them, a CSRF token of echo's length (32
+// characters) and names as people give them.
 func benchHubPage() (Page, HubPage) {
-	m := HubPage{ID: "2c6b6c1e-0000-4000-8000-000000000001", Name: "Support", Description: "Customer support.", Active: true}
-	l := HubIntegrations{HubID: m.ID, Total: 100, HubTotal: 100, Summary: "1–50 of 100 integrations", NextURL: "/hubs/" + m.ID + "?page=2"}
-	titles := [][2]string{{"Direct", "webhook"}, {"System", "radio-tower"}, {"Web chat", "message-square"},
-		{"Twilio SMS", "brand-twilio"}, {"Facebook Messenger", "brand-messenger"}, {"Slack", "brand-slack"}}
-	for i := range 50 {
-		t := titles[i%len(titles)]
-		l.Rows = append(l.Rows, HubIntegration{ID: fmt.Sprintf("2c6b6c1e-0000-4000-8000-%012d", i), Name: fmt.Sprintf("%s %d", t[0], i),
-			ChannelTitle: t[0], ChannelIcon: t[1], Type: "Customer", Active: i%10 != 0, Created: time.Date(2025, 1, 1, 0, 0, i, 0, time.UTC)})
+	r := rand.New(rand.NewPCG(7, 7))
+	uuid := func() string {
+		b := make([]byte, 16)
+		for i := range b {
+			b[i] = byte(r.UintN(256))
+		}
+		b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+		return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 	}
-	for _, t := range titles {
-		l.Channels = append(l.Channels, HubChannelOption{ID: t[0], Title: t[0]})
+	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	csrf := make([]byte, 32)
+	for i := range csrf {
+		csrf[i] = alnum[r.IntN(len(alnum))]
+	}
+
+	m := HubPage{ID: uuid(), Name: "Customer support EU", Description: "Front-line support for the European shops.", Active: true, CloseDormant: 7}
+	l := HubIntegrations{HubID: m.ID, Total: 120, HubTotal: 120, Summary: "1–50 of 120 integrations", NextURL: "/hubs/" + m.ID + "?page=2"}
+	kinds := []struct{ id, title, icon, typ, name string }{
+		{"WebChat", "Web chat", "message-square", "Customer", "Website chat"},
+		{"TwilioSMS", "Twilio SMS", "brand-twilio", "Customer", "Support line SMS"},
+		{"Messenger", "Facebook Messenger", "brand-messenger", "Customer", "Shop Messenger page"},
+		{"Slack", "Slack", "brand-slack", "Agent", "Agents in Slack"},
+		{"Direct", "Direct", "webhook", "Agent", "CRM bridge"},
+		{"System", "System", "radio-tower", "Customer", "Order events webhook"},
+	}
+	shops := []string{"Berlin", "Paris", "Madrid", "Milan", "Amsterdam", "Vienna", "Warsaw", "Lisbon", "Dublin"}
+	created := time.Date(2025, 3, 4, 9, 12, 0, 0, time.UTC)
+	for i := range 50 {
+		k := kinds[i%len(kinds)]
+		l.Rows = append(l.Rows, HubIntegration{ID: uuid(), Name: fmt.Sprintf("%s %s %d", k.name, shops[i%len(shops)], i/len(shops)+1),
+			ChannelTitle: k.title, ChannelIcon: k.icon, Type: k.typ, Active: i%10 != 3,
+			Created: created.Add(time.Duration(i) * 37 * time.Hour)})
+	}
+	for _, k := range kinds {
+		l.Channels = append(l.Channels, HubChannelOption{ID: k.id, Title: k.title})
 	}
 	m.Integrations = l
-	p := Page{Title: m.Name, Nav: "hubs", CSRF: "csrf-token-value", User: &User{Email: "admin@example.com", Role: "admin", IsAdmin: true, CanWrite: true}}
+	p := Page{Title: m.Name, Nav: "hubs", CSRF: string(csrf),
+		User: &User{Email: "maria.lopez@example.com", Role: "admin", IsAdmin: true, CanWrite: true}}
 	return p, m
 }
 
