@@ -56,6 +56,13 @@ func FuzzDecode(f *testing.F) {
 		if string(ch.Render(again, false)) != string(out) {
 			t.Fatalf("round trip changed %s into %s", out, ch.Render(again, false))
 		}
+		// Stored as the store keeps it, it renders to the same bytes.
+		pub, sec := ch.Split(cfg)
+		for _, mask := range []bool{false, true} {
+			if got, want := ch.RenderStored(pub, sec, mask), ch.Render(cfg, mask); string(got) != string(want) {
+				t.Fatalf("stored render mask=%v:\n got %s\nwant %s", mask, got, want)
+			}
+		}
 	})
 }
 

@@ -63,37 +63,49 @@ func (ch *Channel) Render(cfg Config, mask bool) json.RawMessage {
 // Render(Join(public, secrets), mask) would, without decoding the values:
 // lists of integrations render every row, so this is their hot path.
 func (ch *Channel) RenderStored(public json.RawMessage, secrets map[string]string, mask bool) json.RawMessage {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(public, &raw); err != nil {
-		return ch.Render(ch.Join(public, secrets), mask)
+	return ch.AppendStored(make([]byte, 0, len(public)+64*len(secrets)), public, secrets, mask)
+}
+
+// AppendStored appends what RenderStored returns to b.
+func (ch *Channel) AppendStored(b []byte, public json.RawMessage, secrets map[string]string, mask bool) []byte {
+	var buf [24]member
+	raw, ok := splitMembers(public, buf[:0])
+	if !ok {
+		return append(b, ch.Render(ch.Join(public, secrets), mask)...)
 	}
-	var b bytes.Buffer
-	b.Grow(len(public) + 64*len(secrets))
-	b.WriteByte('{')
+	b = append(b, '{')
 	first := true
 	for _, k := range ch.keys {
 		var val []byte
-		if s, ok := secrets[k]; ok {
+		s, secret := secrets[k]
+		if !secret {
+			for _, m := range raw {
+				if string(m.key) == k {
+					val = m.val
+					break
+				}
+			}
+			if val == nil || string(val) == "null" {
+				continue
+			}
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, '"')
+		b = append(b, k...) // keys are fixed camelCase identifiers
+		b = append(b, '"', ':')
+		if secret {
 			if mask {
 				s = Mask(s)
 			}
-			val, _ = json.Marshal(s)
-		} else if v, ok := raw[k]; ok && string(v) != "null" {
-			val = v
+			b = AppendJSONString(b, s, true)
 		} else {
-			continue
+			b = append(b, val...)
 		}
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		b.WriteByte('"')
-		b.WriteString(k) // keys are fixed camelCase identifiers
-		b.WriteString(`":`)
-		b.Write(val)
 	}
-	b.WriteByte('}')
-	return b.Bytes()
+	return append(b, '}')
 }
 
 func boolStr(b bool) string {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -258,4 +259,46 @@ func TestRevokedTokenRefusedAtOnceDespiteCache(t *testing.T) {
 	if _, err := d.TokenBySecret(ctx, access); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("token of a revoked client still accepted: %v", err)
 	}
+}
+
+// TestParseStampMatchesTimeParse: the fast reader of stored times agrees
+// with time.Parse, and leaves anything else to it.
+func TestParseStampMatchesTimeParse(t *testing.T) {
+	for _, s := range []string{"2026-11-26T15:04:05.123456Z", "2000-02-29T00:00:00.000000Z", "1999-12-31T23:59:59.999999Z",
+		"2026-02-31T00:00:00.000000Z", "2026-13-01T00:00:00.000000Z", "2026-11-26T15:04:05Z", "2026-11-26T15:04:05.123456+01:00", "x"} {
+		want, err := time.Parse(timeLayout, s)
+		got, ok := parseStamp(s)
+		if (err == nil) != ok {
+			t.Errorf("%s: parseStamp ok=%v, time.Parse err=%v", s, ok, err)
+		}
+		if ok && err == nil && !got.Equal(want) {
+			t.Errorf("%s: %v, time.Parse %v", s, got, want)
+		}
+		if p := parseTime(s); err == nil && !p.Equal(want) {
+			t.Errorf("parseTime(%s) = %v", s, p)
+		}
+	}
+}
+
+// FuzzDecodeSecrets: the fast reader of sealed secrets agrees with
+// encoding/json on everything it accepts.
+func FuzzDecodeSecrets(f *testing.F) {
+	for _, s := range []string{`{}`, `{"authToken":"abc","x":""}`, `{"a":"\u003c\u0026"}`, `{"a":"é\xff"}`, `{"a":1}`,
+		`{"a":"b",}`, `{"a":"b"} `, `{"a":"b","a":"c"}`, `{`, `{"a":"\t"}`, `{"a":"b"}x`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := flatStrings([]byte(s))
+		var want map[string]string
+		err := json.Unmarshal([]byte(s), &want)
+		if !ok {
+			return
+		}
+		if err != nil {
+			t.Fatalf("%q accepted; encoding/json: %v", s, err)
+		}
+		if !maps.Equal(got, want) {
+			t.Fatalf("%q: %v, encoding/json %v", s, got, want)
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -70,11 +71,71 @@ func (d *DB) scanIntegration(row interface{ Scan(...any) error }) (Integration, 
 		if err != nil {
 			return Integration{}, fmt.Errorf("store: unable to decrypt secrets of integration %s: %w", in.ID, err)
 		}
-		if err := json.Unmarshal(plain, &in.Secrets); err != nil {
+		if in.Secrets, err = decodeSecrets(plain); err != nil {
 			return Integration{}, fmt.Errorf("store: unable to decode secrets of integration %s: %w", in.ID, err)
 		}
 	}
 	return in, nil
+}
+
+// decodeSecrets reads the sealed secrets, a JSON object of strings as
+// json.Marshal wrote it. Every row of a list with secrets comes through
+// here, so the usual shape (no escapes, valid UTF-8) is read directly and
+// anything else goes to encoding/json.
+func decodeSecrets(b []byte) (map[string]string, error) {
+	if m, ok := flatStrings(b); ok {
+		return m, nil
+	}
+	var m map[string]string
+	err := json.Unmarshal(b, &m)
+	return m, err
+}
+
+// flatStrings reads {"k":"v",...} whose strings hold no escape, no control
+// character and only valid UTF-8; ok is false for anything else.
+func flatStrings(b []byte) (map[string]string, bool) {
+	str := func(i int) (string, int, bool) {
+		if i >= len(b) || b[i] != '"' {
+			return "", 0, false
+		}
+		for j := i + 1; j < len(b); j++ {
+			switch c := b[j]; {
+			case c == '"':
+				s := b[i+1 : j]
+				return string(s), j + 1, utf8.Valid(s)
+			case c < 0x20 || c == '\\':
+				return "", 0, false
+			}
+		}
+		return "", 0, false
+	}
+	if len(b) < 2 || b[0] != '{' {
+		return nil, false
+	}
+	m := make(map[string]string, 4)
+	i := 1
+	if b[i] == '}' {
+		return m, i+1 == len(b)
+	}
+	for {
+		k, next, ok := str(i)
+		if !ok || next >= len(b) || b[next] != ':' {
+			return nil, false
+		}
+		v, next, ok := str(next + 1)
+		if !ok || next >= len(b) {
+			return nil, false
+		}
+		m[k] = v
+		switch b[next] {
+		case ',':
+			i = next + 1
+		case '}':
+			return m, next+1 == len(b)
+		default:
+			return nil, false
+		}
+	}
 }
 
 func integrationAAD(id string) []byte { return []byte("integration:" + id) }

@@ -485,3 +485,27 @@ func TestHubsAPI(t *testing.T) {
 		t.Errorf("hub delete left %d integrations", n)
 	}
 }
+
+// TestListOfAHubWithoutRows: the list asks whose the hub is only when no
+// row matched; an empty hub of one's own is an empty page, an unknown hub
+// a 404 and another tenant's a 403.
+func TestListOfAHubWithoutRows(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	empty := a.hub("Empty")
+	pg := decode[page[integrationOut]](t, a.api("GET", "/api/v1/integrations?hubId="+empty.ID, tok, ""))
+	if pg.Total != 0 || len(pg.Results) != 0 {
+		t.Errorf("empty hub: %+v", pg)
+	}
+	rec := a.api("GET", "/api/v1/integrations?hubId=7c9e6679-7425-40de-944b-e07fc1f90ae7", tok, "")
+	mustStatus(t, rec, http.StatusNotFound)
+	if !strings.Contains(rec.Body.String(), "7c9e6679-7425-40de-944b-e07fc1f90ae7") {
+		t.Errorf("404 does not name the hub: %s", rec.Body.String())
+	}
+	other, err := a.db.CreateTenant(context.Background(), "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec = a.api("GET", "/api/v1/integrations?hubId="+empty.ID, a.token("write", other.ID), "")
+	mustStatus(t, rec, http.StatusForbidden)
+}
