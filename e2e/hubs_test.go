@@ -131,6 +131,37 @@ func TestHubIntegrationPauseResumeInRow(t *testing.T) {
 	must(t, expect.Locator(hp.row("Audit hook").GetByTestId("status")).ToHaveText("Active"))
 }
 
+// Without JavaScript the row buttons submit the table's one form to their
+// own formaction, with its CSRF field, and the server brings the browser
+// back to the hub page.
+func TestHubIntegrationRowActionsWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	tok := s.token(t, "write")
+	s.seedIntegration(t, tok, hub, "Website chat", "WebChat")
+	s.seedIntegration(t, tok, hub, "Audit hook", "System")
+	page := s.signedIn(t, "editor", PageOptions{NoJS: true})
+	hp := HubPage{page}
+	_, err := page.Goto("/hubs/" + hub.ID)
+	must(t, err)
+
+	must(t, hp.button(t, "Pause Website chat").Click())
+	atPath(t, page, "/hubs/"+hub.ID)
+	must(t, expect.Locator(hp.row("Website chat").GetByTestId("status")).ToHaveText("Paused"))
+	must(t, expect.Locator(hp.row("Audit hook").GetByTestId("status")).ToHaveText("Active"))
+	must(t, expect.Locator(page.Locator("#toasts")).ToContainText("Integration “Website chat” paused"))
+
+	must(t, hp.button(t, "Resume Website chat").Click())
+	atPath(t, page, "/hubs/"+hub.ID)
+	must(t, expect.Locator(hp.row("Website chat").GetByTestId("status")).ToHaveText("Active"))
+
+	must(t, hp.button(t, "Delete Audit hook").Click())
+	atPath(t, page, "/hubs/"+hub.ID)
+	must(t, expect.Locator(hp.row("Audit hook")).ToHaveCount(0))
+	must(t, expect.Locator(hp.rows()).ToHaveCount(1))
+}
+
 func TestHubFiltersNarrowAndSurviveReload(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)

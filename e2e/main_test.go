@@ -106,6 +106,7 @@ const (
 type PageOptions struct {
 	Width int
 	Dark  bool
+	NoJS  bool // JavaScript off: forms post as plain HTML
 }
 
 // newPage opens a fresh browser context and page. Console errors, page
@@ -124,9 +125,10 @@ func (s *Server) newPage(t *testing.T, o ...PageOptions) playwright.Page {
 		scheme = playwright.ColorSchemeDark
 	}
 	ctx, err := browser.NewContext(playwright.BrowserNewContextOptions{
-		Viewport:    &playwright.Size{Width: opt.Width, Height: 900},
-		ColorScheme: scheme,
-		BaseURL:     playwright.String(s.URL),
+		Viewport:          &playwright.Size{Width: opt.Width, Height: 900},
+		ColorScheme:       scheme,
+		BaseURL:           playwright.String(s.URL),
+		JavaScriptEnabled: playwright.Bool(!opt.NoJS),
 	})
 	if err != nil {
 		t.Fatal(err)
