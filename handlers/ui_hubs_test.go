@@ -440,8 +440,15 @@ func TestIntegrationRowActions(t *testing.T) {
 		}
 	}
 
-	// Without htmx: back to the hub page with a flash.
-	rec := b.post("/integrations/"+chat+"/pause", nil, false)
+	// Without htmx: the row's button submits the table's one form to its
+	// formaction, with the form's CSRF field; back to the hub page with a flash.
+	d := doc(t, b.get("/hubs/"+hub.ID))
+	pause := d.Find(`form[method="post"] button[formaction="/integrations/` + chat + `/pause"]`)
+	token, _ := pause.Closest("form").Find(`input[name="_csrf"]`).Attr("value")
+	if pause.Length() != 1 || token == "" {
+		t.Fatalf("pause button inside the table's form with a CSRF field: %d button(s), token %q", pause.Length(), token)
+	}
+	rec := b.post(pause.AttrOr("formaction", ""), url.Values{"_csrf": {token}}, false)
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/hubs/"+hub.ID {
 		t.Fatalf("plain pause: %d %q", rec.Code, rec.Header().Get("Location"))
 	}
@@ -449,9 +456,13 @@ func TestIntegrationRowActions(t *testing.T) {
 		t.Error("plain pause: no flash")
 	}
 
-	d := doc(t, b.get("/hubs/"+hub.ID))
-	if c, _ := d.Find(`form[action="/integrations/` + chat + `/delete"]`).Attr("hx-confirm"); !strings.Contains(c, "“Support chat”") {
+	d = doc(t, b.get("/hubs/"+hub.ID))
+	del := d.Find(`form[method="post"] button[formaction="/integrations/` + chat + `/delete"]`)
+	if c, _ := del.Attr("hx-confirm"); !strings.Contains(c, "“Support chat”") {
 		t.Errorf("delete confirmation does not name the integration: %q", c)
+	}
+	if l, _ := del.Attr("aria-label"); l != "Delete Support chat" {
+		t.Errorf("delete button's name: %q", l)
 	}
 	rec = b.post("/integrations/"+chat+"/delete", nil, true)
 	mustStatus(t, rec, http.StatusOK)

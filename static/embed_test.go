@@ -36,14 +36,15 @@ func TestPath(t *testing.T) {
 		})
 	}
 
-	// The hash is the start of the content's SHA-256.
-	body, err := files.ReadFile("css/app.css")
+	// The hash is the start of the content's SHA-256 (js/app.js is served
+	// as written; CSS is hashed after its url()s are rewritten).
+	body, err := files.ReadFile("js/app.js")
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(body)
-	if want := "/static/css/app." + hex.EncodeToString(sum[:])[:10] + ".css"; Path("css/app.css") != want {
-		t.Errorf("Path(css/app.css) = %q, want %q", Path("css/app.css"), want)
+	if want := "/static/js/app." + hex.EncodeToString(sum[:])[:10] + ".js"; Path("js/app.js") != want {
+		t.Errorf("Path(js/app.js) = %q, want %q", Path("js/app.js"), want)
 	}
 }
 
@@ -171,15 +172,22 @@ func TestRewriteCSS(t *testing.T) {
 	}
 
 	// Pico's data: icons are moved out (the CSP forbids data: images) and
-	// every URL the served stylesheet references is answered.
+	// every URL the served stylesheets reference is answered: Pico's icons
+	// and the app's own CSS-drawn ones (the i-* classes).
 	pico := string(byName["vendor/pico.min.css"].body)
 	if strings.Contains(pico, "data:") {
 		t.Error("served pico.min.css still contains a data: URI")
 	}
-	refs := regexp.MustCompile(`url\("(/static/[^"]+)"\)`).FindAllStringSubmatch(pico, -1)
+	servedURL := regexp.MustCompile(`url\("(/static/[^"]+)"\)`)
+	refs := servedURL.FindAllStringSubmatch(pico, -1)
 	if len(refs) < 10 {
 		t.Fatalf("expected Pico's ~15 icon references, found %d", len(refs))
 	}
+	app := string(byName["css/app.css"].body)
+	if n := strings.Count(app, "url("); n != len(servedURL.FindAllString(app, -1)) {
+		t.Errorf("served app.css has %d url()s not rewritten to an asset", n-len(servedURL.FindAllString(app, -1)))
+	}
+	refs = append(refs, servedURL.FindAllStringSubmatch(app, -1)...)
 	for _, r := range refs {
 		rec := httptest.NewRecorder()
 		Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, r[1], nil))

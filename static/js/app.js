@@ -34,6 +34,17 @@
     if (meta && meta.content) e.detail.headers["X-CSRF-Token"] = meta.content;
   });
 
+  // ---- Buttons that name their URL once ---------------------------------------
+  // <button formaction="/x/pause" hx-post>: htmx posts where a plain submit of
+  // the button would (htmx itself only reads formaction when a whole form is
+  // the htmx element), so a table row need not repeat each URL.
+  document.addEventListener("htmx:configRequest", function (e) {
+    var elt = e.detail.elt;
+    if (elt.tagName === "BUTTON" && elt.getAttribute("hx-post") === "" && elt.hasAttribute("formaction")) {
+      e.detail.path = elt.getAttribute("formaction");
+    }
+  });
+
   // ---- Copy buttons ---------------------------------------------------------
   // <button data-copy="text">  or  <button data-copy data-copy-target="#id">
   // With a target: its data-value if present, else .value for form fields,
