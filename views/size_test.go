@@ -7,10 +7,9 @@ import (
 	"testing"
 )
 
-// TestHubPageSize guards the weight of the hub page with 50 rows: what a
-// browser downloads (dashboard pages are gzipped) must stay under 16 KB.
-// Issue 7 also asks for at most 60 KB before compression; the size is
-// logged and recorded in BENCHMARKS.md.
+// TestHubPageSize guards the weight of the hub page with 50 rows (issue 7):
+// at most 60 KB of HTML as rendered, and under 16 KB as a browser downloads
+// it (dashboard pages are gzipped). The sizes are also in BENCHMARKS.md.
 func TestHubPageSize(t *testing.T) {
 	p, m := benchHubPage()
 	var b bytes.Buffer
@@ -22,6 +21,9 @@ func TestHubPageSize(t *testing.T) {
 	w.Write(b.Bytes())
 	w.Close()
 	t.Logf("hub page with 50 rows: %d bytes of HTML, %d gzipped", b.Len(), z.Len())
+	if b.Len() > 60*1024 {
+		t.Errorf("hub page with 50 rows is %d bytes of HTML, over 60 KB", b.Len())
+	}
 	if z.Len() > 16*1024 {
 		t.Errorf("hub page with 50 rows is %d bytes gzipped, over 16 KB", z.Len())
 	}
