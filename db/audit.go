@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -16,7 +15,7 @@ type Audit struct {
 	Detail string // never a secret
 }
 
-func (a Audit) write(ctx context.Context, tx *sql.Tx, tenantID, objType, objID, objName string) error {
+func (a Audit) write(ctx context.Context, tx *Tx, tenantID, objType, objID, objName string) error {
 	if a.Action == "" {
 		return nil
 	}
@@ -31,7 +30,7 @@ func (a Audit) write(ctx context.Context, tx *sql.Tx, tenantID, objType, objID, 
 // RecordAudit writes an audit entry on its own (for changes with no row of
 // their own, such as a login or a token revocation).
 func (d *DB) RecordAudit(ctx context.Context, tenantID string, a Audit, objType, objID, objName string) error {
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		return a.write(ctx, tx, tenantID, objType, objID, objName)
 	})
 }

@@ -24,7 +24,7 @@ func (d *DB) CreateClient(ctx context.Context, c Client) (Client, string, error)
 	c.ID = "hubster.portal.api." + randomHex(16)
 	c.Created = now()
 	secret := RandomString(48)
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO api_clients (id, tenant_id, name, scope, secret_hash, created) VALUES (?, ?, ?, ?, ?, ?)`,
 			c.ID, c.TenantID, c.Name, c.Scope, HashSecret(secret), fmtTime(c.Created))
 		return err
@@ -82,7 +82,7 @@ func (d *DB) RevokeClient(ctx context.Context, tenantID, id string) error {
 	// nothing cached meanwhile survives) the revocation commits.
 	d.tokens.drop(func(t Token) bool { return t.ClientID == id })
 	defer d.tokens.drop(func(t Token) bool { return t.ClientID == id })
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_clients SET revoked = COALESCE(revoked, ?) WHERE id = ? AND tenant_id = ?`, fmtTime(now()), id, tenantID)
 		if err != nil {
 			return err

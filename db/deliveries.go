@@ -32,7 +32,7 @@ func (d *DB) RecordDelivery(ctx context.Context, dl Delivery) (Delivery, error) 
 	if dl.Created.IsZero() {
 		dl.Created = now()
 	}
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, integration_id, message_id, event, attempt, url, status_code,
 			latency_ms, success, error, response_excerpt, body, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			dl.ID, dl.IntegrationID, dl.MessageID, dl.Event, dl.Attempt, dl.URL, dl.StatusCode, dl.Latency.Milliseconds(),

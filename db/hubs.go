@@ -69,7 +69,7 @@ func (d *DB) CreateHub(ctx context.Context, h Hub, audit Audit) (Hub, error) {
 	if h.StatusID == 0 {
 		h.StatusID = HubActive
 	}
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO hubs (id, tenant_id, name, name_key, description, close_dormant, status_id, created, modified)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			h.ID, h.TenantID, h.Name, nameKey(h.Name), h.Description, dormant(h), h.StatusID, fmtTime(h.Created), fmtTime(h.Modified))
@@ -157,7 +157,7 @@ func (d *DB) Hubs(ctx context.Context, f HubFilter) ([]Hub, int, error) {
 func (d *DB) UpdateHub(ctx context.Context, h Hub, audit Audit) (Hub, error) {
 	h.Name = strings.TrimSpace(h.Name)
 	h.Modified = now()
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE hubs SET name = ?, name_key = ?, description = ?, close_dormant = ?, status_id = ?, modified = ?
 			WHERE id = ? AND tenant_id = ?`,
 			h.Name, nameKey(h.Name), h.Description, dormant(h), h.StatusID, fmtTime(h.Modified), h.ID, h.TenantID)
@@ -180,7 +180,7 @@ func (d *DB) UpdateHub(ctx context.Context, h Hub, audit Audit) (Hub, error) {
 
 // DeleteHub deletes a hub with all its integrations (and their deliveries).
 func (d *DB) DeleteHub(ctx context.Context, h Hub, audit Audit) error {
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM hubs WHERE id = ? AND tenant_id = ?`, h.ID, h.TenantID)
 		if err != nil {
 			return fmt.Errorf("store: unable to delete hub: %w", err)

@@ -165,7 +165,7 @@ func nullable(s string) any {
 // checkUnique enforces, inside the write transaction, the two unique rules
 // with an answer that names the culprit. The write connection serialises
 // writers, so the check and the write cannot interleave with another's.
-func checkUnique(ctx context.Context, tx *sql.Tx, in Integration) error {
+func checkUnique(ctx context.Context, tx *Tx, in Integration) error {
 	var other string
 	err := tx.QueryRowContext(ctx, `SELECT id FROM integrations WHERE hub_id = ? AND name_key = ? AND id <> ?`,
 		in.HubID, nameKey(in.Name), in.ID).Scan(&other)
@@ -175,11 +175,17 @@ func checkUnique(ctx context.Context, tx *sql.Tx, in Integration) error {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: unable to check name: %w", err)
 	}
+	return checkAttach(ctx, tx, in)
+}
+
+// checkAttach refuses an outside resource attached to another integration,
+// naming the holder.
+func checkAttach(ctx context.Context, tx *Tx, in Integration) error {
 	if in.AttachKey == "" {
 		return nil
 	}
 	var holder string
-	err = tx.QueryRowContext(ctx, `SELECT name FROM integrations WHERE attach_key = ? AND id <> ?`,
+	err := tx.QueryRowContext(ctx, `SELECT name FROM integrations WHERE attach_key = ? AND id <> ?`,
 		in.AttachKey, in.ID).Scan(&holder)
 	if err == nil {
 		return &ConflictError{What: "channel", Holder: holder}
@@ -190,11 +196,14 @@ func checkUnique(ctx context.Context, tx *sql.Tx, in Integration) error {
 	return nil
 }
 
-// CreateIntegration stores a new integration. A name used in the hub (any
-// case) or an attached resource held by another integration is a
-// *ConflictError.
 func (d *DB) CreateIntegration(ctx context.Context, in Integration, audit Audit) (Integration, error) {
-	in.ID = uuid.NewString()
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Integration{}, err
+	}
+	// Version 7: ids in creation order, so new rows go to the end of the
+	// primary key's index rather than to a random page of it.
+	in.ID = id.String()
 	in.Name = strings.TrimSpace(in.Name)
 	in.Created = now()
 	in.Modified = in.Created
@@ -202,8 +211,10 @@ func (d *DB) CreateIntegration(ctx context.Context, in Integration, audit Audit)
 	if err != nil {
 		return Integration{}, err
 	}
-	err = d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if err := checkUnique(ctx, tx, in); err != nil {
+	err = d.tx(ctx, func(ctx context.Context, tx *Tx) error {
+		// A taken name is caught by the insert's UNIQUE (hub_id, name_key);
+		// the attachment is checked first to name its holder.
+		if err := checkAttach(ctx, tx, in); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO integrations (id, hub_id, tenant_id, channel_id, integration_type, name, name_key,
@@ -235,7 +246,7 @@ func (d *DB) UpdateIntegration(ctx context.Context, in Integration, audit Audit)
 	if err != nil {
 		return Integration{}, err
 	}
-	err = d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := checkUnique(ctx, tx, in); err != nil {
 			return err
 		}
@@ -263,7 +274,7 @@ func (d *DB) UpdateIntegration(ctx context.Context, in Integration, audit Audit)
 
 // DeleteIntegration deletes an integration and its delivery log.
 func (d *DB) DeleteIntegration(ctx context.Context, in Integration, audit Audit) error {
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM integrations WHERE id = ?`, in.ID)
 		if err != nil {
 			return fmt.Errorf("store: unable to delete integration: %w", err)

@@ -26,7 +26,7 @@ func (d *DB) CreateOAuthState(ctx context.Context, s OAuthState, ttl time.Durati
 	nonce := RandomString(32)
 	n := now()
 	s.Expires = n.Add(ttl)
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO oauth_states (nonce_hash, tenant_id, hub_id, user_id, name, created, expires)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, HashSecret(nonce), s.TenantID, s.HubID, nullable(s.UserID), s.Name, fmtTime(n), fmtTime(s.Expires))
 		return err
@@ -41,7 +41,7 @@ func (d *DB) CreateOAuthState(ctx context.Context, s OAuthState, ttl time.Durati
 // An unknown, expired or used nonce is ErrStateInvalid.
 func (d *DB) ConsumeOAuthState(ctx context.Context, nonce string) (OAuthState, error) {
 	var s OAuthState
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		var user sql.NullString
 		var expires string
 		var used sql.NullString

@@ -88,7 +88,10 @@ func seedForPlans(t *testing.T, d *DB) {
 	if _, err := d.SeedIntegrations(ctx, rows); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.write.ExecContext(ctx, "ANALYZE"); err != nil {
+	if err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.ExecContext(ctx, "ANALYZE")
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 }

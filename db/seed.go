@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -14,13 +13,9 @@ import (
 // names must already be unique per tenant. Rows with no ID get one; zero
 // times become now. The hubs are returned with their ids.
 func (d *DB) SeedHubs(ctx context.Context, hubs []Hub) ([]Hub, error) {
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO hubs (id, tenant_id, name, name_key, description, close_dormant, status_id, created, modified)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
+		const q = `INSERT INTO hubs (id, tenant_id, name, name_key, description, close_dormant, status_id, created, modified)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		for i := range hubs {
 			h := &hubs[i]
 			if h.ID == "" {
@@ -36,7 +31,7 @@ func (d *DB) SeedHubs(ctx context.Context, hubs []Hub) ([]Hub, error) {
 			if h.StatusID == 0 {
 				h.StatusID = HubActive
 			}
-			if _, err := st.ExecContext(ctx, h.ID, h.TenantID, h.Name, nameKey(h.Name), h.Description, dormant(*h), h.StatusID,
+			if _, err := tx.ExecContext(ctx, q, h.ID, h.TenantID, h.Name, nameKey(h.Name), h.Description, dormant(*h), h.StatusID,
 				fmtTime(h.Created), fmtTime(h.Modified)); err != nil {
 				return fmt.Errorf("store: unable to seed hub %q: %w", h.Name, err)
 			}
@@ -78,17 +73,13 @@ func (d *DB) SeedIntegrations(ctx context.Context, rows []Integration) ([]Integr
 		}
 		sealed[i] = sealedRow{k, s}
 	}
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO integrations (id, hub_id, tenant_id, channel_id, integration_type, name, name_key,
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
+		const q = `INSERT INTO integrations (id, hub_id, tenant_id, channel_id, integration_type, name, name_key,
 			status_id, inbound_id, attach_key, config, secrets, key_id, created, modified)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		for i := range rows {
 			in := &rows[i]
-			if _, err := st.ExecContext(ctx, in.ID, in.HubID, in.TenantID, in.ChannelID, in.IntegrationType, in.Name, nameKey(in.Name),
+			if _, err := tx.ExecContext(ctx, q, in.ID, in.HubID, in.TenantID, in.ChannelID, in.IntegrationType, in.Name, nameKey(in.Name),
 				in.StatusID, nullable(in.InboundID), nullable(in.AttachKey), string(in.Config), sealed[i].sealed, sealed[i].keyID,
 				fmtTime(in.Created), fmtTime(in.Modified)); err != nil {
 				return fmt.Errorf("store: unable to seed integration %q: %w", in.Name, err)

@@ -41,7 +41,7 @@ func (d *DB) Session(ctx context.Context, id string) (Session, error) {
 
 // SaveSession inserts or replaces a session.
 func (d *DB) SaveSession(ctx context.Context, id string, s Session) error {
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, data, created, last_seen) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, last_seen = excluded.last_seen`,
 			hashID(id), s.UserID, s.Data, fmtTime(s.Created), fmtTime(s.LastSeen))
@@ -54,7 +54,7 @@ func (d *DB) SaveSession(ctx context.Context, id string, s Session) error {
 
 // DeleteSession ends one session.
 func (d *DB) DeleteSession(ctx context.Context, id string) error {
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, hashID(id))
 		return err
 	})
@@ -62,7 +62,7 @@ func (d *DB) DeleteSession(ctx context.Context, id string) error {
 
 // DeleteUserSessions ends every session of a user ("sign out everywhere").
 func (d *DB) DeleteUserSessions(ctx context.Context, userID string) error {
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
 		return err
 	})
@@ -70,7 +70,7 @@ func (d *DB) DeleteUserSessions(ctx context.Context, userID string) error {
 
 // DeleteExpiredSessions removes sessions idle since before idle or created before absolute.
 func (d *DB) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefore time.Time) error {
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen < ? OR created < ?`,
 			fmtTime(idleBefore), fmtTime(createdBefore))
 		return err

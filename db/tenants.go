@@ -26,7 +26,7 @@ type Tenant struct {
 // CreateTenant adds a tenant; a name already taken (any case) is ErrConflict.
 func (d *DB) CreateTenant(ctx context.Context, name string) (Tenant, error) {
 	t := Tenant{ID: uuid.NewString(), Name: strings.TrimSpace(name), Created: now()}
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, name, name_key, created) VALUES (?, ?, ?, ?)`,
 			t.ID, t.Name, nameKey(t.Name), fmtTime(t.Created))
 		return err

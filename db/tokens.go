@@ -67,7 +67,7 @@ func (d *DB) CreateToken(ctx context.Context, t Token) (Token, string, error) {
 	if t.Expires != nil {
 		expires = fmtTime(*t.Expires)
 	}
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, tenant_id, name, scope, hash, hint, client_id, created, expires)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.TenantID, t.Name, t.Scope, HashSecret(plain), t.Hint, client, fmtTime(t.Created), expires)
@@ -126,7 +126,7 @@ func (d *DB) TouchToken(ctx context.Context, t Token) error {
 	if t.LastUsed != nil && n.Sub(*t.LastUsed) < time.Minute {
 		return nil
 	}
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE tokens SET last_used = ? WHERE id = ?`, fmtTime(n), t.ID)
 		return err
 	})
@@ -160,7 +160,7 @@ func (d *DB) RevokeToken(ctx context.Context, tenantID, id string) (Token, error
 	// See RevokeClient: dropped before and after the commit.
 	d.tokens.drop(func(c Token) bool { return c.ID == id })
 	var t Token
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
 		t, err = scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens t WHERE t.id = ? AND t.tenant_id = ?`, id, tenantID))
 		if err != nil {

@@ -50,7 +50,7 @@ func (d *DB) CreateUser(ctx context.Context, u User) (User, error) {
 	u.ID = uuid.NewString()
 	u.Email = strings.TrimSpace(u.Email)
 	u.Created = now()
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, tenant_id, email, email_key, password_hash, role, disabled, created)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			u.ID, u.TenantID, u.Email, nameKey(u.Email), u.PasswordHash, u.Role, u.Disabled, fmtTime(u.Created))
@@ -72,7 +72,7 @@ func (d *DB) CreateFirstAdmin(ctx context.Context, u User) (User, error) {
 	u.Email = strings.TrimSpace(u.Email)
 	u.Created = now()
 	u.Role = "admin"
-	err := d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
 			return err
@@ -129,7 +129,7 @@ func (d *DB) Users(ctx context.Context, tenantID string) ([]User, error) {
 // UpdateUser changes a user's role and disabled flag; disabling also ends
 // every session of the user in the same transaction.
 func (d *DB) UpdateUser(ctx context.Context, id, role string, disabled bool) error {
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		if role != "admin" || disabled {
 			// Checked inside the write transaction, so two admins demoting
 			// each other at once cannot leave the tenant without one.
@@ -169,7 +169,7 @@ func (d *DB) UpdateUser(ctx context.Context, id, role string, disabled bool) err
 
 // SetPassword replaces a user's password hash.
 func (d *DB) SetPassword(ctx context.Context, id, hash string) error {
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)
 		return err
 	})
@@ -177,7 +177,7 @@ func (d *DB) SetPassword(ctx context.Context, id, hash string) error {
 
 // TouchLogin records a successful login.
 func (d *DB) TouchLogin(ctx context.Context, id string) error {
-	return d.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE users SET last_login = ? WHERE id = ?`, fmtTime(now()), id)
 		return err
 	})

@@ -74,25 +74,24 @@ func (h *handler) integrationCreateOrUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	if _, err := h.db.Integration(ctx, id); err == nil {
+	// A hub's id creates, an integration's updates: one lookup each way.
+	hub, err := h.db.Hub(c.Request().Context(), id)
+	if errors.Is(err, db.ErrNotFound) {
+		if !h.db.HasIntegration(c.Request().Context(), id) {
+			return problem(http.StatusNotFound, codeHubNotFound, "", fmt.Sprintf("No hub or integration with id '%s' exists.", id))
+		}
 		return h.integrationUpdate(c)
-	} else if !errors.Is(err, db.ErrNotFound) {
-		return err
 	}
-	if _, err := h.db.Hub(ctx, id); errors.Is(err, db.ErrNotFound) {
-		return problem(http.StatusNotFound, codeHubNotFound, "", fmt.Sprintf("No hub or integration with id '%s' exists.", id))
-	} else if err != nil {
-		return err
-	}
-	return h.integrationCreate(c, id)
-}
-
-func (h *handler) integrationCreate(c echo.Context, hubID string) error {
-	hub, err := h.ownHub(c, hubID)
 	if err != nil {
 		return err
 	}
+	if hub.TenantID != actorOf(c).TenantID {
+		return forbidden("This hub belongs to another tenant.")
+	}
+	return h.integrationCreate(c, hub)
+}
+
+func (h *handler) integrationCreate(c echo.Context, hub db.Hub) error {
 	b, err := readBody(c, false)
 	if err != nil {
 		return err

@@ -67,8 +67,11 @@ func (h *handler) createIntegration(ctx context.Context, a actor, hub db.Hub, in
 	}
 	// Refuse a taken name before a provider is asked (and before a Slack
 	// code and nonce are spent on an integration that cannot be stored).
-	if err := h.nameFree(ctx, hub.ID, "", name); err != nil {
-		return db.Integration{}, err
+	// Other channels leave it to the write, which checks it again anyway.
+	if ch.Provider != "" || ch.OAuth {
+		if err := h.nameFree(ctx, hub.ID, "", name); err != nil {
+			return db.Integration{}, err
+		}
 	}
 	env := channels.Env{Providers: h.providers, SlackRedirectURI: redirectURI}
 	env.ConsumeNonce = func(ctx context.Context, nonce string) error {
