@@ -19,7 +19,9 @@ import (
 // facts are the run's whole-process numbers.
 type facts struct {
 	page                pageFacts
-	peakRSS             int64 // bytes
+	peakRSS             int64 // bytes, this process (server, generator, ceiling)
+	binRSS              int64 // bytes, the built binary serving every scenario
+	binRSSNote          string
 	startup, binStartup time.Duration
 	seed                time.Duration
 	binSize             int64
@@ -48,8 +50,11 @@ func loadAvg() string {
 func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
 // peakRSS is VmHWM of this process.
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+func peakRSS() int64 { return vmHWM("/proc/self/status") }
+
+// vmHWM reads the peak resident set size from a /proc status file.
+func vmHWM(path string) int64 {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}
@@ -82,36 +87,51 @@ func binarySize(dir string) (int64, error) {
 	return st.Size(), nil
 }
 
-// binaryStartup runs the built binary on the seeded database and times
-// process start to the first 200 from /readyz.
-func binaryStartup(dbPath, dir string) (time.Duration, error) {
+// binaryServer is the built binary serving the seeded database.
+type binaryServer struct {
+	cmd  *exec.Cmd
+	base string
+}
+
+// startBinary runs the built binary on the seeded database (sandbox
+// providers, rate limit raised as for the in-process server, request log
+// to /dev/null) and returns once /readyz answers 200, with the time that
+// took from exec.
+func startBinary(dbPath, dir string) (*binaryServer, time.Duration, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(filepath.Join(dir, "hubadmin"), "serve", "--addr", addr, "--db", dbPath, "--providers", "sandbox", "--log-format", "json")
+	cmd := exec.Command(filepath.Join(dir, "hubadmin"), "serve", "--addr", addr, "--db", dbPath, "--providers", "sandbox",
+		"--log-format", "json", "--rate-limit", "1e9")
 	cmd.Stdout, cmd.Stderr = nil, nil
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, err
+		return nil, 0, err
 	}
-	defer func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	}()
-	if err := waitReady("http://"+addr, 30*time.Second); err != nil {
-		return 0, err
+	b := &binaryServer{cmd: cmd, base: "http://" + addr}
+	if err := waitReady(b.base, 30*time.Second); err != nil {
+		b.stop()
+		return nil, 0, err
 	}
-	return time.Since(t0), nil
+	return b, time.Since(t0), nil
+}
+
+// peakRSS is VmHWM of the binary's process.
+func (b *binaryServer) peakRSS() int64 { return vmHWM(fmt.Sprintf("/proc/%d/status", b.cmd.Process.Pid)) }
+
+func (b *binaryServer) stop() {
+	_ = b.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { b.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		b.cmd.Process.Kill()
+		<-done
+	}
 }
 
 // allStaticGzipped sums, over every servable file under static/, the

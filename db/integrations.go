@@ -43,10 +43,20 @@ type Integration struct {
 const integrationColumns = `id, hub_id, tenant_id, channel_id, integration_type, name, status_id,
 	COALESCE(inbound_id, ''), COALESCE(attach_key, ''), config, secrets, COALESCE(key_id, ''), created, modified`
 
-// summaryColumns has the shape of integrationColumns without the
-// configuration and secrets.
-const summaryColumns = `id, hub_id, tenant_id, channel_id, integration_type, name, status_id,
-	COALESCE(inbound_id, ''), COALESCE(attach_key, ''), '{}', NULL, '', created, modified`
+// summaryColumns are what a Summary list reads (scanSummary).
+const summaryColumns = `id, hub_id, tenant_id, channel_id, integration_type, name, status_id, created, modified`
+
+// scanSummary reads a row of summaryColumns: no configuration, no secrets.
+func scanSummary(row interface{ Scan(...any) error }) (Integration, error) {
+	var in Integration
+	var created, modified string
+	if err := row.Scan(&in.ID, &in.HubID, &in.TenantID, &in.ChannelID, &in.IntegrationType, &in.Name, &in.StatusID, &created, &modified); err != nil {
+		return Integration{}, fmt.Errorf("store: unable to fetch integration: %w", err)
+	}
+	in.Config = json.RawMessage(`{}`)
+	in.Created, in.Modified = parseTime(created), parseTime(modified)
+	return in, nil
+}
 
 func (d *DB) scanIntegration(row interface{ Scan(...any) error }) (Integration, error) {
 	var in Integration
@@ -301,8 +311,9 @@ type IntegrationFilter struct {
 	Query     string // name contains, any case
 	Page      int
 	Size      int // 0 = all (used by list-by-channel)
-	// Summary leaves out the configuration and secrets (which then need no
-	// decryption): lists that show names and statuses only.
+	// Summary leaves out the configuration, secrets, inbound id and
+	// attachment (the secrets then need no decryption): lists that show
+	// names, channels and statuses only.
 	Summary bool
 }
 
@@ -366,9 +377,15 @@ func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integrati
 		return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
 	}
 	defer rows.Close()
-	out := []Integration{}
+	out := make([]Integration, 0, min(max(f.Size, 8), 100))
 	for rows.Next() {
-		in, err := d.scanIntegration(rows)
+		var in Integration
+		var err error
+		if f.Summary {
+			in, err = scanSummary(rows)
+		} else {
+			in, err = d.scanIntegration(rows)
+		}
 		if err != nil {
 			return nil, 0, err
 		}

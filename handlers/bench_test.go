@@ -92,3 +92,24 @@ func BenchmarkCreateWebChatParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkHubPage is the dashboard's hub page with 50 rows, signed in,
+// gzipped as a browser asks for it.
+func BenchmarkHubPage(b *testing.B) {
+	a, _, hub, _ := benchApp(b, 100)
+	br := a.signIn("admin")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		req := httptest.NewRequest("GET", "/hubs/"+hub, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		for _, c := range br.cookies {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		a.srv.Echo.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code, rec.Body.String())
+		}
+	}
+}
