@@ -120,7 +120,9 @@ func startBinary(dbPath, dir string) (*binaryServer, time.Duration, error) {
 }
 
 // peakRSS is VmHWM of the binary's process.
-func (b *binaryServer) peakRSS() int64 { return vmHWM(fmt.Sprintf("/proc/%d/status", b.cmd.Process.Pid)) }
+func (b *binaryServer) peakRSS() int64 {
+	return vmHWM(fmt.Sprintf("/proc/%d/status", b.cmd.Process.Pid))
+}
 
 func (b *binaryServer) stop() {
 	_ = b.cmd.Process.Signal(syscall.SIGTERM)
