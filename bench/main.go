@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"sync/atomic"
@@ -77,6 +78,11 @@ type app struct {
 }
 
 func startApp(ctx context.Context, path string, seal *db.Sealer) (*app, error) {
+	// As the binary's serve command does (main.go, gcPercent); the load
+	// generator in this process gets the same setting.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	t0 := time.Now()
 	d, err := db.Open(ctx, path, seal)
 	if err != nil {
@@ -293,7 +299,7 @@ func binaryPhase(o options, dir string, ds *dataset, token, cookie string, f *fa
 		}
 	}
 	f.binRSS = b.peakRSS()
-	f.binRSSNote = fmt.Sprintf("each scenario for %s at concurrency %d", load.duration, load.concurrency)
+	f.binRSSNote = fmt.Sprintf("each scenario for %s at concurrency %d; at the end %s", load.duration, load.concurrency, b.rssParts())
 	if len(failed) > 0 {
 		f.binRSSNote += "; NOT all answered 200: " + strings.Join(failed, "; ")
 	}

@@ -124,6 +124,25 @@ func (b *binaryServer) peakRSS() int64 {
 	return vmHWM(fmt.Sprintf("/proc/%d/status", b.cmd.Process.Pid))
 }
 
+// rssParts is the binary's resident memory now, anonymous (Go heap,
+// SQLite's page caches) and file-backed (the executable, mapped files).
+func (b *binaryServer) rssParts() string {
+	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", b.cmd.Process.Pid))
+	if err != nil {
+		return "?"
+	}
+	var parts []string
+	for _, line := range strings.Split(string(st), "\n") {
+		for _, k := range []string{"RssAnon:", "RssFile:"} {
+			if v, ok := strings.CutPrefix(line, k); ok {
+				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				parts = append(parts, fmt.Sprintf("%s %.1f MiB", strings.TrimSuffix(k, ":"), float64(kb)/1024))
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (b *binaryServer) stop() {
 	_ = b.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan struct{})
