@@ -14,12 +14,6 @@ import (
 	"hubadmin/webhooks"
 )
 
-// gzipLevel compresses dashboard pages: BestSpeed, as nginx's default
-// gzip_comp_level. A 50-row hub page compresses about eightfold at level 1
-// for a third of level 5's CPU; pages are built per request, so the CPU
-// counts more than the last kilobyte.
-const gzipLevel = 1
-
 // Server is the HTTP application.
 type Server struct {
 	*echo.Echo
@@ -103,7 +97,7 @@ func New(cfg Config) *Server {
 	// Dashboard (SPEC 5). Sessions, CSRF on every mutating request, roles.
 	// Pages are gzipped (a hub page of 50 rows shrinks tenfold); the API's
 	// JSON is not, so programs pay no compression CPU per call.
-	ui := e.Group("", middleware.GzipWithConfig(middleware.GzipConfig{Level: gzipLevel, MinLength: 1024}), h.csrf(), h.loadSession)
+	ui := e.Group("", gzipPages(), h.csrf(), h.loadSession)
 	ui.GET("/", h.home)
 	ui.GET("/setup", h.setupForm)
 	ui.POST("/setup", h.setupSubmit)

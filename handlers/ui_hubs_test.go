@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -542,5 +544,64 @@ func TestOtherTenantsHubIsNotFound(t *testing.T) {
 	}
 	if in, err := a.db.Integration(context.Background(), id); err != nil || in.StatusID != db.IntegrationActive {
 		t.Fatalf("integration changed: %v %+v", err, in)
+	}
+}
+
+// TestPagesAreGzipped: dashboard pages (error pages too) are gzipped for
+// clients that accept it and plain for the others; API answers are never
+// compressed.
+func TestPagesAreGzipped(t *testing.T) {
+	a := newTestApp(t)
+	br := a.signIn("admin")
+	hub := a.hub("Gzip Hub")
+	get := func(path, enc string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", path, nil)
+		if enc != "" {
+			req.Header.Set("Accept-Encoding", enc)
+		}
+		return br.send(req)
+	}
+	gunzip := func(rec *httptest.ResponseRecorder) string {
+		t.Helper()
+		if rec.Header().Get("Content-Encoding") != "gzip" || !strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") {
+			t.Fatalf("not gzipped: %v", rec.Header())
+		}
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+
+	rec := get("/hubs/"+hub.ID, "gzip, deflate, br")
+	mustStatus(t, rec, http.StatusOK)
+	if body := gunzip(rec); !strings.Contains(body, "Gzip Hub") || !strings.HasPrefix(body, "<!doctype html>") {
+		t.Errorf("gzipped page: %.200s", body)
+	}
+	rec = get("/hubs/"+hub.ID, "")
+	if rec.Header().Get("Content-Encoding") != "" || !strings.Contains(rec.Body.String(), "Gzip Hub") {
+		t.Errorf("plain page: %v %.200s", rec.Header(), rec.Body.String())
+	}
+	rec = get("/hubs/"+hub.ID, "gzip;q=0")
+	if rec.Header().Get("Content-Encoding") != "" {
+		t.Errorf("gzip;q=0 got %v", rec.Header())
+	}
+	rec = get("/hubs/7c9e6679-7425-40de-944b-e07fc1f90ae7", "gzip")
+	mustStatus(t, rec, http.StatusNotFound)
+	if body := gunzip(rec); !strings.Contains(body, "<main") {
+		t.Errorf("gzipped error page: %.300s", body)
+	}
+
+	req := httptest.NewRequest("GET", "/api/v1/hubs", nil)
+	req.Header.Set("Authorization", "Bearer "+a.token("read"))
+	req.Header.Set("Accept-Encoding", "gzip")
+	api := httptest.NewRecorder()
+	a.srv.ServeHTTP(api, req)
+	if api.Code != http.StatusOK || api.Header().Get("Content-Encoding") != "" {
+		t.Errorf("API answer: %d %v", api.Code, api.Header())
 	}
 }
