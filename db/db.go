@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -53,6 +54,12 @@ type DB struct {
 	closeOnce  sync.Once
 	// tokens caches live API tokens (token_cache.go).
 	tokens tokenCache
+	// ckpt is the checkpointer's connection; committed wakes it after a
+	// commit; checkpoints counts the checkpoints it ran (for tests).
+	ckpt        *sql.DB
+	committed   chan struct{}
+	ckptDone    chan struct{}
+	checkpoints atomic.Int64
 }
 
 // prepared returns the cached reader statement for q, preparing it once.
@@ -148,23 +155,67 @@ func Open(ctx context.Context, path string, seal *Sealer) (*DB, error) {
 	n := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	d := &DB{write: w, read: r, seal: seal, path: path,
-		jobs: make(chan writeJob), quit: make(chan struct{}), writerDone: make(chan struct{})}
+	ck, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("db: unable to open checkpointer: %w", err)
+	}
+	ck.SetMaxOpenConns(1)
+	d := &DB{write: w, read: r, ckpt: ck, seal: seal, path: path,
+		jobs: make(chan writeJob), quit: make(chan struct{}), writerDone: make(chan struct{}),
+		committed: make(chan struct{}, 1), ckptDone: make(chan struct{})}
 	go d.writer()
+	go d.checkpointer()
 	return d, nil
+}
+
+// checkpointEvery is how often the checkpointer looks for new commits.
+const checkpointEvery = 100 * time.Millisecond
+
+// checkpointer copies committed WAL frames into the database file on its
+// own connection. SQLite's automatic checkpoint runs inside the COMMIT
+// that crosses 1,000 pages, stalling the one writer (and every write
+// waiting on it) for the copy and its fsync; the writer's connection has
+// it off, and this goroutine runs PASSIVE checkpoints beside it, which
+// never block the writer or readers.
+func (d *DB) checkpointer() {
+	defer close(d.ckptDone)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	pending := false
+	for {
+		select {
+		case <-d.quit:
+			return
+		case <-d.committed:
+			pending = true
+			continue
+		case <-t.C:
+		}
+		if !pending {
+			continue
+		}
+		pending = false
+		var busy, logFrames, done int
+		if err := d.ckpt.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logFrames, &done); err == nil {
+			d.checkpoints.Add(1)
+		}
+	}
 }
 
 // Close closes both pools; the WAL is checkpointed by SQLite on the last close.
 func (d *DB) Close() error {
 	d.closeOnce.Do(func() { close(d.quit) })
 	<-d.writerDone
+	<-d.ckptDone
 	d.stmtMu.Lock()
 	for _, st := range d.stmts {
 		st.Close()
 	}
 	d.stmts = nil
 	d.stmtMu.Unlock()
-	return errors.Join(d.read.Close(), d.write.Close())
+	return errors.Join(d.read.Close(), d.ckpt.Close(), d.write.Close())
 }
 
 // Stats returns the connection pool statistics of the writer and the
@@ -241,6 +292,9 @@ func (d *DB) writer() {
 			}
 		}
 	}
+	// The checkpointer goroutine checkpoints instead (see checkpointer); if
+	// this failed, SQLite's own automatic checkpoints simply stay on.
+	_, _ = conn.ExecContext(context.Background(), "PRAGMA wal_autocheckpoint=0")
 	t := &Tx{conn: conn, stmts: map[string]*sql.Stmt{}}
 	defer func() {
 		for _, st := range t.stmts {
@@ -359,6 +413,10 @@ func (d *DB) runBatch(t *Tx, batch []writeJob) {
 		rollback()
 		fail(fmt.Errorf("db: unable to commit: %w", err))
 		return
+	}
+	select {
+	case d.committed <- struct{}{}:
+	default: // already woken
 	}
 	for i, j := range batch {
 		j.done <- results[i]

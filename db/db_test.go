@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -301,4 +302,32 @@ func FuzzDecodeSecrets(f *testing.F) {
 			t.Fatalf("%q: %v, encoding/json %v", s, got, want)
 		}
 	})
+}
+
+// TestCheckpointsOutsideTheWriter: the writer's connection never
+// checkpoints (wal_autocheckpoint is 0 on it); the checkpointer does, so
+// the WAL's frames reach the database file while writes go on.
+func TestCheckpointsOutsideTheWriter(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	if v, err := d.Pragma(ctx, "wal_autocheckpoint", true); err != nil || v != "0" {
+		t.Fatalf("writer's wal_autocheckpoint = %q, %v", v, err)
+	}
+	h, err := d.CreateHub(ctx, Hub{TenantID: DefaultTenantID, Name: "Checkpoints"}, Audit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		if _, err := d.CreateIntegration(ctx, Integration{HubID: h.ID, TenantID: DefaultTenantID, ChannelID: "WebChat",
+			IntegrationType: "t", Name: fmt.Sprintf("c%d", i), StatusID: IntegrationActive, Config: []byte(`{}`)}, Audit{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for d.checkpoints.Load() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no checkpoint ran within 5 s of the writes")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
