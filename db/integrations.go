@@ -344,6 +344,12 @@ func (f IntegrationFilter) where() (string, []any) {
 
 // countSQL is the query counting the integrations the filter matches.
 func (f IntegrationFilter) countSQL() (string, []any) {
+	if f.HubID != "" && f.ChannelID == "" && f.StatusID == 0 && strings.TrimSpace(f.Query) == "" {
+		// All of a hub's rows: the count the triggers keep (migration
+		// 0004); no row means none of the tenant's.
+		return `SELECT COALESCE((SELECT n FROM hub_integration_counts WHERE hub_id = ? AND tenant_id = ?), 0)`,
+			[]any{f.HubID, f.TenantID}
+	}
 	where, args := f.where()
 	return `SELECT COUNT(*) FROM integrations WHERE ` + where, args
 }

@@ -1,0 +1,106 @@
+package db
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"testing"
+
+	"github.com/pressly/goose/v3"
+)
+
+// checkCounts compares every hub's kept count, and the list totals, with
+// a COUNT(*) over its rows.
+func checkCounts(t *testing.T, d *DB, hubs []Hub) {
+	t.Helper()
+	ctx := context.Background()
+	for _, h := range hubs {
+		var want int
+		if err := d.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM integrations WHERE hub_id = ?`, h.ID).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		_, got, err := d.Integrations(ctx, IntegrationFilter{TenantID: h.TenantID, HubID: h.ID, Size: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("hub %s: total %d, %d rows", h.Name, got, want)
+		}
+		if _, other, _ := d.Integrations(ctx, IntegrationFilter{TenantID: "another-tenant", HubID: h.ID, Size: 1}); other != 0 {
+			t.Errorf("hub %s: another tenant's total is %d", h.Name, other)
+		}
+	}
+}
+
+// TestHubCountsFollowEveryWrite: creates, seeds, deletes, a hub's deletion
+// and a failed (rolled back) create keep the counts exact, and migration
+// 0004 computes them for rows that existed before it.
+func TestHubCountsFollowEveryWrite(t *testing.T) {
+	d, path := openTest(t)
+	ctx := context.Background()
+	var hubs []Hub
+	for i := range 3 {
+		h, err := d.CreateHub(ctx, Hub{TenantID: DefaultTenantID, Name: fmt.Sprintf("Hub %d", i)}, Audit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hubs = append(hubs, h)
+	}
+	in := func(h Hub, name string) Integration {
+		return Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "WebChat", IntegrationType: "t", Name: name,
+			StatusID: IntegrationActive, Config: []byte(`{}`)}
+	}
+	var created []Integration
+	for i := range 5 {
+		c, err := d.CreateIntegration(ctx, in(hubs[i%2], fmt.Sprintf("c%d", i)), Audit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		created = append(created, c)
+	}
+	if _, err := d.SeedIntegrations(ctx, []Integration{in(hubs[2], "s1"), in(hubs[2], "s2")}); err != nil {
+		t.Fatal(err)
+	}
+	// A duplicate name is refused and rolled back with its count.
+	if _, err := d.CreateIntegration(ctx, in(hubs[0], "c0"), Audit{}); err == nil {
+		t.Fatal("duplicate name accepted")
+	}
+	checkCounts(t, d, hubs)
+	if err := d.DeleteIntegration(ctx, created[0], Audit{}); err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, d, hubs)
+	if err := d.DeleteHub(ctx, hubs[1], Audit{}); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := d.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM hub_integration_counts WHERE hub_id = ?`, hubs[1].ID).Scan(&left); err != nil || left != 0 {
+		t.Errorf("deleted hub keeps a count row: %d %v", left, err)
+	}
+	checkCounts(t, d, hubs)
+
+	// Back to version 3 (no counts), then up again: computed from the rows.
+	d.Close()
+	raw, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, _ := fs.Sub(migrationFiles, "migrations")
+	p, err := goose.NewProvider(goose.DialectSQLite3, raw, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	seal, _ := NewSealer(bytes.Repeat([]byte{7}, KeySize))
+	d2, err := Open(ctx, path, seal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d2.Close()
+	checkCounts(t, d2, hubs)
+}
