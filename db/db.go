@@ -310,14 +310,25 @@ func (d *DB) writer() {
 			return
 		}
 		batch := []writeJob{first}
-	gather:
-		for len(batch) < maxBatch {
-			select {
-			case j := <-d.jobs:
-				batch = append(batch, j)
-			default:
-				break gather
+		for yielded := false; ; yielded = true {
+		gather:
+			for len(batch) < maxBatch {
+				select {
+				case j := <-d.jobs:
+					batch = append(batch, j)
+				default:
+					break gather
+				}
 			}
+			// Under load (more than one write was waiting), let the
+			// handlers that are about to submit theirs run once: a commit
+			// writes every page it changed to the WAL, so a larger batch
+			// shares those writes among more callers. Alone, a write does
+			// not wait.
+			if yielded || len(batch) == 1 || len(batch) >= maxBatch {
+				break
+			}
+			runtime.Gosched()
 		}
 		d.runBatch(t, batch)
 	}
