@@ -57,7 +57,7 @@ func render(o options, results []result, f facts) string {
 	fmt.Fprintf(&b, "\n## %s — %d hubs, %d integrations\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), f.hubs, o.integrations)
 	fmt.Fprintf(&b, "- Machine: %s\n", machine())
 	fmt.Fprintf(&b, "- Commit: %s\n", gitDescribe())
-	fmt.Fprintf(&b, "- Load: vegeta v12.13.0 as a library, closed loop of %d connections (keep-alive), %s per scenario and per server, on loopback; "+
+	fmt.Fprintf(&b, "- Load: vegeta v12.13.0 as a library, closed loop of %d connections (keep-alive), %s per scenario and per server after 1 s of uncounted warm-up, on loopback; "+
 		"the generator, the real server and the ceiling share this process and its CPUs.\n", o.load.concurrency, o.load.duration)
 	fmt.Fprintf(&b, "- Ceiling: a bare echo server (no middleware) answering every request with the real server's response bytes for that scenario, from memory.\n")
 	fmt.Fprintf(&b, "- Data: %d hubs, %d integrations over the six channels (WebChat has no secret; the other five have encrypted secrets), 10%% paused; seeded in %s.\n",

@@ -106,7 +106,7 @@ var pragmas = []string{
 	"foreign_keys(ON)",
 	"synchronous(NORMAL)",
 	"temp_store(MEMORY)",
-	"cache_size(-4000)",
+	"cache_size(-2000)",
 }
 
 func dsn(path string, readOnly bool) string {
