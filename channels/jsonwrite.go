@@ -128,18 +128,11 @@ func objectEnd(b []byte, i int, fn func(key, val []byte) bool) (int, bool) {
 		if fn != nil && !fn(key, b[start:i]) {
 			return 0, false
 		}
-		i = skipSpace(b, i)
-		if i >= len(b) {
-			return 0, false
+		next, more, ok := listNext(b, i, '}')
+		if !ok || !more {
+			return next, ok
 		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case '}':
-			return i + 1, true
-		default:
-			return 0, false
-		}
+		i = next
 	}
 }
 
@@ -154,19 +147,28 @@ func arrayEnd(b []byte, i int) (int, bool) {
 		if i, ok = valueEnd(b, i); !ok {
 			return 0, false
 		}
-		i = skipSpace(b, i)
-		if i >= len(b) {
-			return 0, false
+		next, more, ok := listNext(b, i, ']')
+		if !ok || !more {
+			return next, ok
 		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case ']':
-			return i + 1, true
-		default:
-			return 0, false
-		}
+		i = next
 	}
+}
+
+// listNext reads what follows a member or an element: a comma, after which
+// more follow from next, or the closing bracket, just before next.
+func listNext(b []byte, i int, closing byte) (next int, more, ok bool) {
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return 0, false, false
+	}
+	switch b[i] {
+	case ',':
+		return skipSpace(b, i+1), true, true
+	case closing:
+		return i + 1, false, true
+	}
+	return 0, false, false
 }
 
 func skipSpace(b []byte, i int) int {

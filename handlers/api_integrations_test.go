@@ -45,7 +45,7 @@ func keysOf(t *testing.T, raw json.RawMessage) []string {
 type integrationOut struct {
 	IntegrationID     string          `json:"integrationId"`
 	HubID             string          `json:"hubId"`
-	InboundID         string          `json:"inboundId"`
+	InboundID         string          `json:"inboundId,omitempty"`
 	IntegrationTypeID string          `json:"integrationTypeId"`
 	ChannelID         string          `json:"channelId"`
 	Name              string          `json:"name"`

@@ -10,21 +10,6 @@ import (
 	"hubadmin/db"
 )
 
-// integrationJSON is the reference shape of an integration in the API: what
-// encoding/json writes for it is what appendIntegration must write.
-type integrationJSON struct {
-	IntegrationID     string          `json:"integrationId"`
-	HubID             string          `json:"hubId"`
-	InboundID         string          `json:"inboundId,omitempty"`
-	IntegrationTypeID string          `json:"integrationTypeId"`
-	ChannelID         string          `json:"channelId"`
-	Name              string          `json:"name"`
-	StatusID          int             `json:"statusId"`
-	Configuration     json.RawMessage `json:"configuration"`
-	Created           string          `json:"created"`
-	Modified          string          `json:"modified"`
-}
-
 func referenceJSON(t testing.TB, v any) string {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -35,12 +20,15 @@ func referenceJSON(t testing.TB, v any) string {
 	return b.String()
 }
 
-func referenceIntegration(in db.Integration, mask bool) integrationJSON {
+// referenceIntegration is the reference shape of an integration in the
+// API (integrationOut): what encoding/json writes for it is what
+// appendIntegration must write.
+func referenceIntegration(in db.Integration, mask bool) integrationOut {
 	cfg := json.RawMessage(`{}`)
 	if ch, ok := channels.ByID(in.ChannelID); ok {
 		cfg = ch.Render(ch.Join(in.Config, in.Secrets), mask)
 	}
-	return integrationJSON{IntegrationID: in.ID, HubID: in.HubID, InboundID: in.InboundID, IntegrationTypeID: in.IntegrationType,
+	return integrationOut{IntegrationID: in.ID, HubID: in.HubID, InboundID: in.InboundID, IntegrationTypeID: in.IntegrationType,
 		ChannelID: in.ChannelID, Name: in.Name, StatusID: in.StatusID, Configuration: cfg,
 		Created: in.Created.UTC().Format(time.RFC3339), Modified: in.Modified.UTC().Format(time.RFC3339)}
 }
