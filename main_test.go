@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -354,4 +355,23 @@ func TestBackupDuringLoad(t *testing.T) {
 		}
 	}
 	t.Logf("backup holds all %d integrations committed before it began", len(before))
+}
+
+// TestGCPercent: serve sets GOGC to gcPercent unless the environment
+// chose one, which it leaves alone.
+func TestGCPercent(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	t.Setenv("GOGC", "")
+	os.Unsetenv("GOGC")
+	debug.SetGCPercent(100)
+	tuneGC()
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("GOGC unset: GC percent %d, want %d", got, gcPercent)
+	}
+	t.Setenv("GOGC", "50")
+	debug.SetGCPercent(50)
+	tuneGC()
+	if got := debug.SetGCPercent(100); got != 50 {
+		t.Errorf("GOGC=50: GC percent %d, want 50", got)
+	}
 }
