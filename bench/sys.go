@@ -53,15 +53,19 @@ func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) 
 func peakRSS() int64 { return vmHWM("/proc/self/status") }
 
 // vmHWM reads the peak resident set size from a /proc status file.
-func vmHWM(path string) int64 {
+func vmHWM(path string) int64 { return procKB(path, "VmHWM") * 1024 }
+
+// procKB reads the "key: N kB" line of a /proc file (status, meminfo);
+// 0 when the file or the key is missing.
+func procKB(path, key string) int64 {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, key+":"); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb * 1024
+			return kb
 		}
 	}
 	return 0
@@ -127,20 +131,8 @@ func (b *binaryServer) peakRSS() int64 {
 // rssParts is the binary's resident memory now, anonymous (Go heap,
 // SQLite's page caches) and file-backed (the executable, mapped files).
 func (b *binaryServer) rssParts() string {
-	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", b.cmd.Process.Pid))
-	if err != nil {
-		return "?"
-	}
-	var parts []string
-	for _, line := range strings.Split(string(st), "\n") {
-		for _, k := range []string{"RssAnon:", "RssFile:"} {
-			if v, ok := strings.CutPrefix(line, k); ok {
-				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-				parts = append(parts, fmt.Sprintf("%s %.1f MiB", strings.TrimSuffix(k, ":"), float64(kb)/1024))
-			}
-		}
-	}
-	return strings.Join(parts, ", ")
+	path := fmt.Sprintf("/proc/%d/status", b.cmd.Process.Pid)
+	return fmt.Sprintf("RssAnon %.1f MiB, RssFile %.1f MiB", float64(procKB(path, "RssAnon"))/1024, float64(procKB(path, "RssFile"))/1024)
 }
 
 func (b *binaryServer) stop() {
@@ -194,13 +186,8 @@ func machine() string {
 		}
 	}
 	mem := ""
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
-				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-				mem = fmt.Sprintf(", %.1f GiB RAM", float64(kb)/(1<<20))
-			}
-		}
+	if kb := procKB("/proc/meminfo", "MemTotal"); kb > 0 {
+		mem = fmt.Sprintf(", %.1f GiB RAM", float64(kb)/(1<<20))
 	}
 	kernel := ""
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {

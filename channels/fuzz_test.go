@@ -59,15 +59,15 @@ func FuzzDecode(f *testing.F) {
 		// Stored as the store keeps it, it renders to the same bytes.
 		pub, sec := ch.Split(cfg)
 		for _, mask := range []bool{false, true} {
-			if got, want := ch.RenderStored(pub, sec, mask), ch.Render(cfg, mask); string(got) != string(want) {
+			if got, want := ch.AppendStored(nil, pub, sec, mask), ch.Render(cfg, mask); string(got) != string(want) {
 				t.Fatalf("stored render mask=%v:\n got %s\nwant %s", mask, got, want)
 			}
 		}
 	})
 }
 
-// TestRenderStoredMatchesRender: the fast path renders what Render does.
-func TestRenderStoredMatchesRender(t *testing.T) {
+// TestAppendStoredMatchesRender: the fast path renders what Render does.
+func TestAppendStoredMatchesRender(t *testing.T) {
 	for _, raw := range []string{
 		`{"accountSid":"AC0123456789abcdef0123456789abcdef","authToken":"0123456789abcdef0123456789abcdef","numberSid":"PN0123456789abcdef0123456789abcdef"}`,
 		`{"allowedOrigins":["a.com","https://b.org:8443"],"start":[{"type":"text","text":"hi \u003c\u0026 \"x\""}]}`,
@@ -86,7 +86,7 @@ func TestRenderStoredMatchesRender(t *testing.T) {
 				want := string(ch.Render(ch.Join(pub, sec), mask))
 				var a, b any
 				json.Unmarshal([]byte(want), &a)
-				got := ch.RenderStored(pub, sec, mask)
+				got := ch.AppendStored(nil, pub, sec, mask)
 				json.Unmarshal(got, &b)
 				if keysOrder(want) != keysOrder(string(got)) || !jsonEqual(a, b) {
 					t.Errorf("%s mask=%v:\n got %s\nwant %s", ch.ID, mask, got, want)

@@ -59,14 +59,9 @@ func (ch *Channel) Render(cfg Config, mask bool) json.RawMessage {
 	return b.Bytes()
 }
 
-// RenderStored renders a configuration straight from its stored parts, as
-// Render(Join(public, secrets), mask) would, without decoding the values:
-// lists of integrations render every row, so this is their hot path.
-func (ch *Channel) RenderStored(public json.RawMessage, secrets map[string]string, mask bool) json.RawMessage {
-	return ch.AppendStored(make([]byte, 0, len(public)+64*len(secrets)), public, secrets, mask)
-}
-
-// AppendStored appends what RenderStored returns to b.
+// AppendStored appends a configuration rendered straight from its stored
+// parts to b, as Render(Join(public, secrets), mask) would, without
+// decoding the values: lists render every row, so this is their hot path.
 func (ch *Channel) AppendStored(b []byte, public json.RawMessage, secrets map[string]string, mask bool) []byte {
 	var buf [24]member
 	raw, ok := splitMembers(public, buf[:0])
