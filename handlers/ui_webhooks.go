@@ -22,6 +22,11 @@ func (h *handler) uiDeliveries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if !isPartial(c) {
+		// Opened as a page (a bookmark, a link opened in a new tab): the log
+		// is a part of the integration's page, so that page is what to show.
+		return c.Redirect(http.StatusSeeOther, "/integrations/"+in.ID+"#deliveries")
+	}
 	pg, _ := strconv.Atoi(c.QueryParam("page"))
 	return h.renderWebhookPanel(c, in, max(pg, 0), nil)
 }

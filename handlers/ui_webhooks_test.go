@@ -36,6 +36,12 @@ func TestWebhookPanelSendTestAndRedeliver(t *testing.T) {
 	if strings.Contains(body, "<html") {
 		t.Fatal("the panel is a partial, not a page")
 	}
+	// Opened directly (not by htmx), the partial's URL leads to its page.
+	rec = admin.get("/integrations/" + id + "/deliveries?page=1")
+	mustStatus(t, rec, http.StatusSeeOther)
+	if loc := rec.Header().Get("Location"); loc != "/integrations/"+id+"#deliveries" {
+		t.Fatalf("direct load redirects to %q", loc)
+	}
 
 	// A failing receiver: the result is shown inline and in the log, with Redeliver.
 	rcv.setStatus(http.StatusInternalServerError)
