@@ -331,3 +331,35 @@ func TestCheckpointsOutsideTheWriter(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A redelivery is numbered after the message's last attempt even when that
+// attempt is far back in the log, behind many newer deliveries.
+func TestNextAttemptReadsTheWholeLog(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Hub")
+	in, err := d.CreateIntegration(ctx, Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "System",
+		IntegrationType: "System", Name: "Events", StatusID: IntegrationActive, Config: json.RawMessage(`{}`)}, Audit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record := func(msg string, attempt int) {
+		t.Helper()
+		if _, err := d.RecordDelivery(ctx, Delivery{IntegrationID: in.ID, MessageID: msg, Event: "test", Attempt: attempt,
+			URL: "https://example.com", Body: "{}"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := d.NextAttempt(ctx, in.ID, "msg_a"); err != nil || n != 1 {
+		t.Fatalf("no attempt yet: %d %v", n, err)
+	}
+	for a := 1; a <= 3; a++ {
+		record("msg_a", a)
+	}
+	for i := range 150 {
+		record(fmt.Sprintf("msg_%d", i), 1)
+	}
+	if n, err := d.NextAttempt(ctx, in.ID, "msg_a"); err != nil || n != 4 {
+		t.Fatalf("after attempt 3 and 150 newer deliveries: %d %v", n, err)
+	}
+}

@@ -69,6 +69,19 @@ func (d *DB) Delivery(ctx context.Context, id string) (Delivery, error) {
 	return scanDelivery(d.queryRow(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))
 }
 
+// lastAttemptSQL is the highest attempt number of a message's deliveries.
+const lastAttemptSQL = `SELECT COALESCE(MAX(attempt), 0) FROM deliveries WHERE integration_id = ? AND message_id = ?`
+
+// NextAttempt is the number of a message's next attempt: one after the
+// highest recorded, however far back in the log.
+func (d *DB) NextAttempt(ctx context.Context, integrationID, messageID string) (int, error) {
+	var last int
+	if err := d.queryRow(ctx, lastAttemptSQL, integrationID, messageID).Scan(&last); err != nil {
+		return 0, fmt.Errorf("store: unable to number the attempt: %w", err)
+	}
+	return last + 1, nil
+}
+
 // Deliveries lists an integration's attempts, newest first, with the total.
 func (d *DB) Deliveries(ctx context.Context, integrationID string, page, size int) ([]Delivery, int, error) {
 	var total int

@@ -166,6 +166,10 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 			} {
 				checkPlan(t, name, queryPlan(t, d, name, q...), planShape{})
 			}
+			// A redelivery's number: one lookup in deliveries_message.
+			if p := strings.Join(queryPlan(t, d, lastAttemptSQL, "x", "m"), " | "); !strings.Contains(p, "COVERING INDEX deliveries_message") {
+				t.Errorf("the last attempt of a message is not read from deliveries_message: %s", p)
+			}
 		})
 	}
 }

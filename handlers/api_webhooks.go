@@ -70,15 +70,9 @@ func (h *handler) redeliver(ctx context.Context, a actor, in db.Integration, pre
 	if why != "" {
 		return db.Delivery{}, badRequest(codeCannotTest, "", why)
 	}
-	attempt := prev.Attempt + 1
-	// Later attempts of the same message may exist; number after the last
-	// one among the recent log.
-	if recent, _, err := h.db.Deliveries(ctx, in.ID, 0, 100); err == nil {
-		for _, d := range recent {
-			if d.MessageID == prev.MessageID && d.Attempt >= attempt {
-				attempt = d.Attempt + 1
-			}
-		}
+	attempt, err := h.db.NextAttempt(ctx, in.ID, prev.MessageID)
+	if err != nil {
+		return db.Delivery{}, err
 	}
 	next := db.Delivery{MessageID: prev.MessageID, Event: prev.Event, Attempt: attempt, Body: prev.Body}
 	return h.deliver(ctx, a, in, t, next, "integration.redeliver")
