@@ -145,6 +145,11 @@ func TestIntegrationFormErrorsKeepEveryValue(t *testing.T) {
 		n.Submit(t)
 		must(t, expect.Locator(page.Locator("#f-name-error")).ToContainText("Name is required"))
 		must(t, expect.Locator(page.Locator(`[data-field="cfg.allowedOrigins"] .field-error`)).ToContainText("row 2"))
+		// The error about row 2 stands under row 2, which is marked invalid.
+		row := page.Locator(`[data-field="cfg.allowedOrigins"] [data-list-row]`).Nth(1)
+		must(t, expect.Locator(row.Locator(".field-error")).ToContainText("row 2"))
+		must(t, expect.Locator(row.Locator("input")).ToHaveAttribute("aria-invalid", "true"))
+		must(t, expect.Locator(page.Locator(`[data-field="cfg.allowedOrigins"] [data-list-row]`).Nth(0).Locator(".field-error")).ToHaveCount(0))
 		must(t, expect.Locator(n.Field("allowedOrigins", 0)).ToHaveValue("ok.example.com"))
 		must(t, expect.Locator(n.Field("allowedOrigins", 1)).ToHaveValue("not a host!"))
 		must(t, expect.Locator(n.Field("start", 0)).ToHaveValue("Hi there"))

@@ -124,7 +124,7 @@ func TestInvalidFormsKeepValuesAndShowErrorsByTheirFields(t *testing.T) {
 		channel string
 		form    url.Values
 		errors  map[string]string // element id -> part of its message
-		kept    []string          // selectors that must match (typed values)
+		kept    []string          // selectors that must match (typed values, where errors stand)
 	}{
 		{"empty name", "webchat", url.Values{"name": {"  "}, "cfg.allowedOrigins": {"www.example.com"}, "cfg.start": {"Hi there"}},
 			map[string]string{"f-name-error": "Name is required"},
@@ -133,10 +133,13 @@ func TestInvalidFormsKeepValuesAndShowErrorsByTheirFields(t *testing.T) {
 			map[string]string{"f-name-error": "already exists"},
 			[]string{`input[name="name"][value="taken"]`, `input[name="cfg.allowedOrigins"][value="a.example.com"]`, `input[name="cfg.allowedOrigins"][value="b.example.com"]`}},
 		{"no allowed origin", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"", ""}},
-			map[string]string{"f-cfg-allowedOrigins-error": "Allowed origins"}, []string{`input[name="name"][value="Chat"]`}},
+			map[string]string{"f-cfg-allowedOrigins-error": "Allowed origins"},
+			[]string{`input[name="name"][value="Chat"]`, `.field > #f-cfg-allowedOrigins-error`}},
 		{"bad origin in a row", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"ok.example.com", "not a host!"}},
 			map[string]string{"f-cfg-allowedOrigins-error": "row 2"},
-			[]string{`input[name="cfg.allowedOrigins"][value="ok.example.com"]`, `input[name="cfg.allowedOrigins"][value="not a host!"]`}},
+			[]string{`input[name="cfg.allowedOrigins"][value="ok.example.com"]`, `input[name="cfg.allowedOrigins"][value="not a host!"]`,
+				// under the row it is about, not under the whole list
+				`.list-row:has(input[value="not a host!"][aria-invalid="true"]) > #f-cfg-allowedOrigins-error`}},
 		{"bad URL and no event", "system", url.Values{"name": {"Events"}, "cfg.webhookUrl": {"not a url"}},
 			map[string]string{"f-cfg-webhookUrl-error": "Webhook URL", "f-cfg-events-error": "Events"},
 			[]string{`input[name="cfg.webhookUrl"][value="not a url"]`}},
