@@ -15,6 +15,7 @@ import (
 type loadSettings struct {
 	concurrency int
 	duration    time.Duration
+	rounds      int // of a scenario: see runScenario
 }
 
 // measure is one load run's numbers.
@@ -27,29 +28,64 @@ type measure struct {
 	errors     []string
 	serverP50  time.Duration // time inside the handler, real server only
 	serverP99  time.Duration
+	rounds     []float64 // throughput of each round, in order
 }
 
 // run drives target with a closed loop of exactly concurrency workers (an
 // unbounded rate capped by MaxWorkers: each worker sends its next request
 // when the previous one is answered), for the duration.
 func (s loadSettings) run(name string, tr vegeta.Targeter) measure {
+	var t tally
+	s.runInto(name, tr, &t)
+	return t.measure()
+}
+
+// runInto is run adding its results to t: the rounds of one server in a
+// scenario add up to one measure.
+func (s loadSettings) runInto(name string, tr vegeta.Targeter, t *tally) {
 	atk := vegeta.NewAttacker(
 		vegeta.Workers(uint64(s.concurrency)), vegeta.MaxWorkers(uint64(s.concurrency)),
 		vegeta.Connections(s.concurrency), vegeta.MaxConnections(s.concurrency),
 		vegeta.KeepAlive(true), vegeta.Timeout(10*time.Second), vegeta.Redirects(vegeta.NoFollow),
 		vegeta.MaxBody(0), // the body is not kept: only latency and status matter
 	)
-	var m vegeta.Metrics
+	var round vegeta.Metrics
 	for res := range atk.Attack(tr, vegeta.Rate{Freq: 0, Per: time.Second}, s.duration, name) {
-		m.Add(res)
+		round.Add(res)
+		t.all.Add(res)
 	}
-	m.Close()
-	errs := m.Errors
+	round.Close()
+	ok := float64(round.Requests) * round.Success
+	busy := round.Duration + round.Wait
+	t.ok += ok
+	t.busy += busy
+	if busy > 0 {
+		t.rounds = append(t.rounds, ok/busy.Seconds())
+	}
+}
+
+// tally adds up the rounds of one server in a scenario: latencies, codes
+// and errors over all of them, throughput as every success over the time
+// under load (the gaps while the other server ran are not counted).
+type tally struct {
+	all    vegeta.Metrics
+	ok     float64
+	busy   time.Duration
+	rounds []float64 // each round's throughput
+}
+
+func (t *tally) measure() measure {
+	t.all.Close()
+	errs := t.all.Errors
 	if len(errs) > 5 {
 		errs = errs[:5]
 	}
-	return measure{requests: m.Requests, throughput: m.Throughput, p50: m.Latencies.P50, p99: m.Latencies.P99,
-		success: m.Success, codes: m.StatusCodes, errors: errs}
+	m := measure{requests: t.all.Requests, p50: t.all.Latencies.P50, p99: t.all.Latencies.P99,
+		success: t.all.Success, codes: t.all.StatusCodes, errors: errs, rounds: t.rounds}
+	if t.busy > 0 {
+		m.throughput = t.ok / t.busy.Seconds()
+	}
+	return m
 }
 
 // timer records how long the real server's handler takes (the "server

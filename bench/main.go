@@ -53,12 +53,13 @@ func main() {
 	flag.BoolVar(&o.million, "million", false, "then grow the data set to 1,000,000 integrations and list a hub's integrations again")
 	flag.IntVar(&o.load.concurrency, "concurrency", 32, "concurrent connections (closed loop)")
 	flag.DurationVar(&o.load.duration, "duration", 5*time.Second, "load duration per scenario and per server")
+	flag.IntVar(&o.load.rounds, "rounds", 5, "rounds the duration is cut into, alternating the server and the ceiling")
 	flag.StringVar(&o.dbPath, "db", "", "database file (default: a new one in a temporary directory, removed afterwards)")
 	flag.StringVar(&o.out, "out", "", "append the results to this Markdown file (e.g. BENCHMARKS.md)")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the load phases to this file")
 	flag.StringVar(&o.only, "scenarios", "", "comma-separated scenario names to run (default all)")
 	flag.Parse()
-	if o.load.concurrency < 1 || o.load.duration <= 0 || o.load.duration > 5*time.Minute || o.hubs < 1 || o.integrations < o.hubs {
+	if o.load.concurrency < 1 || o.load.duration <= 0 || o.load.rounds < 1 || o.load.duration/time.Duration(o.load.rounds) < 100*time.Millisecond || o.load.duration > 5*time.Minute || o.hubs < 1 || o.integrations < o.hubs {
 		fmt.Fprintln(os.Stderr, "bench: need concurrency >= 1, 0 < duration <= 5m, hubs >= 1, integrations >= hubs")
 		os.Exit(2)
 	}
@@ -454,6 +455,26 @@ func (r result) ratio() float64 {
 	return r.server.throughput / r.ceil.throughput
 }
 
+// roundRatios are the ratios of each round's server and ceiling runs, which
+// ran back to back: their spread shows how much the machine's other load
+// moved the numbers during the scenario.
+func (r result) roundRatios() (lo, hi float64, n int) {
+	n = min(len(r.server.rounds), len(r.ceil.rounds))
+	for i := range n {
+		if r.ceil.rounds[i] == 0 {
+			continue
+		}
+		x := r.server.rounds[i] / r.ceil.rounds[i]
+		if i == 0 || x < lo {
+			lo = x
+		}
+		if i == 0 || x > hi {
+			hi = x
+		}
+	}
+	return lo, hi, n
+}
+
 func runScenario(a *app, ceil *ceiling, ceilBase string, load loadSettings, sc scenario, rows string) (result, error) {
 	// One request to the real server gives the ceiling its bytes.
 	var t vegeta.Target
@@ -476,7 +497,6 @@ func runScenario(a *app, ceil *ceiling, ceilBase string, load loadSettings, sc s
 	ceil.set(res.Header.Get("Content-Type"), body)
 
 	r := result{name: sc.name, desc: sc.desc, rows: rows, sampleBytes: len(body)}
-	a.timer.start()
 	// A second of the same load first, not counted, on each server: the
 	// first scenario would otherwise also measure cold page caches and
 	// connection pools filling up.
@@ -487,10 +507,26 @@ func runScenario(a *app, ceil *ceiling, ceilBase string, load loadSettings, sc s
 			return result{}, err
 		}
 	}
-	r.server = load.run(sc.name, sc.target(a.base))
-	r.server.serverP50, r.server.serverP99 = a.timer.stop()
+	// The measured time is cut into rounds, each running the server then the
+	// ceiling (then the ceiling first, and so on): a disturbance from outside
+	// (another process, the host) then touches both sides alike instead of
+	// whichever happened to run at the time.
 	warm.run(sc.name+"-ceiling-warm-up", sc.target(ceilBase))
-	r.ceil = load.run(sc.name+"-ceiling", sc.target(ceilBase))
+	slice := loadSettings{concurrency: load.concurrency, duration: load.duration / time.Duration(load.rounds)}
+	var srv, cl tally
+	a.timer.start()
+	for i := range load.rounds {
+		if i%2 == 0 {
+			slice.runInto(sc.name, sc.target(a.base), &srv)
+			slice.runInto(sc.name+"-ceiling", sc.target(ceilBase), &cl)
+		} else {
+			slice.runInto(sc.name+"-ceiling", sc.target(ceilBase), &cl)
+			slice.runInto(sc.name, sc.target(a.base), &srv)
+		}
+	}
+	r.server = srv.measure()
+	r.server.serverP50, r.server.serverP99 = a.timer.stop()
+	r.ceil = cl.measure()
 	return r, nil
 }
 
@@ -519,6 +555,9 @@ func printResult(r result) {
 		r.name, r.rows, r.server.throughput, r.server.p50.Round(time.Microsecond), r.server.p99.Round(time.Microsecond),
 		r.server.serverP50.Round(time.Microsecond), r.ceil.throughput, r.ceil.p50.Round(time.Microsecond), r.ceil.p99.Round(time.Microsecond),
 		r.ratio(), r.server.success, r.server.codes)
+	if lo, hi, n := r.roundRatios(); n > 1 {
+		fmt.Printf("              ratio of each of %d rounds between %.2f and %.2f\n", n, lo, hi)
+	}
 	for _, e := range r.server.errors {
 		fmt.Println("   error:", e)
 	}

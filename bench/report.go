@@ -52,13 +52,22 @@ func targets(r result, all []result, f facts) string {
 	return "no target"
 }
 
+// ratioText is the scenario's ratio with the range of its rounds.
+func ratioText(r result) string {
+	if lo, hi, n := r.roundRatios(); n > 1 {
+		return fmt.Sprintf("%.2f (%.2f–%.2f)", r.ratio(), lo, hi)
+	}
+	return fmt.Sprintf("%.2f", r.ratio())
+}
+
 func render(o options, results []result, f facts) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n## %s — %d hubs, %d integrations\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), f.hubs, o.integrations)
 	fmt.Fprintf(&b, "- Machine: %s\n", machine())
 	fmt.Fprintf(&b, "- Commit: %s\n", gitDescribe())
-	fmt.Fprintf(&b, "- Load: vegeta v12.13.0 as a library, closed loop of %d connections (keep-alive), %s per scenario and per server after 1 s of uncounted warm-up, on loopback; "+
-		"the generator, the real server and the ceiling share this process and its CPUs.\n", o.load.concurrency, o.load.duration)
+	fmt.Fprintf(&b, "- Load: vegeta v12.13.0 as a library, closed loop of %d connections (keep-alive), %s per scenario and per server after 1 s of uncounted warm-up, on loopback, "+
+		"in %d alternating rounds (server then ceiling, then ceiling then server, …; the ratio's range is that of the rounds); "+
+		"the generator, the real server and the ceiling share this process and its CPUs.\n", o.load.concurrency, o.load.duration, o.load.rounds)
 	fmt.Fprintf(&b, "- Ceiling: a bare echo server (no middleware) answering every request with the real server's response bytes for that scenario, from memory.\n")
 	fmt.Fprintf(&b, "- Data: %d hubs, %d integrations over the six channels (WebChat has no secret; the other five have encrypted secrets), 10%% paused; seeded in %s.\n",
 		f.hubs, o.integrations, f.seed.Round(time.Millisecond))
@@ -66,9 +75,9 @@ func render(o options, results []result, f facts) string {
 	b.WriteString("| Scenario | Rows | Server req/s | p50 | p99 | Handler p50 | Ceiling req/s | Ceiling p50 | Ceiling p99 | Ratio | Success | Body | Target |\n")
 	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %s | %s | %.0f | %s | %s | %.2f | %.2f%% | %d B | %s |\n",
+		fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %.2f%% | %d B | %s |\n",
 			r.desc, r.rows, r.server.throughput, ms(r.server.p50), ms(r.server.p99), ms(r.server.serverP50),
-			r.ceil.throughput, ms(r.ceil.p50), ms(r.ceil.p99), r.ratio(), 100*r.server.success, r.sampleBytes, targets(r, results, f))
+			r.ceil.throughput, ms(r.ceil.p50), ms(r.ceil.p99), ratioText(r), 100*r.server.success, r.sampleBytes, targets(r, results, f))
 	}
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "- Hub page: %d B HTML (%d table rows); static assets it links: %.1f KB gzipped; every servable file under static/: %.1f KB gzipped — %s\n",
