@@ -80,6 +80,8 @@ func applyHub(h *db.Hub, in hubInput) channels.FieldErrors {
 		d := strings.TrimSpace(*in.Description)
 		if len([]rune(d)) > 1000 {
 			errs = append(errs, channels.FieldError{Code: codeOutOfRange, Field: "description", Message: "Property 'description' is longer than 1000 characters."})
+		} else if fe := checkText("description", d, true); fe != nil {
+			errs = append(errs, *fe)
 		} else {
 			h.Description = d
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"hubadmin/channels"
@@ -24,17 +25,41 @@ type integrationInput struct {
 	SlackState *db.OAuthState
 }
 
-// checkName validates an integration or hub name: 1–100 characters after trimming.
+// checkName validates an integration or hub name: 1–100 characters after
+// trimming, plain text (checkText).
 func checkName(name string) (string, *channels.FieldError) {
 	n := strings.TrimSpace(name)
 	if n == "" {
 		return "", &channels.FieldError{Code: codeRequired, Field: "name", Message: "Property 'name' is required."}
+	}
+	if fe := checkText("name", n, false); fe != nil {
+		return "", fe
 	}
 	if c := utf8.RuneCountInString(n); c > 100 {
 		return "", &channels.FieldError{Code: codeOutOfRange, Field: "name",
 			Message: fmt.Sprintf("Property 'name' is %d characters long; at most 100 are allowed.", c)}
 	}
 	return n, nil
+}
+
+// checkText refuses what a name or description must not hold: invalid
+// UTF-8, control characters (a NUL, a bell; tabs and line breaks unless
+// multiline) and text-direction controls, which reorder what an operator
+// reads around them (U+202E shows "evil" as "live").
+func checkText(field, s string, multiline bool) *channels.FieldError {
+	if !utf8.ValidString(s) {
+		return &channels.FieldError{Code: codeBadFormat, Field: field, Message: fmt.Sprintf("Property '%s' is not valid UTF-8.", field)}
+	}
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return &channels.FieldError{Code: codeBadFormat, Field: field,
+				Message: fmt.Sprintf("Property '%s' contains %U, a control or text-direction character; use plain text.", field, r)}
+		}
+	}
+	return nil
 }
 
 // createIntegration validates, provisions and stores a new integration:

@@ -134,6 +134,8 @@ func hubFormMessages(errs channels.FieldErrors) channels.FieldErrors {
 			fe.Message = "Use at most 100 characters."
 		case fe.Field == "description" && fe.Code == codeOutOfRange:
 			fe.Message = "Use at most 1000 characters."
+		case fe.Code == codeBadFormat && (fe.Field == "name" || fe.Field == "description"):
+			fe.Message = strings.Replace(fe.Message, "Property '"+fe.Field+"'", "This text", 1)
 		case fe.Field == "closeDormantConversation" && fe.Code == codeOutOfRange:
 			fe.Message = "Enter a number of days from 1 to 3650, or leave it empty to keep conversations open."
 		}

@@ -158,6 +158,9 @@ func TestHubCreateForm(t *testing.T) {
 		{name: "days not a number", form: url.Values{"name": {"Typed name"}, "closeDormantConversation": {"a week"}}, errField: "closeDormantConversation", errText: "whole number", keptValue: "Typed name"},
 		{name: "days out of range", form: url.Values{"name": {"Typed name"}, "closeDormantConversation": {"0"}}, errField: "closeDormantConversation", errText: "1 to 3650", keptValue: "Typed name"},
 		{name: "name too long", form: url.Values{"name": {strings.Repeat("n", 101)}}, errField: "name", errText: "at most 100"},
+		{name: "valid description on lines", form: url.Values{"name": {"Lines"}, "description": {"Front line\r\n\tEMEA"}}},
+		{name: "text-direction override in name", form: url.Values{"name": {"\u202eevil hub"}, "description": {"kept text"}}, errField: "name", errText: "U+202E, a control or text-direction character", keptValue: "kept text"},
+		{name: "control character in description", form: url.Values{"name": {"Typed name"}, "description": {"ring\u0007"}}, errField: "description", errText: "U+0007", keptValue: "Typed name"},
 		{name: "description too long", form: url.Values{"name": {"Typed name"}, "description": {strings.Repeat("d", 1001)}}, errField: "description", errText: "at most 1000", keptValue: "Typed name"},
 	}
 	for _, tt := range tests {

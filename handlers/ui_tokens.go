@@ -71,6 +71,8 @@ func (h *handler) uiTokenCreate(c echo.Context) error {
 		errs = append(errs, channels.FieldError{Field: "name", Message: "Enter a name that says what uses it."})
 	} else if utf8.RuneCountInString(name) > 100 {
 		errs = append(errs, channels.FieldError{Field: "name", Message: "The name must be at most 100 characters."})
+	} else if fe := checkText("name", name, false); fe != nil {
+		errs = append(errs, channels.FieldError{Field: "name", Message: strings.Replace(fe.Message, "Property 'name'", "The name", 1)})
 	}
 	if scope != "read" && scope != "write" {
 		errs = append(errs, channels.FieldError{Field: "scope", Message: "Choose the read or write scope."})

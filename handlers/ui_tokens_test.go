@@ -69,6 +69,11 @@ func TestTokensValidation(t *testing.T) {
 	if body := rec.Body.String(); !strings.Contains(body, "Enter a name") || !strings.Contains(body, "read or write") {
 		t.Fatalf("errors: %s", body)
 	}
+	rec = admin.post("/tokens", url.Values{"name": {"CRM\u202esync"}, "scope": {"read"}}, false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	if body := rec.Body.String(); !strings.Contains(body, "The name contains U+202E") {
+		t.Fatalf("text-direction override: %s", body)
+	}
 	if tokens, _ := a.db.Tokens(context.Background(), db.DefaultTenantID); len(tokens) != 0 {
 		t.Fatal("an invalid form created a token")
 	}
