@@ -178,6 +178,27 @@ func TestIntegrationFormErrorsKeepEveryValue(t *testing.T) {
 	createdAt(t, page)
 }
 
+// Pause and Resume on an integration's own page keep the operator there.
+func TestIntegrationPauseResumeOnItsPage(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	id := s.apiIntegration(t, hub.ID, `{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["www.example.com"]}}`)
+	page := s.signedIn(t, "editor")
+	_, err := page.Goto("/integrations/" + id)
+	must(t, err)
+	title := page.GetByTestId("integration-name")
+	must(t, expect.Locator(title).ToContainText("Active"))
+	must(t, page.GetByTestId("pause").Click())
+	must(t, expect.Locator(page.Locator("#toasts")).ToContainText("paused"))
+	atPath(t, page, "/integrations/"+id)
+	must(t, expect.Locator(title).ToContainText("Paused"))
+	must(t, page.GetByTestId("resume").Click())
+	must(t, expect.Locator(page.Locator("#toasts")).ToContainText("resumed"))
+	atPath(t, page, "/integrations/"+id)
+	must(t, expect.Locator(title).ToContainText("Active"))
+}
+
 func TestIntegrationEditWebChat(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"github.com/PuerkitoBio/goquery"
+
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -334,4 +336,25 @@ func TestIntegrationPagesOfAnotherTenantAreNotFound(t *testing.T) {
 	hub := a.hub("Theirs", other.ID)
 	mustStatus(t, b.get("/hubs/"+hub.ID+"/integrations/new"), http.StatusNotFound)
 	mustStatus(t, b.post("/hubs/"+hub.ID+"/integrations/new/webchat", url.Values{"name": {"X"}, "cfg.allowedOrigins": {"a.example.com"}}, false), http.StatusNotFound)
+}
+
+// Every channel's form is well-formed: no stray attribute from a template
+// branch, secrets not autocompleted, no field spell-checked but free text.
+func TestIntegrationFormsMarkup(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hub := a.hub("Support")
+	for _, ch := range []string{"twiliosms", "messenger", "webchat", "direct", "system"} {
+		rec := b.get("/hubs/" + hub.ID + "/integrations/new/" + ch)
+		mustStatus(t, rec, http.StatusOK)
+		d := doc(t, rec)
+		if n := d.Find("[else]").Length(); n != 0 {
+			t.Errorf("%s: %d elements with a stray else attribute", ch, n)
+		}
+		d.Find(`input[type="password"]`).Each(func(_ int, s *goquery.Selection) {
+			if v, _ := s.Attr("autocomplete"); v != "off" {
+				t.Errorf("%s: secret %s has autocomplete %q", ch, s.AttrOr("name", ""), v)
+			}
+		})
+	}
 }
