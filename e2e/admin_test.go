@@ -51,7 +51,7 @@ func TestAdminCreateTokenShownOnce(t *testing.T) {
 
 	// Revoke, after the confirmation.
 	page.OnDialog(func(d playwright.Dialog) { d.Accept() })
-	must(t, row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Revoke"}).Click())
+	must(t, row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Revoke the token CI deploy", Exact: playwright.Bool(true)}).Click())
 	must(t, expect.Locator(row).ToContainText("revoked"))
 	if status, _ := s.api(t, value, http.MethodGet, "/api/v1/hubs", ""); status != http.StatusUnauthorized {
 		t.Fatalf("revoked token: %d", status)

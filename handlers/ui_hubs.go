@@ -29,6 +29,9 @@ func (h *handler) uiHubs(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if to, past := pastTheEnd(c.Request().URL, pg, len(list), total); past {
+		return c.Redirect(http.StatusSeeOther, to)
+	}
 	m := views.HubList{Total: total, Hubs: make([]views.HubRow, 0, len(list))}
 	for _, hb := range list {
 		m.Hubs = append(m.Hubs, views.HubRow{ID: hb.ID, Name: hb.Name, Description: hb.Description, Active: hb.StatusID == db.HubActive,
@@ -229,6 +232,10 @@ func (h *handler) uiHub(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if to, past := pastTheEnd(c.Request().URL, pg, len(list), total); past {
+		// htmx follows the redirect too, and swaps in the last page.
+		return c.Redirect(http.StatusSeeOther, to)
+	}
 	l := views.HubIntegrations{HubID: hub.ID, Total: total, HubTotal: total, Channel: f.ChannelID, Query: f.Query,
 		Rows: make([]views.HubIntegration, 0, len(list))}
 	switch f.StatusID {
@@ -365,20 +372,34 @@ func uiPageNumber(c echo.Context) (int, error) {
 	return n, nil
 }
 
+// pageLink is the list at u on page n, its other query parameters (the
+// filters) kept.
+func pageLink(u *url.URL, n int) string {
+	q := u.Query()
+	q.Del("page")
+	if n > 1 {
+		q.Set("page", strconv.Itoa(n))
+	}
+	if len(q) == 0 {
+		return u.Path
+	}
+	return u.Path + "?" + q.Encode()
+}
+
+// pastTheEnd is the link to a list's last page when page pg came back
+// empty although the list has rows (a stale link, rows deleted meanwhile,
+// a hand-edited URL): the reader lands on rows, not on an empty table.
+func pastTheEnd(u *url.URL, pg, shown, total int) (string, bool) {
+	if pg <= 1 || shown > 0 || total == 0 {
+		return "", false
+	}
+	return pageLink(u, (total+uiPageSize-1)/uiPageSize), true
+}
+
 // pagerLinks builds the previous/next links of a list, keeping its other
 // query parameters (the filters), and a summary like "51–100 of 120 hubs".
 func pagerLinks(u *url.URL, pg, shown, total int, one, many string) (prev, next, summary string) {
-	link := func(n int) string {
-		q := u.Query()
-		q.Del("page")
-		if n > 1 {
-			q.Set("page", strconv.Itoa(n))
-		}
-		if len(q) == 0 {
-			return u.Path
-		}
-		return u.Path + "?" + q.Encode()
-	}
+	link := func(n int) string { return pageLink(u, n) }
 	if pg > 1 {
 		prev = link(pg - 1)
 	}

@@ -142,6 +142,35 @@ func TestHubsListPages(t *testing.T) {
 	if n := d.Find(`[data-testid="hub-row"]`).Length(); n != 2 || !strings.Contains(d.Find(".pager").Text(), "51–52 of 52 hubs") {
 		t.Fatalf("page 2: %d rows, pager %q", n, d.Find(".pager").Text())
 	}
+	// Past the end: to the last page, not an empty table.
+	rec := b.get("/hubs?page=999")
+	mustStatus(t, rec, http.StatusSeeOther)
+	if loc := rec.Header().Get("Location"); loc != "/hubs?page=2" {
+		t.Fatalf("page 999 goes to %q", loc)
+	}
+}
+
+// A hub page past its last page (filters kept) goes to the last page; a
+// partial (htmx) request too, so a refresh after deleting the last row of
+// the last page shows the rows before it.
+func TestHubPagePastTheEnd(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	a.seedIntegrations(hub, [2]string{"Chat", "WebChat"}, [2]string{"Hook", "System"})
+	b := a.signIn("editor")
+	for _, partial := range []bool{false, true} {
+		req := httptest.NewRequest(http.MethodGet, "/hubs/"+hub.ID+"?page=3&channelId=WebChat", nil)
+		if partial {
+			req.Header.Set("HX-Request", "true")
+		}
+		rec := b.send(req)
+		mustStatus(t, rec, http.StatusSeeOther)
+		if loc := rec.Header().Get("Location"); loc != "/hubs/"+hub.ID+"?channelId=WebChat" {
+			t.Fatalf("partial %v: page 3 goes to %q", partial, loc)
+		}
+	}
+	// An empty filter result is not "past the end": page 1 shows its empty state.
+	mustStatus(t, b.get("/hubs/"+hub.ID+"?channelId=Slack"), http.StatusOK)
 }
 
 func TestHubCreateForm(t *testing.T) {

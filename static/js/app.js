@@ -376,6 +376,15 @@
     scheduleToast(toast);
   });
 
+  // ---- A refused form: focus its first invalid field --------------------------------
+  // The server answers a refused form with the form again (422), each error
+  // next to its field; the caret goes where the first fix is needed, and a
+  // screen reader reads that field with its error (aria-describedby).
+  function focusFirstInvalid() {
+    var field = document.querySelector("form [aria-invalid='true']");
+    if (field && typeof field.focus === "function") field.focus();
+  }
+
   // ---- Initialisation (page load and every htmx-loaded element) ------------------
   function init(root) {
     each(root, "[data-list-editor]", syncListEditor);
@@ -390,8 +399,9 @@
   document.addEventListener("htmx:afterSettle", scheduleToasts);
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { init(document); });
+    document.addEventListener("DOMContentLoaded", function () { init(document); focusFirstInvalid(); });
   } else {
     init(document);
+    focusFirstInvalid();
   }
 })();
