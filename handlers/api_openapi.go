@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"html"
+
 	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"github.com/yuin/goldmark"
 	"net/http"
 	"sort"
 	"strings"
@@ -70,13 +73,26 @@ func (h *handler) uiAPIDocs(c echo.Context) error {
 
 var docMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodOptions}
 
+// markdownHTML renders a description of the document, CommonMark as
+// OpenAPI says, to HTML. goldmark leaves raw HTML out (it is not enabled),
+// so only Markdown's own elements reach the page.
+func markdownHTML(s string) string {
+	var b strings.Builder
+	if err := goldmark.Convert([]byte(strings.TrimSpace(s)), &b); err != nil {
+		// The document is embedded and checked by tests; should it ever
+		// fail to convert, its text is still worth showing.
+		return html.EscapeString(s)
+	}
+	return b.String()
+}
+
 // apiDocsModel turns the document into the page's view model, grouped by
 // tag in the document's tag order.
 func apiDocsModel(doc *openapi3.T) views.APIDocs {
-	m := views.APIDocs{Title: doc.Info.Title, Version: doc.Info.Version, Description: doc.Info.Description}
+	m := views.APIDocs{Title: doc.Info.Title, Version: doc.Info.Version, Description: markdownHTML(doc.Info.Description)}
 	byTag := map[string]*views.APITag{}
 	for _, t := range doc.Tags {
-		m.Tags = append(m.Tags, views.APITag{Name: t.Name, Description: t.Description})
+		m.Tags = append(m.Tags, views.APITag{Name: t.Name, Description: markdownHTML(t.Description)})
 	}
 	for i := range m.Tags {
 		byTag[m.Tags[i].Name] = &m.Tags[i]
@@ -92,7 +108,7 @@ func apiDocsModel(doc *openapi3.T) views.APIDocs {
 			}
 			o := views.APIOperation{
 				ID: op.OperationID, Method: method, Path: path, Summary: op.Summary,
-				Description: strings.TrimSpace(op.Description), Auth: authOf(doc, op),
+				Description: markdownHTML(op.Description), Auth: authOf(doc, op),
 			}
 			for _, p := range append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...) {
 				if p.Value == nil {
@@ -100,7 +116,7 @@ func apiDocsModel(doc *openapi3.T) views.APIDocs {
 				}
 				o.Params = append(o.Params, views.APIParam{
 					Name: p.Value.Name, In: p.Value.In, Required: p.Value.Required,
-					Type: schemaType(p.Value.Schema), Description: p.Value.Description,
+					Type: schemaType(p.Value.Schema), Description: markdownHTML(p.Value.Description),
 				})
 			}
 			if rb := op.RequestBody; rb != nil && rb.Value != nil {
@@ -118,7 +134,7 @@ func apiDocsModel(doc *openapi3.T) views.APIDocs {
 				}
 				resp := views.APIResponse{Status: code}
 				if r.Value.Description != nil {
-					resp.Description = strings.TrimSpace(*r.Value.Description)
+					resp.Description = markdownHTML(*r.Value.Description)
 				}
 				for _, ct := range sortedKeys(r.Value.Content) {
 					resp.ContentType = ct

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/PuerkitoBio/goquery"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -425,6 +426,19 @@ func TestAPIDocsPage(t *testing.T) {
 		if strings.Contains(page, bad) {
 			t.Errorf("page has %q", bad)
 		}
+	}
+	// The descriptions' Markdown is rendered, not printed: the overview's
+	// bullets are a list, `code` is code, and no Markdown mark is left.
+	d := doc(t, rec)
+	overview := d.Find(`section[aria-labelledby="api-overview"]`)
+	if n := overview.ChildrenFiltered("ul").Find("li").Length(); n < 5 {
+		t.Errorf("overview has %d list items, want the document's bullets", n)
+	}
+	if overview.Find("code").FilterFunction(func(_ int, s *goquery.Selection) bool { return s.Text() == "200" }).Length() == 0 {
+		t.Error("overview: `200` is not rendered as code")
+	}
+	if text := d.Find("main").Text(); strings.Contains(text, "`") || strings.Contains(text, "\n* ") {
+		t.Errorf("Markdown marks left in the page's text")
 	}
 	// Signed out: the login page.
 	if rec := a.newBrowser().get("/api-docs"); rec.Code != http.StatusSeeOther {
