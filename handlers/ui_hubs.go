@@ -233,8 +233,17 @@ func (h *handler) uiHub(c echo.Context) error {
 		return err
 	}
 	if to, past := pastTheEnd(c.Request().URL, pg, len(list), total); past {
-		// htmx follows the redirect too, and swaps in the last page.
-		return c.Redirect(http.StatusSeeOther, to)
+		if !isPartial(c) {
+			return c.Redirect(http.StatusSeeOther, to)
+		}
+		// A partial (the table after deleting the last row of the last
+		// page) is answered with the last page, under the headers the
+		// caller set: a redirect would lose them.
+		pg = (total + uiPageSize - 1) / uiPageSize
+		f.Page = pg - 1
+		if list, total, err = h.db.Integrations(ctx, f); err != nil {
+			return err
+		}
 	}
 	l := views.HubIntegrations{HubID: hub.ID, Total: total, HubTotal: total, Channel: f.ChannelID, Query: f.Query,
 		Rows: make([]views.HubIntegration, 0, len(list))}

@@ -151,23 +151,25 @@ func TestHubsListPages(t *testing.T) {
 }
 
 // A hub page past its last page (filters kept) goes to the last page; a
-// partial (htmx) request too, so a refresh after deleting the last row of
-// the last page shows the rows before it.
+// partial (htmx) request gets the last page's table, so deleting the last
+// row of the last page shows the rows before it.
 func TestHubPagePastTheEnd(t *testing.T) {
 	a := newTestApp(t)
 	hub := a.hub("Support")
 	a.seedIntegrations(hub, [2]string{"Chat", "WebChat"}, [2]string{"Hook", "System"})
 	b := a.signIn("editor")
-	for _, partial := range []bool{false, true} {
-		req := httptest.NewRequest(http.MethodGet, "/hubs/"+hub.ID+"?page=3&channelId=WebChat", nil)
-		if partial {
-			req.Header.Set("HX-Request", "true")
-		}
-		rec := b.send(req)
-		mustStatus(t, rec, http.StatusSeeOther)
-		if loc := rec.Header().Get("Location"); loc != "/hubs/"+hub.ID+"?channelId=WebChat" {
-			t.Fatalf("partial %v: page 3 goes to %q", partial, loc)
-		}
+	rec := b.get("/hubs/" + hub.ID + "?page=3&channelId=WebChat")
+	mustStatus(t, rec, http.StatusSeeOther)
+	if loc := rec.Header().Get("Location"); loc != "/hubs/"+hub.ID+"?channelId=WebChat" {
+		t.Fatalf("page 3 goes to %q", loc)
+	}
+	// As a partial it is answered with the last page's table in place.
+	req := httptest.NewRequest(http.MethodGet, "/hubs/"+hub.ID+"?page=3&channelId=WebChat", nil)
+	req.Header.Set("HX-Request", "true")
+	rec = b.send(req)
+	mustStatus(t, rec, http.StatusOK)
+	if n := doc(t, rec).Find(`[data-testid="integration-row"]`).Length(); n != 1 {
+		t.Fatalf("partial past the end: %d rows, want the last page's 1", n)
 	}
 	// An empty filter result is not "past the end": page 1 shows its empty state.
 	mustStatus(t, b.get("/hubs/"+hub.ID+"?channelId=Slack"), http.StatusOK)
