@@ -156,7 +156,16 @@ func TestHubIntegrationRowActionsWithoutJavaScript(t *testing.T) {
 	atPath(t, page, "/hubs/"+hub.ID)
 	must(t, expect.Locator(hp.row("Website chat").GetByTestId("status")).ToHaveText("Active"))
 
+	// No dialog without JavaScript: a page asks again before deleting.
 	must(t, hp.button(t, "Delete Audit hook").Click())
+	confirm := page.GetByTestId("confirm-form")
+	must(t, expect.Locator(confirm).ToContainText("Delete the integration “Audit hook”?"))
+	must(t, confirm.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Cancel"}).Click())
+	must(t, expect.Locator(page.GetByTestId("integration-name")).ToContainText("Audit hook"))
+	_, err = page.Goto("/hubs/" + hub.ID)
+	must(t, err)
+	must(t, hp.button(t, "Delete Audit hook").Click())
+	must(t, confirm.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Delete integration"}).Click())
 	atPath(t, page, "/hubs/"+hub.ID)
 	must(t, expect.Locator(hp.row("Audit hook")).ToHaveCount(0))
 	must(t, expect.Locator(hp.rows()).ToHaveCount(1))

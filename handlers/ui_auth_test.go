@@ -133,7 +133,7 @@ func TestRowDeleteRefreshesTheHubTable(t *testing.T) {
 	}
 	b.get("/hubs/" + hub.ID)
 	del := func(id, current string) *httptest.ResponseRecorder {
-		req := httptest.NewRequest(http.MethodPost, "/integrations/"+id+"/delete", strings.NewReader("_csrf="+b.csrf))
+		req := httptest.NewRequest(http.MethodPost, "/integrations/"+id+"/delete", strings.NewReader("confirmed=1&_csrf="+b.csrf))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("HX-Request", "true")
 		req.Header.Set("HX-Current-URL", current)

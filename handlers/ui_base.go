@@ -304,3 +304,19 @@ func (h *handler) uiOwnIntegration(c echo.Context) (db.Integration, db.Hub, erro
 	hub, err := h.db.Hub(c.Request().Context(), in.HubID)
 	return in, hub, err
 }
+
+// confirmed reports whether a destructive form was confirmed: by the
+// dialog (app.js adds confirmed=1 when the operator says yes; htmx buttons
+// send it with hx-vals, after hx-confirm) or by the page askConfirm shows,
+// which is what a browser without JavaScript gets.
+func confirmed(c echo.Context) bool { return c.FormValue("confirmed") == "1" }
+
+// askConfirm answers an unconfirmed destructive POST with a page asking
+// again; nothing has changed.
+func (h *handler) askConfirm(c echo.Context, nav string, m views.ConfirmAction) error {
+	m.Action = c.Request().URL.Path
+	if next := backTo(c, ""); next != "" {
+		m.Next = next
+	}
+	return render(c, http.StatusOK, views.ConfirmPage(h.page(c, m.Title, nav), m))
+}

@@ -500,7 +500,11 @@ func TestIntegrationRowActions(t *testing.T) {
 	if l, _ := del.Attr("aria-label"); l != "Delete Support chat" {
 		t.Errorf("delete button's name: %q", l)
 	}
-	rec = b.post("/integrations/"+chat+"/delete", nil, true)
+	// htmx sends the yes of hx-confirm along.
+	if v, _ := del.Attr("hx-vals"); v != `{"confirmed": "1"}` {
+		t.Errorf("delete button's hx-vals: %q", v)
+	}
+	rec = b.post("/integrations/"+chat+"/delete", url.Values{"confirmed": {"1"}}, true)
 	mustStatus(t, rec, http.StatusOK)
 	if strings.TrimSpace(rec.Body.String()) != "" || toastOf(t, rec) != "Integration “Support chat” deleted" {
 		t.Fatalf("htmx delete: %q %q", rec.Body.String(), toastOf(t, rec))
@@ -508,7 +512,18 @@ func TestIntegrationRowActions(t *testing.T) {
 	if _, err := a.db.Integration(context.Background(), chat); err != db.ErrNotFound {
 		t.Fatalf("still there: %v", err)
 	}
-	rec = b.post("/integrations/"+ids["Hook"]+"/delete", nil, false)
+	// Without the dialog (no JavaScript): a page asks again, nothing is deleted.
+	rec = b.post("/integrations/"+ids["Hook"]+"/delete", url.Values{"next": {"/hubs/" + hub.ID}}, false)
+	mustStatus(t, rec, http.StatusOK)
+	confirm := doc(t, rec).Find(`form[data-testid="confirm-form"][action="/integrations/` + ids["Hook"] + `/delete"]`)
+	if confirm.Find(`input[name="confirmed"][value="1"]`).Length() != 1 || confirm.Find(`input[name="next"][value="/hubs/`+hub.ID+`"]`).Length() != 1 ||
+		!strings.Contains(confirm.Text(), "“Hook”") {
+		t.Fatalf("no confirmation page: %s", rec.Body.String())
+	}
+	if _, err := a.db.Integration(context.Background(), ids["Hook"]); err != nil {
+		t.Fatalf("deleted before the confirmation: %v", err)
+	}
+	rec = b.post("/integrations/"+ids["Hook"]+"/delete", url.Values{"confirmed": {"1"}}, false)
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/hubs/"+hub.ID {
 		t.Fatalf("plain delete: %d %q", rec.Code, rec.Header().Get("Location"))
 	}

@@ -249,6 +249,11 @@ func (h *handler) uiIntegrationRegenerate(c echo.Context) error {
 	if _, has := ch.Field("regenerateKeys"); !has {
 		return &apiError{Status: http.StatusNotFound, Detail: ch.Title + " integrations have no signing keys."}
 	}
+	if !confirmed(c) {
+		return h.askConfirm(c, "hubs", views.ConfirmAction{Title: "Regenerate signing keys",
+			Message: "Regenerate the signing keys of “" + cur.Name + "”? The old keys stop working at once: receivers that check signatures refuse deliveries until they have the new public key.",
+			Button:  "Regenerate keys", Icon: "refresh-cw", Back: "/integrations/" + cur.ID, BackTo: cur.Name})
+	}
 	_, _, err = h.updateIntegration(c.Request().Context(), actorOf(c), cur, integrationInput{Config: withRegenerate(h, cur, nil)})
 	if err != nil {
 		return err

@@ -272,7 +272,16 @@ func TestRegenerateDirectKeys(t *testing.T) {
 	if f := d.Find(`form[action="/integrations/` + id + `/regenerate"]`); !strings.Contains(f.AttrOr("data-confirm", ""), "old keys stop working") {
 		t.Fatalf("no confirmed regenerate form")
 	}
+	// Not confirmed (no JavaScript): a page asks again, the keys stay.
 	rec := b.post("/integrations/"+id+"/regenerate", nil, false)
+	mustStatus(t, rec, http.StatusOK)
+	if doc(t, rec).Find(`[data-testid="confirm-form"] input[name="confirmed"]`).Length() != 1 {
+		t.Fatalf("no confirmation page: %s", rec.Body.String())
+	}
+	if same, _ := a.db.Integration(context.Background(), id); same.Secrets["privateSigningKey"] != before.Secrets["privateSigningKey"] {
+		t.Fatal("keys regenerated before the confirmation")
+	}
+	rec = b.post("/integrations/"+id+"/regenerate", url.Values{"confirmed": {"1"}}, false)
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/integrations/"+id {
 		t.Fatalf("regenerate: %d %s", rec.Code, rec.Body.String())
 	}
@@ -286,6 +295,7 @@ func TestRegenerateDirectKeys(t *testing.T) {
 	}
 	// WebChat has no keys to regenerate.
 	wc := integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/webchat", url.Values{"name": {"C"}, "cfg.allowedOrigins": {"a.example.com"}}, false))
+	mustStatus(t, b.post("/integrations/"+wc+"/regenerate", url.Values{"confirmed": {"1"}}, false), http.StatusNotFound)
 	mustStatus(t, b.post("/integrations/"+wc+"/regenerate", nil, false), http.StatusNotFound)
 }
 

@@ -104,11 +104,48 @@ func (h *handler) uiTokenCreate(c echo.Context) error {
 }
 
 // uiTokenRevoke revokes a token, or an API client when the id is a client id.
+// askRevoke asks again before revoking a live token or API client of the
+// tenant (404 for any other id, as the revoke itself answers).
+func (h *handler) askRevoke(c echo.Context, tenantID, id string) error {
+	ctx := c.Request().Context()
+	m := views.ConfirmAction{Button: "Revoke", Icon: "x", Back: "/tokens", BackTo: "API access"}
+	if strings.HasPrefix(id, clientIDPrefix) {
+		list, err := h.db.Clients(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		for _, cl := range list {
+			if cl.ID == id && cl.Revoked == nil {
+				m.Title = "Revoke API client"
+				m.Message = "Revoke the API client “" + cl.Name + "”? Its access tokens stop working at once, and it can get no new ones. This cannot be undone."
+			}
+		}
+	} else {
+		list, err := h.db.Tokens(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		for _, t := range list {
+			if t.ID == id && t.Revoked == nil {
+				m.Title = "Revoke API token"
+				m.Message = "Revoke the token “" + t.Name + "”? Programs using it get 401 from their next request. This cannot be undone."
+			}
+		}
+	}
+	if m.Title == "" {
+		return &apiError{Status: http.StatusNotFound, Detail: "No such token or API client."}
+	}
+	return h.askConfirm(c, "api", m)
+}
+
 func (h *handler) uiTokenRevoke(c echo.Context) error {
 	u := currentUser(c)
 	a := actorOf(c)
 	ctx := c.Request().Context()
 	id := c.Param("id")
+	if !confirmed(c) {
+		return h.askRevoke(c, u.TenantID, id)
+	}
 	if strings.HasPrefix(id, clientIDPrefix) {
 		err := h.db.RevokeClient(ctx, u.TenantID, id)
 		if errors.Is(err, db.ErrNotFound) {

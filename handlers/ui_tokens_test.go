@@ -45,7 +45,14 @@ func TestTokensCreateShowOnceAndRevoke(t *testing.T) {
 	if err != nil || len(tokens) != 1 {
 		t.Fatalf("tokens: %v %v", tokens, err)
 	}
+	// Not confirmed (no JavaScript): a page asks again; the token still works.
 	rec = admin.post("/tokens/"+tokens[0].ID+"/revoke", nil, false)
+	mustStatus(t, rec, http.StatusOK)
+	if !strings.Contains(doc(t, rec).Find(`[data-testid="confirm-form"]`).Text(), "“CI deploy”") {
+		t.Fatalf("no confirmation page: %s", rec.Body.String())
+	}
+	mustStatus(t, a.api(http.MethodGet, "/api/v1/hubs", plain, ""), http.StatusOK)
+	rec = admin.post("/tokens/"+tokens[0].ID+"/revoke", url.Values{"confirmed": {"1"}}, false)
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/tokens" {
 		t.Fatalf("revoke: %d %s", rec.Code, rec.Body.String())
 	}
@@ -97,7 +104,7 @@ func TestAPIClientsCreateAndRevoke(t *testing.T) {
 	if body := admin.get("/tokens").Body.String(); strings.Contains(body, m[1]) || !strings.Contains(body, id) {
 		t.Fatal("the client secret is shown again, or the client is not listed")
 	}
-	rec = admin.post("/tokens/"+id+"/revoke", nil, false)
+	rec = admin.post("/tokens/"+id+"/revoke", url.Values{"confirmed": {"1"}}, false)
 	mustStatus(t, rec, http.StatusSeeOther)
 	if _, err := a.db.ClientByCredentials(ctx, id, m[1]); !errors.Is(err, db.ErrNotFound) {
 		t.Fatalf("revoked client still signs in: %v", err)

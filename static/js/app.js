@@ -209,9 +209,20 @@
     var form = e.target;
     if (e.submitter) lastSubmitter.set(form, e.submitter);
     var msg = form.getAttribute("data-confirm");
-    if (msg && !window.confirm(msg)) {
+    if (!msg) return;
+    if (!window.confirm(msg)) {
       e.preventDefault();
       e.stopPropagation();
+      return;
+    }
+    // Said yes here: the server need not ask again on a page of its own
+    // (which is what a browser without JavaScript gets).
+    if (!form.querySelector("input[name='confirmed']")) {
+      var yes = document.createElement("input");
+      yes.type = "hidden";
+      yes.name = "confirmed";
+      yes.value = "1";
+      form.appendChild(yes);
     }
   }, true);
 
