@@ -36,6 +36,13 @@ func TestAdminCreateTokenShownOnce(t *testing.T) {
 	must(t, expect.Locator(row).ToContainText("…"+value[len(value)-4:]))
 	shot(t, page, "admin-token-created")
 
+	// Reloading the answer sends the form again: nothing more is created.
+	_, err = page.Reload()
+	must(t, err)
+	must(t, expect.Locator(page.GetByTestId("token-form").GetByTestId("form-error")).ToContainText("already sent"))
+	must(t, expect.Locator(page.GetByTestId("new-token")).ToHaveCount(0))
+	must(t, expect.Locator(page.GetByTestId("token-row")).ToHaveCount(1))
+
 	// The token works, and is never shown again.
 	if status, body := s.api(t, value, http.MethodGet, "/api/v1/hubs", ""); status != http.StatusOK {
 		t.Fatalf("new token: %d %s", status, body)

@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"crypto/rand"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -24,6 +26,7 @@ func (h *handler) uiTokens(c echo.Context) error {
 
 func (h *handler) renderTokens(c echo.Context, status int, m views.TokensPage) error {
 	ctx := c.Request().Context()
+	m.Once = rand.Text()
 	tid := currentUser(c).TenantID
 	tokens, err := h.db.Tokens(ctx, tid)
 	if err != nil {
@@ -78,6 +81,13 @@ func (h *handler) uiTokenCreate(c echo.Context) error {
 		errs = append(errs, channels.FieldError{Field: "scope", Message: "Choose the read or write scope."})
 	}
 	isClient := form.Get("kind") == "client"
+	once := form.Get("once")
+	if len(errs) == 0 && h.formUsed(c, once) {
+		// The same form again: the browser's "resend" on reloading the
+		// answer that showed the secret, or a second click.
+		errs = append(errs, channels.FieldError{Message: "This form was already sent, and what it created is in the list below. " +
+			"Its secret was shown once and cannot be shown again: create another if you need it."})
+	}
 	if len(errs) > 0 {
 		m := views.TokensPage{}
 		if isClient {
@@ -93,6 +103,7 @@ func (h *handler) uiTokenCreate(c echo.Context) error {
 			return err
 		}
 		h.recordAudit(c, u.TenantID, a.audit("client.create", "scope "+scope), "client", cl.ID, cl.Name)
+		h.useForm(c, once)
 		return h.renderTokens(c, http.StatusOK, views.TokensPage{NewClient: &views.NewClient{Name: cl.Name, Scope: cl.Scope, ClientID: cl.ID, Secret: secret}})
 	}
 	t, plain, err := h.db.CreateToken(ctx, db.Token{TenantID: u.TenantID, Name: name, Scope: scope})
@@ -100,7 +111,34 @@ func (h *handler) uiTokenCreate(c echo.Context) error {
 		return err
 	}
 	h.recordAudit(c, u.TenantID, a.audit("token.create", "scope "+scope+", …"+t.Hint), "token", t.ID, t.Name)
+	h.useForm(c, once)
 	return h.renderTokens(c, http.StatusOK, views.TokensPage{NewToken: &views.NewToken{Name: t.Name, Scope: t.Scope, Value: plain}})
+}
+
+// usedForms is how many one-time form ids a session remembers.
+const usedForms = 20
+
+// formUsed reports whether the one-time form id was already used in this
+// session ("" never is: a form without one is not guarded).
+func (h *handler) formUsed(c echo.Context, once string) bool {
+	s := currentSession(c)
+	if once == "" || s == nil {
+		return false
+	}
+	used, _ := s.Values["used_forms"].(string)
+	return slices.Contains(strings.Fields(used), once)
+}
+
+// useForm remembers a one-time form id in the session, with the last few.
+func (h *handler) useForm(c echo.Context, once string) {
+	s := currentSession(c)
+	if once == "" || s == nil || s.IsNew || strings.ContainsAny(once, " \t\n") {
+		return
+	}
+	used, _ := s.Values["used_forms"].(string)
+	ids := append(strings.Fields(used), once)
+	s.Values["used_forms"] = strings.Join(ids[max(0, len(ids)-usedForms):], " ")
+	_ = h.sessions.Save(c.Request(), c.Response(), s)
 }
 
 // uiTokenRevoke revokes a token, or an API client when the id is a client id.

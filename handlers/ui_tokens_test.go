@@ -130,3 +130,38 @@ func TestTokensAreForAdminsOnly(t *testing.T) {
 	mustStatus(t, admin.post("/tokens/"+list[0].ID+"/revoke", nil, false), http.StatusNotFound)
 	mustStatus(t, a.api(http.MethodGet, "/api/v1/hubs", theirs, ""), http.StatusOK)
 }
+
+// A token form sent twice (the browser's resend on reloading the answer
+// that showed the secret, a double click) creates one token.
+func TestTokenFormSentTwiceCreatesOne(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin")
+	once, ok := doc(t, admin.get("/tokens")).Find(`[data-testid="token-form"] input[name="once"]`).Attr("value")
+	if !ok || len(once) < 20 {
+		t.Fatalf("token form's one-time id: %q", once)
+	}
+	form := url.Values{"name": {"CRM sync"}, "scope": {"read"}, "once": {once}}
+	mustStatus(t, admin.post("/tokens", form, false), http.StatusOK)
+	rec := admin.post("/tokens", form, false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	d := doc(t, rec)
+	if msg := d.Find(`[data-testid="token-form"] [data-testid="form-error"]`).Text(); !strings.Contains(msg, "already sent") {
+		t.Fatalf("second send: %q", msg)
+	}
+	if d.Find(`[data-testid="new-token"]`).Length() != 0 {
+		t.Fatal("a second token value was shown")
+	}
+	if tokens, _ := a.db.Tokens(context.Background(), db.DefaultTenantID); len(tokens) != 1 {
+		t.Fatalf("%d tokens after sending one form twice", len(tokens))
+	}
+	// A fresh form (the page's next render) creates again.
+	next, _ := d.Find(`[data-testid="token-form"] input[name="once"]`).Attr("value")
+	if next == once {
+		t.Fatal("the page renders the used form id again")
+	}
+	form.Set("once", next)
+	mustStatus(t, admin.post("/tokens", form, false), http.StatusOK)
+	if tokens, _ := a.db.Tokens(context.Background(), db.DefaultTenantID); len(tokens) != 2 {
+		t.Fatalf("%d tokens after a fresh form", len(tokens))
+	}
+}
