@@ -160,11 +160,50 @@ func TestTestEventIsSignedWithTheIntegrationsKey(t *testing.T) {
 	}
 }
 
+// A webhook URL whose host is an address deliveries would refuse is
+// refused when saved; a host name is left to the delivery (next test).
+func TestWebhookURLToPrivateAddressRefusedWhenSaved(t *testing.T) {
+	a := newTestApp(t) // no --allow-private-webhooks
+	tok := a.token("write")
+	hub := a.hub("Support").ID
+	for url, kind := range map[string]string{
+		"http://127.0.0.1:9/hook":         "a loopback address",
+		"http://169.254.169.254/latest":   "a link-local address",
+		"https://10.1.2.3/events":         "a private address",
+		"http://[::1]:8080/hook":          "a loopback address",
+		"http://[::ffff:127.0.0.1]/hook":  "a loopback address",
+		"https://100.64.0.1/cgnat-target": "a carrier-grade NAT (CGNAT) address",
+	} {
+		rec := a.api("POST", "/api/v1/integrations/hubs/"+hub, tok, systemBody(url))
+		mustStatus(t, rec, http.StatusBadRequest)
+		p := decode[Problem](t, rec)
+		if len(p.Errors) != 1 || p.Errors[0].Code != codeTargetRefused || p.Errors[0].Field != "configuration.webhookUrl" ||
+			!strings.Contains(p.Errors[0].Description, kind) || !strings.Contains(p.Errors[0].Description, "--allow-private-webhooks") {
+			t.Errorf("%s: %+v", url, p.Errors)
+		}
+	}
+	if n := countIntegrations(t, a); n != 0 {
+		t.Fatalf("%d integrations stored from refused URLs", n)
+	}
+	// A public address is saved (nothing is contacted when saving).
+	id, _ := createIntegration(t, a, tok, hub, systemBody("https://93.184.216.34/hook"))
+	// Updating to a refused address is refused too, and changes nothing.
+	rec := a.api("POST", "/api/v1/integrations/hubs/"+id, tok, `{"configuration":{"webhookUrl":"http://127.0.0.1/x","events":["message"]}}`)
+	mustStatus(t, rec, http.StatusBadRequest)
+	if got := decode[integrationOut](t, a.api("GET", "/api/v1/integrations/"+id, tok, "")); !strings.Contains(string(got.Configuration), "93.184.216.34") {
+		t.Fatalf("refused update changed the URL: %s", got.Configuration)
+	}
+	// With --allow-private-webhooks the same URL is saved.
+	open := newTestApp(t, allowPrivate)
+	createIntegration(t, open, open.token("write"), open.hub("Support").ID, systemBody("http://127.0.0.1:9/hook"))
+}
+
 func TestTestEventToPrivateAddressIsRefusedAndRecorded(t *testing.T) {
 	a := newTestApp(t) // no --allow-private-webhooks
 	rcv := newReceiver(t)
 	tok := a.token("write")
-	id, _ := createIntegration(t, a, tok, a.hub("Support").ID, systemBody(rcv.URL))
+	// A host name that resolves to the loopback: saved, refused at connect.
+	id, _ := createIntegration(t, a, tok, a.hub("Support").ID, systemBody(strings.Replace(rcv.URL, "127.0.0.1", "localhost", 1)))
 
 	// The request to send succeeded; the delivery failed: 200 with the record.
 	rec := a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, "")

@@ -11,6 +11,7 @@ import (
 
 	"hubadmin/channels"
 	"hubadmin/db"
+	"hubadmin/webhooks"
 )
 
 // integrationInput is a create or update request, from the API or a form.
@@ -86,6 +87,9 @@ func (h *handler) createIntegration(ctx context.Context, a actor, hub db.Hub, in
 		var ferrs channels.FieldErrors
 		cfg, ferrs = ch.Decode(in.Config, channels.Create)
 		errs = append(errs, ferrs...)
+		if fe := h.webhookTargetError(cfg, ""); fe != nil {
+			errs = append(errs, *fe)
+		}
 	}
 	if len(errs) > 0 {
 		return db.Integration{}, errs
@@ -148,6 +152,24 @@ func (h *handler) nameFree(ctx context.Context, hubID, selfID, name string) erro
 	return nil
 }
 
+// webhookTargetError refuses a webhook URL whose host is an address this
+// server will not deliver to (webhooks.CheckAddressLiteral), unless
+// private targets are allowed. An unchanged URL (prev) is left alone: a
+// key regeneration must not fail on what was saved under other settings.
+func (h *handler) webhookTargetError(cfg channels.Config, prev string) *channels.FieldError {
+	u := cfg.String("webhookUrl")
+	if h.cfg.AllowPrivateWebhooks || u == "" || u == prev {
+		return nil
+	}
+	var refused *webhooks.AddressNotAllowedError
+	if err := webhooks.CheckAddressLiteral(u); errors.As(err, &refused) {
+		return &channels.FieldError{Code: codeTargetRefused, Field: "configuration.webhookUrl",
+			Message: fmt.Sprintf("Property 'configuration.webhookUrl' points to %s, %s: this server delivers to public addresses only "+
+				"(start it with --allow-private-webhooks to allow others).", refused.Addr, refused.Kind)}
+	}
+	return nil
+}
+
 // conflictError turns a store conflict into the field error a user reads.
 func conflictError(err error) error {
 	var ce *db.ConflictError
@@ -194,6 +216,9 @@ func (h *handler) updateIntegration(ctx context.Context, a actor, cur db.Integra
 		var ferrs channels.FieldErrors
 		cfg, ferrs = ch.Decode(in.Config, channels.Update)
 		errs = append(errs, ferrs...)
+		if fe := h.webhookTargetError(cfg, ch.Join(cur.Config, cur.Secrets).String("webhookUrl")); fe != nil {
+			errs = append(errs, *fe)
+		}
 	}
 	ignored = in.Config != nil && !ch.Updatable
 	if len(errs) > 0 {

@@ -60,11 +60,7 @@ func NewClient(allowPrivate bool) *http.Client {
 func newClient(allowPrivate bool, timeout time.Duration) *http.Client {
 	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
 	if !allowPrivate {
-		dialer.Control = guard(ssrf.New(
-			// Operators run receivers on :8443, :3000 and the like; the risk
-			// is the destination address, not the port.
-			ssrf.WithAnyPort(),
-		))
+		dialer.Control = guard(guardian)
 	}
 	return &http.Client{
 		Timeout: timeout,
@@ -81,6 +77,31 @@ func newClient(allowPrivate bool, timeout time.Duration) *http.Client {
 			ExpectContinueTimeout: time.Second,
 		},
 	}
+}
+
+// guardian is the SSRF guard's rule: public unicast addresses only, on any
+// port (operators run receivers on :8443, :3000 and the like; the risk is
+// the destination address, not the port).
+var guardian = ssrf.New(ssrf.WithAnyPort())
+
+// CheckAddressLiteral refuses, when a webhook URL is saved, a host that is
+// an IP address the guard would refuse (http://127.0.0.1/…,
+// http://169.254.169.254/…): every delivery to it would fail, so saving it
+// would only put the error off. A host name is not resolved here, as the
+// address behind it can change; it is checked at each delivery's connect.
+func CheckAddressLiteral(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil // CheckURL's to report
+	}
+	addr, err := netip.ParseAddr(u.Hostname())
+	if err != nil {
+		return nil
+	}
+	if err := guardian.SafeAddr(addr.Unmap()); err != nil {
+		return &AddressNotAllowedError{Addr: addr.Unmap(), Kind: addressKind(addr)}
+	}
+	return nil
 }
 
 // guard wraps the ssrf Guardian so its refusals carry a reason an operator can
