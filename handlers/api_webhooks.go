@@ -22,7 +22,7 @@ type webhookTarget struct {
 
 // targetOf returns an integration's webhook, or why it cannot receive test
 // events (a sentence for the API's detail and the dashboard alike).
-func targetOf(in db.Integration) (webhookTarget, string) {
+func targetOf(in db.Integration, hubPaused bool) (webhookTarget, string) {
 	ch, ok := channels.ByID(in.ChannelID)
 	if !ok {
 		return webhookTarget{}, fmt.Sprintf("Integrations of channel %s cannot receive test events.", in.ChannelID)
@@ -37,10 +37,23 @@ func targetOf(in db.Integration) (webhookTarget, string) {
 		return webhookTarget{}, "This Direct integration has no webhook URL: it receives activities over a websocket, so there is nothing to post a test event to. Add a webhook URL to test it."
 	case in.StatusID == db.IntegrationPaused:
 		return webhookTarget{}, "This integration is paused, and paused integrations receive nothing. Resume it to send a test event."
+	case hubPaused:
+		return webhookTarget{}, "This integration's hub is paused, and the integrations of a paused hub receive nothing. Resume the hub to send a test event."
 	case t.PrivateKey == "":
 		return webhookTarget{}, "This integration has no signing key; regenerate its keys to send a test event."
 	}
 	return t, ""
+}
+
+// target is where an integration's deliveries go, or why there are none
+// (targetOf), its hub's status included.
+func (h *handler) target(ctx context.Context, in db.Integration) (webhookTarget, string, error) {
+	hub, err := h.db.Hub(ctx, in.HubID)
+	if err != nil {
+		return webhookTarget{}, "", err
+	}
+	t, why := targetOf(in, hub.StatusID == db.HubPaused)
+	return t, why, nil
 }
 
 // sendTest posts a signed sample activity to an integration's webhook and
@@ -48,7 +61,10 @@ func targetOf(in db.Integration) (webhookTarget, string) {
 // recorded Delivery with Success false; only an integration that cannot
 // receive test events at all is (400, code 907).
 func (h *handler) sendTest(ctx context.Context, a actor, in db.Integration) (db.Delivery, error) {
-	t, why := targetOf(in)
+	t, why, err := h.target(ctx, in)
+	if err != nil {
+		return db.Delivery{}, err
+	}
 	if why != "" {
 		return db.Delivery{}, badRequest(codeCannotTest, "", why)
 	}
@@ -66,7 +82,10 @@ func (h *handler) redeliver(ctx context.Context, a actor, in db.Integration, pre
 	if prev.Success {
 		return db.Delivery{}, badRequest(codeCannotTest, "", "This attempt succeeded; only failed attempts can be redelivered.")
 	}
-	t, why := targetOf(in)
+	t, why, err := h.target(ctx, in)
+	if err != nil {
+		return db.Delivery{}, err
+	}
 	if why != "" {
 		return db.Delivery{}, badRequest(codeCannotTest, "", why)
 	}

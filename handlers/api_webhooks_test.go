@@ -303,3 +303,39 @@ func TestTestEventAccess(t *testing.T) {
 		t.Fatalf("refused requests delivered %d test events", n)
 	}
 }
+
+// The integrations of a paused hub receive nothing: no test event, no
+// redelivery; the hub page says so. Resumed, they do again.
+func TestPausedHubReceivesNothing(t *testing.T) {
+	a := newTestApp(t, allowPrivate)
+	rcv := newReceiver(t)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	id, _ := createIntegration(t, a, tok, hub.ID, systemBody(rcv.URL))
+	mustStatus(t, a.api(http.MethodPut, "/api/v1/hubs/"+hub.ID, tok, `{"statusId":"Paused"}`), http.StatusOK)
+
+	rec := a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, "")
+	mustStatus(t, rec, http.StatusBadRequest)
+	if p := decode[Problem](t, rec); len(p.Errors) != 1 || p.Errors[0].Code != codeCannotTest || !strings.Contains(p.Errors[0].Description, "hub is paused") {
+		t.Fatalf("test event in a paused hub: %+v", p)
+	}
+	if n := len(rcv.requests()); n != 0 {
+		t.Fatalf("a paused hub's integration received %d requests", n)
+	}
+	b := a.signIn("editor")
+	if d := doc(t, b.get("/hubs/"+hub.ID)); !strings.Contains(d.Find(`[data-testid="hub-paused"]`).Text(), "receive and deliver nothing") {
+		t.Fatal("the paused hub's page does not say its integrations receive nothing")
+	}
+	if d := doc(t, webhookPanel(b, id)); !strings.Contains(d.Find(`[data-testid="cannot-test"]`).Text(), "hub is paused") {
+		t.Fatal("the webhook panel does not say why it cannot test")
+	}
+
+	mustStatus(t, a.api(http.MethodPut, "/api/v1/hubs/"+hub.ID, tok, `{"statusId":"Active"}`), http.StatusOK)
+	mustStatus(t, a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, ""), http.StatusOK)
+	if n := len(rcv.requests()); n != 1 {
+		t.Fatalf("resumed: %d requests", n)
+	}
+	if doc(t, b.get("/hubs/"+hub.ID)).Find(`[data-testid="hub-paused"]`).Length() != 0 {
+		t.Fatal("an active hub's page says it is paused")
+	}
+}

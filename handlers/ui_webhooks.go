@@ -82,7 +82,10 @@ func (h *handler) renderWebhookPanel(c echo.Context, in db.Integration, pg int, 
 	if err != nil {
 		return err
 	}
-	t, why := targetOf(in)
+	t, why, err := h.target(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
 	u := currentUser(c)
 	m := views.WebhookPanel{IntegrationID: in.ID, URL: t.URL, Reason: why, CanWrite: u.Role != "viewer", Last: last, Total: total}
 	for _, d := range list {
