@@ -170,7 +170,7 @@ func TestIntegrationFormErrorsKeepEveryValue(t *testing.T) {
 	must(t, n.Field("webhookUrl", 0).Fill("not a url"))
 	n.Submit(t)
 	must(t, expect.Locator(page.Locator(`[data-field="cfg.webhookUrl"] .field-error`)).ToContainText("Webhook URL"))
-	must(t, expect.Locator(page.Locator(`[data-field="cfg.events"] .field-error`)).ToContainText("Events"))
+	must(t, expect.Locator(page.Locator(`[data-field="cfg.events"] .field-error`)).ToContainText("Choose at least one event."))
 	must(t, expect.Locator(n.Name()).ToHaveValue("Events"))
 	must(t, expect.Locator(n.Field("webhookUrl", 0)).ToHaveValue("not a url"))
 	// Fixed, it goes through.

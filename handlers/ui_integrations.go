@@ -402,6 +402,18 @@ func readableErrors(ch *channels.Channel, errs channels.FieldErrors) channels.Fi
 			}
 			return ch.Label(key) + row
 		})
+		// A list left empty: say what to do rather than "Events is required."
+		if key, ok := strings.CutPrefix(fe.Field, "configuration."); ok && (fe.Code == codeRequired || fe.Code == channels.CodeEmpty) {
+			if f, ok := ch.Field(key); ok {
+				one := strings.ToLower(strings.TrimSuffix(f.Label, "s"))
+				switch f.Kind {
+				case channels.Hosts, channels.Messages:
+					fe.Message = "Add at least one " + one + "."
+				case channels.MultiChoice:
+					fe.Message = "Choose at least one " + one + "."
+				}
+			}
+		}
 		out[i] = fe
 	}
 	return out

@@ -135,7 +135,7 @@ func TestInvalidFormsKeepValuesAndShowErrorsByTheirFields(t *testing.T) {
 			map[string]string{"f-name-error": "already exists"},
 			[]string{`input[name="name"][value="taken"]`, `input[name="cfg.allowedOrigins"][value="a.example.com"]`, `input[name="cfg.allowedOrigins"][value="b.example.com"]`}},
 		{"no allowed origin", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"", ""}},
-			map[string]string{"f-cfg-allowedOrigins-error": "Allowed origins"},
+			map[string]string{"f-cfg-allowedOrigins-error": "Add at least one allowed origin."},
 			[]string{`input[name="name"][value="Chat"]`, `.field > #f-cfg-allowedOrigins-error`}},
 		{"bad origin in a row", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"ok.example.com", "not a host!"}},
 			map[string]string{"f-cfg-allowedOrigins-error": "row 2"},
@@ -143,7 +143,7 @@ func TestInvalidFormsKeepValuesAndShowErrorsByTheirFields(t *testing.T) {
 				// under the row it is about, not under the whole list
 				`.list-row:has(input[value="not a host!"][aria-invalid="true"]) > #f-cfg-allowedOrigins-error`}},
 		{"bad URL and no event", "system", url.Values{"name": {"Events"}, "cfg.webhookUrl": {"not a url"}},
-			map[string]string{"f-cfg-webhookUrl-error": "Webhook URL", "f-cfg-events-error": "Events"},
+			map[string]string{"f-cfg-webhookUrl-error": "Webhook URL", "f-cfg-events-error": "Choose at least one event."},
 			[]string{`input[name="cfg.webhookUrl"][value="not a url"]`}},
 		{"webhook to the loopback", "direct", url.Values{"name": {"Bot"}, "cfg.integrationType": {"Customer"}, "cfg.webhookUrl": {"http://127.0.0.1:9/hook"}},
 			map[string]string{"f-cfg-webhookUrl-error": "Webhook URL points to 127.0.0.1, a loopback address"},
