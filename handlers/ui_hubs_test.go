@@ -500,9 +500,9 @@ func TestIntegrationRowActions(t *testing.T) {
 	if l, _ := del.Attr("aria-label"); l != "Delete Support chat" {
 		t.Errorf("delete button's name: %q", l)
 	}
-	// htmx sends the yes of hx-confirm along.
-	if v, _ := del.Attr("hx-vals"); v != `{"confirmed": "1"}` {
-		t.Errorf("delete button's hx-vals: %q", v)
+	// htmx sends the yes of hx-confirm along (hx-vals, inherited from the rows' tbody).
+	if v, _ := del.Closest("tbody").Attr("hx-vals"); v != `{"confirmed": "1"}` {
+		t.Errorf("delete button's inherited hx-vals: %q", v)
 	}
 	rec = b.post("/integrations/"+chat+"/delete", url.Values{"confirmed": {"1"}}, true)
 	mustStatus(t, rec, http.StatusOK)
