@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -35,24 +36,48 @@ type measure struct {
 // unbounded rate capped by MaxWorkers: each worker sends its next request
 // when the previous one is answered), for the duration.
 func (s loadSettings) run(name string, tr vegeta.Targeter) measure {
+	c := s.newClient()
+	defer c.close()
 	var t tally
-	s.runInto(name, tr, &t)
+	c.attack(name, tr, s.duration, &t)
 	return t.measure()
 }
 
-// runInto is run adding its results to t: the rounds of one server in a
-// scenario add up to one measure.
-func (s loadSettings) runInto(name string, tr vegeta.Targeter, t *tally) {
+// client is one side's load generator in a scenario: one attacker for its
+// warm-up and every round, so the same connections serve throughout, and
+// they are closed when the scenario ends (a new attacker per round left
+// each round's connections open on both sides for the rest of the run).
+type client struct {
+	atk *vegeta.Attacker
+	tr  *http.Transport
+}
+
+func (s loadSettings) newClient() *client {
+	tr := &http.Transport{Proxy: nil, DialContext: (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext}
 	atk := vegeta.NewAttacker(
+		vegeta.Client(&http.Client{Transport: tr}), // first: the options below set up its transport
 		vegeta.Workers(uint64(s.concurrency)), vegeta.MaxWorkers(uint64(s.concurrency)),
 		vegeta.Connections(s.concurrency), vegeta.MaxConnections(s.concurrency),
 		vegeta.KeepAlive(true), vegeta.Timeout(10*time.Second), vegeta.Redirects(vegeta.NoFollow),
 		vegeta.MaxBody(0), // the body is not kept: only latency and status matter
 	)
+	return &client{atk: atk, tr: tr}
+}
+
+func (c *client) close() { c.tr.CloseIdleConnections() }
+
+// attack drives target for d, adding the results to t (nil: not kept).
+func (c *client) attack(name string, tr vegeta.Targeter, d time.Duration, t *tally) {
 	var round vegeta.Metrics
-	for res := range atk.Attack(tr, vegeta.Rate{Freq: 0, Per: time.Second}, s.duration, name) {
+	for res := range c.atk.Attack(tr, vegeta.Rate{Freq: 0, Per: time.Second}, d, name) {
+		if t == nil {
+			continue
+		}
 		round.Add(res)
 		t.all.Add(res)
+	}
+	if t == nil {
+		return
 	}
 	round.Close()
 	ok := float64(round.Requests) * round.Success

@@ -500,8 +500,10 @@ func runScenario(a *app, ceil *ceiling, ceilBase string, load loadSettings, sc s
 	// A second of the same load first, not counted, on each server: the
 	// first scenario would otherwise also measure cold page caches and
 	// connection pools filling up.
-	warm := loadSettings{concurrency: load.concurrency, duration: time.Second}
-	warm.run(sc.name+"-warm-up", sc.target(a.base))
+	srvLoad, ceilLoad := load.newClient(), load.newClient()
+	defer srvLoad.close()
+	defer ceilLoad.close()
+	srvLoad.attack(sc.name+"-warm-up", sc.target(a.base), time.Second, nil)
 	if sc.name == "create" {
 		if r.rowsBefore, err = createdRows(a.db); err != nil {
 			return result{}, err
@@ -511,17 +513,17 @@ func runScenario(a *app, ceil *ceiling, ceilBase string, load loadSettings, sc s
 	// ceiling (then the ceiling first, and so on): a disturbance from outside
 	// (another process, the host) then touches both sides alike instead of
 	// whichever happened to run at the time.
-	warm.run(sc.name+"-ceiling-warm-up", sc.target(ceilBase))
-	slice := loadSettings{concurrency: load.concurrency, duration: load.duration / time.Duration(load.rounds)}
+	ceilLoad.attack(sc.name+"-ceiling-warm-up", sc.target(ceilBase), time.Second, nil)
+	slice := load.duration / time.Duration(load.rounds)
 	var srv, cl tally
 	a.timer.start()
 	for i := range load.rounds {
 		if i%2 == 0 {
-			slice.runInto(sc.name, sc.target(a.base), &srv)
-			slice.runInto(sc.name+"-ceiling", sc.target(ceilBase), &cl)
+			srvLoad.attack(sc.name, sc.target(a.base), slice, &srv)
+			ceilLoad.attack(sc.name+"-ceiling", sc.target(ceilBase), slice, &cl)
 		} else {
-			slice.runInto(sc.name+"-ceiling", sc.target(ceilBase), &cl)
-			slice.runInto(sc.name, sc.target(a.base), &srv)
+			ceilLoad.attack(sc.name+"-ceiling", sc.target(ceilBase), slice, &cl)
+			srvLoad.attack(sc.name, sc.target(a.base), slice, &srv)
 		}
 	}
 	r.server = srv.measure()
