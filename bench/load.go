@@ -43,25 +43,28 @@ func (s loadSettings) run(name string, tr vegeta.Targeter) measure {
 	return t.measure()
 }
 
-// client is one side's load generator in a scenario: one attacker for its
-// warm-up and every round, so the same connections serve throughout, and
-// they are closed when the scenario ends (a new attacker per round left
-// each round's connections open on both sides for the rest of the run).
+// client is one side's load generator in a scenario: one transport for
+// its warm-up and every round, so the same connections serve throughout,
+// closed when the scenario ends (a transport per round left each round's
+// connections open on both sides for the rest of the run). An attacker
+// runs one attack only, so each round has its own, on this transport.
 type client struct {
-	atk *vegeta.Attacker
-	tr  *http.Transport
+	s  loadSettings
+	tr *http.Transport
 }
 
 func (s loadSettings) newClient() *client {
-	tr := &http.Transport{Proxy: nil, DialContext: (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext}
-	atk := vegeta.NewAttacker(
-		vegeta.Client(&http.Client{Transport: tr}), // first: the options below set up its transport
-		vegeta.Workers(uint64(s.concurrency)), vegeta.MaxWorkers(uint64(s.concurrency)),
-		vegeta.Connections(s.concurrency), vegeta.MaxConnections(s.concurrency),
+	return &client{s: s, tr: &http.Transport{Proxy: nil, DialContext: (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext}}
+}
+
+func (c *client) attacker() *vegeta.Attacker {
+	return vegeta.NewAttacker(
+		vegeta.Client(&http.Client{Transport: c.tr}), // first: the options below set up its transport
+		vegeta.Workers(uint64(c.s.concurrency)), vegeta.MaxWorkers(uint64(c.s.concurrency)),
+		vegeta.Connections(c.s.concurrency), vegeta.MaxConnections(c.s.concurrency),
 		vegeta.KeepAlive(true), vegeta.Timeout(10*time.Second), vegeta.Redirects(vegeta.NoFollow),
 		vegeta.MaxBody(0), // the body is not kept: only latency and status matter
 	)
-	return &client{atk: atk, tr: tr}
 }
 
 func (c *client) close() { c.tr.CloseIdleConnections() }
@@ -69,7 +72,7 @@ func (c *client) close() { c.tr.CloseIdleConnections() }
 // attack drives target for d, adding the results to t (nil: not kept).
 func (c *client) attack(name string, tr vegeta.Targeter, d time.Duration, t *tally) {
 	var round vegeta.Metrics
-	for res := range c.atk.Attack(tr, vegeta.Rate{Freq: 0, Per: time.Second}, d, name) {
+	for res := range c.attacker().Attack(tr, vegeta.Rate{Freq: 0, Per: time.Second}, d, name) {
 		if t == nil {
 			continue
 		}

@@ -529,6 +529,10 @@ func runScenario(a *app, ceil *ceiling, ceilBase string, load loadSettings, sc s
 	r.server = srv.measure()
 	r.server.serverP50, r.server.serverP99 = a.timer.stop()
 	r.ceil = cl.measure()
+	// A side that answered nothing is a broken run, not a number to print.
+	if r.server.requests == 0 || r.ceil.requests == 0 || r.server.throughput == 0 || r.ceil.throughput == 0 {
+		return result{}, fmt.Errorf("no load was measured (server %d requests, ceiling %d): the load generator did not run", r.server.requests, r.ceil.requests)
+	}
 	return r, nil
 }
 
