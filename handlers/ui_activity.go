@@ -1,11 +1,9 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -15,7 +13,7 @@ import (
 )
 
 // activityPageSize is how many log entries the activity page shows at once.
-const activityPageSize = 50
+const activityPageSize = uiPageSize
 
 // uiActivity is the tenant's audit log, filterable by actor, action prefix
 // and object id (every role may read it).
@@ -29,35 +27,34 @@ func (h *handler) uiActivity(c echo.Context) error {
 	if f.Action != "" && !slices.Contains(views.ActivityActions, f.Action) {
 		f.Action = ""
 	}
-	// A bookmarked page past the end shows an empty page, not an error.
-	pg, _ := strconv.Atoi(c.QueryParam("page"))
-	f.Page, f.Size = max(pg, 0), activityPageSize
+	// ?page=N from 1, as the hubs' lists; a bookmarked page past the end
+	// goes to the last page.
+	pg, err := uiPageNumber(c)
+	if err != nil {
+		return err
+	}
+	f.Page, f.Size = pg-1, activityPageSize
 	list, total, err := h.db.AuditEntries(c.Request().Context(), f)
 	if err != nil {
 		return err
+	}
+	if to, past := pastTheEnd(c.Request().URL, pg, len(list), total); past {
+		return c.Redirect(http.StatusSeeOther, to)
 	}
 	m := views.ActivityPage{Actor: f.Actor, Action: f.Action, ObjectID: f.ObjectID, Filtered: f.Actor != "" || f.Action != "" || f.ObjectID != "", Total: total}
 	for _, e := range list {
 		m.Entries = append(m.Entries, activityEntry(e))
 	}
+	// The links keep the filters as given (trimmed and checked above).
+	u := &url.URL{Path: "/activity"}
 	q := url.Values{}
 	for k, v := range map[string]string{"actor": f.Actor, "action": f.Action, "objectId": f.ObjectID} {
 		if v != "" {
 			q.Set(k, v)
 		}
 	}
-	pageURL := func(n int) string {
-		q.Set("page", strconv.Itoa(n))
-		return "/activity?" + q.Encode()
-	}
-	if f.Page > 0 {
-		m.PrevURL = pageURL(f.Page - 1)
-	}
-	if (f.Page+1)*f.Size < total {
-		m.NextURL = pageURL(f.Page + 1)
-	}
-	first := f.Page*f.Size + 1
-	m.Summary = fmt.Sprintf("%d–%d of %d", min(first, total), min(first+len(list)-1, total), total)
+	u.RawQuery = q.Encode()
+	m.PrevURL, m.NextURL, m.Summary = pagerLinks(u, pg, len(list), total, "entry", "entries")
 	return render(c, http.StatusOK, views.Activity(h.page(c, "Activity", "activity"), m))
 }
 
