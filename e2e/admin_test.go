@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -91,9 +92,14 @@ func TestAdminCreateUser(t *testing.T) {
 	must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("dana@example.com created as viewer"))
 	shot(t, page, "admin-user-created")
 
-	// Changing the role submits on change.
+	// Choosing a role changes nothing until Save (an arrow key on the
+	// select must not change anyone's rights).
 	_, err = row.GetByLabel("Role of dana@example.com").SelectOption(playwright.SelectOptionValues{Values: &[]string{"editor"}})
 	must(t, err)
+	if u, err := s.DB.UserByEmail(context.Background(), "dana@example.com"); err != nil || u.Role != "viewer" {
+		t.Fatalf("role changed by choosing it: %+v %v", u, err)
+	}
+	must(t, row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Save role: dana@example.com"}).Click())
 	must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("viewer → editor"))
 	must(t, expect.Locator(page.Locator(`[data-testid="user-row"][data-email="dana@example.com"]`).GetByLabel("Role of dana@example.com")).ToHaveValue("editor"))
 

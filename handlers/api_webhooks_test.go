@@ -326,6 +326,9 @@ func TestPausedHubReceivesNothing(t *testing.T) {
 	if d := doc(t, b.get("/hubs/"+hub.ID)); !strings.Contains(d.Find(`[data-testid="hub-paused"]`).Text(), "receive and deliver nothing") {
 		t.Fatal("the paused hub's page does not say its integrations receive nothing")
 	}
+	if d := doc(t, b.get("/integrations/"+id)); !strings.Contains(d.Find(`[data-testid="hub-paused"]`).Text(), "receives and delivers nothing") {
+		t.Fatal("the integration's page does not say its hub is paused")
+	}
 	if d := doc(t, webhookPanel(b, id)); !strings.Contains(d.Find(`[data-testid="cannot-test"]`).Text(), "hub is paused") {
 		t.Fatal("the webhook panel does not say why it cannot test")
 	}

@@ -43,6 +43,9 @@ func (h *handler) uiHubs(c echo.Context) error {
 
 // uiHubNew is the empty hub form.
 func (h *handler) uiHubNew(c echo.Context) error {
+	if err := refuseViewer(c); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.HubEdit(h.page(c, "New hub", "hubs"), views.HubForm{Form: views.Form{}}))
 }
 
@@ -55,6 +58,9 @@ func (h *handler) uiHubCreate(c echo.Context) error {
 func (h *handler) uiHubEdit(c echo.Context) error {
 	hub, err := h.uiOwnHub(c)
 	if err != nil {
+		return err
+	}
+	if err := refuseViewer(c); err != nil {
 		return err
 	}
 	values := url.Values{"name": {hub.Name}, "description": {hub.Description}}
@@ -171,6 +177,9 @@ func (h *handler) setHubStatus(c echo.Context, status int, verb string) error {
 func (h *handler) uiHubDeleteConfirm(c echo.Context) error {
 	hub, err := h.uiOwnHub(c)
 	if err != nil {
+		return err
+	}
+	if err := refuseViewer(c); err != nil {
 		return err
 	}
 	n, err := h.hubIntegrationCount(c, hub)

@@ -561,6 +561,10 @@ func TestViewerCannotChangeHubs(t *testing.T) {
 		form := url.Values{"name": {"Hacked"}, "confirm": {"Support"}}
 		mustStatus(t, b.post(p, form, false), http.StatusForbidden)
 	}
+	// The forms are not even offered: a viewer would fill one in for nothing.
+	for _, p := range []string{"/hubs/new", "/hubs/" + hub.ID + "/edit", "/hubs/" + hub.ID + "/delete"} {
+		mustStatus(t, b.get(p), http.StatusForbidden)
+	}
 	if got, _ := a.db.Hub(context.Background(), hub.ID); got.Name != "Support" || got.StatusID != db.HubActive {
 		t.Fatalf("viewer changed the hub: %+v", got)
 	}

@@ -125,7 +125,7 @@ func (h *handler) uiIntegration(c echo.Context) error {
 		ChannelID: ch.ID, ChannelTitle: ch.Title, ChannelIcon: ch.Icon,
 		Type: in.IntegrationType, Active: in.StatusID == db.IntegrationActive, InboundID: in.InboundID,
 		Created: in.Created.UTC().Format(time.RFC3339), Modified: in.Modified.UTC().Format(time.RFC3339),
-		CanWrite: canWrite,
+		CanWrite: canWrite, HubPaused: hub.StatusID == db.HubPaused,
 	}
 	_, m.Regenerate = ch.Field("regenerateKeys")
 	for _, k := range ch.Keys() {

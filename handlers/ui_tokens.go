@@ -85,8 +85,9 @@ func (h *handler) uiTokenCreate(c echo.Context) error {
 	if len(errs) == 0 && h.formUsed(c, once) {
 		// The same form again: the browser's "resend" on reloading the
 		// answer that showed the secret, or a second click.
-		errs = append(errs, channels.FieldError{Message: "This form was already sent, and what it created is in the list below. " +
+		errs = append(errs, channels.FieldError{Message: "This form was already sent, and what it created is in the list above. " +
 			"Its secret was shown once and cannot be shown again: create another if you need it."})
+		form.Del("name") // a new one needs a name of its own
 	}
 	if len(errs) > 0 {
 		m := views.TokensPage{}
