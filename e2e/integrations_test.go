@@ -180,6 +180,28 @@ func TestIntegrationFormErrorsKeepEveryValue(t *testing.T) {
 	createdAt(t, page)
 }
 
+// Without JavaScript a web chat still gets several allowed origins: Add
+// sends the form, which comes back with one more row.
+func TestIntegrationListRowsWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	page := s.signedIn(t, "editor", PageOptions{NoJS: true})
+	n := NewIntegrationPage{page, hub.ID}
+	_, err := page.Goto("/hubs/" + hub.ID + "/integrations/new/webchat")
+	must(t, err)
+	must(t, n.Name().Fill("Site chat"))
+	must(t, n.Field("allowedOrigins", 0).Fill("one.example.com"))
+	must(t, n.Button("Add allowed origin").Click())
+	must(t, expect.Locator(n.Field("allowedOrigins", 1)).ToHaveValue(""))
+	must(t, expect.Locator(n.Field("allowedOrigins", 0)).ToHaveValue("one.example.com"))
+	must(t, expect.Locator(n.Name()).ToHaveValue("Site chat"))
+	must(t, n.Field("allowedOrigins", 1).Fill("two.example.com"))
+	n.Submit(t)
+	createdAt(t, page)
+	must(t, expect.Locator(page.GetByTestId("configuration")).ToContainText("two.example.com"))
+}
+
 // Pause and Resume on an integration's own page keep the operator there.
 func TestIntegrationPauseResumeOnItsPage(t *testing.T) {
 	t.Parallel()

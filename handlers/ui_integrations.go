@@ -62,6 +62,9 @@ func (h *handler) uiIntegrationCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if more, ok := withListRow(ch, form); ok {
+		return h.renderIntegrationNew(c, http.StatusOK, hub, ch, views.Form{Values: more, Errors: map[string]string{}})
+	}
 	name := form.Get("name")
 	in := integrationInput{Channel: ch, Name: &name, Config: ch.FromForm(form, channels.Create)}
 	out, err := h.createIntegration(c.Request().Context(), actorOf(c), hub, in, h.slackRedirectURI(c))
@@ -74,6 +77,34 @@ func (h *handler) uiIntegrationCreate(c echo.Context) error {
 	}
 	h.flash(c, "success", "Integration \""+out.Name+"\" created")
 	return redirect(c, "/integrations/"+out.ID+"?created=1")
+}
+
+// withListRow answers a list field's Add button sent as a plain form (no
+// JavaScript, which adds the row in place): the form as typed, with one
+// more empty row in that list, to show again without saving anything.
+func withListRow(ch *channels.Channel, form url.Values) (url.Values, bool) {
+	add := form.Get("_add")
+	if add == "" {
+		return nil, false
+	}
+	more := url.Values{}
+	for k, v := range form {
+		if k != "_add" {
+			more[k] = append([]string(nil), v...)
+		}
+	}
+	key, _ := strings.CutPrefix(add, "cfg.")
+	if f, ok := ch.Field(key); ok && (f.Kind == channels.Hosts || f.Kind == channels.Messages) && channels.FormField(key) == add {
+		rows := more[add]
+		if len(rows) == 0 && f.Kind == channels.Hosts {
+			rows = []string{""} // the form shows one row of an empty list
+		}
+		if f.Max == 0 || len(rows) < f.Max {
+			rows = append(rows, "")
+		}
+		more[add] = rows
+	}
+	return more, true
 }
 
 // uiNewTarget reads the hub and channel of a new-integration URL.
@@ -188,6 +219,9 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 	form, err := c.FormParams()
 	if err != nil {
 		return err
+	}
+	if more, ok := withListRow(ch, form); ok {
+		return h.renderIntegrationEdit(c, http.StatusOK, cur, hub, ch, views.Form{Values: more, Errors: map[string]string{}})
 	}
 	name := form.Get("name")
 	in := integrationInput{Name: &name}

@@ -371,3 +371,48 @@ func TestIntegrationFormsMarkup(t *testing.T) {
 		})
 	}
 }
+
+// Without JavaScript the Add button of a list sends the form: it comes back
+// as typed with one more empty row, and nothing is saved or refused.
+func TestListAddWithoutJavaScript(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hub := a.hub("Support")
+	rec := b.post("/hubs/"+hub.ID+"/integrations/new/webchat",
+		url.Values{"name": {"Site chat"}, "cfg.allowedOrigins": {"one.example.com"}, "_add": {"cfg.allowedOrigins"}}, false)
+	mustStatus(t, rec, http.StatusOK)
+	d := doc(t, rec)
+	rows := d.Find(`[data-field="cfg.allowedOrigins"] [data-list-rows] input[name="cfg.allowedOrigins"]`)
+	if rows.Length() != 2 || rows.First().AttrOr("value", "") != "one.example.com" || rows.Last().AttrOr("value", "x") != "" {
+		t.Fatalf("rows after Add: %d", rows.Length())
+	}
+	if v, _ := d.Find(`input[name="name"]`).Attr("value"); v != "Site chat" || d.Find(".field-error").Length() != 0 {
+		t.Fatalf("name %q kept, %d errors shown", v, d.Find(".field-error").Length())
+	}
+	if n := len(a.hubIntegrations(hub)); n != 0 {
+		t.Fatalf("Add saved %d integrations", n)
+	}
+	// The add buttons send the form without JavaScript, and say which list.
+	add := d.Find(`[data-field="cfg.allowedOrigins"] button[data-list-add]`)
+	if add.AttrOr("type", "") != "submit" || add.AttrOr("name", "") != "_add" || add.AttrOr("value", "") != "cfg.allowedOrigins" {
+		t.Fatalf("add button: %v", add.Nodes)
+	}
+	// Then the filled form creates with both origins.
+	id := integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/webchat",
+		url.Values{"name": {"Site chat"}, "cfg.allowedOrigins": {"one.example.com", "two.example.com"}}, false))
+	got, _ := a.db.Integration(context.Background(), id)
+	if !strings.Contains(string(got.Config), "two.example.com") {
+		t.Fatalf("config: %s", got.Config)
+	}
+	// On the edit form too; an unknown list name adds nothing.
+	rec = b.post("/integrations/"+id, url.Values{"name": {"Site chat"}, "cfg.allowedOrigins": {"one.example.com", "two.example.com"}, "_add": {"cfg.start"}}, false)
+	mustStatus(t, rec, http.StatusOK)
+	if n := doc(t, rec).Find(`[data-list-rows] textarea[name="cfg.start"]`).Length(); n != 1 {
+		t.Fatalf("welcome message rows after Add: %d", n)
+	}
+	rec = b.post("/integrations/"+id, url.Values{"name": {"Site chat"}, "_add": {"cfg.nope"}}, false)
+	mustStatus(t, rec, http.StatusOK)
+	if after, _ := a.db.Integration(context.Background(), id); after.Modified != got.Modified {
+		t.Fatal("Add on the edit form saved the integration")
+	}
+}
