@@ -114,3 +114,38 @@ func TestWebhookFailedDeliveryAndRedeliver(t *testing.T) {
 	must(t, expect.Locator(last).ToContainText("attempt 2"))
 	must(t, expect.Locator(page.GetByTestId("delivery")).ToHaveCount(2))
 }
+
+// Without JavaScript the log is on the page, and Send test event and
+// Redeliver are plain forms that come back to it.
+func TestWebhookPanelWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	var fail atomic.Bool
+	fail.Store(true)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fail.Load() {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(rcv.Close)
+
+	s := newServer(t, AllowPrivateWebhooks)
+	id := s.seedWebhook(t, s.hub(t, "Support").ID, "Archive", rcv.URL)
+	page := s.signedIn(t, "editor", PageOptions{NoJS: true})
+	_, err := page.Goto("/integrations/" + id)
+	must(t, err)
+	must(t, expect.Locator(page.GetByTestId("webhook-panel")).ToContainText("No deliveries yet"))
+
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send test event"}).Click())
+	atPath(t, page, "/integrations/"+id)
+	must(t, expect.Locator(page.Locator("#toasts")).ToContainText("Test event failed"))
+	row := page.GetByTestId("delivery").First()
+	must(t, expect.Locator(row).ToContainText("503"))
+
+	fail.Store(false)
+	must(t, row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Redeliver"}).Click())
+	atPath(t, page, "/integrations/"+id)
+	must(t, expect.Locator(page.Locator("#toasts")).ToContainText("Redelivery delivered"))
+	must(t, expect.Locator(page.GetByTestId("delivery")).ToHaveCount(2))
+}

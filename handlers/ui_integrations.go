@@ -177,6 +177,16 @@ func (h *handler) uiIntegration(c echo.Context) error {
 	}
 	_, hasWebhook := ch.Field("webhookUrl")
 	m.Webhooks = hasWebhook && cfg.String("webhookUrl") != ""
+	if m.Webhooks {
+		// Rendered with the page (no request after load, and the log is
+		// there without JavaScript); ?deliveries=N is a page of the log.
+		pg, _ := strconv.Atoi(c.QueryParam("deliveries"))
+		panel, err := h.webhookPanel(c, in, max(pg, 0), nil)
+		if err != nil {
+			return err
+		}
+		m.Panel = &panel
+	}
 	if c.QueryParam("created") != "" && canWrite && ch.NextSteps != nil {
 		m.NextSteps = ch.NextSteps(cfg)
 	}

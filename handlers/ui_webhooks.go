@@ -22,12 +22,12 @@ func (h *handler) uiDeliveries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	pg, _ := strconv.Atoi(c.QueryParam("page"))
 	if !isPartial(c) {
 		// Opened as a page (a bookmark, a link opened in a new tab): the log
 		// is a part of the integration's page, so that page is what to show.
-		return c.Redirect(http.StatusSeeOther, "/integrations/"+in.ID+"#deliveries")
+		return c.Redirect(http.StatusSeeOther, deliveriesHref(in.ID, pg))
 	}
-	pg, _ := strconv.Atoi(c.QueryParam("page"))
 	return h.renderWebhookPanel(c, in, max(pg, 0), nil)
 }
 
@@ -78,27 +78,45 @@ func (h *handler) afterDelivery(c echo.Context, in db.Integration, dl db.Deliver
 }
 
 func (h *handler) renderWebhookPanel(c echo.Context, in db.Integration, pg int, last *views.Delivery) error {
-	list, total, err := h.db.Deliveries(c.Request().Context(), in.ID, pg, deliveriesPageSize)
+	m, err := h.webhookPanel(c, in, pg, last)
 	if err != nil {
 		return err
+	}
+	return render(c, http.StatusOK, views.WebhookPanelView(m))
+}
+
+// webhookPanel is the deliveries panel's model: page pg (from 0) of the log.
+func (h *handler) webhookPanel(c echo.Context, in db.Integration, pg int, last *views.Delivery) (views.WebhookPanel, error) {
+	list, total, err := h.db.Deliveries(c.Request().Context(), in.ID, pg, deliveriesPageSize)
+	if err != nil {
+		return views.WebhookPanel{}, err
 	}
 	t, why, err := h.target(c.Request().Context(), in)
 	if err != nil {
-		return err
+		return views.WebhookPanel{}, err
 	}
 	u := currentUser(c)
-	m := views.WebhookPanel{IntegrationID: in.ID, URL: t.URL, Reason: why, CanWrite: u.Role != "viewer", Last: last, Total: total}
+	m := views.WebhookPanel{IntegrationID: in.ID, URL: t.URL, Reason: why, CanWrite: u.Role != "viewer", Last: last, Total: total,
+		CSRF: h.partialPage(c).CSRF}
 	for _, d := range list {
 		m.Deliveries = append(m.Deliveries, deliveryRow(d))
 	}
 	base := "/integrations/" + in.ID + "/deliveries?page="
 	if pg > 0 {
-		m.PrevURL = base + strconv.Itoa(pg-1)
+		m.PrevURL, m.PrevHref = base+strconv.Itoa(pg-1), deliveriesHref(in.ID, pg-1)
 	}
 	if (pg+1)*deliveriesPageSize < total {
-		m.NextURL = base + strconv.Itoa(pg+1)
+		m.NextURL, m.NextHref = base+strconv.Itoa(pg+1), deliveriesHref(in.ID, pg+1)
 	}
-	return render(c, http.StatusOK, views.WebhookPanelView(m))
+	return m, nil
+}
+
+// deliveriesHref is the integration's page showing page pg of its log.
+func deliveriesHref(id string, pg int) string {
+	if pg <= 0 {
+		return "/integrations/" + id + "#deliveries"
+	}
+	return "/integrations/" + id + "?deliveries=" + strconv.Itoa(pg) + "#deliveries"
 }
 
 func deliveryRow(d db.Delivery) views.Delivery {

@@ -39,7 +39,7 @@ func TestWebhookPanelSendTestAndRedeliver(t *testing.T) {
 	// Opened directly (not by htmx), the partial's URL leads to its page.
 	rec = admin.get("/integrations/" + id + "/deliveries?page=1")
 	mustStatus(t, rec, http.StatusSeeOther)
-	if loc := rec.Header().Get("Location"); loc != "/integrations/"+id+"#deliveries" {
+	if loc := rec.Header().Get("Location"); loc != "/integrations/"+id+"?deliveries=1#deliveries" {
 		t.Fatalf("direct load redirects to %q", loc)
 	}
 
