@@ -193,9 +193,16 @@ func TestWebhookURLToPrivateAddressRefusedWhenSaved(t *testing.T) {
 	if got := decode[integrationOut](t, a.api("GET", "/api/v1/integrations/"+id, tok, "")); !strings.Contains(string(got.Configuration), "93.184.216.34") {
 		t.Fatalf("refused update changed the URL: %s", got.Configuration)
 	}
-	// With --allow-private-webhooks the same URL is saved.
+	// With --allow-private-webhooks the same URL is saved, but not the
+	// cloud metadata address (link-local stays refused).
 	open := newTestApp(t, allowPrivate)
-	createIntegration(t, open, open.token("write"), open.hub("Support").ID, systemBody("http://127.0.0.1:9/hook"))
+	openTok, openHub := open.token("write"), open.hub("Support").ID
+	createIntegration(t, open, openTok, openHub, systemBody("http://127.0.0.1:9/hook"))
+	rec = open.api("POST", "/api/v1/integrations/hubs/"+openHub, openTok, systemBody("http://169.254.169.254/latest/meta-data/"))
+	mustStatus(t, rec, http.StatusBadRequest)
+	if p := decode[Problem](t, rec); len(p.Errors) != 1 || p.Errors[0].Code != codeTargetRefused || !strings.Contains(p.Errors[0].Description, "even with --allow-private-webhooks") {
+		t.Fatalf("metadata address with private targets allowed: %+v", p.Errors)
+	}
 }
 
 func TestTestEventToPrivateAddressIsRefusedAndRecorded(t *testing.T) {

@@ -158,14 +158,17 @@ func (h *handler) nameFree(ctx context.Context, hubID, selfID, name string) erro
 // key regeneration must not fail on what was saved under other settings.
 func (h *handler) webhookTargetError(cfg channels.Config, prev string) *channels.FieldError {
 	u := cfg.String("webhookUrl")
-	if h.cfg.AllowPrivateWebhooks || u == "" || u == prev {
+	if u == "" || u == prev {
 		return nil
 	}
 	var refused *webhooks.AddressNotAllowedError
-	if err := webhooks.CheckAddressLiteral(u); errors.As(err, &refused) {
+	if err := webhooks.CheckAddressLiteral(u, h.cfg.AllowPrivateWebhooks); errors.As(err, &refused) {
+		why := "this server delivers to public addresses only (start it with --allow-private-webhooks to allow others)"
+		if refused.Always {
+			why = "cloud metadata services answer there, so it is refused even with --allow-private-webhooks"
+		}
 		return &channels.FieldError{Code: codeTargetRefused, Field: "configuration.webhookUrl",
-			Message: fmt.Sprintf("Property 'configuration.webhookUrl' points to %s, %s: this server delivers to public addresses only "+
-				"(start it with --allow-private-webhooks to allow others).", refused.Addr, refused.Kind)}
+			Message: fmt.Sprintf("Property 'configuration.webhookUrl' points to %s, %s: %s.", refused.Addr, refused.Kind, why)}
 	}
 	return nil
 }

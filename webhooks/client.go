@@ -33,12 +33,19 @@ type AddressNotAllowedError struct {
 	Addr netip.Addr
 	// Kind says what the address is, e.g. "a loopback address".
 	Kind string
+	// Always is set for a refusal that --allow-private-webhooks does not
+	// lift (link-local addresses, where cloud metadata services answer).
+	Always bool
 }
 
 func (e *AddressNotAllowedError) Error() string {
 	target := e.Addr.String()
 	if e.Host != "" && e.Host != target {
 		target = fmt.Sprintf("%s (resolved to %s)", e.Host, e.Addr)
+	}
+	if e.Always {
+		return fmt.Sprintf("webhook target %s is %s, refused even with --allow-private-webhooks: "+
+			"cloud metadata services answer there, and no webhook receiver should", target, e.Kind)
 	}
 	return fmt.Sprintf("webhook target %s is %s and non-public targets are refused; "+
 		"start hubadmin with --allow-private-webhooks to permit it", target, e.Kind)
@@ -61,6 +68,8 @@ func newClient(allowPrivate bool, timeout time.Duration) *http.Client {
 	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
 	if !allowPrivate {
 		dialer.Control = guard(guardian)
+	} else {
+		dialer.Control = refuseLinkLocal
 	}
 	return &http.Client{
 		Timeout: timeout,
@@ -89,7 +98,8 @@ var guardian = ssrf.New(ssrf.WithAnyPort())
 // http://169.254.169.254/…): every delivery to it would fail, so saving it
 // would only put the error off. A host name is not resolved here, as the
 // address behind it can change; it is checked at each delivery's connect.
-func CheckAddressLiteral(raw string) error {
+// With allowPrivate only what stays refused then (link-local) is.
+func CheckAddressLiteral(raw string, allowPrivate bool) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil // CheckURL's to report
@@ -98,8 +108,26 @@ func CheckAddressLiteral(raw string) error {
 	if err != nil {
 		return nil
 	}
+	if allowPrivate {
+		return refuseLinkLocal("tcp", netip.AddrPortFrom(addr, 443).String(), nil)
+	}
 	if err := guardian.SafeAddr(addr.Unmap()); err != nil {
 		return &AddressNotAllowedError{Addr: addr.Unmap(), Kind: addressKind(addr)}
+	}
+	return nil
+}
+
+// refuseLinkLocal is the guard left when private targets are allowed:
+// link-local addresses (169.254.0.0/16, fe80::/10) stay refused, since the
+// cloud metadata services answer there (169.254.169.254) with the
+// machine's credentials.
+func refuseLinkLocal(network, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("%w: %s", ErrAddressNotAllowed, address)
+	}
+	if a := ap.Addr().Unmap(); a.IsLinkLocalUnicast() {
+		return &AddressNotAllowedError{Addr: a, Kind: "a link-local address", Always: true}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"context"
 	"errors"
 	"net"
 	"strings"
@@ -116,5 +117,32 @@ func TestGuardRefusesOtherNetworks(t *testing.T) {
 	err := guard(ssrf.New(ssrf.WithAnyPort()))("udp4", "8.8.8.8:53", nil)
 	if !errors.Is(err, ErrAddressNotAllowed) {
 		t.Fatalf("guard(udp4) = %v, want ErrAddressNotAllowed", err)
+	}
+}
+
+// With private targets allowed, link-local addresses (cloud metadata) stay
+// refused, at connect time and for an address written in the URL.
+func TestLinkLocalRefusedEvenWhenPrivateAllowed(t *testing.T) {
+	for addr, refused := range map[string]bool{
+		"169.254.169.254:80": true, "[fe80::1]:443": true, "[::ffff:169.254.169.254]:80": true,
+		"10.0.0.5:8080": false, "127.0.0.1:9": false, "192.168.1.10:443": false, "93.184.215.14:443": false,
+	} {
+		err := refuseLinkLocal("tcp", addr, nil)
+		var e *AddressNotAllowedError
+		if refused != errors.As(err, &e) || (refused && (!e.Always || !strings.Contains(e.Error(), "even with --allow-private-webhooks"))) {
+			t.Errorf("%s: %v", addr, err)
+		}
+	}
+	if err := CheckAddressLiteral("http://169.254.169.254/latest/meta-data/", true); err == nil {
+		t.Error("metadata URL saved with private targets allowed")
+	}
+	if err := CheckAddressLiteral("http://10.0.0.5:8080/hook", true); err != nil {
+		t.Errorf("private URL refused with private targets allowed: %v", err)
+	}
+	// A delivery through the allowing client is refused before connecting.
+	a := NewDeliverer(true).Deliver(context.Background(), Request{URL: "http://169.254.169.254/latest", Event: "test", Body: []byte("{}"),
+		MessageID: "msg_1", Attempt: 1, PrivateKey: strings.Repeat("A", 64)})
+	if a.Success || !strings.Contains(a.Error, "link-local") {
+		t.Fatalf("delivery to the metadata address: %+v", a)
 	}
 }
