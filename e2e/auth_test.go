@@ -58,9 +58,30 @@ func TestLogoutEndsSession(t *testing.T) {
 	page := s.signedIn(t, "admin")
 	cookies, err := page.Context().Cookies()
 	must(t, err)
-	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sign out"}).Click())
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sign out", Exact: playwright.Bool(true)}).Click())
 	atPath(t, page, "/login")
 	// The old cookie, replayed, no longer opens the dashboard.
+	other := s.newPage(t)
+	var old []playwright.OptionalCookie
+	for _, c := range cookies {
+		old = append(old, c.ToOptionalCookie())
+	}
+	must(t, other.Context().AddCookies(old))
+	_, err = other.Goto("/hubs")
+	must(t, err)
+	atPath(t, other, "/login?next=%2Fhubs")
+}
+
+// Every user, not only admins, can end all their sessions from the sidebar.
+func TestEditorSignsOutEverywhere(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	page := s.signedIn(t, "editor")
+	cookies, err := page.Context().Cookies()
+	must(t, err)
+	page.OnDialog(func(d playwright.Dialog) { d.Accept() })
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sign out everywhere"}).Click())
+	atPath(t, page, "/login")
 	other := s.newPage(t)
 	var old []playwright.OptionalCookie
 	for _, c := range cookies {

@@ -119,7 +119,7 @@ func TestHubsListShowsCountsAndEmptyState(t *testing.T) {
 
 	viewer := a.signIn("viewer")
 	d = doc(t, viewer.get("/hubs"))
-	if n := d.Find(`a[href="/hubs/new"], td.actions, form[method="post"]:not([action="/logout"])`).Length(); n != 0 {
+	if n := d.Find(`a[href="/hubs/new"], td.actions, form[method="post"]:not([action="/logout"]):not([action="/account/sign-out-everywhere"])`).Length(); n != 0 {
 		t.Errorf("viewer sees %d mutating controls", n)
 	}
 	mustStatus(t, admin.get("/hubs?page=0"), http.StatusBadRequest)
@@ -553,7 +553,7 @@ func TestViewerCannotChangeHubs(t *testing.T) {
 	b := a.signIn("viewer")
 
 	d := doc(t, b.get("/hubs/"+hub.ID))
-	if n := d.Find(`form[method="post"]:not([action="/logout"]), a[href$="/edit"], a[href$="/delete"], a[href$="/integrations/new"], td.actions`).Length(); n != 0 {
+	if n := d.Find(`form[method="post"]:not([action="/logout"]):not([action="/account/sign-out-everywhere"]), a[href$="/edit"], a[href$="/delete"], a[href$="/integrations/new"], td.actions`).Length(); n != 0 {
 		t.Errorf("viewer sees %d mutating controls on the hub page", n)
 	}
 	for _, p := range []string{"/hubs", "/hubs/" + hub.ID, "/hubs/" + hub.ID + "/pause", "/hubs/" + hub.ID + "/resume",
