@@ -15,7 +15,12 @@ func TestSetupCreatesFirstAdminThenDisappears(t *testing.T) {
 	if rec := b.get("/"); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/setup" {
 		t.Fatalf("fresh install / → %d %s", rec.Code, rec.Header().Get("Location"))
 	}
-	mustStatus(t, b.get("/setup"), http.StatusOK)
+	setup := b.get("/setup")
+	mustStatus(t, setup, http.StatusOK)
+	// Password managers offer a new password, not the saved one.
+	if n := doc(t, setup).Find(`input[type="password"][autocomplete="new-password"]`).Length(); n != 2 {
+		t.Errorf("setup: %d new-password inputs, want 2", n)
+	}
 	rec := b.post("/setup", url.Values{"email": {"boss@example.com"}, "password": {"short"}, "confirm": {"short"}}, false)
 	mustStatus(t, rec, http.StatusUnprocessableEntity)
 	if !strings.Contains(rec.Body.String(), "at least 8 characters") || !strings.Contains(rec.Body.String(), `value="boss@example.com"`) {
