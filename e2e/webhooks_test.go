@@ -80,9 +80,10 @@ func TestWebhookSendTestEvent(t *testing.T) {
 	noOverflow(t, page)
 }
 
-func TestWebhookFailedDeliveryAndRedeliver(t *testing.T) {
-	t.Parallel()
-	var fail atomic.Bool
+// failingReceiver answers 503 "database is down" until fail is set to
+// false, then 204.
+func failingReceiver(t *testing.T) (*httptest.Server, *atomic.Bool) {
+	fail := &atomic.Bool{}
 	fail.Store(true)
 	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if fail.Load() {
@@ -92,6 +93,12 @@ func TestWebhookFailedDeliveryAndRedeliver(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(rcv.Close)
+	return rcv, fail
+}
+
+func TestWebhookFailedDeliveryAndRedeliver(t *testing.T) {
+	t.Parallel()
+	rcv, fail := failingReceiver(t)
 
 	s := newServer(t, AllowPrivateWebhooks)
 	id := s.seedWebhook(t, s.hub(t, "Support").ID, "Archive", rcv.URL)
@@ -119,16 +126,7 @@ func TestWebhookFailedDeliveryAndRedeliver(t *testing.T) {
 // Redeliver are plain forms that come back to it.
 func TestWebhookPanelWithoutJavaScript(t *testing.T) {
 	t.Parallel()
-	var fail atomic.Bool
-	fail.Store(true)
-	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if fail.Load() {
-			http.Error(w, "down", http.StatusServiceUnavailable)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	t.Cleanup(rcv.Close)
+	rcv, fail := failingReceiver(t)
 
 	s := newServer(t, AllowPrivateWebhooks)
 	id := s.seedWebhook(t, s.hub(t, "Support").ID, "Archive", rcv.URL)
