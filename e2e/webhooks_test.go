@@ -109,6 +109,8 @@ func TestWebhookFailedDeliveryAndRedeliver(t *testing.T) {
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send test event"}).Click())
 	last := page.GetByTestId("last-attempt")
 	must(t, expect.Locator(last).ToContainText("Delivery failed"))
+	// The panel was swapped under the caret: focus is on the result.
+	must(t, expect.Locator(last).ToBeFocused())
 	must(t, expect.Locator(last).ToContainText("receiver answered 503"))
 	row := page.GetByTestId("delivery").First()
 	must(t, row.GetByText("Response").Click())
