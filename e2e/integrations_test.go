@@ -152,6 +152,15 @@ func TestIntegrationFormErrorsKeepEveryValue(t *testing.T) {
 		must(t, expect.Locator(row.Locator(".field-error")).ToContainText("row 2"))
 		must(t, expect.Locator(row.Locator("input")).ToHaveAttribute("aria-invalid", "true"))
 		must(t, expect.Locator(page.Locator(`[data-field="cfg.allowedOrigins"] [data-list-row]`).Nth(0).Locator(".field-error")).ToHaveCount(0))
+		// Every field error in one red (Pico's own rule for a small after an
+		// invalid input had painted the name's in another).
+		nameRed, err := page.Locator("#f-name-error").Evaluate("e => getComputedStyle(e).color", nil)
+		must(t, err)
+		rowRed, err := row.Locator(".field-error").Evaluate("e => getComputedStyle(e).color", nil)
+		must(t, err)
+		if nameRed != rowRed {
+			t.Errorf("field errors in two colours: name %v, list row %v", nameRed, rowRed)
+		}
 		must(t, expect.Locator(n.Field("allowedOrigins", 0)).ToHaveValue("ok.example.com"))
 		must(t, expect.Locator(n.Field("allowedOrigins", 1)).ToHaveValue("not a host!"))
 		must(t, expect.Locator(n.Field("start", 0)).ToHaveValue("Hi there"))

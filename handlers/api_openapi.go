@@ -1,13 +1,11 @@
 package handlers
 
 import (
-	"html"
-
 	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"github.com/yuin/goldmark"
+	"html"
 	"net/http"
 	"sort"
 	"strings"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
+	"github.com/yuin/goldmark"
 
 	"hubadmin/views"
 )

@@ -314,9 +314,6 @@ func confirmed(c echo.Context) bool { return c.FormValue("confirmed") == "1" }
 // askConfirm answers an unconfirmed destructive POST with a page asking
 // again; nothing has changed.
 func (h *handler) askConfirm(c echo.Context, nav string, m views.ConfirmAction) error {
-	m.Action = c.Request().URL.Path
-	if next := backTo(c, ""); next != "" {
-		m.Next = next
-	}
+	m.Action, m.Next = c.Request().URL.Path, backTo(c, "")
 	return render(c, http.StatusOK, views.ConfirmPage(h.page(c, m.Title, nav), m))
 }

@@ -248,7 +248,7 @@ func (h *handler) uiHub(c echo.Context) error {
 		// A partial (the table after deleting the last row of the last
 		// page) is answered with the last page, under the headers the
 		// caller set: a redirect would lose them.
-		pg = (total + uiPageSize - 1) / uiPageSize
+		pg = lastPage(total)
 		f.Page = pg - 1
 		if list, total, err = h.db.Integrations(ctx, f); err != nil {
 			return err
@@ -416,19 +416,21 @@ func pastTheEnd(u *url.URL, pg, shown, total int) (string, bool) {
 	if pg <= 1 || shown > 0 || total == 0 {
 		return "", false
 	}
-	return pageLink(u, (total+uiPageSize-1)/uiPageSize), true
+	return pageLink(u, lastPage(total)), true
 }
+
+// lastPage is the number of a list's last page (from 1).
+func lastPage(total int) int { return max(1, (total+uiPageSize-1)/uiPageSize) }
 
 // pagerLinks builds the previous/next links of a list, keeping its other
 // query parameters (the filters), and a summary like "51–100 of 120 hubs".
 func pagerLinks(u *url.URL, pg, shown, total int, one, many string) (prev, next, summary string) {
-	link := func(n int) string { return pageLink(u, n) }
 	if pg > 1 {
-		prev = link(pg - 1)
+		prev = pageLink(u, pg-1)
 	}
 	first := (pg-1)*uiPageSize + 1
 	if first+shown-1 < total {
-		next = link(pg + 1)
+		next = pageLink(u, pg+1)
 	}
 	noun := many
 	if total == 1 {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"net/http"
@@ -142,41 +143,47 @@ func (h *handler) useForm(c echo.Context, once string) {
 	_ = h.sessions.Save(c.Request(), c.Response(), s)
 }
 
-// uiTokenRevoke revokes a token, or an API client when the id is a client id.
+// liveCredential is the name of the tenant's unrevoked token, or API
+// client when id is a client id; ok is false when there is none.
+func (h *handler) liveCredential(ctx context.Context, tenantID, id string) (name string, ok bool, err error) {
+	if strings.HasPrefix(id, clientIDPrefix) {
+		list, err := h.db.Clients(ctx, tenantID)
+		for _, cl := range list {
+			if cl.ID == id && cl.Revoked == nil {
+				return cl.Name, true, nil
+			}
+		}
+		return "", false, err
+	}
+	list, err := h.db.Tokens(ctx, tenantID)
+	for _, t := range list {
+		if t.ID == id && t.Revoked == nil {
+			return t.Name, true, nil
+		}
+	}
+	return "", false, err
+}
+
 // askRevoke asks again before revoking a live token or API client of the
 // tenant (404 for any other id, as the revoke itself answers).
 func (h *handler) askRevoke(c echo.Context, tenantID, id string) error {
-	ctx := c.Request().Context()
-	m := views.ConfirmAction{Button: "Revoke", Icon: "x", Back: "/tokens", BackTo: "API access"}
-	if strings.HasPrefix(id, clientIDPrefix) {
-		list, err := h.db.Clients(ctx, tenantID)
-		if err != nil {
-			return err
-		}
-		for _, cl := range list {
-			if cl.ID == id && cl.Revoked == nil {
-				m.Title = "Revoke API client"
-				m.Message = "Revoke the API client “" + cl.Name + "”? Its access tokens stop working at once, and it can get no new ones. This cannot be undone."
-			}
-		}
-	} else {
-		list, err := h.db.Tokens(ctx, tenantID)
-		if err != nil {
-			return err
-		}
-		for _, t := range list {
-			if t.ID == id && t.Revoked == nil {
-				m.Title = "Revoke API token"
-				m.Message = "Revoke the token “" + t.Name + "”? Programs using it get 401 from their next request. This cannot be undone."
-			}
-		}
+	name, ok, err := h.liveCredential(c.Request().Context(), tenantID, id)
+	if err != nil {
+		return err
 	}
-	if m.Title == "" {
+	if !ok {
 		return &apiError{Status: http.StatusNotFound, Detail: "No such token or API client."}
+	}
+	m := views.ConfirmAction{Title: "Revoke API token", Button: "Revoke", Icon: "x", Back: "/tokens", BackTo: "API access",
+		Message: "Revoke the token “" + name + "”? Programs using it get 401 from their next request. This cannot be undone."}
+	if strings.HasPrefix(id, clientIDPrefix) {
+		m.Title = "Revoke API client"
+		m.Message = "Revoke the API client “" + name + "”? Its access tokens stop working at once, and it can get no new ones. This cannot be undone."
 	}
 	return h.askConfirm(c, "api", m)
 }
 
+// uiTokenRevoke revokes a token, or an API client when the id is a client id.
 func (h *handler) uiTokenRevoke(c echo.Context) error {
 	u := currentUser(c)
 	a := actorOf(c)
@@ -186,20 +193,16 @@ func (h *handler) uiTokenRevoke(c echo.Context) error {
 		return h.askRevoke(c, u.TenantID, id)
 	}
 	if strings.HasPrefix(id, clientIDPrefix) {
-		err := h.db.RevokeClient(ctx, u.TenantID, id)
+		name, _, err := h.liveCredential(ctx, u.TenantID, id)
+		if err != nil {
+			return err
+		}
+		err = h.db.RevokeClient(ctx, u.TenantID, id)
 		if errors.Is(err, db.ErrNotFound) {
 			return &apiError{Status: http.StatusNotFound, Detail: "No such API client."}
 		}
 		if err != nil {
 			return err
-		}
-		name := id
-		if list, err := h.db.Clients(ctx, u.TenantID); err == nil {
-			for _, cl := range list {
-				if cl.ID == id {
-					name = cl.Name
-				}
-			}
 		}
 		h.recordAudit(c, u.TenantID, a.audit("client.revoke", ""), "client", id, name)
 		h.flash(c, "success", "API client “"+name+"” revoked; its access tokens no longer work.")

@@ -109,7 +109,7 @@ func CheckAddressLiteral(raw string, allowPrivate bool) error {
 		return nil
 	}
 	if allowPrivate {
-		return refuseLinkLocal("tcp", netip.AddrPortFrom(addr, 443).String(), nil)
+		return linkLocal(addr)
 	}
 	if err := guardian.SafeAddr(addr.Unmap()); err != nil {
 		return &AddressNotAllowedError{Addr: addr.Unmap(), Kind: addressKind(addr)}
@@ -126,7 +126,12 @@ func refuseLinkLocal(network, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return fmt.Errorf("%w: %s", ErrAddressNotAllowed, address)
 	}
-	if a := ap.Addr().Unmap(); a.IsLinkLocalUnicast() {
+	return linkLocal(ap.Addr())
+}
+
+// linkLocal refuses a link-local address, whatever the settings.
+func linkLocal(a netip.Addr) error {
+	if a = a.Unmap(); a.IsLinkLocalUnicast() {
 		return &AddressNotAllowedError{Addr: a, Kind: "a link-local address", Always: true}
 	}
 	return nil
