@@ -30,6 +30,11 @@ type measure struct {
 	serverP50  time.Duration // time inside the handler, real server only
 	serverP99  time.Duration
 	rounds     []float64 // throughput of each round, in order
+	// cpuPerReq is this process's CPU time (user and system, every
+	// goroutine: the generator and the server under test) per successful
+	// request. Throughput on a shared machine moves with its neighbours;
+	// CPU per request moves much less, so it shows what a change did.
+	cpuPerReq time.Duration
 }
 
 // run drives target with a closed loop of exactly concurrency workers (an
@@ -72,6 +77,7 @@ func (c *client) close() { c.tr.CloseIdleConnections() }
 // attack drives target for d, adding the results to t (nil: not kept).
 func (c *client) attack(name string, tr vegeta.Targeter, d time.Duration, t *tally) {
 	var round vegeta.Metrics
+	cpu0 := processCPU()
 	for res := range c.attacker().Attack(tr, vegeta.Rate{Freq: 0, Per: time.Second}, d, name) {
 		if t == nil {
 			continue
@@ -83,6 +89,7 @@ func (c *client) attack(name string, tr vegeta.Targeter, d time.Duration, t *tal
 		return
 	}
 	round.Close()
+	t.cpu += processCPU() - cpu0
 	ok := float64(round.Requests) * round.Success
 	busy := round.Duration + round.Wait
 	t.ok += ok
@@ -99,6 +106,7 @@ type tally struct {
 	all    vegeta.Metrics
 	ok     float64
 	busy   time.Duration
+	cpu    time.Duration
 	rounds []float64 // each round's throughput
 }
 
@@ -112,6 +120,9 @@ func (t *tally) measure() measure {
 		success: t.all.Success, codes: t.all.StatusCodes, errors: errs, rounds: t.rounds}
 	if t.busy > 0 {
 		m.throughput = t.ok / t.busy.Seconds()
+	}
+	if t.ok > 0 {
+		m.cpuPerReq = time.Duration(float64(t.cpu) / t.ok)
 	}
 	return m
 }

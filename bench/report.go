@@ -8,6 +8,8 @@ import (
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
 
+func us(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }
+
 func verdict(ok bool, what string) string {
 	if ok {
 		return "met (" + what + ")"
@@ -67,17 +69,19 @@ func render(o options, results []result, f facts) string {
 	fmt.Fprintf(&b, "- Commit: %s\n", gitDescribe())
 	fmt.Fprintf(&b, "- Load: vegeta v12.13.0 as a library, closed loop of %d connections (keep-alive), %s per scenario and per server after 1 s of uncounted warm-up, on loopback, "+
 		"in %d alternating rounds (server then ceiling, then ceiling then server, …; the ratio's range is that of the rounds); "+
+		"CPU per request is this process's user and system time over a side's rounds divided by its successful requests (generator included); "+
 		"the generator, the real server and the ceiling share this process and its CPUs.\n", o.load.concurrency, o.load.duration, o.load.rounds)
 	fmt.Fprintf(&b, "- Ceiling: a bare echo server (no middleware) answering every request with the real server's response bytes for that scenario, from memory.\n")
 	fmt.Fprintf(&b, "- Data: %d hubs, %d integrations over the six channels (WebChat has no secret; the other five have encrypted secrets), 10%% paused; seeded in %s.\n",
 		f.hubs, o.integrations, f.seed.Round(time.Millisecond))
 	fmt.Fprintf(&b, "- Server settings: sandbox providers, request log formatted then discarded, rate limit raised to 1e9/s, SQLite WAL with synchronous=NORMAL.\n\n")
-	b.WriteString("| Scenario | Rows | Server req/s | p50 | p99 | Handler p50 | Ceiling req/s | Ceiling p50 | Ceiling p99 | Ratio | Success | Body | Target |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	b.WriteString("| Scenario | Rows | Server req/s | p50 | p99 | Handler p50 | Ceiling req/s | Ceiling p50 | Ceiling p99 | Ratio | CPU per request, server / ceiling | Success | Body | Target |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %.2f%% | %d B | %s |\n",
+		fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %s / %s | %.2f%% | %d B | %s |\n",
 			r.desc, r.rows, r.server.throughput, ms(r.server.p50), ms(r.server.p99), ms(r.server.serverP50),
-			r.ceil.throughput, ms(r.ceil.p50), ms(r.ceil.p99), ratioText(r), 100*r.server.success, r.sampleBytes, targets(r, results, f))
+			r.ceil.throughput, ms(r.ceil.p50), ms(r.ceil.p99), ratioText(r), us(r.server.cpuPerReq), us(r.ceil.cpuPerReq),
+			100*r.server.success, r.sampleBytes, targets(r, results, f))
 	}
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "- Hub page: %d B HTML (%d table rows); static assets it links: %.1f KB gzipped; every servable file under static/: %.1f KB gzipped — %s\n",
