@@ -40,7 +40,7 @@ func (d *DB) ClientByCredentials(ctx context.Context, id, secret string) (Client
 	var c Client
 	var created string
 	var revoked sql.NullString
-	err := d.queryRow(ctx, `SELECT id, tenant_id, name, scope, created, revoked FROM api_clients WHERE id = ? AND secret_hash = ?`,
+	err := d.lookup(ctx, `SELECT id, tenant_id, name, scope, created, revoked FROM api_clients WHERE id = ? AND secret_hash = ?`,
 		id, HashSecret(secret)).Scan(&c.ID, &c.TenantID, &c.Name, &c.Scope, &created, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Client{}, ErrNotFound

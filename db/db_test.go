@@ -363,3 +363,31 @@ func TestNextAttemptReadsTheWholeLog(t *testing.T) {
 		t.Fatalf("after attempt 3 and 150 newer deliveries: %d %v", n, err)
 	}
 }
+
+// TestLookupsIgnoreCancellation: a read of one row by key runs without the
+// request's cancellation (DB.lookup), whose watcher goroutines cost more
+// than the read; reads that grow with the data still stop when it ends.
+func TestLookupsIgnoreCancellation(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	hubs, err := d.SeedHubs(ctx, []Hub{{TenantID: DefaultTenantID, Name: "h"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := d.CreateIntegration(ctx, Integration{HubID: hubs[0].ID, TenantID: DefaultTenantID, ChannelID: "WebChat",
+		IntegrationType: "Customer", Name: "w", Config: []byte(`{}`)}, Audit{Actor: "t", Action: "integration.create"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := d.Integration(done, in.ID); err != nil {
+		t.Errorf("Integration with an ended context: %v", err)
+	}
+	if _, err := d.Hub(done, hubs[0].ID); err != nil {
+		t.Errorf("Hub with an ended context: %v", err)
+	}
+	if _, total, err := d.Integrations(done, IntegrationFilter{TenantID: DefaultTenantID, HubID: hubs[0].ID, Size: 50}); !errors.Is(err, context.Canceled) {
+		t.Errorf("a page of integrations with an ended context: total %d, error %v; want context.Canceled", total, err)
+	}
+}

@@ -66,7 +66,7 @@ func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
 
 // Delivery fetches one attempt.
 func (d *DB) Delivery(ctx context.Context, id string) (Delivery, error) {
-	return scanDelivery(d.queryRow(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))
+	return scanDelivery(d.lookup(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))
 }
 
 // lastAttemptSQL is the highest attempt number of a message's deliveries.

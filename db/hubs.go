@@ -90,7 +90,7 @@ func (d *DB) CreateHub(ctx context.Context, h Hub, audit Audit) (Hub, error) {
 // Hub fetches a hub by id, whatever its tenant (callers check ownership so
 // they can answer 403 rather than 404).
 func (d *DB) Hub(ctx context.Context, id string) (Hub, error) {
-	return scanHub(d.queryRow(ctx, `SELECT `+hubColumns+` FROM hubs h WHERE h.id = ?`, id))
+	return scanHub(d.lookup(ctx, `SELECT `+hubColumns+` FROM hubs h WHERE h.id = ?`, id))
 }
 
 // HubFilter selects a page of a tenant's hubs.

@@ -298,7 +298,7 @@ func (d *DB) DeleteIntegration(ctx context.Context, in Integration, audit Audit)
 
 // Integration fetches one integration by id, whatever its tenant.
 func (d *DB) Integration(ctx context.Context, id string) (Integration, error) {
-	return d.scanIntegration(d.queryRow(ctx, `SELECT `+integrationColumns+` FROM integrations WHERE id = ?`, id))
+	return d.scanIntegration(d.lookup(ctx, `SELECT `+integrationColumns+` FROM integrations WHERE id = ?`, id))
 }
 
 // IntegrationFilter selects a page of integrations. TenantID is required;
@@ -342,16 +342,17 @@ func (f IntegrationFilter) where() (string, []any) {
 	return strings.Join(w, " AND "), args
 }
 
-// countSQL is the query counting the integrations the filter matches.
-func (f IntegrationFilter) countSQL() (string, []any) {
+// countSQL is the query counting the integrations the filter matches;
+// lookup is true when that is one row's lookup by key.
+func (f IntegrationFilter) countSQL() (q string, args []any, lookup bool) {
 	if f.HubID != "" && f.ChannelID == "" && f.StatusID == 0 && strings.TrimSpace(f.Query) == "" {
 		// All of a hub's rows: the count the triggers keep (migration
 		// 0004); no row means none of the tenant's.
 		return `SELECT COALESCE((SELECT n FROM hub_integration_counts WHERE hub_id = ? AND tenant_id = ?), 0)`,
-			[]any{f.HubID, f.TenantID}
+			[]any{f.HubID, f.TenantID}, true
 	}
 	where, args := f.where()
-	return `SELECT COUNT(*) FROM integrations WHERE ` + where, args
+	return `SELECT COUNT(*) FROM integrations WHERE ` + where, args, false
 }
 
 // listSQL is the query of the filter's page (every match when Size is 0).
@@ -372,9 +373,13 @@ func (f IntegrationFilter) listSQL() (string, []any) {
 // Integrations lists a page of integrations ordered by created then id,
 // with the total matching the filter.
 func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integration, int, error) {
-	countQ, countArgs := f.countSQL()
+	countQ, countArgs, lookup := f.countSQL()
+	count := d.queryRow
+	if lookup {
+		count = d.lookup
+	}
 	var total int
-	if err := d.queryRow(ctx, countQ, countArgs...).Scan(&total); err != nil {
+	if err := count(ctx, countQ, countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: unable to count integrations: %w", err)
 	}
 	q, args := f.listSQL()
@@ -404,14 +409,14 @@ func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integrati
 // its secrets; used by backup checks).
 func (d *DB) HasIntegration(ctx context.Context, id string) bool {
 	var one int
-	return d.queryRow(ctx, `SELECT 1 FROM integrations WHERE id = ?`, id).Scan(&one) == nil
+	return d.lookup(ctx, `SELECT 1 FROM integrations WHERE id = ?`, id).Scan(&one) == nil
 }
 
 // IntegrationNameTaken reports whether another integration of the hub
 // (not selfID) has the name, in any case.
 func (d *DB) IntegrationNameTaken(ctx context.Context, hubID, selfID, name string) (bool, error) {
 	var one int
-	err := d.queryRow(ctx, `SELECT 1 FROM integrations WHERE hub_id = ? AND name_key = ? AND id <> ?`,
+	err := d.lookup(ctx, `SELECT 1 FROM integrations WHERE hub_id = ? AND name_key = ? AND id <> ?`,
 		hubID, nameKey(name), selfID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil

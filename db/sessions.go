@@ -27,7 +27,7 @@ func hashID(id string) string {
 func (d *DB) Session(ctx context.Context, id string) (Session, error) {
 	var s Session
 	var created, seen string
-	err := d.queryRow(ctx, `SELECT user_id, data, created, last_seen FROM sessions WHERE id_hash = ?`,
+	err := d.lookup(ctx, `SELECT user_id, data, created, last_seen FROM sessions WHERE id_hash = ?`,
 		hashID(id)).Scan(&s.UserID, &s.Data, &created, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNotFound

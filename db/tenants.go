@@ -44,7 +44,7 @@ func (d *DB) CreateTenant(ctx context.Context, name string) (Tenant, error) {
 func (d *DB) TenantByRef(ctx context.Context, ref string) (Tenant, error) {
 	var t Tenant
 	var created string
-	err := d.queryRow(ctx, `SELECT id, name, created FROM tenants WHERE id = ? OR name_key = ?`,
+	err := d.lookup(ctx, `SELECT id, name, created FROM tenants WHERE id = ? OR name_key = ?`,
 		ref, nameKey(ref)).Scan(&t.ID, &t.Name, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Tenant{}, ErrNotFound

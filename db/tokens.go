@@ -105,7 +105,7 @@ func (d *DB) TokenBySecret(ctx context.Context, plain string) (Token, error) {
 	t, gen, ok := d.tokens.get(hash, n)
 	if !ok {
 		var err error
-		t, err = scanToken(d.queryRow(ctx, `SELECT `+tokenColumns+` FROM tokens t
+		t, err = scanToken(d.lookup(ctx, `SELECT `+tokenColumns+` FROM tokens t
 			LEFT JOIN api_clients c ON c.id = t.client_id
 			WHERE t.hash = ? AND t.revoked IS NULL AND c.revoked IS NULL`, hash))
 		if err != nil {

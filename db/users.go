@@ -100,12 +100,12 @@ func (d *DB) HasUsers(ctx context.Context) (bool, error) {
 
 // User fetches a user by id.
 func (d *DB) User(ctx context.Context, id string) (User, error) {
-	return scanUser(d.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	return scanUser(d.lookup(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 }
 
 // UserByEmail fetches a user by email, any case.
 func (d *DB) UserByEmail(ctx context.Context, email string) (User, error) {
-	return scanUser(d.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = ?`, nameKey(email)))
+	return scanUser(d.lookup(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = ?`, nameKey(email)))
 }
 
 // Users lists a tenant's users by email.
