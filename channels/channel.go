@@ -207,10 +207,16 @@ func ParseIntegrationType(s string) (string, bool) {
 	return "", false
 }
 
-var registry = map[string]*Channel{}
+var (
+	registry = map[string]*Channel{}
+	// byName holds the names as written, the form every stored row has:
+	// found without lowering (and allocating) a copy.
+	byName = map[string]*Channel{}
+)
 
 func register(ch *Channel) *Channel {
 	ch.keys = ch.outputKeys()
+	byName[ch.ID] = ch
 	registry[strings.ToLower(ch.ID)] = ch
 	registry[strconv.Itoa(ch.Number)] = ch
 	return ch
@@ -218,6 +224,9 @@ func register(ch *Channel) *Channel {
 
 // ByID finds a channel by its name (any case) or Hubster's number.
 func ByID(s string) (*Channel, bool) {
+	if ch, ok := byName[s]; ok {
+		return ch, true
+	}
 	ch, ok := registry[strings.ToLower(strings.TrimSpace(s))]
 	return ch, ok
 }

@@ -3,18 +3,21 @@ package db
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
-func openTest(t *testing.T) (*DB, string) {
+func openTest(t testing.TB) (*DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "test.db")
 	seal, err := NewSealer(bytes.Repeat([]byte{7}, KeySize))
@@ -289,7 +292,7 @@ func FuzzDecodeSecrets(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := flatStrings([]byte(s))
+		got, ok := flatStrings(s)
 		var want map[string]string
 		err := json.Unmarshal([]byte(s), &want)
 		if !ok {
@@ -390,4 +393,101 @@ func TestLookupsIgnoreCancellation(t *testing.T) {
 	if _, total, err := d.Integrations(done, IntegrationFilter{TenantID: DefaultTenantID, HubID: hubs[0].ID, Size: 50}); !errors.Is(err, context.Canceled) {
 		t.Errorf("a page of integrations with an ended context: total %d, error %v; want context.Canceled", total, err)
 	}
+}
+
+// TestIntegrationRowRoundTrip: every field comes back as written through
+// the one-value row (integrationRow), whatever its characters, by id, in a
+// hub's page and in its summary page.
+func TestIntegrationRowRoundTrip(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Row")
+	want := []Integration{
+		{ChannelID: "TwilioSMS", IntegrationType: "Customer", Name: `quote " back \ slash`, StatusID: IntegrationPaused,
+			InboundID: "in-1", AttachKey: "twilio:PN1", Config: json.RawMessage(`{"accountSid":"AC1","note":"a\"b\\c\u00e9\n"}`),
+			Secrets: map[string]string{"authToken": `to"k\en`, "x": "é 😀"}},
+		{ChannelID: "WebChat", IntegrationType: "Customer", Name: "Ünïcødé 😀 <b>&amp;</b>", StatusID: IntegrationActive,
+			Config: json.RawMessage(`{"allowedOrigins":["a.com"]}`)},
+		{ChannelID: "Slack", IntegrationType: "Agent", Name: "null", StatusID: IntegrationActive,
+			Config: json.RawMessage(`{}`), Secrets: map[string]string{"botAccessToken": "xoxb-1"}},
+		{ChannelID: "System", IntegrationType: "Agent", Name: "tab\tand\u2028line", StatusID: IntegrationActive,
+			Config: json.RawMessage(`{"webhookUrl":"https://a.example/x?y=1&z=\u003c"}`), Secrets: map[string]string{}},
+	}
+	for i := range want {
+		want[i].HubID, want[i].TenantID = h.ID, h.TenantID
+		in, err := d.CreateIntegration(ctx, want[i], Audit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i].ID, want[i].Created, want[i].Modified = in.ID, in.Created, in.Modified
+		if len(want[i].Secrets) == 0 {
+			want[i].Secrets = nil
+		}
+	}
+	same := func(where string, got, want Integration, summary bool) {
+		t.Helper()
+		if summary {
+			want.Config, want.Secrets = json.RawMessage(`{}`), nil
+		}
+		if string(got.Config) != string(want.Config) || !maps.Equal(got.Secrets, want.Secrets) {
+			t.Errorf("%s: configuration %s secrets %v, want %s %v", where, got.Config, got.Secrets, want.Config, want.Secrets)
+		}
+		got.Config, want.Config, got.Secrets, want.Secrets = nil, nil, nil, nil
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", where, got, want)
+		}
+	}
+	for _, w := range want {
+		got, err := d.Integration(ctx, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("by id", got, w, false)
+	}
+	for _, summary := range []bool{false, true} {
+		list, total, err := d.Integrations(ctx, IntegrationFilter{TenantID: h.TenantID, HubID: h.ID, Size: 50, Summary: summary})
+		if err != nil || total != len(want) || len(list) != len(want) {
+			t.Fatalf("page: %d of %d, %v", len(list), total, err)
+		}
+		for i := range list {
+			same(fmt.Sprintf("page (summary %v) row %d", summary, i), list[i], want[i], summary)
+		}
+	}
+}
+
+// FuzzIntegrationRow: any name SQLite writes into integrationRow's array
+// comes back from splitRow as it was.
+func FuzzIntegrationRow(f *testing.F) {
+	for _, s := range []string{"", "a", `"`, `\`, `\"`, `","`, "null", "é😀", "\x00", "\t\n", "\u2028", "]\n["} {
+		f.Add(s)
+	}
+	d, _ := openTest(f)
+	ctx := context.Background()
+	// integrationRow's array with the string in every string member.
+	const q = `SELECT json_array(?1, ?1, ?1, ?1, ?1, ?1, 3000, ?1, NULL, ?1, ?1, ?1, hex(?2)) || char(10) || ?3`
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return // names and ids arrive decoded from JSON or forms: valid UTF-8
+		}
+		var v string
+		err := d.read.QueryRowContext(ctx, q, s, []byte(s), `{"k":1}`).Scan(&v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fields, cfg, ok := splitRow(v)
+		if !ok {
+			t.Fatalf("%q: row %q not split", s, v)
+		}
+		for _, n := range []int{fID, fHub, fTenant, fChannel, fType, fName, fInbound, fKey, fCreated, fModified} {
+			if fields[n] != s {
+				t.Fatalf("field %d: %q, want %q (row %q)", n, fields[n], s, v)
+			}
+		}
+		if fields[fStatus] != "3000" || fields[fAttach] != "" || cfg != `{"k":1}` {
+			t.Fatalf("row %q: status %q attach %q config %q", v, fields[fStatus], fields[fAttach], cfg)
+		}
+		if got, _ := hex.DecodeString(fields[fSecrets]); string(got) != s {
+			t.Fatalf("secrets %q, want %q", got, s)
+		}
+	})
 }
