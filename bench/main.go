@@ -158,6 +158,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	ds.seedTime = time.Since(t0)
+	settle()
 	fmt.Printf("seeded in %s\n", ds.seedTime.Round(time.Millisecond))
 
 	a, err := startApp(ctx, o.dbPath, seal)
@@ -230,6 +231,7 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 		d.Close()
+		settle()
 		if a, err = startApp(ctx, o.dbPath, seal); err != nil {
 			return err
 		}
