@@ -91,10 +91,12 @@ func (d *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 
 // lookup runs a read of one row found by a primary or unique key. Such a
 // read takes microseconds whatever the data's size, so it runs without
-// ctx's cancellation: a cancellable context costs each query two watcher
-// goroutines (one in database/sql, one in the driver) waiting for an end
-// that cannot come in time to matter; they were a fifth of a GET's server
-// time. Reads whose time grows with the data keep ctx.
+// ctx's cancellation or deadline: a cancellable context costs each query
+// two watcher goroutines (one in database/sql, one in the driver) waiting
+// for an end that cannot come in time to matter; they were a fifth of a
+// GET's server time. Its only wait is for a free reader connection, which
+// the other reads' deadlines bound. Reads whose time grows with the data
+// keep ctx.
 func (d *DB) lookup(ctx context.Context, q string, args ...any) *sql.Row {
 	return d.queryRow(context.WithoutCancel(ctx), q, args...)
 }
