@@ -114,3 +114,26 @@ func TestAdminCreateUser(t *testing.T) {
 	shot(t, page, "admin-activity")
 	noOverflow(t, page)
 }
+
+// TestAPIReferenceOnAPhone: at 390 px the API reference's parameter and
+// response tables become one block per row, each description on a line
+// of its own the width of the table (as columns they were squeezed to a
+// few words a line, content types broken mid-word).
+func TestAPIReferenceOnAPhone(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	page := s.signedIn(t, "viewer", PageOptions{Width: Narrow})
+	_, err := page.Goto("/api-docs")
+	must(t, err)
+	op := page.GetByTestId("api-operation").Filter(playwright.LocatorFilterOptions{HasText: "Parameters"}).First()
+	for _, table := range []playwright.Locator{op.Locator("table").First(), op.Locator("table").Last()} {
+		ratio, err := table.Evaluate(`t => {
+			const d = t.querySelector("tbody td.md");
+			return d.getBoundingClientRect().width / t.getBoundingClientRect().width;
+		}`, nil)
+		must(t, err)
+		if r, _ := ratio.(float64); r < 0.8 {
+			t.Errorf("a description is %.0f%% of its table's width at 390 px, want it on a line of its own", 100*r)
+		}
+	}
+}
