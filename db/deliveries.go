@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,6 +25,16 @@ type Delivery struct {
 	ResponseExcerpt string
 	Body            string
 	Created         time.Time
+	// Latest is the latest attempt of the same message (this one when it
+	// is the latest); set by Deliveries only.
+	Latest *AttemptRef
+}
+
+// AttemptRef names one attempt of a message.
+type AttemptRef struct {
+	ID      string
+	Attempt int
+	Success bool
 }
 
 // RecordDelivery stores an attempt.
@@ -46,6 +57,25 @@ func (d *DB) RecordDelivery(ctx context.Context, dl Delivery) (Delivery, error) 
 }
 
 const deliveryColumns = `id, integration_id, message_id, event, attempt, url, status_code, latency_ms, success, error, response_excerpt, body, created`
+
+// deliveryListColumns are deliveryColumns of the list's "d".
+var deliveryListColumns = "d." + strings.ReplaceAll(deliveryColumns, ", ", ", d.")
+
+// deliveryListSQL is a page of an integration's attempts, newest first,
+// each with its message's latest attempt (deliveries_message finds it).
+var deliveryListSQL = `SELECT ` + deliveryListColumns + `, l.id, l.attempt, l.success FROM deliveries d
+	JOIN deliveries l ON l.id = (SELECT x.id FROM deliveries x WHERE x.integration_id = d.integration_id
+		AND x.message_id = d.message_id ORDER BY x.attempt DESC LIMIT 1)
+	WHERE d.integration_id = ? ORDER BY d.created DESC, d.id DESC LIMIT ? OFFSET ?`
+
+// extraScan scans a row's first columns with scanDelivery's destinations
+// and the rest into extra.
+type extraScan struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (e extraScan) Scan(dest ...any) error { return e.rows.Scan(append(dest, e.extra...)...) }
 
 func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
 	var dl Delivery
@@ -88,18 +118,19 @@ func (d *DB) Deliveries(ctx context.Context, integrationID string, page, size in
 	if err := d.queryRow(ctx, `SELECT COUNT(*) FROM deliveries WHERE integration_id = ?`, integrationID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: unable to count deliveries: %w", err)
 	}
-	rows, err := d.query(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE integration_id = ?
-		ORDER BY created DESC, id DESC LIMIT ? OFFSET ?`, integrationID, size, page*size)
+	rows, err := d.query(ctx, deliveryListSQL, integrationID, size, page*size)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to fetch deliveries: %w", err)
 	}
 	defer rows.Close()
 	out := []Delivery{}
 	for rows.Next() {
-		dl, err := scanDelivery(rows)
+		var latest AttemptRef
+		dl, err := scanDelivery(extraScan{rows, []any{&latest.ID, &latest.Attempt, &latest.Success}})
 		if err != nil {
 			return nil, 0, err
 		}
+		dl.Latest = &latest
 		out = append(out, dl)
 	}
 	return out, total, rows.Err()

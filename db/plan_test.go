@@ -172,6 +172,13 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 			if p := strings.Join(queryPlan(t, d, lastAttemptSQL, "x", "m"), " | "); !strings.Contains(p, "COVERING INDEX deliveries_message") {
 				t.Errorf("the last attempt of a message is not read from deliveries_message: %s", p)
 			}
+			// The delivery log: the integration's attempts by index, each
+			// message's latest by deliveries_message.
+			plan := queryPlan(t, d, deliveryListSQL, "x", 20, 0)
+			checkPlan(t, "delivery log", plan, planShape{})
+			if p := strings.Join(plan, " | "); !strings.Contains(p, "INDEX deliveries_message") || !strings.Contains(p, "INDEX deliveries_integration") {
+				t.Errorf("the delivery log does not read its indexes: %s", p)
+			}
 		})
 	}
 }

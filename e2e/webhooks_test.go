@@ -122,6 +122,16 @@ func TestWebhookFailedDeliveryAndRedeliver(t *testing.T) {
 	must(t, expect.Locator(last).ToContainText("Delivered"))
 	must(t, expect.Locator(last).ToContainText("attempt 2"))
 	must(t, expect.Locator(page.GetByTestId("delivery")).ToHaveCount(2))
+	// The failed attempt now points to its retry, which is the one to
+	// redeliver from, if any.
+	first := page.GetByTestId("delivery").Last()
+	retried := first.GetByTestId("retried")
+	must(t, expect.Locator(retried).ToHaveText("Retried: attempt 2 delivered"))
+	retryID, err := page.GetByTestId("delivery").First().GetAttribute("data-delivery-id")
+	must(t, err)
+	must(t, expect.Locator(retried).ToHaveAttribute("href", "#delivery-"+retryID))
+	must(t, expect.Locator(first.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Redeliver"})).ToHaveCount(0))
+	shot(t, page, "webhook-retried-narrow")
 }
 
 // Without JavaScript the log is on the page, and Send test event and

@@ -98,8 +98,22 @@ func (h *handler) webhookPanel(c echo.Context, in db.Integration, pg int, last *
 	u := currentUser(c)
 	m := views.WebhookPanel{IntegrationID: in.ID, URL: t.URL, Reason: why, CanWrite: u.Role != "viewer", Last: last, Total: total,
 		CSRF: h.partialPage(c).CSRF}
+	onPage := map[string]bool{}
 	for _, d := range list {
-		m.Deliveries = append(m.Deliveries, deliveryRow(d))
+		onPage[d.ID] = true
+	}
+	for _, d := range list {
+		row := deliveryRow(d)
+		if l := d.Latest; l != nil && l.Attempt > d.Attempt {
+			// Retried since: say how it went, link to it when it is on this
+			// page, and leave redelivering to the latest attempt.
+			row.Retried = &views.Retry{Attempt: l.Attempt, Success: l.Success}
+			if onPage[l.ID] {
+				row.Retried.Href = "#delivery-" + l.ID
+			}
+			row.CanRedeliver = false
+		}
+		m.Deliveries = append(m.Deliveries, row)
 	}
 	base := "/integrations/" + in.ID + "/deliveries?page="
 	if pg > 0 {
