@@ -68,21 +68,14 @@ var deliveryListSQL = `SELECT ` + deliveryListColumns + `, l.id, l.attempt, l.su
 		AND x.message_id = d.message_id ORDER BY x.attempt DESC LIMIT 1)
 	WHERE d.integration_id = ? ORDER BY d.created DESC, d.id DESC LIMIT ? OFFSET ?`
 
-// extraScan scans a row's first columns with scanDelivery's destinations
-// and the rest into extra.
-type extraScan struct {
-	rows  *sql.Rows
-	extra []any
-}
-
-func (e extraScan) Scan(dest ...any) error { return e.rows.Scan(append(dest, e.extra...)...) }
-
-func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
+// scanDelivery reads a row of deliveryColumns, then any further columns
+// into extra.
+func scanDelivery(row interface{ Scan(...any) error }, extra ...any) (Delivery, error) {
 	var dl Delivery
 	var ms int64
 	var created string
-	err := row.Scan(&dl.ID, &dl.IntegrationID, &dl.MessageID, &dl.Event, &dl.Attempt, &dl.URL, &dl.StatusCode, &ms,
-		&dl.Success, &dl.Error, &dl.ResponseExcerpt, &dl.Body, &created)
+	err := row.Scan(append([]any{&dl.ID, &dl.IntegrationID, &dl.MessageID, &dl.Event, &dl.Attempt, &dl.URL, &dl.StatusCode, &ms,
+		&dl.Success, &dl.Error, &dl.ResponseExcerpt, &dl.Body, &created}, extra...)...)
 	if err == sql.ErrNoRows {
 		return Delivery{}, ErrNotFound
 	}
@@ -126,7 +119,7 @@ func (d *DB) Deliveries(ctx context.Context, integrationID string, page, size in
 	out := []Delivery{}
 	for rows.Next() {
 		var latest AttemptRef
-		dl, err := scanDelivery(extraScan{rows, []any{&latest.ID, &latest.Attempt, &latest.Success}})
+		dl, err := scanDelivery(rows, &latest.ID, &latest.Attempt, &latest.Success)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -169,7 +169,8 @@ func (s *Server) newPage(t *testing.T, o ...PageOptions) playwright.Page {
 // error status that a test provoked on purpose (e.g. a 422 form answer or a
 // 4xx from htmx); it is not a script error or CSP violation.
 func isExpectedConsoleError(p string) bool {
-	return strings.Contains(p, "Failed to load resource: the server responded with a status of 4")
+	return strings.Contains(p, "Failed to load resource: the server responded with a status of 4") ||
+		strings.Contains(p, "Response Status Error Code 4") // htmx's own log of the same
 }
 
 const adminPassword = "correct horse battery"

@@ -134,6 +134,30 @@ func TestWebhookFailedDeliveryAndRedeliver(t *testing.T) {
 	shot(t, page, "webhook-retried-narrow")
 }
 
+// A page opened before a retry still offers Redeliver on the failed
+// attempt; clicking it says why it is refused instead of sending the
+// message once more.
+func TestWebhookStaleRedeliverRefused(t *testing.T) {
+	t.Parallel()
+	rcv, fail := failingReceiver(t)
+	s := newServer(t, AllowPrivateWebhooks)
+	id := s.seedWebhook(t, s.hub(t, "Support").ID, "Archive", rcv.URL)
+	first := s.signedIn(t, "editor")
+	_, err := first.Goto("/integrations/" + id)
+	must(t, err)
+	must(t, first.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send test event"}).Click())
+	must(t, expect.Locator(first.GetByTestId("last-attempt")).ToContainText("Delivery failed"))
+	stale := s.signedIn(t, "editor")
+	_, err = stale.Goto("/integrations/" + id)
+	must(t, err)
+
+	fail.Store(false)
+	must(t, first.GetByTestId("delivery").First().GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Redeliver"}).Click())
+	must(t, expect.Locator(first.GetByTestId("last-attempt")).ToContainText("Delivered"))
+	must(t, stale.GetByTestId("delivery").First().GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Redeliver"}).Click())
+	must(t, expect.Locator(stale.Locator("#toasts")).ToContainText("attempted again since (attempt 2)"))
+}
+
 // Without JavaScript the log is on the page, and Send test event and
 // Redeliver are plain forms that come back to it.
 func TestWebhookPanelWithoutJavaScript(t *testing.T) {

@@ -82,16 +82,22 @@ func (h *handler) redeliver(ctx context.Context, a actor, in db.Integration, pre
 	if prev.Success {
 		return db.Delivery{}, badRequest(codeCannotTest, "", "This attempt succeeded; only failed attempts can be redelivered.")
 	}
+	attempt, err := h.db.NextAttempt(ctx, in.ID, prev.MessageID)
+	if err != nil {
+		return db.Delivery{}, err
+	}
+	if attempt > prev.Attempt+1 {
+		// Only a message's latest attempt is redelivered: an older one,
+		// from a page opened before the retry, would send it once more.
+		return db.Delivery{}, badRequest(codeCannotTest, "",
+			fmt.Sprintf("This message was attempted again since (attempt %d); only its latest attempt can be redelivered.", attempt-1))
+	}
 	t, why, err := h.target(ctx, in)
 	if err != nil {
 		return db.Delivery{}, err
 	}
 	if why != "" {
 		return db.Delivery{}, badRequest(codeCannotTest, "", why)
-	}
-	attempt, err := h.db.NextAttempt(ctx, in.ID, prev.MessageID)
-	if err != nil {
-		return db.Delivery{}, err
 	}
 	next := db.Delivery{MessageID: prev.MessageID, Event: prev.Event, Attempt: attempt, Body: prev.Body}
 	return h.deliver(ctx, a, in, t, next, "integration.redeliver")

@@ -73,7 +73,7 @@ func (h *handler) afterDelivery(c echo.Context, in db.Integration, dl db.Deliver
 	if c.Request().Header.Get("HX-Request") != "true" {
 		return c.Redirect(http.StatusSeeOther, "/integrations/"+in.ID)
 	}
-	last := deliveryRow(dl)
+	last := deliveryRow(dl, nil)
 	return h.renderWebhookPanel(c, in, 0, &last)
 }
 
@@ -103,17 +103,7 @@ func (h *handler) webhookPanel(c echo.Context, in db.Integration, pg int, last *
 		onPage[d.ID] = true
 	}
 	for _, d := range list {
-		row := deliveryRow(d)
-		if l := d.Latest; l != nil && l.Attempt > d.Attempt {
-			// Retried since: say how it went, link to it when it is on this
-			// page, and leave redelivering to the latest attempt.
-			row.Retried = &views.Retry{Attempt: l.Attempt, Success: l.Success}
-			if onPage[l.ID] {
-				row.Retried.Href = "#delivery-" + l.ID
-			}
-			row.CanRedeliver = false
-		}
-		m.Deliveries = append(m.Deliveries, row)
+		m.Deliveries = append(m.Deliveries, deliveryRow(d, onPage))
 	}
 	base := "/integrations/" + in.ID + "/deliveries?page="
 	if pg > 0 {
@@ -133,12 +123,23 @@ func deliveriesHref(id string, pg int) string {
 	return "/integrations/" + id + "?deliveries=" + strconv.Itoa(pg) + "#deliveries"
 }
 
-func deliveryRow(d db.Delivery) views.Delivery {
-	return views.Delivery{
+// deliveryRow is an attempt as the log shows it. An attempt whose message
+// was attempted again since says how that went, linking to it when it is
+// among onPage; like redeliver, it leaves redelivering to the latest.
+func deliveryRow(d db.Delivery, onPage map[string]bool) views.Delivery {
+	row := views.Delivery{
 		ID: d.ID, Event: d.Event, URL: d.URL, Attempt: d.Attempt, StatusCode: d.StatusCode, Latency: latencyText(d.Latency),
 		Success: d.Success, Error: d.Error, Excerpt: d.ResponseExcerpt,
 		Created: stampUTC(d.Created), CreatedISO: apiTime(d.Created), CanRedeliver: !d.Success,
 	}
+	if l := d.Latest; l != nil && l.Attempt > d.Attempt {
+		row.Retried = &views.Retry{Attempt: l.Attempt, Success: l.Success}
+		if onPage[l.ID] {
+			row.Retried.Href = "#delivery-" + l.ID
+		}
+		row.CanRedeliver = false
+	}
+	return row
 }
 
 // latencyText is a duration as people read it: "34 ms", "1.2 s".

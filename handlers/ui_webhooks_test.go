@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"hubadmin/db"
 	"hubadmin/webhooks"
 )
 
@@ -83,6 +84,26 @@ func TestWebhookPanelSendTestAndRedeliver(t *testing.T) {
 	if len(list) != 2 || list[0].Attempt != 2 || !list[0].Success || list[0].MessageID != failed.MessageID {
 		t.Fatalf("log after redelivery: %+v", list)
 	}
+	// The failed attempt was retried: the log says so, with a link to the
+	// retry instead of Redeliver, and redelivering it anyway (a page opened
+	// before the retry) is refused rather than sending the message again.
+	body = webhookPanel(admin, id).Body.String()
+	for _, want := range []string{`href="#delivery-` + list[0].ID + `"`, "Retried: attempt 2 delivered"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("log lacks %q: %s", want, body)
+		}
+	}
+	if strings.Contains(body, `data-testid="redeliver"`) {
+		t.Error("the log still offers Redeliver for a retried attempt")
+	}
+	rec = admin.post("/integrations/"+id+"/deliveries/"+failed.ID+"/redeliver", nil, true)
+	mustStatus(t, rec, http.StatusBadRequest)
+	if msg := rec.Body.String() + rec.Header().Get("HX-Trigger"); !strings.Contains(msg, "attempted again since (attempt 2)") {
+		t.Errorf("redelivering a retried attempt says %q", msg)
+	}
+	if n := len(rcv.requests()); n != 2 {
+		t.Errorf("receiver got %d requests, want still 2", n)
+	}
 	// A success cannot be redelivered; a delivery of another integration is not found.
 	mustStatus(t, admin.post("/integrations/"+id+"/deliveries/"+list[0].ID+"/redeliver", nil, true), http.StatusBadRequest)
 	other, _ := createIntegration(t, a, tok, a.hub("Other").ID, systemBody(rcv.URL))
@@ -144,5 +165,18 @@ func TestWebhookPanelRoles(t *testing.T) {
 	mustStatus(t, editor.post("/integrations/"+foreign+"/test", nil, true), http.StatusNotFound)
 	if list, _, _ := a.db.Deliveries(context.Background(), foreign, 0, 10); len(list) != 0 {
 		t.Fatal("a test reached another tenant's integration")
+	}
+}
+
+// TestDeliveryRowRetriedElsewhere: a retry on another page of the log is
+// named without a link that would lead nowhere.
+func TestDeliveryRowRetriedElsewhere(t *testing.T) {
+	d := db.Delivery{ID: "a1", Attempt: 1, Latest: &db.AttemptRef{ID: "a2", Attempt: 2}}
+	row := deliveryRow(d, map[string]bool{"a1": true})
+	if row.Retried == nil || row.Retried.Href != "" || row.Retried.Attempt != 2 || row.CanRedeliver {
+		t.Fatalf("row %+v, retried %+v", row, row.Retried)
+	}
+	if row = deliveryRow(d, map[string]bool{"a1": true, "a2": true}); row.Retried.Href != "#delivery-a2" {
+		t.Fatalf("retry on the page: href %q", row.Retried.Href)
 	}
 }
