@@ -60,16 +60,7 @@ func TestLogoutEndsSession(t *testing.T) {
 	must(t, err)
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sign out", Exact: playwright.Bool(true)}).Click())
 	atPath(t, page, "/login")
-	// The old cookie, replayed, no longer opens the dashboard.
-	other := s.newPage(t)
-	var old []playwright.OptionalCookie
-	for _, c := range cookies {
-		old = append(old, c.ToOptionalCookie())
-	}
-	must(t, other.Context().AddCookies(old))
-	_, err = other.Goto("/hubs")
-	must(t, err)
-	atPath(t, other, "/login?next=%2Fhubs")
+	cookiesSignedOut(t, s, cookies)
 }
 
 // Every user, not only admins, can end all their sessions from the sidebar.
@@ -82,13 +73,20 @@ func TestEditorSignsOutEverywhere(t *testing.T) {
 	page.OnDialog(func(d playwright.Dialog) { d.Accept() })
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sign out everywhere"}).Click())
 	atPath(t, page, "/login")
+	cookiesSignedOut(t, s, cookies)
+}
+
+// cookiesSignedOut: a signed-out session's cookies, replayed in a fresh
+// browser context, no longer open the dashboard.
+func cookiesSignedOut(t *testing.T, s *Server, cookies []playwright.Cookie) {
+	t.Helper()
 	other := s.newPage(t)
 	var old []playwright.OptionalCookie
 	for _, c := range cookies {
 		old = append(old, c.ToOptionalCookie())
 	}
 	must(t, other.Context().AddCookies(old))
-	_, err = other.Goto("/hubs")
+	_, err := other.Goto("/hubs")
 	must(t, err)
 	atPath(t, other, "/login?next=%2Fhubs")
 }
