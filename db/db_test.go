@@ -390,8 +390,24 @@ func TestLookupsIgnoreCancellation(t *testing.T) {
 	if _, err := d.Hub(done, hubs[0].ID); err != nil {
 		t.Errorf("Hub with an ended context: %v", err)
 	}
-	if _, total, err := d.Integrations(done, IntegrationFilter{TenantID: DefaultTenantID, HubID: hubs[0].ID, Size: 50}); !errors.Is(err, context.Canceled) {
-		t.Errorf("a page of integrations with an ended context: total %d, error %v; want context.Canceled", total, err)
+	// A whole hub's page that starts within boundedPage reads a bounded
+	// number of entries, so it is a lookup too.
+	for _, f := range []IntegrationFilter{{Size: 50}, {Page: boundedPage/100 - 1, Size: 100}} {
+		f.TenantID, f.HubID = DefaultTenantID, hubs[0].ID
+		if _, _, err := d.Integrations(done, f); err != nil {
+			t.Errorf("page %d of %d of a hub's integrations with an ended context: %v", f.Page, f.Size, err)
+		}
+	}
+	// Deeper pages, filtered pages and searches keep the request's end.
+	for _, f := range []IntegrationFilter{{Page: boundedPage / 100, Size: 100}, {ChannelID: "WebChat", Size: 50},
+		{StatusID: IntegrationActive, Size: 50}, {Query: "w", Size: 50}, {}} {
+		f.TenantID, f.HubID = DefaultTenantID, hubs[0].ID
+		if _, total, err := d.Integrations(done, f); !errors.Is(err, context.Canceled) {
+			t.Errorf("%+v with an ended context: total %d, error %v; want context.Canceled", f, total, err)
+		}
+	}
+	if _, total, err := d.Integrations(done, IntegrationFilter{TenantID: DefaultTenantID, Size: 50}); !errors.Is(err, context.Canceled) {
+		t.Errorf("a page of the tenant's integrations with an ended context: total %d, error %v; want context.Canceled", total, err)
 	}
 }
 
