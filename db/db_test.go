@@ -3,6 +3,7 @@ package db
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -370,6 +372,50 @@ func TestNextAttemptReadsTheWholeLog(t *testing.T) {
 // TestLookupsIgnoreCancellation: a read of one row by key runs without the
 // request's cancellation (DB.lookup), whose watcher goroutines cost more
 // than the read; reads that grow with the data still stop when it ends.
+// TestReadersDoNotQueue: the reader pool holds at least 16 connections
+// whatever the CPUs, and 16 reads can be in flight at once, each on a
+// connection of its own (with the former pool of two per CPU, the fifth
+// read of a 2-CPU machine waited here until its deadline).
+func TestReadersDoNotQueue(t *testing.T) {
+	d, _ := openTest(t)
+	n := readers(runtime.NumCPU())
+	if n < 16 || readers(1) != 16 || readers(32) != 128 {
+		t.Fatalf("readers: %d here, %d on 1 CPU, %d on 32; want at least 16, then 4 per CPU", n, readers(1), readers(32))
+	}
+	// The reads run in a goroutine so that one queued for a connection
+	// fails the test instead of hanging it; none should come near that.
+	var open []*sql.Rows
+	defer func() {
+		for _, r := range open {
+			r.Close()
+		}
+	}()
+	done := make(chan error, 1)
+	go func() {
+		for i := range 16 {
+			rows, err := d.query(context.Background(), `SELECT 1 UNION ALL SELECT 2`)
+			if err != nil {
+				done <- fmt.Errorf("read %d of 16 in flight: %w", i+1, err)
+				return
+			}
+			open = append(open, rows)
+			if !rows.Next() { // the cursor now holds its connection
+				done <- fmt.Errorf("read %d of 16: %v", i+1, rows.Err())
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("a read waited for a connection: %+v", d.read.Stats())
+	}
+}
+
 func TestLookupsIgnoreCancellation(t *testing.T) {
 	d, _ := openTest(t)
 	ctx := context.Background()
