@@ -69,18 +69,10 @@ const (
 	integrationFields
 )
 
-// scanIntegration reads a row of integrationRow. With summary, the secrets
-// are left sealed and the configuration empty (lists that show names,
-// channels and statuses only).
-func (d *DB) scanIntegration(row interface{ Scan(...any) error }, summary bool) (Integration, error) {
-	var v string
-	err := row.Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Integration{}, ErrNotFound
-	}
-	if err != nil {
-		return Integration{}, fmt.Errorf("store: unable to fetch integration: %w", err)
-	}
+// readIntegration reads a value of integrationRow. With summary, the
+// secrets are left sealed and the configuration empty (lists that show
+// names, channels and statuses only).
+func (d *DB) readIntegration(v string, summary bool) (Integration, error) {
 	f, cfg, ok := splitRow(v)
 	if !ok {
 		return Integration{}, fmt.Errorf("store: unable to read integration row %.60q", v)
@@ -155,9 +147,13 @@ func splitRow(v string) (f [integrationFields]string, cfg string, ok bool) {
 				if j >= len(head) {
 					return f, "", false
 				}
-				if err := json.Unmarshal([]byte(head[i:j+1]), &f[n]); err != nil {
+				// Into a string of its own: a pointer into f would move
+				// every row's array to the heap.
+				var s string
+				if err := json.Unmarshal([]byte(head[i:j+1]), &s); err != nil {
 					return f, "", false
 				}
+				f[n] = s
 			}
 			i = j + 1
 		default: // an integer
@@ -386,7 +382,15 @@ func (d *DB) DeleteIntegration(ctx context.Context, in Integration, audit Audit)
 
 // Integration fetches one integration by id, whatever its tenant.
 func (d *DB) Integration(ctx context.Context, id string) (Integration, error) {
-	return d.scanIntegration(d.lookup(ctx, `SELECT `+integrationRow+` FROM integrations WHERE id = ?`, id), false)
+	var v string
+	err := d.lookup(ctx, `SELECT `+integrationRow+` FROM integrations WHERE id = ?`, id).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Integration{}, ErrNotFound
+	}
+	if err != nil {
+		return Integration{}, fmt.Errorf("store: unable to fetch integration: %w", err)
+	}
+	return d.readIntegration(v, false)
 }
 
 // IntegrationFilter selects a page of integrations. TenantID is required;
@@ -497,8 +501,13 @@ func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integrati
 	}
 	defer rows.Close()
 	out := make([]Integration, 0, min(max(f.Size, 8), 100))
+	var v string
+	dest := []any{&v} // one destination for every row, not one per row
 	for rows.Next() {
-		in, err := d.scanIntegration(rows, f.Summary)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
+		}
+		in, err := d.readIntegration(v, f.Summary)
 		if err != nil {
 			return nil, 0, err
 		}
