@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -52,6 +53,11 @@ func TestPragmasTookEffect(t *testing.T) {
 	}
 	if v, _ := d.Pragma(ctx, "query_only", false); v != "1" {
 		t.Errorf("reader query_only = %q, want 1", v)
+	}
+	for writer, want := range map[bool]int{true: -writerCacheKiB, false: -readerCacheKiB} {
+		if v, _ := d.Pragma(ctx, "cache_size", writer); v != strconv.Itoa(want) {
+			t.Errorf("writer=%v: cache_size = %s, want %d", writer, v, want)
+		}
 	}
 }
 
