@@ -455,57 +455,64 @@ func (f IntegrationFilter) bounded() bool {
 	return f.wholeHub() && f.Size > 0 && (f.Page+1)*f.Size <= boundedPage
 }
 
+// keptTotal is a hub's integration count as the triggers keep it
+// (migration 0004), of the tenant's integrations only; no row means none.
+const keptTotal = `COALESCE((SELECT n FROM hub_integration_counts WHERE hub_id = ? AND tenant_id = ?), 0)`
+
 // countSQL is the query counting the integrations the filter matches;
 // lookup is true when that is one row's lookup by key.
 func (f IntegrationFilter) countSQL() (q string, args []any, lookup bool) {
 	if f.wholeHub() {
-		// All of a hub's rows: the count the triggers keep (migration
-		// 0004); no row means none of the tenant's.
-		return `SELECT COALESCE((SELECT n FROM hub_integration_counts WHERE hub_id = ? AND tenant_id = ?), 0)`,
-			[]any{f.HubID, f.TenantID}, true
+		return `SELECT ` + keptTotal, []any{f.HubID, f.TenantID}, true
 	}
 	where, args := f.where()
 	return `SELECT COUNT(*) FROM integrations WHERE ` + where, args, false
 }
 
 // listSQL is the query of the filter's page (every match when Size is 0).
-func (f IntegrationFilter) listSQL() (string, []any) {
+// With withTotal (a whole hub's page), the kept total comes first, as a
+// row of its own: the page and its total are read in one statement, from
+// one snapshot.
+func (f IntegrationFilter) listSQL() (q string, args []any, withTotal bool) {
 	where, args := f.where()
-	q := `SELECT ` + integrationRow + ` FROM integrations WHERE ` + where + ` ORDER BY created, id`
+	q = `SELECT ` + integrationRow + ` FROM integrations WHERE ` + where + ` ORDER BY created, id`
 	if f.Size > 0 {
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Size, f.Page*f.Size)
 	}
-	return q, args
+	if withTotal = f.wholeHub(); withTotal {
+		q = `SELECT ` + keptTotal + ` UNION ALL SELECT * FROM (` + q + `)`
+		args = append([]any{f.HubID, f.TenantID}, args...)
+	}
+	return q, args, withTotal
 }
 
 // Integrations lists a page of integrations ordered by created then id,
 // with the total matching the filter.
 func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integration, int, error) {
-	countQ, countArgs, lookup := f.countSQL()
-	count := d.queryRow
-	if lookup {
-		count = d.lookup
-	}
-	var total int
-	if err := count(ctx, countQ, countArgs...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: unable to count integrations: %w", err)
-	}
-	q, args := f.listSQL()
+	q, args, withTotal := f.listSQL()
+	listCtx := ctx
 	if f.bounded() {
-		ctx = context.WithoutCancel(ctx)
+		listCtx = context.WithoutCancel(ctx)
 	}
-	rows, err := d.query(ctx, q, args...)
+	out := make([]Integration, 0, min(max(f.Size, 8), 100))
+	total := -1
+	var v string
+	dest := []any{&v} // one destination for every row, not one per row
+	rows, err := d.query(listCtx, q, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
 	}
 	defer rows.Close()
-	out := make([]Integration, 0, min(max(f.Size, 8), 100))
-	var v string
-	dest := []any{&v} // one destination for every row, not one per row
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
+		}
+		if withTotal && total < 0 {
+			if total, err = strconv.Atoi(v); err != nil {
+				return nil, 0, fmt.Errorf("store: unable to read the total of integrations %.20q: %w", v, err)
+			}
+			continue
 		}
 		in, err := d.readIntegration(v, f.Summary)
 		if err != nil {
@@ -513,7 +520,24 @@ func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integrati
 		}
 		out = append(out, in)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
+	}
+	if withTotal {
+		if total < 0 {
+			return nil, 0, errors.New("store: a page of integrations came without its total")
+		}
+		return out, total, nil
+	}
+	countQ, countArgs, lookup := f.countSQL()
+	count := d.queryRow
+	if lookup {
+		count = d.lookup
+	}
+	if err := count(ctx, countQ, countArgs...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to count integrations: %w", err)
+	}
+	return out, total, nil
 }
 
 // HasIntegration reports whether an integration exists (without opening
