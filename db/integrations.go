@@ -505,7 +505,9 @@ func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integrati
 		if err := rows.Scan(dest...); err != nil {
 			return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
 		}
-		if withTotal && total < 0 {
+		// The total's row is a number, a row of integrationRow an array:
+		// told apart by content, not by the compound's order of rows.
+		if withTotal && total < 0 && !strings.HasPrefix(v, "[") {
 			if total, err = strconv.Atoi(v); err != nil {
 				return nil, 0, fmt.Errorf("store: unable to read the total of integrations %.20q: %w", v, err)
 			}
