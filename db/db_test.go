@@ -375,9 +375,6 @@ func TestNextAttemptReadsTheWholeLog(t *testing.T) {
 	}
 }
 
-// TestLookupsIgnoreCancellation: a read of one row by key runs without the
-// request's cancellation (DB.lookup), whose watcher goroutines cost more
-// than the read; reads that grow with the data still stop when it ends.
 // TestReadersDoNotQueue: the reader pool holds at least 16 connections
 // whatever the CPUs, and 16 reads can be in flight at once, each on a
 // connection of its own (with the former pool of two per CPU, the fifth
@@ -390,38 +387,43 @@ func TestReadersDoNotQueue(t *testing.T) {
 	}
 	// The reads run in a goroutine so that one queued for a connection
 	// fails the test instead of hanging it; none should come near that.
-	var open []*sql.Rows
-	defer func() {
-		for _, r := range open {
-			r.Close()
-		}
-	}()
-	done := make(chan error, 1)
+	// Each open cursor, having read a row, holds its connection. Ending
+	// ctx at cleanup (before the store closes) closes them all and frees
+	// a read still waiting, so a failure ends the test at once.
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	got := make(chan *sql.Rows, 16)
+	failed := make(chan error, 1)
 	go func() {
 		for i := range 16 {
-			rows, err := d.query(context.Background(), `SELECT 1 UNION ALL SELECT 2`)
+			rows, err := d.query(ctx, `SELECT 1 UNION ALL SELECT 2`)
 			if err != nil {
-				done <- fmt.Errorf("read %d of 16 in flight: %w", i+1, err)
+				failed <- fmt.Errorf("read %d of 16 in flight: %w", i+1, err)
 				return
 			}
-			open = append(open, rows)
-			if !rows.Next() { // the cursor now holds its connection
-				done <- fmt.Errorf("read %d of 16: %v", i+1, rows.Err())
+			if !rows.Next() {
+				failed <- fmt.Errorf("read %d of 16: %v", i+1, rows.Err())
 				return
 			}
+			got <- rows
 		}
-		done <- nil
 	}()
-	select {
-	case err := <-done:
-		if err != nil {
+	timeout := time.After(5 * time.Second)
+	for open := 0; open < 16; {
+		select {
+		case <-got:
+			open++
+		case err := <-failed:
 			t.Fatal(err)
+		case <-timeout:
+			t.Fatalf("read %d of 16 waited for a connection: %+v", open+1, d.read.Stats())
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatalf("a read waited for a connection: %+v", d.read.Stats())
 	}
 }
 
+// TestLookupsIgnoreCancellation: a read of one row by key runs without the
+// request's cancellation (DB.lookup), whose watcher goroutines cost more
+// than the read; reads that grow with the data still stop when it ends.
 func TestLookupsIgnoreCancellation(t *testing.T) {
 	d, _ := openTest(t)
 	ctx := context.Background()

@@ -488,15 +488,14 @@ func (f IntegrationFilter) listSQL() (q string, args []any, withTotal bool) {
 // with the total matching the filter.
 func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integration, int, error) {
 	q, args, withTotal := f.listSQL()
-	listCtx := ctx
-	if f.bounded() {
-		listCtx = context.WithoutCancel(ctx)
+	if f.bounded() { // a whole hub's page: withTotal, so no count below
+		ctx = context.WithoutCancel(ctx)
 	}
 	out := make([]Integration, 0, min(max(f.Size, 8), 100))
 	total := -1
 	var v string
 	dest := []any{&v} // one destination for every row, not one per row
-	rows, err := d.query(listCtx, q, args...)
+	rows, err := d.query(ctx, q, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
 	}
