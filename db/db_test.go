@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -121,9 +122,47 @@ func TestSealedSecretsCannotMoveRows(t *testing.T) {
 	if _, err := s.Open(k, c, []byte("integration:b")); err == nil {
 		t.Fatal("ciphertext opened under another row's identity")
 	}
+	if _, err := s.OpenInPlace(k, bytes.Clone(c), []byte("integration:b")); err == nil {
+		t.Fatal("ciphertext opened in place under another row's identity")
+	}
+	inPlace := bytes.Clone(c)
+	if p, err := s.OpenInPlace(k, inPlace, []byte("integration:a")); err != nil || string(p) != "x" || &p[0] != &inPlace[s.aeads[k].NonceSize()] {
+		t.Fatalf("open in place: %q, %v (or not in the ciphertext's storage)", p, err)
+	}
 	rotated, _ := NewSealer(bytes.Repeat([]byte{2}, KeySize), bytes.Repeat([]byte{1}, KeySize))
 	if p, err := rotated.Open(k, c, []byte("integration:a")); err != nil || string(p) != "x" {
 		t.Fatalf("old key after rotation: %v", err)
+	}
+}
+
+// TestPageSecretsAreEachRows: a page opens every row's secrets in the same
+// scratch memory (rowScratch); each row must keep its own, whatever the
+// lengths of those before and after it.
+func TestPageSecretsAreEachRows(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Hub")
+	want := map[string]string{}
+	for i, tok := range []string{"short", strings.Repeat("long-", 40), "mid-length-token", "é\"quoted\"", "x"} {
+		in, err := d.CreateIntegration(ctx, Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "Slack",
+			IntegrationType: "Agent", Name: fmt.Sprintf("slack %d", i), StatusID: IntegrationActive, Config: json.RawMessage(`{}`),
+			Secrets: map[string]string{"botAccessToken": tok, "appAccessToken": tok + "-app"}}, Audit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[in.ID] = tok
+	}
+	list, _, err := d.Integrations(ctx, IntegrationFilter{TenantID: h.TenantID, HubID: h.ID, Size: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != len(want) {
+		t.Fatalf("%d rows, want %d", len(list), len(want))
+	}
+	for _, in := range list {
+		if tok := want[in.ID]; in.Secrets["botAccessToken"] != tok || in.Secrets["appAccessToken"] != tok+"-app" {
+			t.Errorf("%s: secrets %q, want %q and its -app", in.Name, in.Secrets, tok)
+		}
 	}
 }
 

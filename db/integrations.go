@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -69,10 +70,14 @@ const (
 	integrationFields
 )
 
+// rowScratch is memory readIntegration reuses from one row to the next:
+// the sealed secrets (opened in place) and their additional data.
+type rowScratch struct{ sealed, aad []byte }
+
 // readIntegration reads a value of integrationRow. With summary, the
 // secrets are left sealed and the configuration empty (lists that show
-// names, channels and statuses only).
-func (d *DB) readIntegration(v string, summary bool) (Integration, error) {
+// names, channels and statuses only). s may be nil.
+func (d *DB) readIntegration(v string, summary bool, s *rowScratch) (Integration, error) {
 	f, cfg, ok := splitRow(v)
 	if !ok {
 		return Integration{}, fmt.Errorf("store: unable to read integration row %.60q", v)
@@ -90,14 +95,19 @@ func (d *DB) readIntegration(v string, summary bool) (Integration, error) {
 	}
 	in.Config = json.RawMessage(cfg)
 	if f[fSecrets] != "" {
-		sealed, err := hex.DecodeString(f[fSecrets])
-		if err != nil {
+		if s == nil {
+			s = new(rowScratch)
+		}
+		hexSealed := f[fSecrets]
+		s.sealed = slices.Grow(s.sealed[:0], hex.DecodedLen(len(hexSealed)))[:hex.DecodedLen(len(hexSealed))]
+		if _, err := hex.Decode(s.sealed, []byte(hexSealed)); err != nil {
 			return Integration{}, fmt.Errorf("store: unable to read the secrets of integration %s: %w", in.ID, err)
 		}
 		if d.seal == nil {
 			return Integration{}, errors.New("store: no secret key to open integration secrets")
 		}
-		plain, err := d.seal.Open(f[fKey], sealed, integrationAAD(in.ID))
+		s.aad = appendIntegrationAAD(s.aad[:0], in.ID)
+		plain, err := d.seal.OpenInPlace(f[fKey], s.sealed, s.aad)
 		if err != nil {
 			return Integration{}, fmt.Errorf("store: unable to decrypt secrets of integration %s: %w", in.ID, err)
 		}
@@ -232,7 +242,11 @@ func flatStrings(b string) (map[string]string, bool) {
 	}
 }
 
-func integrationAAD(id string) []byte { return []byte("integration:" + id) }
+func integrationAAD(id string) []byte { return appendIntegrationAAD(nil, id) }
+
+func appendIntegrationAAD(b []byte, id string) []byte {
+	return append(append(b, "integration:"...), id...)
+}
 
 func (d *DB) sealSecrets(id string, secrets map[string]string) (keyID any, sealed any, err error) {
 	if len(secrets) == 0 {
@@ -390,7 +404,7 @@ func (d *DB) Integration(ctx context.Context, id string) (Integration, error) {
 	if err != nil {
 		return Integration{}, fmt.Errorf("store: unable to fetch integration: %w", err)
 	}
-	return d.readIntegration(v, false)
+	return d.readIntegration(v, false, nil)
 }
 
 // IntegrationFilter selects a page of integrations. TenantID is required;
@@ -495,6 +509,7 @@ func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integrati
 	total := -1
 	var v string
 	dest := []any{&v} // one destination for every row, not one per row
+	var scratch rowScratch
 	rows, err := d.query(ctx, q, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
@@ -512,7 +527,7 @@ func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integrati
 			}
 			continue
 		}
-		in, err := d.readIntegration(v, f.Summary)
+		in, err := d.readIntegration(v, f.Summary, &scratch)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -78,6 +78,17 @@ func (s *Sealer) Seal(plaintext, aad []byte) (keyID string, ciphertext []byte, e
 // Open decrypts what Seal made; it fails if the ciphertext was moved to
 // another row (different aad) or the key is unknown.
 func (s *Sealer) Open(keyID string, ciphertext, aad []byte) ([]byte, error) {
+	return s.open(keyID, ciphertext, aad, false)
+}
+
+// OpenInPlace is Open decrypting into ciphertext's own storage, which it
+// overwrites: lists open one row's secrets after another without
+// allocating for each.
+func (s *Sealer) OpenInPlace(keyID string, ciphertext, aad []byte) ([]byte, error) {
+	return s.open(keyID, ciphertext, aad, true)
+}
+
+func (s *Sealer) open(keyID string, ciphertext, aad []byte, inPlace bool) ([]byte, error) {
 	aead, ok := s.aeads[keyID]
 	if !ok {
 		return nil, fmt.Errorf("seal: unknown key id %q", keyID)
@@ -86,7 +97,11 @@ func (s *Sealer) Open(keyID string, ciphertext, aad []byte) ([]byte, error) {
 	if len(ciphertext) < n {
 		return nil, errors.New("seal: ciphertext too short")
 	}
-	return aead.Open(nil, ciphertext[:n], ciphertext[n:], aad)
+	var dst []byte
+	if inPlace {
+		dst = ciphertext[n:n] // the exact overlap cipher.AEAD allows
+	}
+	return aead.Open(dst, ciphertext[:n], ciphertext[n:], aad)
 }
 
 // LoadOrCreateKey reads the key file at path, creating it with 32 random
