@@ -112,6 +112,13 @@ func TestWebChatToken(t *testing.T) {
 		t.Errorf("preflight: %d %v", rec.Code, rec.Header())
 	}
 	mustStatus(t, get("GET", "8b2e1f4c-0000-4000-8000-000000000000", "https://www.example.com"), 404)
+	// A paused hub hands out no tokens for its widgets; resumed, it does again.
+	mustStatus(t, a.api("PUT", "/api/v1/hubs/"+h.ID, tok, `{"statusId":2002}`), 200)
+	if rec := get("GET", in.IntegrationID, "https://www.example.com"); rec.Code != 403 || !strings.Contains(rec.Body.String(), "hub is paused") {
+		t.Errorf("paused hub: %d %s", rec.Code, rec.Body.String())
+	}
+	mustStatus(t, a.api("PUT", "/api/v1/hubs/"+h.ID, tok, `{"statusId":2000}`), 200)
+	mustStatus(t, get("GET", in.IntegrationID, "https://www.example.com"), 200)
 	mustStatus(t, a.api("POST", "/api/v1/integrations/hubs/"+in.IntegrationID, tok, `{"statusId":3002}`), 200)
 	mustStatus(t, get("GET", in.IntegrationID, "https://www.example.com"), 403)
 }

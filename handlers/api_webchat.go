@@ -48,6 +48,14 @@ func (h *handler) webChatToken(c echo.Context) error {
 	if in.StatusID != db.IntegrationActive {
 		return forbidden("This web chat integration is paused.")
 	}
+	// A paused hub's integrations receive nothing (SPEC), its widget included.
+	hub, err := h.db.Hub(c.Request().Context(), in.HubID)
+	if err != nil {
+		return err
+	}
+	if hub.StatusID == db.HubPaused {
+		return forbidden("This web chat integration's hub is paused.")
+	}
 	return okJSON(c.Response(), map[string]any{
 		"access_token": h.signWebChatToken(in.ID, origin, time.Now().Add(webChatTokenTTL)),
 		"token_type":   "WebBearer", "expires_in": int(webChatTokenTTL / time.Second),
