@@ -5,8 +5,9 @@ import (
 	"errors"
 )
 
-// ErrNonce is an OAuth state nonce that is unknown, expired or used.
-var ErrNonce = errors.New("nonce unknown, expired or already used")
+// ErrNonce is an OAuth state nonce that is unknown, expired, used or
+// issued for another hub.
+var ErrNonce = errors.New("nonce unknown, expired, already used or issued for another hub")
 
 // slack installs the hub's agent app in a Slack workspace. The code comes
 // from Slack's OAuth redirect; the nonce is the state this server issued.
@@ -35,9 +36,11 @@ var slack = register(&Channel{
 		if env.ConsumeNonce == nil {
 			return nil, FieldErrors{{CodeStateInvalid, "configuration.nonce", "Property 'configuration.nonce' cannot be checked here."}}
 		}
-		if err := env.ConsumeNonce(ctx, cfg.String("nonce")); err != nil {
+		if err := env.ConsumeNonce(ctx, cfg.String("nonce")); errors.Is(err, ErrNonce) {
 			return nil, FieldErrors{{CodeStateInvalid, "configuration.nonce",
-				"Property 'configuration.nonce' is unknown, expired or already used; ask POST /api/v1/integrations/slack/nonce for a new one."}}
+				"Property 'configuration.nonce' is unknown, expired, already used or issued for another hub; ask POST /api/v1/integrations/slack/nonce for a new one."}}
+		} else if err != nil {
+			return nil, err
 		}
 		in, err := env.Providers.Slack.Exchange(ctx, cfg.String("code"), env.SlackRedirectURI)
 		if err != nil {

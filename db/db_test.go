@@ -224,14 +224,19 @@ func TestOAuthStateIsSingleUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.ConsumeOAuthState(ctx, nonce); err != nil {
-		t.Fatal(err)
+	any := func(OAuthState) bool { return true }
+	// Refused by the caller (another hub's request): invalid, and not spent.
+	if _, err := d.ConsumeOAuthState(ctx, nonce, func(s OAuthState) bool { return s.HubID == "another" }); !errors.Is(err, ErrStateInvalid) {
+		t.Fatalf("refused by mine: %v", err)
 	}
-	if _, err := d.ConsumeOAuthState(ctx, nonce); !errors.Is(err, ErrStateInvalid) {
+	if st, err := d.ConsumeOAuthState(ctx, nonce, any); err != nil || st.HubID != h.ID {
+		t.Fatalf("after a refusal: %+v, %v", st, err)
+	}
+	if _, err := d.ConsumeOAuthState(ctx, nonce, any); !errors.Is(err, ErrStateInvalid) {
 		t.Fatalf("second use: %v", err)
 	}
 	expired, _, _ := d.CreateOAuthState(ctx, OAuthState{TenantID: h.TenantID, HubID: h.ID}, -time.Second)
-	if _, err := d.ConsumeOAuthState(ctx, expired); !errors.Is(err, ErrStateInvalid) {
+	if _, err := d.ConsumeOAuthState(ctx, expired, any); !errors.Is(err, ErrStateInvalid) {
 		t.Fatalf("expired: %v", err)
 	}
 }

@@ -38,8 +38,11 @@ func (d *DB) CreateOAuthState(ctx context.Context, s OAuthState, ttl time.Durati
 }
 
 // ConsumeOAuthState marks a nonce used and returns what it was issued for.
-// An unknown, expired or used nonce is ErrStateInvalid.
-func (d *DB) ConsumeOAuthState(ctx context.Context, nonce string) (OAuthState, error) {
+// An unknown, expired or used nonce is ErrStateInvalid, and so is one that
+// mine refuses (issued for another hub, tenant or user): that one stays
+// unused, so a request that cannot use it does not spend it for the one
+// that can.
+func (d *DB) ConsumeOAuthState(ctx context.Context, nonce string, mine func(OAuthState) bool) (OAuthState, error) {
 	var s OAuthState
 	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		var user sql.NullString
@@ -55,7 +58,7 @@ func (d *DB) ConsumeOAuthState(ctx context.Context, nonce string) (OAuthState, e
 		}
 		s.UserID = user.String
 		s.Expires = parseTime(expires)
-		if used.Valid || !now().Before(s.Expires) {
+		if used.Valid || !now().Before(s.Expires) || !mine(s) {
 			return ErrStateInvalid
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE oauth_states SET used = ? WHERE nonce_hash = ?`, fmtTime(now()), HashSecret(nonce))

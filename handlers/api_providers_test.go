@@ -193,13 +193,23 @@ func TestLiveSlack(t *testing.T) {
 	if decode[Problem](t, rec).Errors[0].Code != codeStateInvalid || len(fake.reqs) != asked {
 		t.Errorf("nonce reuse: %s", rec.Body.String())
 	}
+	// A nonce sent with another hub's create is refused there and not
+	// spent: its own hub can still use it.
+	other := a.hub("Other")
+	n = nonce()
+	rec = a.api("POST", "/api/v1/integrations/hubs/"+other.ID, tok, `{"channelId":"Slack","name":"Elsewhere","configuration":{"code":"good-code","nonce":"`+n+`"}}`)
+	mustStatus(t, rec, 400)
+	if decode[Problem](t, rec).Errors[0].Code != codeStateInvalid {
+		t.Errorf("another hub's nonce: %s", rec.Body.String())
+	}
+	mustStatus(t, a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, `{"channelId":"Slack","name":"Second","configuration":{"code":"good-code","nonce":"`+n+`"}}`), 200)
 	// Slack says no: 400 with Slack's error code.
 	rec = a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, `{"channelId":"Slack","name":"Bad","configuration":{"code":"expired","nonce":"`+nonce()+`"}}`)
 	mustStatus(t, rec, 400)
 	if p := decode[Problem](t, rec); !strings.Contains(p.Detail, "invalid_code") {
 		t.Errorf("ok:false: %+v", p)
 	}
-	if n := countIntegrations(t, a); n != 1 {
-		t.Errorf("%d integrations, want 1", n)
+	if n := countIntegrations(t, a); n != 2 {
+		t.Errorf("%d integrations, want 2", n)
 	}
 }

@@ -104,14 +104,14 @@ func (h *handler) createIntegration(ctx context.Context, a actor, hub db.Hub, in
 	}
 	env := channels.Env{Providers: h.providers, SlackRedirectURI: redirectURI}
 	env.ConsumeNonce = func(ctx context.Context, nonce string) error {
-		st, err := h.db.ConsumeOAuthState(ctx, nonce)
-		if err != nil {
-			return err
-		}
-		if st.HubID != hub.ID || st.TenantID != hub.TenantID {
+		// Another hub's or tenant's nonce is refused without spending it.
+		_, err := h.db.ConsumeOAuthState(ctx, nonce, func(st db.OAuthState) bool {
+			return st.HubID == hub.ID && st.TenantID == hub.TenantID
+		})
+		if errors.Is(err, db.ErrStateInvalid) {
 			return channels.ErrNonce
 		}
-		return nil
+		return err
 	}
 	if in.SlackState != nil {
 		env.ConsumeNonce = func(context.Context, string) error { return nil }
