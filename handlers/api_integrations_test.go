@@ -512,3 +512,44 @@ func TestListOfAHubWithoutRows(t *testing.T) {
 	rec = a.api("GET", "/api/v1/integrations?hubId="+empty.ID, a.token("write", other.ID), "")
 	mustStatus(t, rec, http.StatusForbidden)
 }
+
+// TestBodyLimitIsOneMiB: SPEC's 413 is for bodies over 1 MiB, so one of
+// exactly 1,048,576 bytes is read (and judged on its content).
+func TestBodyLimitIsOneMiB(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	body := func(size int) string {
+		const head, tail = `{"name":"Sized","description":"`, `"}`
+		return head + strings.Repeat("a", size-len(head)-len(tail)) + tail
+	}
+	if rec := a.api("POST", "/api/v1/hubs", tok, body(1<<20)); rec.Code == 413 {
+		t.Errorf("a body of exactly 1 MiB: 413")
+	}
+	mustStatus(t, a.api("POST", "/api/v1/hubs", tok, body(1<<20+1)), 413)
+}
+
+// TestErrorAnswersAreBounded: a body of thousands of unknown keys gets a
+// 400 listing the first maxFieldErrors and counting the rest, not an
+// answer many times the request's size.
+func TestErrorAnswersAreBounded(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	h := a.hub("Hub")
+	var cfg strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&cfg, `"k%d":1,`, i)
+	}
+	req := `{"channelId":"WebChat","name":"Chat","configuration":{` + cfg.String() + `"allowedOrigins":["a.com"]}}`
+	rec := a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, req)
+	mustStatus(t, rec, 400)
+	if rec.Body.Len() > 16<<10 {
+		t.Errorf("answer of %d bytes to a request of %d", rec.Body.Len(), len(req))
+	}
+	p := decode[Problem](t, rec)
+	if len(p.Errors) != maxFieldErrors || !strings.Contains(p.Detail, fmt.Sprintf("(%d more errors not listed.)", 5000-maxFieldErrors)) {
+		t.Errorf("%d errors, detail %.200q…", len(p.Errors), p.Detail)
+	}
+	if n := countIntegrations(t, a); n != 0 {
+		t.Errorf("%d integrations stored", n)
+	}
+}

@@ -81,12 +81,20 @@ func badRequest(code int, field, msg string) *apiError {
 	return problem(http.StatusBadRequest, code, field, msg)
 }
 
+// maxFieldErrors bounds the entries of one answer: a body of a thousand
+// unknown keys gets the first few and a count, not an answer many times
+// the size of the request.
+const maxFieldErrors = 20
+
 func fieldErrors(errs channels.FieldErrors) *apiError {
 	e := &apiError{Status: http.StatusBadRequest}
 	var msgs []string
-	for _, fe := range errs {
+	for _, fe := range errs[:min(len(errs), maxFieldErrors)] {
 		e.Errors = append(e.Errors, ProblemError{Code: fe.Code, Field: fe.Field, Description: fe.Message})
 		msgs = append(msgs, fe.Message)
+	}
+	if more := len(errs) - maxFieldErrors; more > 0 {
+		msgs = append(msgs, fmt.Sprintf("(%d more errors not listed.)", more))
 	}
 	e.Detail = strings.Join(msgs, " ")
 	return e

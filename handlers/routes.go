@@ -51,7 +51,7 @@ func New(cfg Config) *Server {
 		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
 		ContentSecurityPolicy: csp, ReferrerPolicy: "same-origin",
 	}))
-	e.Use(middleware.BodyLimit("1M"))
+	e.Use(middleware.BodyLimit("1MiB")) // gommon reads "1M" as 10⁶ bytes
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 		Timeout: cfg.HandlerTimeout,
 		ErrorHandler: func(err error, c echo.Context) error {
