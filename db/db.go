@@ -30,7 +30,7 @@ var (
 // ConflictError says which unique rule a write broke; it matches ErrConflict.
 type ConflictError struct {
 	What   string // "name", "channel"
-	Holder string // for "channel": the name of the integration holding it
+	Holder string // for "channel": the name of the integration holding it, if of the same tenant
 }
 
 func (e *ConflictError) Error() string        { return "conflict on " + e.What }

@@ -185,6 +185,20 @@ func TestIntegrationUniqueness(t *testing.T) {
 	if err := mk("Other", "x:1"); !errors.As(err, &ce) || ce.What != "channel" || ce.Holder != "Chat" {
 		t.Fatalf("attach twice: %v", err)
 	}
+	// Another tenant cannot attach it either, and is not told the holder's name.
+	acme, err := d.CreateTenant(ctx, "Acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ah, err := d.CreateHub(ctx, Hub{TenantID: acme.ID, Name: "Theirs"}, Audit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.CreateIntegration(ctx, Integration{HubID: ah.ID, TenantID: acme.ID, ChannelID: "WebChat",
+		IntegrationType: "Customer", Name: "Taker", StatusID: IntegrationActive, AttachKey: "x:1", Config: json.RawMessage(`{}`)}, Audit{})
+	if !errors.As(err, &ce) || ce.What != "channel" || ce.Holder != "" {
+		t.Fatalf("attach from another tenant: %v (holder %q)", err, ce.Holder)
+	}
 }
 
 func TestConcurrentWritersDoNotFail(t *testing.T) {

@@ -292,10 +292,13 @@ func checkAttach(ctx context.Context, tx *Tx, in Integration) error {
 	if in.AttachKey == "" {
 		return nil
 	}
-	var holder string
-	err := tx.QueryRowContext(ctx, `SELECT name FROM integrations WHERE attach_key = ? AND id <> ?`,
-		in.AttachKey, in.ID).Scan(&holder)
+	var holder, tenant string
+	err := tx.QueryRowContext(ctx, `SELECT name, tenant_id FROM integrations WHERE attach_key = ? AND id <> ?`,
+		in.AttachKey, in.ID).Scan(&holder, &tenant)
 	if err == nil {
+		if tenant != in.TenantID {
+			holder = "" // another tenant's names are not told
+		}
 		return &ConflictError{What: "channel", Holder: holder}
 	}
 	if !errors.Is(err, sql.ErrNoRows) {

@@ -181,8 +181,12 @@ func conflictError(err error) error {
 	}
 	switch ce.What {
 	case "channel":
+		holder := "another integration"
+		if ce.Holder != "" {
+			holder = fmt.Sprintf("the integration '%s'", ce.Holder)
+		}
 		return channels.FieldErrors{{Code: codeAttached, Field: "configuration",
-			Message: fmt.Sprintf("This channel is already attached to the integration '%s'; a phone number or page can belong to one integration only.", ce.Holder)}}
+			Message: fmt.Sprintf("This channel is already attached to %s; a phone number or page can belong to one integration only.", holder)}}
 	default:
 		return channels.FieldErrors{{Code: codeNameExists, Field: "name",
 			Message: "An integration with this name already exists in the hub (names are case-insensitive)."}}
