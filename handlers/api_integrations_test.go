@@ -238,6 +238,10 @@ func TestInvalidInput(t *testing.T) {
 		{"NUL in name", "POST", create, `{"channelId":"WebChat","name":"tab\tname\u0000x","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
 		{"right-to-left override in name", "POST", create, `{"channelId":"WebChat","name":"\u202eevil chat","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
 		{"control character in renamed", "POST", update, `{"name":"bell\u0007"}`, 400, codeBadFormat, "name"},
+		{"line separator in name", "POST", create, `{"channelId":"WebChat","name":"a\u2028b","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
+		{"zero-width space in name", "POST", create, `{"channelId":"WebChat","name":"Ch\u200bat","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
+		{"only a byte order mark as name", "POST", create, `{"channelId":"WebChat","name":"\ufeff","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
+		{"soft hyphen in renamed", "POST", update, `{"name":"Ch\u00adat"}`, 400, codeBadFormat, "name"},
 		{"name wrong type", "POST", create, `{"channelId":"WebChat","name":5,"configuration":{"allowedOrigins":["a.com"]}}`, 400, codeWrongType, "name"},
 		{"duplicate name other case", "POST", create, `{"channelId":"WebChat","name":"CHAT","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeNameExists, "name"},
 		{"unknown channel", "POST", create, `{"channelId":"Telegram","name":"T","configuration":{}}`, 400, codeOutOfRange, "channelId"},
@@ -551,5 +555,19 @@ func TestErrorAnswersAreBounded(t *testing.T) {
 	}
 	if n := countIntegrations(t, a); n != 0 {
 		t.Errorf("%d integrations stored", n)
+	}
+}
+
+// TestNamesKeepJoiners: the joiners emoji and some scripts need are not
+// among the refused invisible characters.
+func TestNamesKeepJoiners(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	h := a.hub("Hub")
+	for _, name := range []string{"Family 👨\u200d👩\u200d👧", "می\u200cخواهم"} {
+		rec := a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, `{"channelId":"WebChat","name":"`+name+`","configuration":{"allowedOrigins":["a.com"]}}`)
+		if rec.Code != 200 || decode[integrationOut](t, rec).Name != name {
+			t.Errorf("%q: %d %s", name, rec.Code, rec.Body.String())
+		}
 	}
 }

@@ -45,22 +45,43 @@ func checkName(name string) (string, *channels.FieldError) {
 
 // checkText refuses what a name or description must not hold: invalid
 // UTF-8, control characters (a NUL, a bell; tabs and line breaks unless
-// multiline) and text-direction controls, which reorder what an operator
-// reads around them (U+202E shows "evil" as "live").
+// multiline, U+2028 and U+2029 included) and text-direction controls,
+// which reorder what an operator reads around them (U+202E shows "evil"
+// as "live"). A one-line text also refuses the invisible characters that
+// only make two names look alike or one look empty (invisible); the
+// joiners that emoji and some scripts need stay allowed.
 func checkText(field, s string, multiline bool) *channels.FieldError {
 	if !utf8.ValidString(s) {
 		return &channels.FieldError{Code: codeBadFormat, Field: field, Message: fmt.Sprintf("Property '%s' is not valid UTF-8.", field)}
 	}
 	for _, r := range s {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+		if multiline && (r == '\n' || r == '\r' || r == '\t' || r == '\u2028' || r == '\u2029') {
 			continue
 		}
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+		switch {
+		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
 			return &channels.FieldError{Code: codeBadFormat, Field: field,
 				Message: fmt.Sprintf("Property '%s' contains %U, a control or text-direction character; use plain text.", field, r)}
+		case r == '\u2028' || r == '\u2029':
+			return &channels.FieldError{Code: codeBadFormat, Field: field,
+				Message: fmt.Sprintf("Property '%s' contains %U, a line break; it must be one line.", field, r)}
+		case !multiline && invisible(r):
+			return &channels.FieldError{Code: codeBadFormat, Field: field,
+				Message: fmt.Sprintf("Property '%s' contains %U, an invisible character; use plain text.", field, r)}
 		}
 	}
 	return nil
+}
+
+// invisible reports the characters a one-line text refuses: zero-width
+// space, soft hyphen, word joiner, byte order mark, Mongolian vowel
+// separator.
+func invisible(r rune) bool {
+	switch r {
+	case '\u200b', '\u00ad', '\u2060', '\ufeff', '\u180e':
+		return true
+	}
+	return false
 }
 
 // createIntegration validates, provisions and stores a new integration:
