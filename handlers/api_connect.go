@@ -40,6 +40,11 @@ func (h *handler) connectToken(c echo.Context) error {
 	if bid, bsecret, ok := c.Request().BasicAuth(); ok && id == "" {
 		id, secret = bid, bsecret
 	}
+	for _, k := range []string{"grant_type", "client_id", "client_secret", "scope"} {
+		if len(form[k]) > 1 { // RFC 6749 §3.2: no parameter more than once
+			return oauthError(c, "invalid_request", k+" is given more than once.")
+		}
+	}
 	switch grant := form.Get("grant_type"); {
 	case grant == "":
 		return oauthError(c, "invalid_request", "grant_type is required; use client_credentials.")

@@ -188,8 +188,19 @@ func (h *handler) integrationUpdate(c echo.Context) error {
 	if err := h.readCommon(b, &in); err != nil {
 		return err
 	}
-	if regen, _ := strconv.ParseBool(c.QueryParam("regenerate-key")); regen {
-		in.Config = withRegenerate(h, cur, in.Config)
+	if q := c.QueryParam("regenerate-key"); q != "" {
+		regen, err := strconv.ParseBool(q)
+		if err != nil {
+			return badRequest(codeBadFormat, "regenerate-key", fmt.Sprintf("Parameter 'regenerate-key' is '%s'; it must be true or false.", q))
+		}
+		if ch, _ := channels.ByID(cur.ChannelID); regen && ch != nil {
+			if _, has := ch.Field("regenerateKeys"); !has {
+				return badRequest(codeOutOfRange, "regenerate-key", fmt.Sprintf("Parameter 'regenerate-key' does not apply: %s integrations have no signing keys.", ch.ID))
+			}
+		}
+		if regen {
+			in.Config = withRegenerate(h, cur, in.Config)
+		}
 	}
 	out, ignored, err := h.updateIntegration(c.Request().Context(), actorOf(c), cur, in)
 	if err != nil {

@@ -153,6 +153,23 @@ func TestSeedProgram(t *testing.T) {
 		t.Errorf("regenerate: %v vs %v", rk["privateSigningKey"], ak["privateSigningKey"])
 	}
 
+	// regenerate-key must be a boolean, and only for channels with keys;
+	// refused, it changes nothing.
+	for q, want := range map[string]string{"maybe": "it must be true or false", "true": "have no signing keys"} {
+		path := "/api/v1/integrations/" + ids["Direct"] + "?regenerate-key=" + q
+		if q == "true" {
+			path = "/api/v1/integrations/" + ids["WebChat"] + "?regenerate-key=" + q
+		}
+		rec = a.api("PUT", path, tok, `{"name":"Renamed by a refused request"}`)
+		if p := decode[Problem](t, rec); rec.Code != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "regenerate-key" || !strings.Contains(p.Detail, want) {
+			t.Errorf("regenerate-key=%s: %d %s", q, rec.Code, rec.Body.String())
+		}
+	}
+	if n := decode[integrationOut](t, a.api("GET", "/api/v1/integrations/"+ids["Direct"], tok, "")).Name; strings.HasPrefix(n, "Renamed") {
+		t.Errorf("a refused regenerate-key renamed the integration: %q", n)
+	}
+	mustStatus(t, a.api("PUT", "/api/v1/integrations/"+ids["Direct"]+"?regenerate-key=false", tok, `{}`), 200)
+
 	// Non-updatable channels ignore configuration, with a Warning.
 	rec = a.api("POST", "/api/v1/integrations/hubs/"+ids["TwilioSMS"], tok, `{"name":"SMS 2","configuration":{"accountSid":"nonsense"}}`)
 	mustStatus(t, rec, 200)
@@ -272,6 +289,7 @@ func TestInvalidInput(t *testing.T) {
 		{"page size 101", "GET", "/api/v1/integrations?pageSize=101", ``, 400, codeOutOfRange, "pageSize"},
 		{"page size abc", "GET", "/api/v1/integrations?pageSize=abc", ``, 400, codeBadFormat, "pageSize"},
 		{"page number -1", "GET", "/api/v1/integrations?pageNumber=-1", ``, 400, codeOutOfRange, "pageNumber"},
+		{"page number past the cap", "GET", "/api/v1/integrations?pageNumber=2147483647", ``, 400, codeOutOfRange, "pageNumber"},
 		{"unknown hub", "POST", "/api/v1/integrations/hubs/8b2e1f4c-0000-4000-8000-000000000000", `{}`, 404, codeHubNotFound, ""},
 		{"body over 1 MiB", "POST", create, big, 413, codeTooLarge, ""},
 	}
@@ -569,5 +587,16 @@ func TestNamesKeepJoiners(t *testing.T) {
 		if rec.Code != 200 || decode[integrationOut](t, rec).Name != name {
 			t.Errorf("%q: %d %s", name, rec.Code, rec.Body.String())
 		}
+	}
+}
+
+// TestPagingErrorsGiveTheRange: a page number past the cap is told the
+// range it must be in, not a bound it already meets.
+func TestPagingErrorsGiveTheRange(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("read")
+	rec := a.api("GET", "/api/v1/hubs?pageNumber=2147483647", tok, "")
+	if p := decode[Problem](t, rec); rec.Code != 400 || !strings.Contains(p.Detail, "between 0 and 1073741824") {
+		t.Errorf("%d %s", rec.Code, rec.Body.String())
 	}
 }

@@ -437,6 +437,8 @@ func TestCompatToken(t *testing.T) {
 		{"unknown client", "grant_type=client_credentials&client_id=hubster.portal.api.00000000000000000000000000000000&client_secret=" + secret, "invalid_client"},
 		{"user grant (GetUserToken)", "grant_type=password&username=a@b.c&password=p&client_id=hubster.portal", "unsupported_grant_type"},
 		{"refresh grant (GetUserRefreshToken)", "grant_type=refresh_token&refresh_token=x&client_id=hubster.portal", "unsupported_grant_type"},
+		{"grant_type twice (RFC 6749 §3.2)", "grant_type=client_credentials&client_id=" + id + "&client_secret=" + secret + "&grant_type=password", "invalid_request"},
+		{"client_id twice", "grant_type=client_credentials&client_id=" + id + "&client_id=" + id + "&client_secret=" + secret, "invalid_request"},
 	} {
 		rec := a.wire("POST", "/connect/token", h, c.body)
 		if rec.Code != http.StatusBadRequest {

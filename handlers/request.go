@@ -165,11 +165,7 @@ func paging(c echo.Context) (page, size int, err error) {
 			return 0, badRequest(codeBadFormat, name, fmt.Sprintf("Parameter '%s' is '%s'; it must be a whole number.", name, s))
 		}
 		if n < lo || n > hi {
-			rng := fmt.Sprintf(">= %d", lo)
-			if hi < 1<<30 {
-				rng = fmt.Sprintf("between %d and %d", lo, hi)
-			}
-			return 0, badRequest(codeOutOfRange, name, fmt.Sprintf("Parameter '%s' is %d; it must be %s.", name, n, rng))
+			return 0, badRequest(codeOutOfRange, name, fmt.Sprintf("Parameter '%s' is %d; it must be between %d and %d.", name, n, lo, hi))
 		}
 		return n, nil
 	}
