@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
@@ -281,6 +282,39 @@ func TestHubPagesScreenshots(t *testing.T) {
 			if o.opt.Width == Narrow {
 				noOverflow(t, page)
 			}
+		}
+	}
+}
+
+// TestLongValuesDoNotWidenPages: a name or a welcome message without
+// spaces wraps; it does not push a hub page's status and actions out of
+// view on a desktop, nor make any page scroll sideways on a phone.
+func TestLongValuesDoNotWidenPages(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	long := strings.Repeat("x", 80)
+	s.hub(t, "Team_"+strings.Repeat("y", 80))
+	s.apiIntegration(t, hub.ID, `{"channelId":"WebChat","name":"`+long+`","configuration":{"allowedOrigins":["a.com"]}}`)
+	bot := s.apiIntegration(t, hub.ID, `{"channelId":"Direct","name":"Bot","configuration":{"integrationType":"Agent","webhookUrl":"https://example.com/hook","start":[{"type":"text","text":"Track it at https://shop.example.com/orders/track?utm_source=hubster&utm_medium=chat&utm_campaign=welcome_message_2026_q4_long"}]}}`)
+
+	wide := s.signedIn(t, "editor")
+	_, err := wide.Goto("/hubs/" + hub.ID)
+	must(t, err)
+	right, err := wide.Locator("thead th").Last().Evaluate(`th => th.getBoundingClientRect().right`, nil)
+	must(t, err)
+	if r, _ := right.(float64); r > Wide {
+		t.Errorf("the actions column ends at x=%.0f, beyond the %d px window", r, Wide)
+	}
+
+	narrow := s.signedIn(t, "editor", PageOptions{Width: Narrow})
+	for _, path := range []string{"/hubs", "/hubs/" + hub.ID, "/integrations/" + bot} {
+		_, err := narrow.Goto(path)
+		must(t, err)
+		w, err := narrow.Evaluate(`document.documentElement.scrollWidth`)
+		must(t, err)
+		if n, _ := w.(int); n > Narrow {
+			t.Errorf("%s is %d px wide on a %d px phone", path, n, Narrow)
 		}
 	}
 }

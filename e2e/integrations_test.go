@@ -258,6 +258,28 @@ func TestIntegrationEditWebChat(t *testing.T) {
 	must(t, expect.Locator(page.Locator(".toast")).ToContainText(`Integration "Chat" saved`))
 }
 
+// TestIntegrationEnterInNameSaves: Enter in a field saves the form, though
+// the list editors' Add buttons come before Save in it.
+func TestIntegrationEnterInNameSaves(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	page := s.signedIn(t, "editor")
+	n := NewIntegrationPage{page, hub.ID}.Pick(t, "Web chat")
+	must(t, n.Field("allowedOrigins", 0).Fill("shop.example.com"))
+	must(t, n.Name().Fill("Keyboard chat"))
+	must(t, n.Name().Press("Enter"))
+	id := createdAt(t, page)
+	must(t, expect.Locator(page.GetByTestId("configuration")).ToContainText("shop.example.com"))
+
+	_, err := page.Goto("/integrations/" + id + "/edit")
+	must(t, err)
+	must(t, n.Name().Fill("Keyboard chat 2"))
+	must(t, n.Name().Press("Enter"))
+	atPath(t, page, "/integrations/"+id)
+	must(t, expect.Locator(page.Locator("h1")).ToContainText("Keyboard chat 2"))
+}
+
 func TestIntegrationRegenerateDirectKeys(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
