@@ -40,6 +40,7 @@ type Field struct {
 	Numbers     []string // Hubster's numbers for Choices, if it has them
 	Default     any      // used when absent (Bool fields)
 	UpdateOnly  bool     // accepted on update only (regenerateKeys)
+	Spent       bool     // used up by Provision at create (Slack's code and nonce): never stored, so not shown
 	Max         int      // list kinds: most items
 	// Check validates a present value that has the right type; it returns
 	// the reason it is invalid, or "".

@@ -20,8 +20,8 @@ var slack = register(&Channel{
 	Provider: "Slack",
 	OAuth:    true,
 	Fields: []Field{
-		{Name: "code", Label: "OAuth code", Kind: Text, Required: true, Help: "The code Slack gives after the user approves the app."},
-		{Name: "nonce", Label: "Nonce", Kind: Text, Required: true, Help: "The state value issued by POST /api/v1/integrations/slack/nonce."},
+		{Name: "code", Label: "OAuth code", Kind: Text, Required: true, Spent: true, Help: "The code Slack gives after the user approves the app."},
+		{Name: "nonce", Label: "Nonce", Kind: Text, Required: true, Spent: true, Help: "The state value issued by POST /api/v1/integrations/slack/nonce."},
 	},
 	Derived: []Derived{
 		{Name: "botAccessToken", Label: "Bot token", Secret: true},

@@ -160,6 +160,9 @@ func (h *handler) uiIntegration(c echo.Context) error {
 	}
 	_, m.Regenerate = ch.Field("regenerateKeys")
 	for _, k := range ch.Keys() {
+		if f, ok := ch.Field(k); ok && f.Spent {
+			continue // an input of the create only, never stored
+		}
 		v := integrationValue(ch, k, cfg[k], canWrite)
 		if strings.HasSuffix(k, "SigningKey") {
 			if v.Text != "" || v.Masked != "" {

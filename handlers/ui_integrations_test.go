@@ -105,7 +105,7 @@ func TestProviderNoteOnlyWhereCredentialsAreChecked(t *testing.T) {
 		if (want == "") != (note == "") || !strings.Contains(note, want) {
 			t.Errorf("%s: provider note %q, want %q", ch, note, want)
 		}
-		if d.Find(`form[data-busy] button[type="submit"]:not([name="_add"])`).Length() != 1 {
+		if d.Find(`form[data-busy] .form-actions button[type="submit"]`).Length() != 1 {
 			t.Errorf("%s: submit button has no busy state", ch)
 		}
 	}

@@ -52,6 +52,11 @@ func TestSlackConnectCreatesOnceThroughCallback(t *testing.T) {
 	if !strings.Contains(page.Body.String(), "xoxb-") && !strings.Contains(page.Body.String(), "••••") {
 		t.Errorf("integration page lacks the bot token")
 	}
+	// The code and nonce were inputs of the create, spent and not stored:
+	// the page does not list them as if they were missing.
+	if cfg := doc(t, page).Find(`[data-testid="configuration"]`).Text(); strings.Contains(cfg, "OAuth code") || strings.Contains(cfg, "Nonce") {
+		t.Errorf("configuration lists spent inputs: %q", cfg)
+	}
 	// The same callback again: the state is spent.
 	rec = b.get(callback)
 	mustStatus(t, rec, http.StatusBadRequest)

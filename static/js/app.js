@@ -306,6 +306,11 @@
     if (e.defaultPrevented || !form.hasAttribute("data-busy")) return;
     var buttons = submitButtons(form);
     var main = e.submitter || buttons[0] || null;
+    // Enter submits with a form's hidden default button: show the busy
+    // state on the visible one it stands for.
+    if (main && main.hasAttribute("data-default-submit")) {
+      main = form.querySelector(".form-actions button[type=submit]") || main;
+    }
     setTimeout(function () { setBusy(buttons, main); }, 0);
   });
 
