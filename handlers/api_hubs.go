@@ -100,16 +100,34 @@ func applyHub(h *db.Hub, in hubInput) channels.FieldErrors {
 	return errs
 }
 
+var hubNameExists = channels.FieldError{Code: codeHubNameExists, Field: "name", Message: "A hub with this name already exists (names are case-insensitive)."}
+
 func hubConflict(err error) error {
 	if errors.Is(err, db.ErrConflict) {
-		return channels.FieldErrors{{Code: codeHubNameExists, Field: "name", Message: "A hub with this name already exists (names are case-insensitive)."}}
+		return channels.FieldErrors{hubNameExists}
 	}
 	return err
 }
 
 func (h *handler) saveHub(ctx context.Context, a actor, hub db.Hub, in hubInput) (db.Hub, error) {
 	creating := hub.ID == ""
+	before := hub.Name
 	if errs := applyHub(&hub, in); len(errs) > 0 {
+		// A taken name is told with the other errors (the write checks
+		// it again): one answer, one form, every problem.
+		if in.Name != nil && hub.Name != before {
+			tenant := hub.TenantID
+			if creating {
+				tenant = a.TenantID
+			}
+			taken, err := h.db.HubNameTaken(ctx, tenant, hub.ID, hub.Name)
+			if err != nil {
+				return db.Hub{}, err
+			}
+			if taken {
+				errs = append(channels.FieldErrors{hubNameExists}, errs...)
+			}
+		}
 		return db.Hub{}, errs
 	}
 	if creating {

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -598,5 +600,43 @@ func TestPagingErrorsGiveTheRange(t *testing.T) {
 	rec := a.api("GET", "/api/v1/hubs?pageNumber=2147483647", tok, "")
 	if p := decode[Problem](t, rec); rec.Code != 400 || !strings.Contains(p.Detail, "between 0 and 1073741824") {
 		t.Errorf("%d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// TestTakenNameToldWithOtherErrors: a taken name is reported in the same
+// answer as the other errors, not only after they are fixed; nothing is
+// stored.
+func TestTakenNameToldWithOtherErrors(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	h := a.hub("Hub")
+	a.hub("Sales EMEA")
+	mustStatus(t, a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, `{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["a.com"]}}`), 200)
+	other := decode[integrationOut](t, a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, `{"channelId":"WebChat","name":"Other","configuration":{"allowedOrigins":["a.com"]}}`))
+	fields := func(rec *httptest.ResponseRecorder) []string {
+		t.Helper()
+		mustStatus(t, rec, 400)
+		var out []string
+		for _, e := range decode[Problem](t, rec).Errors {
+			out = append(out, e.Field)
+		}
+		return out
+	}
+	for name, c := range map[string]struct {
+		method, path, body string
+		want               []string
+	}{
+		"create": {"POST", "/api/v1/integrations/hubs/" + h.ID, `{"channelId":"WebChat","name":"CHAT","configuration":{"allowedOrigins":["http://localhost:3000/path"]}}`, []string{"name", "configuration.allowedOrigins[0]"}},
+		"update": {"PUT", "/api/v1/integrations/" + other.IntegrationID, `{"name":"chat","configuration":{"allowedOrigins":["http://localhost:3000/path"]}}`, []string{"name", "configuration.allowedOrigins[0]"}},
+		"own name in another case, on update": {"PUT", "/api/v1/integrations/" + other.IntegrationID, `{"name":"OTHER","configuration":{"allowedOrigins":["http://localhost:3000/path"]}}`, []string{"configuration.allowedOrigins[0]"}},
+		"hub create": {"POST", "/api/v1/hubs", `{"name":"sales emea","closeDormantConversation":0}`, []string{"name", "closeDormantConversation"}},
+		"hub update": {"PUT", "/api/v1/hubs/" + h.ID, `{"name":"SALES EMEA","closeDormantConversation":0}`, []string{"name", "closeDormantConversation"}},
+	} {
+		if got := fields(a.api(c.method, c.path, tok, c.body)); !slices.Equal(got, c.want) {
+			t.Errorf("%s: errors for %v, want %v", name, got, c.want)
+		}
+	}
+	if n := countIntegrations(t, a); n != 2 {
+		t.Errorf("%d integrations", n)
 	}
 }

@@ -113,7 +113,7 @@ func (h *handler) createIntegration(ctx context.Context, a actor, hub db.Hub, in
 		}
 	}
 	if len(errs) > 0 {
-		return db.Integration{}, errs
+		return db.Integration{}, h.withNameTaken(ctx, errs, hub.ID, "", name)
 	}
 	// Refuse a taken name before a provider is asked (and before a Slack
 	// code and nonce are spent on an integration that cannot be stored).
@@ -160,6 +160,24 @@ func (h *handler) integrationRow(ch *channels.Channel, cfg channels.Config) db.I
 	}
 	row.Config, row.Secrets = ch.Split(cfg)
 	return row
+}
+
+// withNameTaken adds a taken name to the errors found otherwise, so that
+// one answer (one form) shows every problem; the write checks the name
+// again anyway. name is "" when it was invalid itself.
+func (h *handler) withNameTaken(ctx context.Context, errs channels.FieldErrors, hubID, selfID, name string) error {
+	if name == "" {
+		return errs
+	}
+	err := h.nameFree(ctx, hubID, selfID, name)
+	var taken channels.FieldErrors
+	if errors.As(err, &taken) {
+		return append(taken, errs...) // the name comes first, as in the form
+	}
+	if err != nil {
+		return err
+	}
+	return errs
 }
 
 func (h *handler) nameFree(ctx context.Context, hubID, selfID, name string) error {
@@ -250,7 +268,10 @@ func (h *handler) updateIntegration(ctx context.Context, a actor, cur db.Integra
 	}
 	ignored = in.Config != nil && !ch.Updatable
 	if len(errs) > 0 {
-		return db.Integration{}, false, errs
+		if in.Name == nil || next.Name == cur.Name {
+			return db.Integration{}, false, errs
+		}
+		return db.Integration{}, false, h.withNameTaken(ctx, errs, cur.HubID, cur.ID, next.Name)
 	}
 	if cfg != nil {
 		prev := ch.Join(cur.Config, cur.Secrets)
