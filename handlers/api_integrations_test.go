@@ -626,11 +626,11 @@ func TestTakenNameToldWithOtherErrors(t *testing.T) {
 		method, path, body string
 		want               []string
 	}{
-		"create": {"POST", "/api/v1/integrations/hubs/" + h.ID, `{"channelId":"WebChat","name":"CHAT","configuration":{"allowedOrigins":["http://localhost:3000/path"]}}`, []string{"name", "configuration.allowedOrigins[0]"}},
-		"update": {"PUT", "/api/v1/integrations/" + other.IntegrationID, `{"name":"chat","configuration":{"allowedOrigins":["http://localhost:3000/path"]}}`, []string{"name", "configuration.allowedOrigins[0]"}},
+		"create":                              {"POST", "/api/v1/integrations/hubs/" + h.ID, `{"channelId":"WebChat","name":"CHAT","configuration":{"allowedOrigins":["http://localhost:3000/path"]}}`, []string{"name", "configuration.allowedOrigins[0]"}},
+		"update":                              {"PUT", "/api/v1/integrations/" + other.IntegrationID, `{"name":"chat","configuration":{"allowedOrigins":["http://localhost:3000/path"]}}`, []string{"name", "configuration.allowedOrigins[0]"}},
 		"own name in another case, on update": {"PUT", "/api/v1/integrations/" + other.IntegrationID, `{"name":"OTHER","configuration":{"allowedOrigins":["http://localhost:3000/path"]}}`, []string{"configuration.allowedOrigins[0]"}},
-		"hub create": {"POST", "/api/v1/hubs", `{"name":"sales emea","closeDormantConversation":0}`, []string{"name", "closeDormantConversation"}},
-		"hub update": {"PUT", "/api/v1/hubs/" + h.ID, `{"name":"SALES EMEA","closeDormantConversation":0}`, []string{"name", "closeDormantConversation"}},
+		"hub create":                          {"POST", "/api/v1/hubs", `{"name":"sales emea","closeDormantConversation":0}`, []string{"name", "closeDormantConversation"}},
+		"hub update":                          {"PUT", "/api/v1/hubs/" + h.ID, `{"name":"SALES EMEA","closeDormantConversation":0}`, []string{"name", "closeDormantConversation"}},
 	} {
 		if got := fields(a.api(c.method, c.path, tok, c.body)); !slices.Equal(got, c.want) {
 			t.Errorf("%s: errors for %v, want %v", name, got, c.want)
