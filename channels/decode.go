@@ -123,9 +123,9 @@ func (ch *Channel) Decode(raw json.RawMessage, op Op) (Config, FieldErrors) {
 			}
 			continue
 		}
-		val, fe := decodeValue(f, path, v)
-		if fe != nil {
-			errs = append(errs, *fe)
+		val, fes := decodeValue(f, path, v)
+		if len(fes) > 0 {
+			errs = append(errs, fes...)
 			continue
 		}
 		if val == nil { // an empty optional value
@@ -178,8 +178,10 @@ func strictObject(raw json.RawMessage, obj *map[string]json.RawMessage) error {
 	return json.Unmarshal(t, obj)
 }
 
-func decodeValue(f Field, path string, v json.RawMessage) (any, *FieldError) {
-	fail := func(e FieldError) (any, *FieldError) { return nil, &e }
+// decodeValue decodes one field's value; a list reports every bad item,
+// not only the first, so that a form flags all its bad rows at once.
+func decodeValue(f Field, path string, v json.RawMessage) (any, FieldErrors) {
+	fail := func(e FieldError) (any, FieldErrors) { return nil, FieldErrors{e} }
 	switch f.Kind {
 	case Text, Secret, URL, Choice:
 		var s string
@@ -224,6 +226,7 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, *FieldError) {
 			return fail(wrongType(path, "an array of strings"))
 		}
 		var out []string
+		var bad FieldErrors
 		seen := map[string]bool{}
 		for i, s := range list {
 			s = strings.TrimSpace(s)
@@ -231,17 +234,22 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, *FieldError) {
 			if f.Kind == MultiChoice {
 				c, ok := choice(f.Choices, s)
 				if !ok {
-					return fail(FieldError{CodeOutOfRange, ipath, fmt.Sprintf("Property '%s' is %q; supported values: %s.", ipath, s, strings.Join(f.Choices, ", "))})
+					bad = append(bad, FieldError{CodeOutOfRange, ipath, fmt.Sprintf("Property '%s' is %q; supported values: %s.", ipath, s, strings.Join(f.Choices, ", "))})
+					continue
 				}
 				s = c
 			} else if reason := checkHost(s); reason != "" {
-				return fail(invalid(ipath, reason))
+				bad = append(bad, invalid(ipath, reason))
+				continue
 			}
 			if seen[strings.ToLower(s)] {
 				continue // a repeat adds nothing
 			}
 			seen[strings.ToLower(s)] = true
 			out = append(out, s)
+		}
+		if len(bad) > 0 {
+			return nil, bad
 		}
 		if len(out) == 0 {
 			if f.Required {
@@ -262,13 +270,18 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, *FieldError) {
 			return fail(FieldError{CodeOutOfRange, path, fmt.Sprintf("Property '%s' holds %d messages; at most %d are allowed.", path, len(list), f.Max)})
 		}
 		out := []Message{}
+		var bad FieldErrors
 		for i, m := range list {
 			ipath := fmt.Sprintf("%s[%d]", path, i)
 			msg, fe := decodeMessage(ipath, m)
 			if fe != nil {
-				return fail(*fe)
+				bad = append(bad, *fe)
+				continue
 			}
 			out = append(out, msg)
+		}
+		if len(bad) > 0 {
+			return nil, bad
 		}
 		if len(out) == 0 {
 			return nil, nil

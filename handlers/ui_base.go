@@ -230,8 +230,14 @@ func formOf(values url.Values, errs channels.FieldErrors) views.Form {
 			}
 			continue
 		}
-		if _, dup := f.Errors[name]; !dup {
+		prev, dup := f.Errors[name]
+		switch {
+		case !dup:
 			f.Errors[name] = fe.Message
+		case strings.Contains(prev, "(row ") && strings.Contains(fe.Message, "(row "):
+			// Errors about different rows of one list are all kept, a line
+			// each: the form shows each under its own row.
+			f.Errors[name] = prev + "\n" + fe.Message
 		}
 	}
 	return f

@@ -142,6 +142,11 @@ func TestInvalidFormsKeepValuesAndShowErrorsByTheirFields(t *testing.T) {
 			[]string{`input[name="cfg.allowedOrigins"][value="ok.example.com"]`, `input[name="cfg.allowedOrigins"][value="not a host!"]`,
 				// under the row it is about, not under the whole list
 				`.list-row:has(input[value="not a host!"][aria-invalid="true"]) > #f-cfg-allowedOrigins-error`}},
+		{"two bad rows, each told under its own", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"not a host!", "ok.example.com", "http://localhost:3000/path"}},
+			map[string]string{"f-cfg-allowedOrigins-error": "row 1", "f-cfg-allowedOrigins-error-3": "row 3"},
+			[]string{`.list-row:has(input[value="not a host!"][aria-invalid="true"][aria-describedby="f-cfg-allowedOrigins-error"]) > #f-cfg-allowedOrigins-error`,
+				`.list-row:has(input[value="http://localhost:3000/path"][aria-invalid="true"][aria-describedby="f-cfg-allowedOrigins-error-3"]) > #f-cfg-allowedOrigins-error-3`,
+				`.list-row:has(input[value="ok.example.com"]:not([aria-invalid]))`}},
 		{"bad URL and no event", "system", url.Values{"name": {"Events"}, "cfg.webhookUrl": {"not a url"}},
 			map[string]string{"f-cfg-webhookUrl-error": "Webhook URL", "f-cfg-events-error": "Choose at least one event."},
 			[]string{`input[name="cfg.webhookUrl"][value="not a url"]`}},
