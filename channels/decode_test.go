@@ -11,7 +11,7 @@ import (
 func TestDecodeReportsEveryBadItem(t *testing.T) {
 	for _, c := range []struct {
 		channel, cfg string
-		want        []string
+		want         []string
 	}{
 		{"WebChat", `{"allowedOrigins":["not a host!","ok.example.com","http://localhost:3000/path"]}`,
 			[]string{"configuration.allowedOrigins[0]", "configuration.allowedOrigins[2]"}},
