@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -217,4 +218,31 @@ func (a *testApp) with(t *testing.T) *testApp {
 		a.report.mu.Unlock()
 	}
 	return &testApp{t: t, srv: a.srv, db: a.db, report: a.report}
+}
+
+// TestClientRequestIDKeptOnlyWhenPlain: a proxy's plain X-Request-Id is
+// kept (echoed, and the problem's trackingId); markup or kilobytes are
+// replaced by the server's own id.
+func TestClientRequestIDKeptOnlyWhenPlain(t *testing.T) {
+	a := newTestApp(t)
+	for id, kept := range map[string]bool{
+		"req-42_a.b":              true,
+		"my-id-<script>":          false,
+		strings.Repeat("a", 5000): false,
+		"two\r\nlines":            false,
+		strings.Repeat("b", 64):   true,
+		strings.Repeat("c", 65):   false,
+	} {
+		req := httptest.NewRequest("GET", "/api/v1/integrations", nil) // no token: a 401 problem
+		req.Header.Set("X-Request-Id", id)
+		rec := httptest.NewRecorder()
+		a.srv.ServeHTTP(rec, req)
+		got := rec.Header().Get("X-Request-Id")
+		if (got == id) != kept || got == "" {
+			t.Errorf("%.20q: answered with id %.20q", id, got)
+		}
+		if p := decode[Problem](t, rec); p.TrackingID != got {
+			t.Errorf("%.20q: trackingId %.20q, header %.20q", id, p.TrackingID, got)
+		}
+	}
 }

@@ -128,3 +128,32 @@ func (h *handler) Drain() { h.draining.Store(true) }
 // form-action is left open: "Connect to Slack" posts a form whose answer
 // redirects to Slack's authorize page, which form-action would block.
 const csp = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; img-src 'self'; style-src 'self'; script-src 'self'"
+
+// clientRequestID keeps the X-Request-Id a client or proxy sent only when
+// it is a plain token (up to 64 letters, digits, '.', '_' or '-'); any
+// other is dropped and the server makes its own. The id is echoed back,
+// written to the log and returned as a problem's trackingId, so it must
+// not carry markup, line breaks or kilobytes.
+func clientRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header
+		if id := h.Get(echo.HeaderXRequestID); id != "" && !plainToken(id, 64) {
+			h.Del(echo.HeaderXRequestID)
+		}
+		return next(c)
+	}
+}
+
+func plainToken(s string, maxLen int) bool {
+	if len(s) > maxLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '_', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -42,6 +42,7 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.errorHandler
+	e.Use(clientRequestID)
 	e.Use(middleware.RequestID())
 	e.Use(h.metrics.middleware())
 	e.Use(h.requestLog())
