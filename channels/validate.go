@@ -66,6 +66,9 @@ func checkWebhookURL(s string) string {
 	if u.Hostname() == "" {
 		return "must name a host"
 	}
+	if numericHost(u.Hostname()) {
+		return "names its host as a number in a form other than a.b.c.d (127.1, 2130706433, 0x7f000001); write the address as four decimal numbers, or use a domain name"
+	}
 	if u.User != nil {
 		return "must not carry a user name or password"
 	}
@@ -75,6 +78,41 @@ func checkWebhookURL(s string) string {
 		}
 	}
 	return ""
+}
+
+// numericHost reports a host that is no IP address as written (not
+// a.b.c.d, not IPv6) and yet no domain name either: its last label is a
+// number, decimal or hex, which no top-level domain is (RFC 3696 §2).
+// Some resolvers read such hosts as IPv4 addresses in old shorthand
+// forms, so they are refused when saved, as the addresses they stand for
+// would be; the check at connect time refuses them anyway.
+func numericHost(host string) bool {
+	if net.ParseIP(host) != nil {
+		return false
+	}
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	last := strings.ToLower(labels[len(labels)-1])
+	if hex, ok := strings.CutPrefix(last, "0x"); ok {
+		last = hex
+		if last == "" {
+			return true
+		}
+		for _, c := range last {
+			if !strings.ContainsRune("0123456789abcdef", c) {
+				return false
+			}
+		}
+		return true
+	}
+	if last == "" {
+		return false
+	}
+	for _, c := range last {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func pattern(re *regexp.Regexp, reason string) func(any) string {
