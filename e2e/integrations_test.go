@@ -201,8 +201,11 @@ func TestIntegrationListRowsWithoutJavaScript(t *testing.T) {
 	must(t, err)
 	must(t, n.Name().Fill("Site chat"))
 	must(t, n.Field("allowedOrigins", 0).Fill("one.example.com"))
+	// No remove button that would do nothing: a row is removed by clearing it.
+	must(t, expect.Locator(page.Locator("[data-list-remove]").First()).ToBeHidden())
 	must(t, n.Button("Add allowed origin").Click())
 	must(t, expect.Locator(n.Field("allowedOrigins", 1)).ToHaveValue(""))
+	must(t, expect.Locator(n.Field("allowedOrigins", 1)).ToBeFocused()) // not the top of the page
 	must(t, expect.Locator(n.Field("allowedOrigins", 0)).ToHaveValue("one.example.com"))
 	must(t, expect.Locator(n.Name()).ToHaveValue("Site chat"))
 	must(t, n.Field("allowedOrigins", 1).Fill("two.example.com"))

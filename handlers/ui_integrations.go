@@ -63,7 +63,7 @@ func (h *handler) uiIntegrationCreate(c echo.Context) error {
 		return err
 	}
 	if more, ok := withListRow(ch, form); ok {
-		return h.renderIntegrationNew(c, http.StatusOK, hub, ch, views.Form{Values: more, Errors: map[string]string{}})
+		return h.renderIntegrationNew(c, http.StatusOK, hub, ch, views.Form{Values: more, Errors: map[string]string{}, Focus: form.Get("_add")})
 	}
 	name := form.Get("name")
 	in := integrationInput{Channel: ch, Name: &name, Config: ch.FromForm(form, channels.Create)}
@@ -234,7 +234,7 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 		return err
 	}
 	if more, ok := withListRow(ch, form); ok {
-		return h.renderIntegrationEdit(c, http.StatusOK, cur, hub, ch, views.Form{Values: more, Errors: map[string]string{}})
+		return h.renderIntegrationEdit(c, http.StatusOK, cur, hub, ch, views.Form{Values: more, Errors: map[string]string{}, Focus: form.Get("_add")})
 	}
 	name := form.Get("name")
 	in := integrationInput{Name: &name}

@@ -34,6 +34,9 @@ type Form struct {
 	Errors map[string]string
 	// Error is a message about the whole form.
 	Error string
+	// Focus names the list whose last row takes the focus: the one its
+	// Add button just grew, without JavaScript.
+	Focus string
 }
 
 // Get returns a typed value.

@@ -12,6 +12,10 @@
 (function () {
   "use strict";
 
+  // CSS shows what only works with this file (a list row's remove button)
+  // under html.js.
+  document.documentElement.classList.add("js");
+
   var TOAST_MS = 6000; // how long a toast stays up
   var COPIED_MS = 1500; // how long a copy button says "Copied"
 
