@@ -157,6 +157,17 @@ func TestHubIntegrationRowActionsWithoutJavaScript(t *testing.T) {
 	atPath(t, page, "/hubs/"+hub.ID)
 	must(t, expect.Locator(hp.row("Website chat").GetByTestId("status")).ToHaveText("Active"))
 
+	// A row action on a filtered list comes back to the same filter.
+	_, err = page.Goto("/hubs/" + hub.ID + "?q=website")
+	must(t, err)
+	must(t, hp.button(t, "Pause Website chat").Click())
+	atPath(t, page, "/hubs/"+hub.ID+"?q=website")
+	must(t, expect.Locator(hp.rows()).ToHaveCount(1))
+	must(t, hp.button(t, "Resume Website chat").Click())
+	atPath(t, page, "/hubs/"+hub.ID+"?q=website")
+	_, err = page.Goto("/hubs/" + hub.ID)
+	must(t, err)
+
 	// No dialog without JavaScript: a page asks again before deleting.
 	must(t, hp.button(t, "Delete Audit hook").Click())
 	confirm := page.GetByTestId("confirm-form")

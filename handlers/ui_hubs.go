@@ -255,7 +255,7 @@ func (h *handler) uiHub(c echo.Context) error {
 		}
 	}
 	l := views.HubIntegrations{HubID: hub.ID, Total: total, HubTotal: total, Channel: f.ChannelID, Query: f.Query,
-		Rows: make([]views.HubIntegration, 0, len(list))}
+		Rows: make([]views.HubIntegration, 0, len(list)), Here: pageLink(c.Request().URL, pg)}
 	switch f.StatusID {
 	case db.IntegrationActive:
 		l.Status = "active"
