@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"hubadmin/db"
 )
 
 func TestAdminCreateTokenShownOnce(t *testing.T) {
@@ -135,5 +137,28 @@ func TestAPIReferenceOnAPhone(t *testing.T) {
 		if r, _ := ratio.(float64); r < 0.8 {
 			t.Errorf("a description is %.0f%% of its table's width at 390 px, want it on a line of its own", 100*r)
 		}
+	}
+}
+
+// TestAPIClientIDOnAPhone: an API client's id wraps inside its card on a
+// phone (it was cut off) and has a copy button in the list.
+func TestAPIClientIDOnAPhone(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	cl, _, err := s.DB.CreateClient(context.Background(), db.Client{TenantID: db.DefaultTenantID, Name: "dotnet", Scope: "write"})
+	must(t, err)
+	page := s.signedIn(t, "admin", PageOptions{Width: Narrow})
+	_, err = page.Goto("/tokens")
+	must(t, err)
+	row := page.GetByTestId("client-row")
+	must(t, expect.Locator(row.Locator("code")).ToHaveText(cl.ID))
+	must(t, expect.Locator(row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Copy client id"})).ToBeVisible())
+	fits, err := row.Locator("code").Evaluate(`c => {
+		const r = c.getBoundingClientRect(), card = c.closest("tr").getBoundingClientRect();
+		return r.right <= card.right && document.documentElement.scrollWidth <= window.innerWidth;
+	}`, nil)
+	must(t, err)
+	if fits != true {
+		t.Errorf("the client id runs past its card or the page scrolls sideways at %d px", Narrow)
 	}
 }
