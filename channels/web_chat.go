@@ -34,8 +34,8 @@ var webChat = register(&Channel{
 	},
 	NextSteps: func(Config) []string {
 		return []string{
-			"Copy the embed snippet below into the pages of your site.",
-			"Open one of the allowed origins in a browser: the chat widget appears at the bottom right.",
+			"Add your web chat widget's script to your site's pages with the two values in the snippet below: replace YOUR-WEBCHAT-WIDGET.js with the widget's own script (hubadmin does not host one).",
+			"Open the site from one of the allowed origins: the token URL answers only those, so the widget can sign in there and nowhere else.",
 		}
 	},
 	Type: fixed(TypeCustomer),
