@@ -3,6 +3,7 @@ package channels
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -44,6 +45,22 @@ func TestNumericHostsRefused(t *testing.T) {
 		reason := checkWebhookURL("https://" + host + "/hook")
 		if got := reason != ""; got != refused {
 			t.Errorf("%s: refused %v (%q), want %v", host, got, reason, refused)
+		}
+	}
+}
+
+// TestHostReasonsSayWhatIsWrong: an origin's error names its actual fault.
+func TestHostReasonsSayWhatIsWrong(t *testing.T) {
+	for host, want := range map[string]string{
+		"bad host!":          "without spaces",
+		"https://a.com/path": "without a path",
+		"user@a.com":         "without a user name",
+		"bad!host":           "not a valid host name",
+		"a.com:99999":        "port outside",
+		"ftp://a.com":        "host[:port] or https://host[:port]",
+	} {
+		if got := checkHost(host); !strings.Contains(got, want) {
+			t.Errorf("%q: %q, want it to say %q", host, got, want)
 		}
 	}
 }

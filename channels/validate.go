@@ -22,7 +22,13 @@ func checkHost(s string) string {
 		}
 		rest = s[i+3:]
 	}
-	if strings.ContainsAny(rest, "/?#@ ") {
+	if strings.ContainsAny(rest, " \t") {
+		return "must be host[:port] or https://host[:port], without spaces"
+	}
+	if strings.ContainsAny(rest, "@") {
+		return "must be host[:port] or https://host[:port], without a user name"
+	}
+	if strings.ContainsAny(rest, "/?#") {
 		return "must be host[:port] or https://host[:port], without a path"
 	}
 	host := rest
