@@ -37,9 +37,17 @@ func (h *handler) setupForm(c echo.Context) error {
 		return err
 	}
 	if has {
-		return echo.ErrNotFound
+		return h.alreadySetUp(c)
 	}
 	return render(c, http.StatusOK, views.Setup(h.page(c, "Set up", ""), views.Form{}))
+}
+
+// alreadySetUp answers /setup once an administrator exists: 404, as SPEC
+// says, with a page that says why rather than "It may have been deleted".
+func (h *handler) alreadySetUp(c echo.Context) error {
+	const title = "Already set up"
+	return render(c, http.StatusNotFound, views.ErrorPage(h.page(c, title, ""), http.StatusNotFound, title,
+		"This server has its administrator already, so there is nothing to set up. Sign in instead; an administrator can add users on the Users page."))
 }
 
 func (h *handler) setupSubmit(c echo.Context) error {
@@ -48,7 +56,7 @@ func (h *handler) setupSubmit(c echo.Context) error {
 		return err
 	}
 	if has {
-		return echo.ErrNotFound
+		return h.alreadySetUp(c)
 	}
 	form, _ := c.FormParams()
 	email := strings.TrimSpace(form.Get("email"))

@@ -30,7 +30,11 @@ func TestSetupCreatesFirstAdminThenDisappears(t *testing.T) {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("setup: %d %s", rec.Code, rec.Body.String())
 	}
-	mustStatus(t, b.get("/setup"), http.StatusNotFound)
+	rec = b.get("/setup")
+	mustStatus(t, rec, http.StatusNotFound)
+	if !strings.Contains(rec.Body.String(), "Already set up") {
+		t.Errorf("/setup after setup does not say why: %s", rec.Body.String())
+	}
 	mustStatus(t, b.post("/setup", url.Values{"email": {"x@example.com"}, "password": {"long enough pw"}, "confirm": {"long enough pw"}}, false), http.StatusNotFound)
 }
 
