@@ -280,7 +280,7 @@ func HubShow(p Page, m HubPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if !m.Active {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<div class=\"note note-warn\" role=\"note\" data-testid=\"hub-paused\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<div class=\"note note-warn page-note\" role=\"note\" data-testid=\"hub-paused\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
