@@ -59,7 +59,8 @@ func TestLogoutEndsSession(t *testing.T) {
 	cookies, err := page.Context().Cookies()
 	must(t, err)
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sign out", Exact: playwright.Bool(true)}).Click())
-	atPath(t, page, "/login")
+	atPath(t, page, "/login?signed-out=here")
+	must(t, expect.Locator(page.GetByTestId("login-notice")).ToHaveText("You are signed out."))
 	cookiesSignedOut(t, s, cookies)
 }
 
@@ -72,7 +73,8 @@ func TestEditorSignsOutEverywhere(t *testing.T) {
 	must(t, err)
 	page.OnDialog(func(d playwright.Dialog) { d.Accept() })
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sign out everywhere"}).Click())
-	atPath(t, page, "/login")
+	atPath(t, page, "/login?signed-out=everywhere")
+	must(t, expect.Locator(page.GetByTestId("login-notice")).ToContainText("every browser and device"))
 	cookiesSignedOut(t, s, cookies)
 }
 

@@ -125,7 +125,7 @@ func (h *handler) loginForm(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/hubs")
 	}
 	f := views.Form{Values: map[string][]string{"next": {c.QueryParam("next")}}}
-	return render(c, http.StatusOK, views.Login(h.page(c, "Sign in", ""), f))
+	return render(c, http.StatusOK, views.Login(h.page(c, "Sign in", ""), f, signedOutNotes[c.QueryParam("signed-out")]))
 }
 
 // loginFailed is the one message for every failed login, so it never
@@ -140,7 +140,7 @@ func (h *handler) loginSubmit(c echo.Context) error {
 		form.Del("password")
 		f := formOf(form, nil)
 		f.Error = msg
-		return render(c, http.StatusUnprocessableEntity, views.Login(h.page(c, "Sign in", ""), f))
+		return render(c, http.StatusUnprocessableEntity, views.Login(h.page(c, "Sign in", ""), f, ""))
 	}
 	if wait := h.logins.blocked(email, ip); wait > 0 {
 		return fail("Too many failed sign-ins. Try again in " + wait.Round(time.Minute).String() + ".")
@@ -179,7 +179,14 @@ func (h *handler) logout(c echo.Context) error {
 			return err
 		}
 	}
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return c.Redirect(http.StatusSeeOther, "/login?signed-out=here")
+}
+
+// signedOutNotes are what the sign-in page says after a sign-out (its
+// ?signed-out=), so that signing out visibly did something.
+var signedOutNotes = map[string]string{
+	"here":       "You are signed out.",
+	"everywhere": "You are signed out on every browser and device.",
 }
 
 // uiSignOutEverywhere ends every session of the current user.
@@ -188,7 +195,7 @@ func (h *handler) uiSignOutEverywhere(c echo.Context) error {
 	if err := h.db.DeleteUserSessions(c.Request().Context(), u.ID); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return c.Redirect(http.StatusSeeOther, "/login?signed-out=everywhere")
 }
 
 // loginThrottle slows password guessing: per account and per client
