@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"testing"
 
 	"github.com/pressly/goose/v3"
@@ -107,4 +110,83 @@ func TestHubCountsFollowEveryWrite(t *testing.T) {
 	}
 	defer d2.Close()
 	checkCounts(t, d2, hubs)
+}
+
+// TestFinalSigmaFolded: a Greek name in capitals is the same name as in
+// lower case (ΣΊΣΥΦΟΣ is Σίσυφος); keys stored before migration 0007 are
+// folded by it, and two rows that were duplicates all along both stay.
+func TestFinalSigmaFolded(t *testing.T) {
+	d, path := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Ήπειρος")
+	mk := func(name string) (Integration, error) {
+		return d.CreateIntegration(ctx, Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "WebChat",
+			IntegrationType: "Customer", Name: name, StatusID: IntegrationActive, Config: json.RawMessage(`{}`)}, Audit{})
+	}
+	first, err := mk("Σίσυφος")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mk("ΣΊΣΥΦΟΣ"); !errors.Is(err, ErrConflict) {
+		t.Fatalf("the same name in capitals: %v", err)
+	}
+	if _, n, err := d.Integrations(ctx, IntegrationFilter{TenantID: h.TenantID, HubID: h.ID, Query: "ΣΊΣΥΦΟΣ", Size: 10}); err != nil || n != 1 {
+		t.Fatalf("search in capitals: %d, %v", n, err)
+	}
+	if _, err := d.CreateHub(ctx, Hub{TenantID: h.TenantID, Name: "ΉΠΕΙΡΟΣ"}, Audit{}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("hub name in capitals: %v", err)
+	}
+
+	// Keys as the store wrote them before 0007: back to 6, unfold them
+	// and add a row the old keys let through, then up again.
+	second, err := mk("Ἄργος")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	raw, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, _ := fs.Sub(migrationFiles, "migrations")
+	p, err := goose.NewProvider(goose.DialectSQLite3, raw, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 6); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE integrations SET name_key = 'σίσυφος' WHERE id = '` + first.ID + `'`,
+		`UPDATE integrations SET name_key = 'ἄργος' WHERE id = '` + second.ID + `'`,
+		`INSERT INTO integrations (id, hub_id, tenant_id, channel_id, integration_type, name, name_key, status_id, config, created, modified)
+			SELECT 'dup', hub_id, tenant_id, channel_id, integration_type, 'ΣΊΣΥΦΟΣ', 'σίσυφοσ', status_id, config, created, modified
+			FROM integrations WHERE id = '` + first.ID + `'`,
+		`UPDATE hubs SET name_key = 'ήπειρος' WHERE id = '` + h.ID + `'`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	d2, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatalf("migrate up: %v", err)
+	}
+	defer d2.Close()
+	keys := map[string]string{}
+	rows, err := d2.read.QueryContext(ctx, `SELECT id, name_key FROM integrations UNION ALL SELECT id, name_key FROM hubs WHERE id = ?`, h.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id, k string
+		rows.Scan(&id, &k)
+		keys[id] = k
+	}
+	rows.Close()
+	want := map[string]string{first.ID: "σίσυφος", "dup": "σίσυφοσ", second.ID: "ἄργοσ", h.ID: "ήπειροσ"}
+	if !maps.Equal(keys, want) {
+		t.Errorf("keys after 0007: %v, want %v", keys, want)
+	}
 }

@@ -57,7 +57,11 @@ func (d *DB) TenantByRef(ctx context.Context, ref string) (Tenant, error) {
 }
 
 // nameKey is the case-insensitive identity of a name.
-func nameKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+func nameKey(s string) string { return finalSigma.Replace(strings.ToLower(strings.TrimSpace(s))) }
+
+// finalSigma writes the Greek final sigma as the other lower-case sigma,
+// which is what upper case lowers to (migration 0007).
+var finalSigma = strings.NewReplacer("ς", "σ")
 
 // isUnique reports whether err is a UNIQUE or PRIMARY KEY violation.
 func isUnique(err error) bool {
