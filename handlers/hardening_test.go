@@ -246,3 +246,26 @@ func TestClientRequestIDKeptOnlyWhenPlain(t *testing.T) {
 		}
 	}
 }
+
+// TestWrongMethodIs405: an API path asked with a method it does not take
+// is a problem+json 405 with Allow, not "No such route"; an unknown path
+// stays a 404.
+func TestWrongMethodIs405(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	h := a.hub("Hub")
+	for _, c := range []struct {
+		method, path, allow string
+		status              int
+	}{
+		{"PATCH", "/api/v1/hubs/" + h.ID, "GET, PUT, DELETE", 405},
+		{"POST", "/api/v1/hubs/" + h.ID, "GET, PUT, DELETE", 405},
+		{"DELETE", "/api/v1/hubs", "GET, POST", 405},
+		{"GET", "/api/v1/nothing-here", "", 404},
+	} {
+		rec := a.api(c.method, c.path, tok, "")
+		if rec.Code != c.status || rec.Header().Get("Allow") != c.allow || rec.Header().Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s %s: %d, Allow %q, %s", c.method, c.path, rec.Code, rec.Header().Get("Allow"), rec.Header().Get("Content-Type"))
+		}
+	}
+}

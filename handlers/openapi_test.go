@@ -166,6 +166,13 @@ func (ct *contract) check(orig *http.Request, reqBody []byte, status int, header
 	req := orig.Clone(ctx)
 	req.Body = io.NopCloser(bytes.NewReader(ct.canonical(reqBody, req.Header.Get("Content-Type"))))
 	route, params, err := ct.router.FindRoute(req)
+	for _, v := range params {
+		if v == "" && err == nil {
+			// The router reads /hubs as /hubs/{hubId} with an empty id:
+			// that is no route of the document.
+			err = fmt.Errorf("empty path parameter")
+		}
+	}
 	if err != nil {
 		// Not in the document: only "no such route" answers are allowed,
 		// and on the API they are problems.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -92,8 +94,18 @@ func New(cfg Config) *Server {
 	api.PUT("/hubs/:id", h.hubUpdate)
 	api.DELETE("/hubs/:id", h.hubDelete)
 	api.GET("/audit", h.apiAudit)
-	// Any other path under /api is a problem+json 404, authenticated or not.
-	e.Any("/api/*", func(c echo.Context) error { return echo.ErrNotFound })
+	// Any other path under /api is a problem+json 404, authenticated or not;
+	// a path of the API asked with a method it does not take is a 405 that
+	// says which it takes (this catch-all matches before echo's own 405).
+	apiNotFound := func(c echo.Context) error {
+		if allow := allowedMethods(e, c.Request()); len(allow) > 0 {
+			c.Response().Header().Set(echo.HeaderAllow, strings.Join(allow, ", "))
+			return echo.ErrMethodNotAllowed
+		}
+		return echo.ErrNotFound
+	}
+	e.Any("/api/*", apiNotFound)
+	api.RouteNotFound("/*", apiNotFound) // the group's own, behind its token check
 
 	// Dashboard (SPEC 5). Sessions, CSRF on every mutating request, roles.
 	// Pages are gzipped (a hub page of 50 rows shrinks tenfold); the API's
@@ -179,4 +191,42 @@ func (h *handler) requestLog() echo.MiddlewareFunc {
 			return nil
 		},
 	})
+}
+
+// allowedMethods lists the methods the API's routes take at r's path
+// (the /api/* catch-all aside), from echo's route table.
+func allowedMethods(e *echo.Echo, r *http.Request) []string {
+	var allow []string
+	seen := map[string]bool{}
+	for _, rt := range e.Routes() {
+		if _, known := methodOrder[rt.Method]; !known || rt.Method == r.Method || seen[rt.Method] ||
+			!strings.HasPrefix(rt.Path, "/api/") || strings.HasSuffix(rt.Path, "/*") {
+			continue
+		}
+		if routeMatches(rt.Path, r.URL.Path) {
+			seen[rt.Method] = true
+			allow = append(allow, rt.Method)
+		}
+	}
+	sort.Slice(allow, func(i, j int) bool { return methodOrder[allow[i]] < methodOrder[allow[j]] })
+	return allow
+}
+
+// methodOrder lists the methods an Allow header names, in its order
+// (echo's route table also holds catch-alls under a pseudo-method).
+var methodOrder = map[string]int{http.MethodGet: 0, http.MethodPost: 1, http.MethodPut: 2, http.MethodPatch: 3, http.MethodDelete: 4, http.MethodOptions: 5}
+
+// routeMatches reports whether an echo route pattern (":name" one
+// segment, a trailing "*" the rest) matches path.
+func routeMatches(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	for i, p := range ps {
+		if p == "*" {
+			return true
+		}
+		if i >= len(xs) || (!strings.HasPrefix(p, ":") && p != xs[i]) || (strings.HasPrefix(p, ":") && xs[i] == "") {
+			return false
+		}
+	}
+	return len(ps) == len(xs)
 }
