@@ -82,6 +82,9 @@ func (ch *Channel) Decode(raw json.RawMessage, op Op) (Config, FieldErrors) {
 	if err := strictObject(raw, &obj); err != nil {
 		return nil, FieldErrors{wrongType(prefix, "an object")}
 	}
+	if k, twice := RepeatedKey(raw); twice {
+		return nil, FieldErrors{invalid(prefix+"."+k, "is given twice (keys are case-insensitive)")}
+	}
 	cfg := Config{}
 	var errs FieldErrors
 	given := map[string]json.RawMessage{}
@@ -176,6 +179,35 @@ func strictObject(raw json.RawMessage, obj *map[string]json.RawMessage) error {
 		return fmt.Errorf("not an object")
 	}
 	return json.Unmarshal(t, obj)
+}
+
+// RepeatedKey returns the first member name of a JSON object that another
+// member before it has too, in any case, and true; encoding/json keeps the
+// last of the same name without a word, so a body saying a thing twice
+// would otherwise have one of its values dropped in silence. raw must be a
+// valid JSON object (decode it first).
+func RepeatedKey(raw []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		k, _ := t.(string)
+		if seen[strings.ToLower(k)] {
+			return k, true
+		}
+		seen[strings.ToLower(k)] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // decodeValue decodes one field's value; a list reports every bad item,

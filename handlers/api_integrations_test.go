@@ -257,6 +257,8 @@ func TestInvalidInput(t *testing.T) {
 		{"NUL in name", "POST", create, `{"channelId":"WebChat","name":"tab\tname\u0000x","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
 		{"right-to-left override in name", "POST", create, `{"channelId":"WebChat","name":"\u202eevil chat","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
 		{"control character in renamed", "POST", update, `{"name":"bell\u0007"}`, 400, codeBadFormat, "name"},
+		{"name given twice", "POST", create, `{"channelId":"WebChat","name":"One","name":"Two","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
+		{"configuration key given twice", "POST", create, `{"channelId":"WebChat","name":"Twice","configuration":{"allowedOrigins":["a.com"],"allowedOrigins":["b.com"]}}`, 400, codeBadFormat, "configuration.allowedOrigins"},
 		{"line separator in name", "POST", create, `{"channelId":"WebChat","name":"a\u2028b","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
 		{"zero-width space in name", "POST", create, `{"channelId":"WebChat","name":"Ch\u200bat","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
 		{"only a byte order mark as name", "POST", create, `{"channelId":"WebChat","name":"\ufeff","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
@@ -638,5 +640,16 @@ func TestTakenNameToldWithOtherErrors(t *testing.T) {
 	}
 	if n := countIntegrations(t, a); n != 2 {
 		t.Errorf("%d integrations", n)
+	}
+}
+
+// TestBodyWithByteOrderMark: a body some Windows tools start with a BOM
+// is read (RFC 8259 lets a reader ignore it), not called "not an object".
+func TestBodyWithByteOrderMark(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	rec := a.api("POST", "/api/v1/hubs", tok, "\ufeff"+`{"name":"From Windows"}`)
+	if rec.Code != 200 {
+		t.Fatalf("%d %s", rec.Code, rec.Body.String())
 	}
 }

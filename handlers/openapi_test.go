@@ -231,6 +231,7 @@ func (ct *contract) canonical(body []byte, contentType string) []byte {
 	if !strings.Contains(contentType, "json") || len(bytes.TrimSpace(body)) == 0 {
 		return body
 	}
+	body = bytes.TrimPrefix(body, []byte("\ufeff")) // the server ignores a byte order mark
 	var v any
 	if json.Unmarshal(body, &v) != nil {
 		return body

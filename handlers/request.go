@@ -13,6 +13,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+
+	"hubadmin/channels"
 )
 
 // body is a JSON object whose keys are matched case-insensitively
@@ -30,7 +32,9 @@ func readBody(c echo.Context, optional bool) (body, error) {
 		}
 		return nil, badRequest(codeBadFormat, "body", "The request body could not be read.")
 	}
-	raw = bytes.TrimSpace(raw)
+	// A byte order mark is not JSON, but RFC 8259 §8.1 lets a reader
+	// ignore one, and some Windows tools write it.
+	raw = bytes.TrimSpace(bytes.TrimPrefix(raw, []byte("\ufeff")))
 	if len(raw) == 0 {
 		if optional {
 			return body{}, nil
@@ -44,13 +48,12 @@ func readBody(c echo.Context, optional bool) (body, error) {
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return nil, badRequest(codeBadFormat, "body", "The request body is not valid JSON: "+jsonReason(err))
 	}
+	if k, twice := channels.RepeatedKey(raw); twice {
+		return nil, badRequest(codeBadFormat, k, fmt.Sprintf("Property '%s' is given twice (keys are case-insensitive).", k))
+	}
 	b := body{}
 	for k, v := range obj {
-		lk := strings.ToLower(k)
-		if _, dup := b[lk]; dup {
-			return nil, badRequest(codeBadFormat, k, fmt.Sprintf("Property '%s' is given twice (keys are case-insensitive).", k))
-		}
-		b[lk] = v
+		b[strings.ToLower(k)] = v
 	}
 	return b, nil
 }
