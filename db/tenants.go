@@ -63,6 +63,11 @@ func nameKey(s string) string { return finalSigma.Replace(strings.ToLower(string
 // which is what upper case lowers to (migration 0007).
 var finalSigma = strings.NewReplacer("ς", "σ")
 
+// emailKey is an email address compared in any case. Unlike names, ς and σ
+// stay apart: in an address they are different letters of different
+// mailboxes.
+func emailKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
 // isUnique reports whether err is a UNIQUE or PRIMARY KEY violation.
 func isUnique(err error) bool {
 	var se *sqlite.Error

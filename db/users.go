@@ -53,7 +53,7 @@ func (d *DB) CreateUser(ctx context.Context, u User) (User, error) {
 	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, tenant_id, email, email_key, password_hash, role, disabled, created)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.ID, u.TenantID, u.Email, nameKey(u.Email), u.PasswordHash, u.Role, u.Disabled, fmtTime(u.Created))
+			u.ID, u.TenantID, u.Email, emailKey(u.Email), u.PasswordHash, u.Role, u.Disabled, fmtTime(u.Created))
 		return err
 	})
 	if isUnique(err) {
@@ -82,7 +82,7 @@ func (d *DB) CreateFirstAdmin(ctx context.Context, u User) (User, error) {
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, tenant_id, email, email_key, password_hash, role, disabled, created)
 			VALUES (?, ?, ?, ?, ?, 'admin', 0, ?)`,
-			u.ID, u.TenantID, u.Email, nameKey(u.Email), u.PasswordHash, fmtTime(u.Created))
+			u.ID, u.TenantID, u.Email, emailKey(u.Email), u.PasswordHash, fmtTime(u.Created))
 		return err
 	})
 	if err != nil {
@@ -105,7 +105,7 @@ func (d *DB) User(ctx context.Context, id string) (User, error) {
 
 // UserByEmail fetches a user by email, any case.
 func (d *DB) UserByEmail(ctx context.Context, email string) (User, error) {
-	return scanUser(d.lookup(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = ?`, nameKey(email)))
+	return scanUser(d.lookup(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = ?`, emailKey(email)))
 }
 
 // Users lists a tenant's users by email.
