@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -215,14 +216,22 @@ func (h *handler) renderErrorPage(c echo.Context, ae *apiError) {
 // formOf turns a request's form and field errors into a view model; field
 // paths like "configuration.webhookUrl" become form names "cfg.webhookUrl".
 func formOf(values url.Values, errs channels.FieldErrors) views.Form {
-	f := views.Form{Values: values, Errors: map[string]string{}}
+	f := views.Form{Values: values, Errors: map[string]string{}, RowErrors: map[string]map[int]string{}}
 	for _, fe := range errs {
 		name := fe.Field
 		if rest, ok := strings.CutPrefix(name, "configuration."); ok {
-			if i := strings.IndexByte(rest, '['); i >= 0 {
-				rest = rest[:i]
+			key, idx, item := listItem(rest)
+			name = channels.FormField(key)
+			if item {
+				// About one item of a list: shown under its row.
+				if f.RowErrors[name] == nil {
+					f.RowErrors[name] = map[int]string{}
+				}
+				if _, dup := f.RowErrors[name][idx]; !dup {
+					f.RowErrors[name][idx] = fe.Message
+				}
+				continue
 			}
-			name = channels.FormField(rest)
 		}
 		if name == "" || name == "configuration" {
 			if f.Error == "" {
@@ -230,17 +239,30 @@ func formOf(values url.Values, errs channels.FieldErrors) views.Form {
 			}
 			continue
 		}
-		prev, dup := f.Errors[name]
-		switch {
-		case !dup:
+		if _, dup := f.Errors[name]; !dup {
 			f.Errors[name] = fe.Message
-		case strings.Contains(prev, "(row ") && strings.Contains(fe.Message, "(row "):
-			// Errors about different rows of one list are all kept, a line
-			// each: the form shows each under its own row.
-			f.Errors[name] = prev + "\n" + fe.Message
 		}
 	}
 	return f
+}
+
+// listItem reads a configuration path such as "allowedOrigins[2]" or
+// "start[0].text": the field, the item's index and true; a path about a
+// whole field is that field, 0 and false.
+func listItem(path string) (key string, idx int, item bool) {
+	i := strings.IndexByte(path, '[')
+	if i < 0 {
+		return path, 0, false
+	}
+	end := strings.IndexByte(path[i:], ']')
+	if end < 0 {
+		return path[:i], 0, false
+	}
+	n, err := strconv.Atoi(path[i+1 : i+end])
+	if err != nil || n < 0 {
+		return path[:i], 0, false
+	}
+	return path[:i], n, true
 }
 
 // formErrors splits an error into field errors for a form; other errors

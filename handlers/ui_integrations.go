@@ -440,14 +440,11 @@ func readableErrors(ch *channels.Channel, errs channels.FieldErrors) channels.Fi
 			if !ok {
 				return m
 			}
-			row := ""
-			if i := strings.IndexByte(key, '['); i >= 0 {
-				if n, err := strconv.Atoi(strings.TrimSuffix(key[i+1:], "]")); err == nil {
-					row = fmt.Sprintf(" (row %d)", n+1)
-				}
-				key = key[:i]
+			if key, _, item := listItem(key); item {
+				// Shown under its own row (formOf): the item, not the list.
+				return strings.TrimSuffix(ch.Label(key), "s")
 			}
-			return ch.Label(key) + row
+			return ch.Label(key)
 		})
 		// A list left empty: say what to do rather than "Events is required."
 		if key, ok := strings.CutPrefix(fe.Field, "configuration."); ok && (fe.Code == codeRequired || fe.Code == channels.CodeEmpty) {

@@ -138,15 +138,20 @@ func TestInvalidFormsKeepValuesAndShowErrorsByTheirFields(t *testing.T) {
 			map[string]string{"f-cfg-allowedOrigins-error": "Add at least one allowed origin."},
 			[]string{`input[name="name"][value="Chat"]`, `.field > #f-cfg-allowedOrigins-error`}},
 		{"bad origin in a row", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"ok.example.com", "not a host!"}},
-			map[string]string{"f-cfg-allowedOrigins-error": "row 2"},
+			map[string]string{"f-cfg-allowedOrigins-error-2": "Allowed origin must be host[:port]"},
 			[]string{`input[name="cfg.allowedOrigins"][value="ok.example.com"]`, `input[name="cfg.allowedOrigins"][value="not a host!"]`,
 				// under the row it is about, not under the whole list
-				`.list-row:has(input[value="not a host!"][aria-invalid="true"]) > #f-cfg-allowedOrigins-error`}},
-		{"two bad rows, each told under its own", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"not a host!", "ok.example.com", "http://localhost:3000/path"}},
-			map[string]string{"f-cfg-allowedOrigins-error": "row 1", "f-cfg-allowedOrigins-error-3": "row 3"},
-			[]string{`.list-row:has(input[value="not a host!"][aria-invalid="true"][aria-describedby="f-cfg-allowedOrigins-error"]) > #f-cfg-allowedOrigins-error`,
-				`.list-row:has(input[value="http://localhost:3000/path"][aria-invalid="true"][aria-describedby="f-cfg-allowedOrigins-error-3"]) > #f-cfg-allowedOrigins-error-3`,
+				`.list-row:has(input[value="not a host!"][aria-invalid="true"]) > #f-cfg-allowedOrigins-error-2`}},
+		{"two bad rows, each told under its own", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"not a host!", "", "ok.example.com", "http://localhost:3000/path"}},
+			map[string]string{"f-cfg-allowedOrigins-error-1": "without spaces", "f-cfg-allowedOrigins-error-4": "https://host[:port]"},
+			[]string{`.list-row:has(input[value="not a host!"][aria-invalid="true"][aria-describedby="f-cfg-allowedOrigins-error-1"]) > #f-cfg-allowedOrigins-error-1`,
+				// the fourth row, though the API counts it third (the empty row is not sent)
+				`.list-row:has(input[value="http://localhost:3000/path"][aria-invalid="true"][aria-describedby="f-cfg-allowedOrigins-error-4"]) > #f-cfg-allowedOrigins-error-4`,
 				`.list-row:has(input[value="ok.example.com"]:not([aria-invalid]))`}},
+		{"two long welcome messages", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"a.com"}, "cfg.start": {strings.Repeat("a", 2001), "fine", strings.Repeat("b", 2001)}},
+			map[string]string{"f-cfg-start-error-1": "Welcome message", "f-cfg-start-error-3": "Welcome message"},
+			[]string{`.list-row:has(textarea[aria-invalid="true"]) > #f-cfg-start-error-1`, `.list-row:has(textarea[aria-invalid="true"]) > #f-cfg-start-error-3`,
+				`.list-row:has(textarea:not([aria-invalid])) textarea:contains("fine")`}},
 		{"bad URL and no event", "system", url.Values{"name": {"Events"}, "cfg.webhookUrl": {"not a url"}},
 			map[string]string{"f-cfg-webhookUrl-error": "Webhook URL", "f-cfg-events-error": "Choose at least one event."},
 			[]string{`input[name="cfg.webhookUrl"][value="not a url"]`}},
@@ -233,7 +238,7 @@ func TestEditWebChatOriginsAndStartMessage(t *testing.T) {
 	// A refused edit keeps what was typed and changes nothing.
 	rec = b.post("/integrations/"+id, url.Values{"name": {"Chat"}, "status": {"active"}, "cfg.allowedOrigins": {"bad host!"}}, false)
 	mustStatus(t, rec, http.StatusUnprocessableEntity)
-	if doc(t, rec).Find(`#f-cfg-allowedOrigins-error`).Length() != 1 {
+	if doc(t, rec).Find(`#f-cfg-allowedOrigins-error-1`).Length() != 1 {
 		t.Errorf("edit error not by its field: %s", rec.Body.String())
 	}
 	rec = b.post("/integrations/"+id, url.Values{"name": {"Chat 2"}, "status": {"paused"},

@@ -37,6 +37,10 @@ type Form struct {
 	// Focus names the list whose last row takes the focus: the one its
 	// Add button just grew, without JavaScript.
 	Focus string
+	// RowErrors are the errors about single items of a list field, by
+	// field and by the item's index in the list as sent (its non-empty
+	// rows, which is how the API numbers them).
+	RowErrors map[string]map[int]string
 }
 
 // Get returns a typed value.
