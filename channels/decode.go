@@ -294,8 +294,9 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, FieldErrors) {
 		}
 		return out, nil
 	case Messages:
+		var items []json.RawMessage
 		var list []map[string]json.RawMessage
-		if json.Unmarshal(v, &list) != nil {
+		if json.Unmarshal(v, &items) != nil || json.Unmarshal(v, &list) != nil {
 			return fail(wrongType(path, `an array of messages like {"type":"text","text":"..."}`))
 		}
 		if f.Max > 0 && len(list) > f.Max {
@@ -305,6 +306,10 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, FieldErrors) {
 		var bad FieldErrors
 		for i, m := range list {
 			ipath := fmt.Sprintf("%s[%d]", path, i)
+			if k, twice := RepeatedKey(items[i]); twice {
+				bad = append(bad, invalid(ipath+"."+strings.ToLower(k), "is given twice (keys are case-insensitive)"))
+				continue
+			}
 			msg, fe := decodeMessage(ipath, m)
 			if fe != nil {
 				bad = append(bad, *fe)

@@ -20,6 +20,10 @@ func TestDecodeReportsEveryBadItem(t *testing.T) {
 			[]string{"configuration.start[0].type", "configuration.start[2].text"}},
 		{"System", `{"webhookUrl":"https://example.com/h","events":["message","nope","message:customer","never"]}`,
 			[]string{"configuration.events[1]", "configuration.events[3]"}},
+		// A key given twice inside a message, in two cases: refused, not
+		// one of the two kept at random.
+		{"WebChat", `{"allowedOrigins":["a.com"],"start":[{"type":"text","text":"one","TEXT":"two"}]}`,
+			[]string{"configuration.start[0].text"}},
 	} {
 		ch, _ := ByID(c.channel)
 		cfg, errs := ch.Decode(json.RawMessage(c.cfg), Create)
