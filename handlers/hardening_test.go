@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -262,10 +263,60 @@ func TestWrongMethodIs405(t *testing.T) {
 		{"POST", "/api/v1/hubs/" + h.ID, "GET, PUT, DELETE", 405},
 		{"DELETE", "/api/v1/hubs", "GET, POST", 405},
 		{"GET", "/api/v1/nothing-here", "", 404},
+		{"HEAD", "/api/v1/hubs", "", 200}, // answered as GET, without the body
 	} {
 		rec := a.api(c.method, c.path, tok, "")
+		if c.status == 200 {
+			if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/json; charset=utf-8" {
+				t.Errorf("%s %s: %d %s", c.method, c.path, rec.Code, rec.Header().Get("Content-Type"))
+			}
+			continue
+		}
 		if rec.Code != c.status || rec.Header().Get("Allow") != c.allow || rec.Header().Get("Content-Type") != "application/problem+json" {
 			t.Errorf("%s %s: %d, Allow %q, %s", c.method, c.path, rec.Code, rec.Header().Get("Allow"), rec.Header().Get("Content-Type"))
 		}
+	}
+}
+
+// TestWidgetTokenPathWrongMethod: the web chat widget's token path takes
+// no token, so a wrong method there is a 405, not a request for one.
+func TestWidgetTokenPathWrongMethod(t *testing.T) {
+	a := newTestApp(t)
+	req := httptest.NewRequest("POST", "/api/v1/integrations/web-chat/token/8b2e1f4c-0000-4000-8000-000000000000", nil)
+	rec := httptest.NewRecorder()
+	a.srv.ServeHTTP(rec, req)
+	if rec.Code != 405 || rec.Header().Get("Allow") != "GET, OPTIONS" {
+		t.Errorf("%d, Allow %q: %s", rec.Code, rec.Header().Get("Allow"), rec.Body.String())
+	}
+}
+
+// TestHeadOverTheWire: HEAD is answered as GET would be, over a real
+// connection: same status and length, no body, and the connection still
+// serves the next request.
+func TestHeadOverTheWire(t *testing.T) {
+	a := newTestApp(t)
+	ts := httptest.NewServer(a.srv)
+	defer ts.Close()
+	get, err := http.Get(ts.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(get.Body)
+	get.Body.Close()
+	for _, path := range []string{"/healthz", "/login", "/api/v1/hubs"} {
+		res, err := http.Head(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if path == "/healthz" && (res.StatusCode != 200 || res.ContentLength != int64(len(body))) {
+			t.Errorf("HEAD %s: %d, length %d; GET had %d bytes", path, res.StatusCode, res.ContentLength, len(body))
+		}
+		if res.StatusCode == http.StatusMethodNotAllowed || res.StatusCode == http.StatusNotFound {
+			t.Errorf("HEAD %s: %d", path, res.StatusCode)
+		}
+	}
+	if res, err := http.Get(ts.URL + "/healthz"); err != nil || res.StatusCode != 200 {
+		t.Fatalf("GET after HEADs: %v", err)
 	}
 }

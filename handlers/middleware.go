@@ -157,3 +157,60 @@ func plainToken(s string, maxLen int) bool {
 	}
 	return true
 }
+
+// headAsGet answers a HEAD request as the GET of the same URL would be,
+// headers only: a server answers HEAD wherever it answers GET (RFC 9110
+// §9.3.2; uptime checks use it on /healthz). echo routes by the request
+// net/http gave it, so the method is GET there while the handler runs;
+// headWriter holds the answer's headers and counts its body, and both go
+// out once the method is HEAD again.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Method != http.MethodHead {
+			return next(c)
+		}
+		r.Method = http.MethodGet
+		res := c.Response()
+		hw := &headWriter{ResponseWriter: res.Writer}
+		res.Writer = hw
+		err := next(c)
+		if err != nil {
+			c.Error(err) // rendered now, into hw, so its headers are sent below
+		}
+		r.Method = http.MethodHead // net/http then sends no body and keeps the connection
+		hw.finish()
+		return nil
+	}
+}
+
+// headWriter takes a GET's answer to a HEAD request: it keeps the status
+// and headers, counts the body instead of sending it, and sends the
+// headers with the body's Content-Length at the end.
+type headWriter struct {
+	http.ResponseWriter
+	status int
+	n      int
+}
+
+func (w *headWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
+func (w *headWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	w.n += len(p)
+	return len(p), nil
+}
+
+func (w *headWriter) finish() {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if h := w.Header(); h.Get("Content-Length") == "" && w.n > 0 && h.Get("Content-Encoding") == "" {
+		h.Set("Content-Length", strconv.Itoa(w.n))
+	}
+	w.ResponseWriter.WriteHeader(w.status)
+}

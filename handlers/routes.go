@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -44,6 +45,7 @@ func New(cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.errorHandler
+	e.Pre(headAsGet)
 	e.Use(clientRequestID)
 	e.Use(middleware.RequestID())
 	e.Use(h.metrics.middleware())
@@ -94,18 +96,24 @@ func New(cfg Config) *Server {
 	api.PUT("/hubs/:id", h.hubUpdate)
 	api.DELETE("/hubs/:id", h.hubDelete)
 	api.GET("/audit", h.apiAudit)
-	// Any other path under /api is a problem+json 404, authenticated or not;
-	// a path of the API asked with a method it does not take is a 405 that
-	// says which it takes (this catch-all matches before echo's own 405).
+	// Any other path under /api is a problem+json 404 (under /api/v1 behind
+	// the token check, as the group's own catch-all); a path of the API
+	// asked with a method it does not take is a 405 that says which it
+	// takes (these catch-alls match before echo's own 405).
+	const widgetToken = "/api/v1/integrations/web-chat/token/:id"
+	widgetWrong := []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 	apiNotFound := func(c echo.Context) error {
-		if allow := allowedMethods(e, c.Request()); len(allow) > 0 {
+		if allow := allowedMethods(e, c.Request(), widgetToken, widgetWrong); len(allow) > 0 {
 			c.Response().Header().Set(echo.HeaderAllow, strings.Join(allow, ", "))
 			return echo.ErrMethodNotAllowed
 		}
 		return echo.ErrNotFound
 	}
 	e.Any("/api/*", apiNotFound)
-	api.RouteNotFound("/*", apiNotFound) // the group's own, behind its token check
+	api.RouteNotFound("/*", apiNotFound)
+	// The widget's token path has no token: its wrong methods are told so
+	// here, not asked for a Bearer token by the group's catch-all.
+	e.Match(widgetWrong, widgetToken, apiNotFound)
 
 	// Dashboard (SPEC 5). Sessions, CSRF on every mutating request, roles.
 	// Pages are gzipped (a hub page of 50 rows shrinks tenfold); the API's
@@ -193,12 +201,16 @@ func (h *handler) requestLog() echo.MiddlewareFunc {
 	})
 }
 
-// allowedMethods lists the methods the API's routes take at r's path
-// (the /api/* catch-all aside), from echo's route table.
-func allowedMethods(e *echo.Echo, r *http.Request) []string {
+// allowedMethods lists the methods the API's routes take at r's path,
+// from echo's route table: catch-alls aside, and the methods wrong routes
+// to the path wrongPath for (they answer 405 too).
+func allowedMethods(e *echo.Echo, r *http.Request, wrongPath string, wrong []string) []string {
 	var allow []string
 	seen := map[string]bool{}
 	for _, rt := range e.Routes() {
+		if rt.Path == wrongPath && slices.Contains(wrong, rt.Method) {
+			continue
+		}
 		if _, known := methodOrder[rt.Method]; !known || rt.Method == r.Method || seen[rt.Method] ||
 			!strings.HasPrefix(rt.Path, "/api/") || strings.HasSuffix(rt.Path, "/*") {
 			continue
