@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -100,10 +99,8 @@ func New(cfg Config) *Server {
 	// the token check, as the group's own catch-all); a path of the API
 	// asked with a method it does not take is a 405 that says which it
 	// takes (these catch-alls match before echo's own 405).
-	const widgetToken = "/api/v1/integrations/web-chat/token/:id"
-	widgetWrong := []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 	apiNotFound := func(c echo.Context) error {
-		if allow := allowedMethods(e, c.Request(), widgetToken, widgetWrong); len(allow) > 0 {
+		if allow := allowedMethods(e, c.Request()); len(allow) > 0 {
 			c.Response().Header().Set(echo.HeaderAllow, strings.Join(allow, ", "))
 			return echo.ErrMethodNotAllowed
 		}
@@ -111,9 +108,6 @@ func New(cfg Config) *Server {
 	}
 	e.Any("/api/*", apiNotFound)
 	api.RouteNotFound("/*", apiNotFound)
-	// The widget's token path has no token: its wrong methods are told so
-	// here, not asked for a Bearer token by the group's catch-all.
-	e.Match(widgetWrong, widgetToken, apiNotFound)
 
 	// Dashboard (SPEC 5). Sessions, CSRF on every mutating request, roles.
 	// Pages are gzipped (a hub page of 50 rows shrinks tenfold); the API's
@@ -201,16 +195,12 @@ func (h *handler) requestLog() echo.MiddlewareFunc {
 	})
 }
 
-// allowedMethods lists the methods the API's routes take at r's path,
-// from echo's route table: catch-alls aside, and the methods wrong routes
-// to the path wrongPath for (they answer 405 too).
-func allowedMethods(e *echo.Echo, r *http.Request, wrongPath string, wrong []string) []string {
+// allowedMethods lists the methods the API's routes take at r's path
+// (catch-alls aside), from echo's route table.
+func allowedMethods(e *echo.Echo, r *http.Request) []string {
 	var allow []string
 	seen := map[string]bool{}
 	for _, rt := range e.Routes() {
-		if rt.Path == wrongPath && slices.Contains(wrong, rt.Method) {
-			continue
-		}
 		if _, known := methodOrder[rt.Method]; !known || rt.Method == r.Method || seen[rt.Method] ||
 			!strings.HasPrefix(rt.Path, "/api/") || strings.HasSuffix(rt.Path, "/*") {
 			continue
