@@ -44,11 +44,11 @@ func TestNumericHostsRefused(t *testing.T) {
 	for host, refused := range map[string]bool{
 		"2130706433": true, "0x7f000001": true, "127.1": true, "0": true, "0177.0.0.01": true, "10.0.1": true, "0x": true,
 		"example.com": false, "127.0.0.1": false, "[::1]": false, "93.184.216.34": false, "1password.com": false,
-		"a.b.0x7g": false, "example.com.": false, "host": false,
+		"a.b.0x7g": false, "example.com.": false, "host": false, "93.184.216.34.": false,
 	} {
 		reason := checkWebhookURL("https://" + host + "/hook")
-		if got := reason != ""; got != refused {
-			t.Errorf("%s: refused %v (%q), want %v", host, got, reason, refused)
+		if got := strings.Contains(reason, "names its host as a number"); got != refused || (!refused && reason != "") {
+			t.Errorf("%s: %q, want refused as a number: %v", host, reason, refused)
 		}
 	}
 }

@@ -93,10 +93,11 @@ func checkWebhookURL(s string) string {
 // forms, so they are refused when saved, as the addresses they stand for
 // would be; the check at connect time refuses them anyway.
 func numericHost(host string) bool {
+	host = strings.TrimSuffix(host, ".")
 	if net.ParseIP(host) != nil {
-		return false
+		return false // an address as written (a trailing dot aside): the address check judges it
 	}
-	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	labels := strings.Split(host, ".")
 	last := strings.ToLower(labels[len(labels)-1])
 	if hex, ok := strings.CutPrefix(last, "0x"); ok {
 		last = hex
