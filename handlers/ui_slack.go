@@ -90,11 +90,16 @@ func (h *handler) uiSlackCallback(c echo.Context) error {
 		return err
 	}
 	state, code := c.QueryParam("state"), c.QueryParam("code")
+	// A state is this user's: issued in their tenant, to them (or to no one
+	// in particular); anyone else's is refused and left unspent.
+	theirs := func(st db.OAuthState) bool {
+		return st.TenantID == user.TenantID && (st.UserID == "" || st.UserID == user.ID)
+	}
 	if reason := c.QueryParam("error"); reason != "" {
 		back := "/hubs"
 		if state != "" {
 			// Spend the state so the abandoned attempt cannot be resumed.
-			if st, err := h.db.ConsumeOAuthState(ctx, state, func(st db.OAuthState) bool { return st.TenantID == user.TenantID }); err == nil {
+			if st, err := h.db.ConsumeOAuthState(ctx, state, theirs); err == nil {
 				back = "/hubs/" + st.HubID + "/integrations/new/slack?name=" + url.QueryEscape(st.Name)
 			}
 		}
@@ -108,9 +113,7 @@ func (h *handler) uiSlackCallback(c echo.Context) error {
 		return h.slackProblem(c, "Slack sign-in link incomplete",
 			"This address needs the code and state Slack adds when it sends you back. Start again from the hub's New integration page.", "/hubs", "Back to hubs")
 	}
-	st, err := h.db.ConsumeOAuthState(ctx, state, func(st db.OAuthState) bool {
-		return st.TenantID == user.TenantID && (st.UserID == "" || st.UserID == user.ID)
-	})
+	st, err := h.db.ConsumeOAuthState(ctx, state, theirs)
 	if errors.Is(err, db.ErrStateInvalid) {
 		return h.slackProblem(c, "Slack sign-in link expired or already used",
 			"Each Connect to Slack link works once, for 10 minutes, for the person who started it. Nothing was created. Start again from the hub's New integration page.",

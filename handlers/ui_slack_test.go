@@ -92,13 +92,16 @@ func TestSlackCallbackRefusals(t *testing.T) {
 		t.Errorf("cancel page does not link back to the form")
 	}
 	mustStatus(t, b.get(u.RequestURI()), http.StatusBadRequest)
-	// A state issued to someone else is refused.
+	// A state issued to someone else is refused, and so is someone else
+	// cancelling with it: it stays unspent for the one it was issued to.
 	u = connectSlack(t, b, hub.ID, "Agents")
 	other := a.signIn("admin")
 	mustStatus(t, other.get(u.RequestURI()), http.StatusBadRequest)
+	mustStatus(t, other.get("/oauth/slack/callback?error=access_denied&state="+url.QueryEscape(u.Query().Get("state"))), http.StatusBadRequest)
 	if n := len(a.hubIntegrations(hub)); n != 0 {
 		t.Fatalf("%d integrations after refusals", n)
 	}
+	integrationCreated(t, b.get(u.RequestURI()))
 }
 
 func TestSlackConnectChecksNameFirst(t *testing.T) {
