@@ -263,6 +263,9 @@ func TestInvalidInput(t *testing.T) {
 		{"zero-width space in name", "POST", create, `{"channelId":"WebChat","name":"Ch\u200bat","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
 		{"only a byte order mark as name", "POST", create, `{"channelId":"WebChat","name":"\ufeff","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
 		{"soft hyphen in renamed", "POST", update, `{"name":"Ch\u00adat"}`, 400, codeBadFormat, "name"},
+		{"Hangul filler as name", "POST", create, `{"channelId":"WebChat","name":"\u3164","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
+		{"invisible times in name", "POST", create, `{"channelId":"WebChat","name":"a\u2062b","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
+		{"Braille blank as name", "POST", create, `{"channelId":"WebChat","name":"\u2800","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeBadFormat, "name"},
 		{"name wrong type", "POST", create, `{"channelId":"WebChat","name":5,"configuration":{"allowedOrigins":["a.com"]}}`, 400, codeWrongType, "name"},
 		{"duplicate name other case", "POST", create, `{"channelId":"WebChat","name":"CHAT","configuration":{"allowedOrigins":["a.com"]}}`, 400, codeNameExists, "name"},
 		{"unknown channel", "POST", create, `{"channelId":"Telegram","name":"T","configuration":{}}`, 400, codeOutOfRange, "channelId"},
@@ -586,7 +589,7 @@ func TestNamesKeepJoiners(t *testing.T) {
 	a := newTestApp(t)
 	tok := a.token("write")
 	h := a.hub("Hub")
-	for _, name := range []string{"Family 👨\u200d👩\u200d👧", "می\u200cخواهم"} {
+	for _, name := range []string{"Family 👨\u200d👩\u200d👧", "می\u200cخواهم", "Scotland 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f", "Love ❤\ufe0f"} {
 		rec := a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, `{"channelId":"WebChat","name":"`+name+`","configuration":{"allowedOrigins":["a.com"]}}`)
 		if rec.Code != 200 || decode[integrationOut](t, rec).Name != name {
 			t.Errorf("%q: %d %s", name, rec.Code, rec.Body.String())

@@ -73,15 +73,20 @@ func checkText(field, s string, multiline bool) *channels.FieldError {
 	return nil
 }
 
-// invisible reports the characters a one-line text refuses: zero-width
-// space, soft hyphen, word joiner, byte order mark, Mongolian vowel
-// separator.
+// invisible reports the characters a one-line text refuses: the format
+// characters (zero-width space, soft hyphen, word joiner, byte order mark,
+// invisible operators…) and the other default-ignorable ones (Hangul
+// fillers, the combining grapheme joiner), with the Braille blank, which
+// all show as nothing. The joiners emoji and scripts need (U+200C, U+200D)
+// and the tags of flag emoji (U+E0020–U+E007F) stay allowed.
 func invisible(r rune) bool {
-	switch r {
-	case '\u200b', '\u00ad', '\u2060', '\ufeff', '\u180e':
+	switch {
+	case r == '\u200c' || r == '\u200d' || (r >= 0xe0020 && r <= 0xe007f):
+		return false
+	case r == '\u2800':
 		return true
 	}
-	return false
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
 }
 
 // createIntegration validates, provisions and stores a new integration:
