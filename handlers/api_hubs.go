@@ -113,22 +113,14 @@ func (h *handler) saveHub(ctx context.Context, a actor, hub db.Hub, in hubInput)
 	creating := hub.ID == ""
 	before := hub.Name
 	if errs := applyHub(&hub, in); len(errs) > 0 {
-		// A taken name is told with the other errors (the write checks
-		// it again): one answer, one form, every problem.
-		if in.Name != nil && hub.Name != before {
-			tenant := hub.TenantID
-			if creating {
-				tenant = a.TenantID
-			}
-			taken, err := h.db.HubNameTaken(ctx, tenant, hub.ID, hub.Name)
-			if err != nil {
-				return db.Hub{}, err
-			}
-			if taken {
-				errs = append(channels.FieldErrors{hubNameExists}, errs...)
-			}
+		if in.Name == nil || hub.Name == before {
+			return db.Hub{}, errs
 		}
-		return db.Hub{}, errs
+		tenant := hub.TenantID
+		if creating {
+			tenant = a.TenantID
+		}
+		return db.Hub{}, withNameTaken(errs, func() (bool, error) { return h.db.HubNameTaken(ctx, tenant, hub.ID, hub.Name) }, hubNameExists)
 	}
 	if creating {
 		hub.TenantID = a.TenantID

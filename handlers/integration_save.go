@@ -118,7 +118,7 @@ func (h *handler) createIntegration(ctx context.Context, a actor, hub db.Hub, in
 		}
 	}
 	if len(errs) > 0 {
-		return db.Integration{}, h.withNameTaken(ctx, errs, hub.ID, "", name)
+		return db.Integration{}, h.withIntegrationNameTaken(ctx, errs, hub.ID, "", name)
 	}
 	// Refuse a taken name before a provider is asked (and before a Slack
 	// code and nonce are spent on an integration that cannot be stored).
@@ -167,23 +167,31 @@ func (h *handler) integrationRow(ch *channels.Channel, cfg channels.Config) db.I
 	return row
 }
 
-// withNameTaken adds a taken name to the errors found otherwise, so that
-// one answer (one form) shows every problem; the write checks the name
-// again anyway. name is "" when it was invalid itself.
-func (h *handler) withNameTaken(ctx context.Context, errs channels.FieldErrors, hubID, selfID, name string) error {
-	if name == "" {
-		return errs
-	}
-	err := h.nameFree(ctx, hubID, selfID, name)
-	var taken channels.FieldErrors
-	if errors.As(err, &taken) {
-		return append(taken, errs...) // the name comes first, as in the form
-	}
+// withNameTaken adds a taken name (exists) to the errors found otherwise,
+// so that one answer (one form) shows every problem; the write checks the
+// name again anyway.
+func withNameTaken(errs channels.FieldErrors, taken func() (bool, error), exists channels.FieldError) error {
+	is, err := taken()
 	if err != nil {
 		return err
 	}
+	if is {
+		return append(channels.FieldErrors{exists}, errs...) // the name comes first, as in the form
+	}
 	return errs
 }
+
+// withIntegrationNameTaken is withNameTaken for an integration's name in
+// its hub; name is "" when it was invalid itself.
+func (h *handler) withIntegrationNameTaken(ctx context.Context, errs channels.FieldErrors, hubID, selfID, name string) error {
+	if name == "" {
+		return errs
+	}
+	return withNameTaken(errs, func() (bool, error) { return h.db.IntegrationNameTaken(ctx, hubID, selfID, name) }, integrationNameExists)
+}
+
+var integrationNameExists = channels.FieldError{Code: codeNameExists, Field: "name",
+	Message: "An integration with this name already exists in the hub (names are case-insensitive)."}
 
 func (h *handler) nameFree(ctx context.Context, hubID, selfID, name string) error {
 	taken, err := h.db.IntegrationNameTaken(ctx, hubID, selfID, name)
@@ -232,8 +240,7 @@ func conflictError(err error) error {
 		return channels.FieldErrors{{Code: codeAttached, Field: "configuration",
 			Message: fmt.Sprintf("This channel is already attached to %s; a phone number or page can belong to one integration only.", holder)}}
 	default:
-		return channels.FieldErrors{{Code: codeNameExists, Field: "name",
-			Message: "An integration with this name already exists in the hub (names are case-insensitive)."}}
+		return channels.FieldErrors{integrationNameExists}
 	}
 }
 
@@ -276,7 +283,7 @@ func (h *handler) updateIntegration(ctx context.Context, a actor, cur db.Integra
 		if in.Name == nil || next.Name == cur.Name {
 			return db.Integration{}, false, errs
 		}
-		return db.Integration{}, false, h.withNameTaken(ctx, errs, cur.HubID, cur.ID, next.Name)
+		return db.Integration{}, false, h.withIntegrationNameTaken(ctx, errs, cur.HubID, cur.ID, next.Name)
 	}
 	if cfg != nil {
 		prev := ch.Join(cur.Config, cur.Secrets)
