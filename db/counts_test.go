@@ -90,19 +90,7 @@ func TestHubCountsFollowEveryWrite(t *testing.T) {
 
 	// Back to version 3 (no counts), then up again: computed from the rows.
 	d.Close()
-	raw, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, _ := fs.Sub(migrationFiles, "migrations")
-	p, err := goose.NewProvider(goose.DialectSQLite3, raw, sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.DownTo(ctx, 3); err != nil {
-		t.Fatal(err)
-	}
-	raw.Close()
+	downTo(t, path, 3).Close()
 	seal, _ := NewSealer(bytes.Repeat([]byte{7}, KeySize))
 	d2, err := Open(ctx, path, seal)
 	if err != nil {
@@ -144,18 +132,7 @@ func TestFinalSigmaFolded(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Close()
-	raw, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, _ := fs.Sub(migrationFiles, "migrations")
-	p, err := goose.NewProvider(goose.DialectSQLite3, raw, sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.DownTo(ctx, 6); err != nil {
-		t.Fatal(err)
-	}
+	raw := downTo(t, path, 6)
 	for _, q := range []string{
 		`UPDATE integrations SET name_key = 'σίσυφος' WHERE id = '` + first.ID + `'`,
 		`UPDATE integrations SET name_key = 'ἄργος' WHERE id = '` + second.ID + `'`,
@@ -204,4 +181,24 @@ func TestFinalSigmaFolded(t *testing.T) {
 	if _, n, err := d2.Integrations(ctx, IntegrationFilter{TenantID: h.TenantID, HubID: h.ID, Query: "Σίσυφος", Size: 10}); err != nil || n != 2 {
 		t.Errorf("search after 0007 finds %d, want both: %v", n, err)
 	}
+}
+
+// downTo migrates the closed database at path down to version and returns
+// a plain connection to it, for a test to write rows as an older version
+// would have; the caller closes it before opening the store again.
+func downTo(t *testing.T, path string, version int64) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, _ := fs.Sub(migrationFiles, "migrations")
+	p, err := goose.NewProvider(goose.DialectSQLite3, raw, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(context.Background(), version); err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }

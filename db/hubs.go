@@ -200,14 +200,5 @@ func likeEscape(s string) string {
 // HubNameTaken reports whether another hub of the tenant (not selfID) has
 // the name, in any case.
 func (d *DB) HubNameTaken(ctx context.Context, tenantID, selfID, name string) (bool, error) {
-	var one int
-	err := d.lookup(ctx, `SELECT 1 FROM hubs WHERE tenant_id = ? AND name_key = ? AND id <> ?`,
-		tenantID, nameKey(name), selfID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("store: unable to check hub name: %w", err)
-	}
-	return true, nil
+	return d.exists(ctx, `SELECT 1 FROM hubs WHERE tenant_id = ? AND name_key = ? AND id <> ?`, tenantID, nameKey(name), selfID)
 }

@@ -562,14 +562,18 @@ func (d *DB) HasIntegration(ctx context.Context, id string) bool {
 // IntegrationNameTaken reports whether another integration of the hub
 // (not selfID) has the name, in any case.
 func (d *DB) IntegrationNameTaken(ctx context.Context, hubID, selfID, name string) (bool, error) {
+	return d.exists(ctx, `SELECT 1 FROM integrations WHERE hub_id = ? AND name_key = ? AND id <> ?`, hubID, nameKey(name), selfID)
+}
+
+// exists reports whether the lookup q (a SELECT 1 …) finds a row.
+func (d *DB) exists(ctx context.Context, q string, args ...any) (bool, error) {
 	var one int
-	err := d.lookup(ctx, `SELECT 1 FROM integrations WHERE hub_id = ? AND name_key = ? AND id <> ?`,
-		hubID, nameKey(name), selfID).Scan(&one)
+	err := d.lookup(ctx, q, args...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("store: unable to check name: %w", err)
+		return false, fmt.Errorf("store: unable to check: %w", err)
 	}
 	return true, nil
 }
