@@ -295,7 +295,7 @@ func integrationFilter(c echo.Context, f *db.IntegrationFilter) error {
 		case "3002", "paused":
 			f.StatusID = db.IntegrationPaused
 		default:
-			return badRequest(codeOutOfRange, "statusId", fmt.Sprintf("Parameter 'statusId' is '%s'; valid values are 3000 (Active) and 3002 (Paused).", s))
+			return badRequest(codeOutOfRange, "statusId", fmt.Sprintf("Parameter 'statusId' is '%s'; valid values are 3000 or active, and 3002 or paused.", s))
 		}
 	}
 	f.Query = c.QueryParam("q")
