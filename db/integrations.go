@@ -107,7 +107,7 @@ func (d *DB) readIntegration(v string, summary bool, s *rowScratch) (Integration
 			return Integration{}, errors.New("store: no secret key to open integration secrets")
 		}
 		s.aad = appendIntegrationAAD(s.aad[:0], in.ID)
-		plain, err := d.seal.OpenInPlace(f[fKey], s.sealed, s.aad)
+		plain, err := d.seal.Open(f[fKey], s.sealed, s.aad)
 		if err != nil {
 			return Integration{}, fmt.Errorf("store: unable to decrypt secrets of integration %s: %w", in.ID, err)
 		}

@@ -75,20 +75,11 @@ func (s *Sealer) Seal(plaintext, aad []byte) (keyID string, ciphertext []byte, e
 	return s.current, aead.Seal(nonce, nonce, plaintext, aad), nil
 }
 
-// Open decrypts what Seal made; it fails if the ciphertext was moved to
-// another row (different aad) or the key is unknown.
+// Open decrypts what Seal made into ciphertext's own storage, which it
+// overwrites (a list opens one row's secrets after another in one buffer);
+// it fails if the ciphertext was moved to another row (different aad) or
+// the key is unknown.
 func (s *Sealer) Open(keyID string, ciphertext, aad []byte) ([]byte, error) {
-	return s.open(keyID, ciphertext, aad, false)
-}
-
-// OpenInPlace is Open decrypting into ciphertext's own storage, which it
-// overwrites: lists open one row's secrets after another without
-// allocating for each.
-func (s *Sealer) OpenInPlace(keyID string, ciphertext, aad []byte) ([]byte, error) {
-	return s.open(keyID, ciphertext, aad, true)
-}
-
-func (s *Sealer) open(keyID string, ciphertext, aad []byte, inPlace bool) ([]byte, error) {
 	aead, ok := s.aeads[keyID]
 	if !ok {
 		return nil, fmt.Errorf("seal: unknown key id %q", keyID)
@@ -97,11 +88,7 @@ func (s *Sealer) open(keyID string, ciphertext, aad []byte, inPlace bool) ([]byt
 	if len(ciphertext) < n {
 		return nil, errors.New("seal: ciphertext too short")
 	}
-	var dst []byte
-	if inPlace {
-		dst = ciphertext[n:n] // the exact overlap cipher.AEAD allows
-	}
-	return aead.Open(dst, ciphertext[:n], ciphertext[n:], aad)
+	return aead.Open(ciphertext[n:n], ciphertext[:n], ciphertext[n:], aad) // the exact overlap cipher.AEAD allows
 }
 
 // LoadOrCreateKey reads the key file at path, creating it with 32 random
