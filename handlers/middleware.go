@@ -45,12 +45,6 @@ func isRead(method string) bool {
 // writes with a read token, so no write route can forget the check.
 func (h *handler) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if strings.HasPrefix(c.Request().URL.Path, widgetTokenPrefix) {
-			// Only the group's catch-all gets here for the widget's token
-			// path (its routes are outside the group): a wrong method is
-			// told so (405), the widget is never asked for a Bearer token.
-			return next(c)
-		}
 		unauthorized := func(msg, bearer string) error {
 			e := problem(http.StatusUnauthorized, codeUnauthorized, "", msg)
 			e.Header = http.Header{"Www-Authenticate": {bearer}}
@@ -134,10 +128,6 @@ func (h *handler) Drain() { h.draining.Store(true) }
 // form-action is left open: "Connect to Slack" posts a form whose answer
 // redirects to Slack's authorize page, which form-action would block.
 const csp = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; img-src 'self'; style-src 'self'; script-src 'self'"
-
-// widgetTokenPrefix is the web chat widget's token path, which takes no
-// Bearer token (routes.go registers it outside the API group).
-const widgetTokenPrefix = "/api/v1/integrations/web-chat/token/"
 
 // clientRequestID keeps the X-Request-Id a client or proxy sent only when
 // it is a plain token (up to 64 letters, digits, '.', '_' or '-'); any
