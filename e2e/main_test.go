@@ -297,6 +297,20 @@ func noOverflow(t *testing.T, page playwright.Page) {
 	}
 }
 
+// number reads a number a page's script returned: Playwright gives a
+// whole one as an int and any other as a float64.
+func number(t *testing.T, v any) float64 {
+	t.Helper()
+	switch n := v.(type) {
+	case int:
+		return float64(n)
+	case float64:
+		return n
+	}
+	t.Fatalf("not a number: %#v", v)
+	return 0
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
