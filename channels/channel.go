@@ -152,6 +152,10 @@ func (ch *Channel) IsSecret(key string) bool {
 }
 
 // Label returns the human label of a configuration key.
+// ItemLabel names one item of a list field ("Allowed origin" of "Allowed
+// origins"): the lists' labels are plain English plurals.
+func (f Field) ItemLabel() string { return strings.TrimSuffix(f.Label, "s") }
+
 func (ch *Channel) Label(key string) string {
 	if f, ok := ch.Field(key); ok {
 		return f.Label

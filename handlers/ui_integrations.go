@@ -326,7 +326,7 @@ func integrationFields(ch *channels.Channel, op channels.Op) []views.Integration
 		}
 		out = append(out, views.IntegrationField{
 			Name: channels.FormField(f.Name), Label: f.Label, Kind: string(f.Kind), Required: f.Required,
-			Help: f.Help, Placeholder: f.Placeholder, Choices: f.Choices, Max: f.Max,
+			Help: f.Help, Placeholder: f.Placeholder, Choices: f.Choices, Max: f.Max, ItemLabel: f.ItemLabel(),
 		})
 	}
 	return out
@@ -442,14 +442,17 @@ func readableErrors(ch *channels.Channel, errs channels.FieldErrors) channels.Fi
 			}
 			if key, _, item := listItem(key); item {
 				// Shown under its own row (formOf): the item, not the list.
-				return strings.TrimSuffix(ch.Label(key), "s")
+				if f, ok := ch.Field(key); ok {
+					return f.ItemLabel()
+				}
+				return ch.Label(key)
 			}
 			return ch.Label(key)
 		})
 		// A list left empty: say what to do rather than "Events is required."
 		if key, ok := strings.CutPrefix(fe.Field, "configuration."); ok && (fe.Code == codeRequired || fe.Code == channels.CodeEmpty) {
 			if f, ok := ch.Field(key); ok {
-				one := strings.ToLower(strings.TrimSuffix(f.Label, "s"))
+				one := strings.ToLower(f.ItemLabel())
 				switch f.Kind {
 				case channels.Hosts, channels.Messages:
 					fe.Message = "Add at least one " + one + "."
