@@ -320,3 +320,63 @@ func TestHeadOverTheWire(t *testing.T) {
 		t.Fatalf("GET after HEADs: %v", err)
 	}
 }
+
+// The API's answers, errors included, carry the headers for data (no-store
+// above all: a write token's answers hold secrets in clear); the
+// dashboard's carry the page's CSP. A handler that sets one of them for
+// its own answer (the OpenAPI document's Cache-Control) changes no other
+// answer.
+func TestSecurityHeadersByKind(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Headers")
+	rec := a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok,
+		`{"channelId":"TwilioSMS","name":"T","configuration":`+twilioConfig+`}`)
+	mustStatus(t, rec, http.StatusOK)
+	id := decode[integrationOut](t, rec).IntegrationID
+
+	apiWant := map[string]string{
+		"Cache-Control":           "no-store",
+		"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+		"X-Content-Type-Options":  "nosniff",
+		"X-Frame-Options":         "DENY",
+		"Referrer-Policy":         "",
+		"X-Xss-Protection":        "",
+	}
+	pageWant := map[string]string{
+		"Content-Security-Policy": csp,
+		"Referrer-Policy":         "same-origin",
+		"X-Content-Type-Options":  "nosniff",
+		"X-Frame-Options":         "DENY",
+		"X-Xss-Protection":        "0",
+	}
+	check := func(what string, rec *httptest.ResponseRecorder, want map[string]string) {
+		t.Helper()
+		for k, v := range want {
+			if got := rec.Header().Values(k); (v == "" && len(got) != 0) || (v != "" && (len(got) != 1 || got[0] != v)) {
+				t.Errorf("%s: %s = %q, want %q", what, k, got, v)
+			}
+		}
+	}
+
+	if rec := a.api("GET", "/api/openapi.yaml", "", ""); rec.Header().Get("Cache-Control") != "no-cache" {
+		t.Fatalf("OpenAPI document: Cache-Control %q", rec.Header().Get("Cache-Control"))
+	}
+	get := a.api("GET", "/api/v1/integrations/"+id, tok, "")
+	mustStatus(t, get, http.StatusOK)
+	if !strings.Contains(get.Body.String(), "cb8c5367c3c4586ecb589e25570aaaaa") {
+		t.Fatalf("a write token's GET should hold the secret in clear: %s", get.Body)
+	}
+	check("GET with a secret", get, apiWant)
+	check("no token", a.api("GET", "/api/v1/integrations/"+id, "", ""), apiWant)
+	check("no such API path", a.api("GET", "/api/v2/nothing", tok, ""), apiWant)
+	check("/connect/token", a.postRaw("/connect/token", "application/x-www-form-urlencoded", "grant_type=client_credentials"), apiWant)
+
+	b := a.signIn("admin")
+	check("hub page", b.get("/hubs/"+hub.ID), pageWant)
+	check("sign-in page", a.newBrowser().get("/login"), pageWant)
+	check("no such page", b.get("/no/such/page"), pageWant)
+	if got := apiSecurityHeaders.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("the shared API headers were changed by a response: Cache-Control %q", got)
+	}
+}

@@ -50,10 +50,7 @@ func New(cfg Config) *Server {
 	e.Use(h.requestLog())
 	e.Use(middleware.Recover())
 	e.Use(h.drain)
-	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
-		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
-		ContentSecurityPolicy: csp, ReferrerPolicy: "same-origin",
-	}))
+	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimit("1MiB")) // gommon reads "1M" as 10⁶ bytes
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 		Timeout: cfg.HandlerTimeout,
