@@ -263,6 +263,8 @@ func TestWrongMethodIs405(t *testing.T) {
 		{"POST", "/api/v1/hubs/" + h.ID, "GET, PUT, DELETE", 405},
 		{"DELETE", "/api/v1/hubs", "GET, POST", 405},
 		{"GET", "/api/v1/nothing-here", "", 404},
+		{"GET", "/connect/token", "POST", 405},
+		{"GET", "/connect/authorize", "", 404},
 		{"HEAD", "/api/v1/hubs", "", 200}, // answered as GET, without the body
 	} {
 		rec := a.api(c.method, c.path, tok, "")

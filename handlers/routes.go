@@ -103,6 +103,7 @@ func New(cfg Config) *Server {
 		return echo.ErrNotFound
 	}
 	e.Any("/api/*", apiNotFound)
+	e.Any("/connect/*", apiNotFound) // GET /connect/token is a 405, not the sign-in page
 	api.RouteNotFound("/*", apiNotFound)
 	// The widget's token path takes no token: its own catch-all answers a
 	// wrong method there, ahead of the group's behind the token check.
