@@ -25,7 +25,34 @@ import (
 var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("conflict")
+	// ErrStale: an update's row changed after the caller read it (another
+	// update committed first). The caller reads it again and reapplies its
+	// change, so neither update is lost.
+	ErrStale = errors.New("changed since read")
 )
+
+// checkVersion is an update's guard against lost updates: the row's stored
+// modified time must still be the one the caller read (read). It returns
+// the new modified time, always later than read, so that every update
+// moves the version on, even two within one microsecond.
+func checkVersion(ctx context.Context, tx *Tx, q, id string, read time.Time) (time.Time, error) {
+	var stored string
+	err := tx.QueryRowContext(ctx, q, id).Scan(&stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, ErrNotFound
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: unable to read the row's version: %w", err)
+	}
+	if !parseTime(stored).Equal(read) {
+		return time.Time{}, ErrStale
+	}
+	t := now()
+	if !t.After(read) {
+		t = read.Add(time.Microsecond)
+	}
+	return t, nil
+}
 
 // ConflictError says which unique rule a write broke; it matches ErrConflict.
 type ConflictError struct {

@@ -616,3 +616,57 @@ func FuzzIntegrationRow(f *testing.F) {
 		}
 	})
 }
+
+// TestUpdatesRefuseAStaleRead: an update carries the modified time it
+// read; if the row changed since, nothing is written (ErrStale). Every
+// update moves modified on, even two within one microsecond.
+func TestUpdatesRefuseAStaleRead(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Hub")
+	in, err := d.CreateIntegration(ctx, Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "WebChat",
+		IntegrationType: "Customer", Name: "Chat", StatusID: IntegrationActive, Config: json.RawMessage(`{}`)}, Audit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := in
+	first.Name = "First"
+	saved, err := d.UpdateIntegration(ctx, first, Audit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !saved.Modified.After(in.Modified) {
+		t.Fatalf("modified %v did not move on from %v", saved.Modified, in.Modified)
+	}
+	stale := in
+	stale.Name = "Stale"
+	if _, err := d.UpdateIntegration(ctx, stale, Audit{}); !errors.Is(err, ErrStale) {
+		t.Fatalf("update from a stale read: %v, want ErrStale", err)
+	}
+	if got, _ := d.Integration(ctx, in.ID); got.Name != "First" || !got.Modified.Equal(saved.Modified) {
+		t.Fatalf("stored %q %v after a refused update", got.Name, got.Modified)
+	}
+	again := saved
+	again.Name = "Second"
+	if _, err := d.UpdateIntegration(ctx, again, Audit{}); err != nil {
+		t.Fatalf("update from a fresh read: %v", err)
+	}
+
+	hub2 := h
+	hub2.Description = "first"
+	if _, err := d.UpdateHub(ctx, hub2, Audit{}); err != nil {
+		t.Fatal(err)
+	}
+	hub2.Description = "stale"
+	if _, err := d.UpdateHub(ctx, hub2, Audit{}); !errors.Is(err, ErrStale) {
+		t.Fatalf("hub update from a stale read: %v, want ErrStale", err)
+	}
+	if got, _ := d.Hub(ctx, h.ID); got.Description != "first" {
+		t.Fatalf("hub description %q after a refused update", got.Description)
+	}
+	gone := in
+	gone.ID = "00000000-0000-4000-8000-000000000000"
+	if _, err := d.UpdateIntegration(ctx, gone, Audit{}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("update of a missing row: %v, want ErrNotFound", err)
+	}
+}

@@ -153,11 +153,17 @@ func (d *DB) Hubs(ctx context.Context, f HubFilter) ([]Hub, int, error) {
 	return out, total, rows.Err()
 }
 
-// UpdateHub replaces a hub's editable fields.
+// UpdateHub replaces a hub's editable fields. h.Modified must be the
+// modified time as read: if the row changed since, nothing is written and
+// the error is ErrStale.
 func (d *DB) UpdateHub(ctx context.Context, h Hub, audit Audit) (Hub, error) {
 	h.Name = strings.TrimSpace(h.Name)
-	h.Modified = now()
+	read := h.Modified
 	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
+		var err error
+		if h.Modified, err = checkVersion(ctx, tx, `SELECT modified FROM hubs WHERE id = ?`, h.ID, read); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE hubs SET name = ?, name_key = ?, description = ?, close_dormant = ?, status_id = ?, modified = ?
 			WHERE id = ? AND tenant_id = ?`,
 			h.Name, nameKey(h.Name), h.Description, dormant(h), h.StatusID, fmtTime(h.Modified), h.ID, h.TenantID)

@@ -349,15 +349,20 @@ func (d *DB) CreateIntegration(ctx context.Context, in Integration, audit Audit)
 }
 
 // UpdateIntegration replaces an integration's name, status, configuration
-// and secrets.
+// and secrets. in.Modified must be the modified time as read: if the row
+// changed since, nothing is written and the error is ErrStale.
 func (d *DB) UpdateIntegration(ctx context.Context, in Integration, audit Audit) (Integration, error) {
 	in.Name = strings.TrimSpace(in.Name)
-	in.Modified = now()
+	read := in.Modified
 	keyID, sealed, err := d.sealSecrets(in.ID, in.Secrets)
 	if err != nil {
 		return Integration{}, err
 	}
 	err = d.tx(ctx, func(ctx context.Context, tx *Tx) error {
+		var err error
+		if in.Modified, err = checkVersion(ctx, tx, `SELECT modified FROM integrations WHERE id = ?`, in.ID, read); err != nil {
+			return err
+		}
 		if err := checkUnique(ctx, tx, in); err != nil {
 			return err
 		}

@@ -109,9 +109,32 @@ func hubConflict(err error) error {
 	return err
 }
 
-func (h *handler) saveHub(ctx context.Context, a actor, hub db.Hub, in hubInput) (db.Hub, error) {
+// saveHub creates a hub, or applies what is given to one. As with
+// integrations, an update that another update of the hub overtook is
+// applied again to the hub as it now is.
+func (h *handler) saveHub(ctx context.Context, a actor, hub db.Hub, in hubInput) (out db.Hub, err error) {
+	for range staleRetries {
+		out, err = h.saveHubOnce(ctx, a, hub, in)
+		if !errors.Is(err, db.ErrStale) {
+			return out, err
+		}
+		if hub, err = h.db.Hub(ctx, hub.ID); err != nil {
+			return db.Hub{}, err
+		}
+	}
+	return db.Hub{}, errBusyRow
+}
+
+// sameHub reports whether an update leaves what is stored as it is.
+func sameHub(a, b db.Hub) bool {
+	return a.Name == b.Name && a.Description == b.Description && a.StatusID == b.StatusID &&
+		(a.CloseDormantConversation == nil) == (b.CloseDormantConversation == nil) &&
+		(a.CloseDormantConversation == nil || *a.CloseDormantConversation == *b.CloseDormantConversation)
+}
+
+func (h *handler) saveHubOnce(ctx context.Context, a actor, hub db.Hub, in hubInput) (db.Hub, error) {
 	creating := hub.ID == ""
-	before := hub.Name
+	read, before := hub, hub.Name
 	if errs := applyHub(&hub, in); len(errs) > 0 {
 		if in.Name == nil || hub.Name == before {
 			return db.Hub{}, errs
@@ -126,6 +149,9 @@ func (h *handler) saveHub(ctx context.Context, a actor, hub db.Hub, in hubInput)
 		hub.TenantID = a.TenantID
 		out, err := h.db.CreateHub(ctx, hub, a.audit("hub.create", ""))
 		return out, hubConflict(err)
+	}
+	if sameHub(hub, read) {
+		return read, nil // nothing changes: no write, no new modified time, no audit entry
 	}
 	action := "hub.update"
 	if in.Name == nil && in.Description == nil && !in.CloseDormantSet && in.StatusID != nil {

@@ -198,9 +198,7 @@ func (h *handler) integrationUpdate(c echo.Context) error {
 				return badRequest(codeOutOfRange, "regenerate-key", fmt.Sprintf("Parameter 'regenerate-key' does not apply: %s integrations have no signing keys.", ch.ID))
 			}
 		}
-		if regen {
-			in.Config = withRegenerate(h, cur, in.Config)
-		}
+		in.Regenerate = regen
 	}
 	out, ignored, err := h.updateIntegration(c.Request().Context(), actorOf(c), cur, in)
 	if err != nil {
@@ -215,7 +213,7 @@ func (h *handler) integrationUpdate(c echo.Context) error {
 
 // withRegenerate adds regenerateKeys to a configuration, or to the current
 // one when none was given (the older docs' ?regenerate-key=true).
-func withRegenerate(h *handler, cur db.Integration, cfg []byte) []byte {
+func withRegenerate(cur db.Integration, cfg []byte) []byte {
 	ch, ok := channels.ByID(cur.ChannelID)
 	if !ok {
 		return cfg

@@ -19,8 +19,10 @@ import (
 const (
 	codeForbidden      = 101
 	codeUnauthorized   = 102
+	codeNotAvailable   = 104 // the operation is not available (a wrong method)
 	codeNotFound       = 105
 	codeTimedOut       = 108
+	codeAborted        = 109 // other updates of the row kept winning
 	codeBadFormat      = 201
 	codeBadGUID        = 203
 	codeOutOfRange     = 207
@@ -104,6 +106,11 @@ func notFound(code int, what, id string) *apiError {
 	return problem(http.StatusNotFound, code, "", fmt.Sprintf("No %s with id '%s' exists.", what, id))
 }
 
+// errBusyRow: an update was overtaken by other updates of the same row on
+// every try. Nothing was written; sending it again applies it.
+var errBusyRow = problem(http.StatusConflict, codeAborted, "",
+	"Other requests kept changing this item while the update was being applied; nothing was changed by this one. Send it again.")
+
 func forbidden(msg string) *apiError { return problem(http.StatusForbidden, codeForbidden, "", msg) }
 
 // toAPIError maps domain errors to problems; ok is false for bugs.
@@ -144,7 +151,7 @@ func fromHTTPError(he *echo.HTTPError) *apiError {
 	case http.StatusNotFound:
 		code, msg = codeNotFound, "No such route: check the method and path against the API reference."
 	case http.StatusMethodNotAllowed:
-		code, msg = codeNotFound, "This path does not accept that method."
+		code, msg = codeNotAvailable, "This path does not accept that method; the Allow header lists the ones it does."
 	case http.StatusRequestEntityTooLarge:
 		code, msg = codeTooLarge, "The request body is larger than 1 MiB."
 	case http.StatusUnauthorized:

@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,6 +26,9 @@ type integrationInput struct {
 	// SlackState is set when the dashboard's OAuth callback already
 	// consumed the nonce.
 	SlackState *db.OAuthState
+	// Regenerate asks for new signing keys: regenerateKeys is added to the
+	// configuration given, or to the current one when none is.
+	Regenerate bool
 }
 
 // checkName validates an integration or hub name: 1–100 characters after
@@ -249,13 +254,36 @@ func updateWarning(ch *channels.Channel) string {
 	return fmt.Sprintf(`299 - "configuration of %s integrations cannot be updated; delete and recreate"`, ch.ID)
 }
 
+// staleRetries is how many times an update is applied to a freshly read
+// row when other updates of the same row keep committing first.
+const staleRetries = 3
+
 // updateIntegration applies what is given: name, status, and (where the
 // channel allows) the whole configuration. ignored is true when a
-// configuration was given for a channel that cannot be updated.
+// configuration was given for a channel that cannot be updated. When
+// another update of the integration commits between the read of cur and
+// this write, the change is applied again to the row as it now is, so
+// neither update is lost (a rotated key stays rotated, a pause paused).
 func (h *handler) updateIntegration(ctx context.Context, a actor, cur db.Integration, in integrationInput) (out db.Integration, ignored bool, err error) {
+	for range staleRetries {
+		out, ignored, err = h.updateIntegrationOnce(ctx, a, cur, in)
+		if !errors.Is(err, db.ErrStale) {
+			return out, ignored, err
+		}
+		if cur, err = h.db.Integration(ctx, cur.ID); err != nil {
+			return db.Integration{}, false, err
+		}
+	}
+	return db.Integration{}, false, errBusyRow
+}
+
+func (h *handler) updateIntegrationOnce(ctx context.Context, a actor, cur db.Integration, in integrationInput) (out db.Integration, ignored bool, err error) {
 	ch, ok := channels.ByID(cur.ChannelID)
 	if !ok {
 		return db.Integration{}, false, fmt.Errorf("integration %s has unknown channel %q", cur.ID, cur.ChannelID)
+	}
+	if in.Regenerate {
+		in.Config = withRegenerate(cur, in.Config)
 	}
 	var errs channels.FieldErrors
 	next := cur
@@ -306,6 +334,17 @@ func (h *handler) updateIntegration(ctx context.Context, a actor, cur db.Integra
 	if cfg != nil && in.Config != nil && strings.Contains(strings.ToLower(string(in.Config)), "regeneratekeys") && cur.Secrets["privateSigningKey"] != next.Secrets["privateSigningKey"] {
 		detail = "signing keys regenerated"
 	}
+	if sameIntegration(next, cur) {
+		// Nothing changes: no write, no new modified time, no audit entry.
+		return cur, ignored, nil
+	}
 	out, err = h.db.UpdateIntegration(ctx, next, a.audit(action, detail))
 	return out, ignored, conflictError(err)
+}
+
+// sameIntegration reports whether an update leaves what is stored as it is.
+func sameIntegration(a, b db.Integration) bool {
+	return a.Name == b.Name && a.StatusID == b.StatusID && a.IntegrationType == b.IntegrationType &&
+		a.InboundID == b.InboundID && a.AttachKey == b.AttachKey && bytes.Equal(a.Config, b.Config) &&
+		maps.Equal(a.Secrets, b.Secrets)
 }

@@ -155,12 +155,12 @@ var (
 	}
 )
 
-// securityHeaders sets apiSecurityHeaders on the API's paths (/api/ and
-// /connect/) and pageSecurityHeaders on every other.
+// securityHeaders sets apiSecurityHeaders on the API's paths (isAPIPath)
+// and pageSecurityHeaders on every other.
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		set := pageSecurityHeaders
-		if p := c.Request().URL.Path; strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/connect/") {
+		if isAPIPath(c.Request().URL.Path) {
 			set = apiSecurityHeaders
 		}
 		h := c.Response().Header()

@@ -301,7 +301,7 @@ func (h *handler) uiIntegrationRegenerate(c echo.Context) error {
 			Message: "Regenerate the signing keys of “" + cur.Name + "”? The old keys stop working at once: receivers that check signatures refuse deliveries until they have the new public key.",
 			Button:  "Regenerate keys", Icon: "refresh-cw", Back: "/integrations/" + cur.ID, BackTo: cur.Name})
 	}
-	_, _, err = h.updateIntegration(c.Request().Context(), actorOf(c), cur, integrationInput{Config: withRegenerate(h, cur, nil)})
+	_, _, err = h.updateIntegration(c.Request().Context(), actorOf(c), cur, integrationInput{Regenerate: true})
 	if err != nil {
 		return err
 	}
