@@ -670,3 +670,22 @@ func TestUpdatesRefuseAStaleRead(t *testing.T) {
 		t.Fatalf("update of a missing row: %v, want ErrNotFound", err)
 	}
 }
+
+// TestWritesReferringToDeletedRowsAreNotFound: a write that refers to a
+// hub or integration deleted meanwhile is ErrNotFound, not a constraint
+// failure the handlers would answer with a 500.
+func TestWritesReferringToDeletedRowsAreNotFound(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	const gone = "00000000-0000-4000-8000-00000000dead"
+	if _, err := d.CreateIntegration(ctx, Integration{HubID: gone, TenantID: DefaultTenantID, ChannelID: "WebChat",
+		IntegrationType: "Customer", Name: "W", StatusID: IntegrationActive, Config: json.RawMessage(`{}`)}, Audit{}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("integration in a missing hub: %v", err)
+	}
+	if _, err := d.RecordDelivery(ctx, Delivery{IntegrationID: gone, MessageID: "m", Event: "test", Attempt: 1}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("delivery of a missing integration: %v", err)
+	}
+	if _, _, err := d.CreateOAuthState(ctx, OAuthState{TenantID: DefaultTenantID, HubID: gone}, time.Minute); !errors.Is(err, ErrNotFound) {
+		t.Errorf("nonce for a missing hub: %v", err)
+	}
+}

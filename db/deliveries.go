@@ -37,7 +37,7 @@ type AttemptRef struct {
 	Success bool
 }
 
-// RecordDelivery stores an attempt.
+// RecordDelivery stores an attempt; ErrNotFound if its integration is gone.
 func (d *DB) RecordDelivery(ctx context.Context, dl Delivery) (Delivery, error) {
 	dl.ID = uuid.NewString()
 	if dl.Created.IsZero() {
@@ -50,6 +50,9 @@ func (d *DB) RecordDelivery(ctx context.Context, dl Delivery) (Delivery, error) 
 			dl.Success, dl.Error, dl.ResponseExcerpt, dl.Body, fmtTime(dl.Created))
 		return err
 	})
+	if isForeignKey(err) {
+		return Delivery{}, ErrNotFound // the integration was deleted during the attempt
+	}
 	if err != nil {
 		return Delivery{}, fmt.Errorf("store: unable to record delivery: %w", err)
 	}

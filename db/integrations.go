@@ -337,6 +337,9 @@ func (d *DB) CreateIntegration(ctx context.Context, in Integration, audit Audit)
 		if isUnique(err) {
 			return &ConflictError{What: "name"}
 		}
+		if isForeignKey(err) {
+			return ErrNotFound // the hub was deleted meanwhile
+		}
 		if err != nil {
 			return fmt.Errorf("store: unable to create integration: %w", err)
 		}

@@ -31,6 +31,9 @@ func (d *DB) CreateOAuthState(ctx context.Context, s OAuthState, ttl time.Durati
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, HashSecret(nonce), s.TenantID, s.HubID, nullable(s.UserID), s.Name, fmtTime(n), fmtTime(s.Expires))
 		return err
 	})
+	if isForeignKey(err) {
+		return "", OAuthState{}, ErrNotFound // the hub was deleted meanwhile
+	}
 	if err != nil {
 		return "", OAuthState{}, fmt.Errorf("store: unable to create oauth state: %w", err)
 	}

@@ -69,6 +69,14 @@ var finalSigma = strings.NewReplacer("ς", "σ")
 func emailKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // isUnique reports whether err is a UNIQUE or PRIMARY KEY violation.
+// isForeignKey reports a write that refers to a row deleted meanwhile (an
+// integration created in a hub being deleted); the store answers those with
+// ErrNotFound.
+func isForeignKey(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 func isUnique(err error) bool {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {

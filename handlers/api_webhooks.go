@@ -117,6 +117,14 @@ func (h *handler) deliver(ctx context.Context, a actor, in db.Integration, t web
 	// the client went away meanwhile.
 	ctx = context.WithoutCancel(ctx)
 	out, err := h.db.RecordDelivery(ctx, dl)
+	if errors.Is(err, db.ErrNotFound) {
+		outcome := "failed: " + dl.Error
+		if dl.Success {
+			outcome = fmt.Sprintf("delivered (%d)", dl.StatusCode)
+		}
+		return db.Delivery{}, problem(http.StatusNotFound, codeIntNotFound, "", fmt.Sprintf(
+			"The integration was deleted while the event was being delivered; the attempt (%s) was not recorded.", outcome))
+	}
 	if err != nil {
 		return db.Delivery{}, err
 	}

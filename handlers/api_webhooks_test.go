@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -348,5 +349,36 @@ func TestPausedHubReceivesNothing(t *testing.T) {
 	}
 	if doc(t, b.get("/hubs/"+hub.ID)).Find(`[data-testid="hub-paused"]`).Length() != 0 {
 		t.Fatal("an active hub's page says it is paused")
+	}
+}
+
+// TestIntegrationDeletedDuringDelivery: when the integration is deleted
+// while its test event is on the wire, the answer is a 404 that says what
+// happened to the attempt (it cannot be recorded), not a 500; and an
+// integration created in a hub that is gone is a 404 for the hub.
+func TestIntegrationDeletedDuringDelivery(t *testing.T) {
+	a := newTestApp(t, allowPrivate)
+	hub := a.hub("Support")
+	tok := a.token("write")
+	var id string
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		mustStatus(t, a.api(http.MethodDelete, "/api/v1/integrations/"+id, tok, ""), http.StatusOK)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer rcv.Close()
+	id, _ = createIntegration(t, a, tok, hub.ID, systemBody(rcv.URL+"/hook"))
+
+	rec := a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, "")
+	mustStatus(t, rec, http.StatusNotFound)
+	p := decode[Problem](t, rec)
+	if p.Errors[0].Code != codeIntNotFound || !strings.Contains(p.Detail, "deleted while the event was being delivered") || !strings.Contains(p.Detail, "delivered (204)") {
+		t.Errorf("problem: %+v", p)
+	}
+
+	mustStatus(t, a.api(http.MethodDelete, "/api/v1/hubs/"+hub.ID, tok, ""), http.StatusOK)
+	d, err := a.db.CreateIntegration(context.Background(), db.Integration{HubID: hub.ID, TenantID: hub.TenantID, ChannelID: "WebChat",
+		IntegrationType: "Customer", Name: "Late", StatusID: db.IntegrationActive, Config: json.RawMessage(`{}`)}, db.Audit{})
+	if !errors.Is(err, db.ErrNotFound) {
+		t.Errorf("create in a deleted hub: %+v, %v; want ErrNotFound", d, err)
 	}
 }

@@ -154,6 +154,9 @@ func (h *handler) createIntegration(ctx context.Context, a actor, hub db.Hub, in
 	row := h.integrationRow(ch, cfg)
 	row.HubID, row.TenantID, row.Name, row.StatusID = hub.ID, hub.TenantID, name, status
 	out, err := h.db.CreateIntegration(ctx, row, a.audit("integration.create", ch.ID))
+	if errors.Is(err, db.ErrNotFound) {
+		return db.Integration{}, notFound(codeHubNotFound, "hub", hub.ID) // deleted meanwhile
+	}
 	return out, conflictError(err)
 }
 
