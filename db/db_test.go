@@ -689,3 +689,43 @@ func TestWritesReferringToDeletedRowsAreNotFound(t *testing.T) {
 		t.Errorf("nonce for a missing hub: %v", err)
 	}
 }
+
+// TestClientTokensArePruned: a client's new token removes its expired
+// tokens and all but its newest MaxClientTokens; other tokens stay.
+func TestClientTokensArePruned(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	cl, _, err := d.CreateClient(ctx, Client{TenantID: DefaultTenantID, Name: "c", Scope: "read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	past, future := time.Now().Add(-time.Minute), time.Now().Add(time.Hour)
+	mk := func(client string, exp *time.Time) {
+		t.Helper()
+		if _, _, err := d.CreateToken(ctx, Token{TenantID: DefaultTenantID, Name: "t", Scope: "read", ClientID: client, Expires: exp}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk("", nil)
+	mk("", &past) // a user's expired token is not the client's to remove
+	mk(cl.ID, &past)
+	for range MaxClientTokens + 3 {
+		mk(cl.ID, &future)
+	}
+	count := func(q string, args ...any) (n int) {
+		t.Helper()
+		if err := d.read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(`SELECT count(*) FROM tokens WHERE client_id = ?`, cl.ID); n != MaxClientTokens {
+		t.Errorf("client tokens: %d, want %d", n, MaxClientTokens)
+	}
+	if n := count(`SELECT count(*) FROM tokens WHERE client_id = ? AND expires < ?`, cl.ID, fmtTime(time.Now())); n != 0 {
+		t.Errorf("expired client tokens kept: %d", n)
+	}
+	if n := count(`SELECT count(*) FROM tokens WHERE client_id IS NULL`); n != 2 {
+		t.Errorf("user tokens: %d, want 2", n)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -67,16 +68,52 @@ func (d *DB) CreateToken(ctx context.Context, t Token) (Token, string, error) {
 	if t.Expires != nil {
 		expires = fmtTime(*t.Expires)
 	}
+	var removed []string
 	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
+		removed = removed[:0]
 		_, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, tenant_id, name, scope, hash, hint, client_id, created, expires)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.TenantID, t.Name, t.Scope, HashSecret(plain), t.Hint, client, fmtTime(t.Created), expires)
+		if err != nil || t.ClientID == "" {
+			return err
+		}
+		removed, err = removeClientTokens(ctx, tx, t.ClientID, t.Created)
 		return err
 	})
 	if err != nil {
 		return Token{}, "", fmt.Errorf("store: unable to create token: %w", err)
 	}
+	if len(removed) > 0 {
+		d.tokens.drop(func(c Token) bool { return slices.Contains(removed, c.ID) })
+	}
 	return t, plain, nil
+}
+
+// MaxClientTokens is how many live access tokens an API client keeps: a
+// client that asks for a token per call, or a retry loop, would otherwise
+// add a row per request, each valid for 30 days. Past it, a new token
+// removes the oldest (as Google does for an OAuth client's refresh tokens).
+const MaxClientTokens = 100
+
+// removeClientTokens deletes a client's expired tokens and all but its
+// newest MaxClientTokens, and returns their ids.
+func removeClientTokens(ctx context.Context, tx *Tx, clientID string, at time.Time) ([]string, error) {
+	rows, err := tx.conn.QueryContext(ctx, `DELETE FROM tokens WHERE client_id = ?1 AND (expires < ?2 OR id IN (
+		SELECT id FROM tokens WHERE client_id = ?1 ORDER BY created DESC, id DESC LIMIT -1 OFFSET ?3)) RETURNING id`,
+		clientID, fmtTime(at), MaxClientTokens)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 const tokenColumns = `t.id, t.tenant_id, t.name, t.scope, t.hint, COALESCE(t.client_id, ''), t.created, t.expires, t.last_used, t.revoked`

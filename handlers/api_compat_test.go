@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -121,4 +122,43 @@ func TestWebChatToken(t *testing.T) {
 	mustStatus(t, get("GET", in.IntegrationID, "https://www.example.com"), 200)
 	mustStatus(t, a.api("POST", "/api/v1/integrations/hubs/"+in.IntegrationID, tok, `{"statusId":3002}`), 200)
 	mustStatus(t, get("GET", in.IntegrationID, "https://www.example.com"), 403)
+}
+
+// TestClientTokensAreBounded: every token request stores a token, so each
+// new one removes the client's expired tokens and all but its newest
+// db.MaxClientTokens; the removed ones stop working at once. A scope other
+// than the one granted is refused.
+func TestClientTokensAreBounded(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	cl, secret, err := a.db.CreateClient(ctx, db.Client{TenantID: db.DefaultTenantID, Name: "loop", Scope: "read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := "grant_type=client_credentials&client_id=" + cl.ID + "&client_secret=" + secret
+	var issued []string
+	for i := range db.MaxClientTokens + 5 {
+		rec := a.postRaw("/connect/token", "application/x-www-form-urlencoded", form)
+		mustStatus(t, rec, 200)
+		issued = append(issued, decode[map[string]any](t, rec)["access_token"].(string))
+		if i == 0 { // cached while it works: its removal must reach the cache
+			mustStatus(t, a.api("GET", "/api/v1/hubs", issued[0], ""), 200)
+		}
+	}
+	for i, tok := range issued {
+		want := 200
+		if i < 5 {
+			want = 401
+		}
+		if rec := a.api("GET", "/api/v1/hubs", tok, ""); rec.Code != want {
+			t.Errorf("token %d of %d: %d, want %d", i+1, len(issued), rec.Code, want)
+		}
+	}
+	for _, sc := range []string{"admin", "hubster-portal-api hubster-engine-api"} {
+		rec := a.postRaw("/connect/token", "application/x-www-form-urlencoded", form+"&scope="+url.QueryEscape(sc))
+		if rec.Code != 400 || decode[map[string]string](t, rec)["error"] != "invalid_scope" {
+			t.Errorf("scope %q: %d %s", sc, rec.Code, rec.Body.String())
+		}
+	}
+	mustStatus(t, a.postRaw("/connect/token", "application/x-www-form-urlencoded", form+"&scope=hubster-portal-api"), 200)
 }

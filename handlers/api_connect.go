@@ -53,6 +53,13 @@ func (h *handler) connectToken(c echo.Context) error {
 	case id == "" || secret == "":
 		return oauthError(c, "invalid_request", "client_id and client_secret are required.")
 	}
+	// scope is optional (Hubster's clients send none); any scope asked for
+	// must be the one this server grants (RFC 6749 §3.3, §5.2).
+	for sc := range strings.FieldsSeq(form.Get("scope")) {
+		if sc != portalScope {
+			return oauthError(c, "invalid_scope", "The only scope is "+portalScope+"; leave scope out or ask for that one.")
+		}
+	}
 	cl, err := h.db.ClientByCredentials(c.Request().Context(), id, secret)
 	if errors.Is(err, db.ErrNotFound) {
 		return oauthError(c, "invalid_client", "The client is unknown, revoked, or the secret is wrong.")
@@ -67,9 +74,12 @@ func (h *handler) connectToken(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return okJSON(c.Response(), map[string]any{
-		"access_token": plain, "expires_in": int(accessTokenTTL / time.Second), "token_type": "Bearer", "scope": "hubster-portal-api",
+		"access_token": plain, "expires_in": int(accessTokenTTL / time.Second), "token_type": "Bearer", "scope": portalScope,
 	})
 }
+
+// portalScope is the scope of every access token: Hubster's portal API.
+const portalScope = "hubster-portal-api"
 
 // parseLooseForm reads a=b&c=d, decoding escapes where they are valid and
 // keeping the raw text where they are not.
