@@ -381,3 +381,50 @@ func choice(choices []string, s string) (string, bool) {
 	}
 	return "", false
 }
+
+// LoneSurrogate finds a \u escape of half a UTF-16 surrogate pair that has
+// no other half (encoding/json reads one as U+FFFD in silence), and
+// returns it as written. raw is JSON text; escapes only occur in strings.
+func LoneSurrogate(raw []byte) (string, bool) {
+	hex4 := func(i int) (rune, bool) {
+		if i+6 > len(raw) || raw[i] != '\\' || raw[i+1] != 'u' {
+			return 0, false
+		}
+		var r rune
+		for _, c := range raw[i+2 : i+6] {
+			switch {
+			case c >= '0' && c <= '9':
+				r = r<<4 | rune(c-'0')
+			case c >= 'a' && c <= 'f':
+				r = r<<4 | rune(c-'a'+10)
+			case c >= 'A' && c <= 'F':
+				r = r<<4 | rune(c-'A'+10)
+			default:
+				return 0, false
+			}
+		}
+		return r, true
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		r, ok := hex4(i)
+		if !ok {
+			i++ // \" \\ \n …: skip the escaped character
+			continue
+		}
+		switch {
+		case r >= 0xD800 && r <= 0xDBFF:
+			if lo, ok := hex4(i + 6); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+				i += 11
+				continue
+			}
+			return string(raw[i : i+6]), true
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return string(raw[i : i+6]), true
+		}
+		i += 5
+	}
+	return "", false
+}

@@ -68,3 +68,25 @@ func TestHostReasonsSayWhatIsWrong(t *testing.T) {
 		}
 	}
 }
+
+func TestLoneSurrogate(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string
+	}{
+		{`{"name":"ok"}`, ""},
+		{`{"name":"\ud83d\ude00"}`, ""}, // 😀 as a pair
+		{`{"name":"\uD83D\uDE00 \u00e9"}`, ""},
+		{`{"name":"\\ud800"}`, ""}, // an escaped backslash, then text
+		{`{"name":"\ud800"}`, `\ud800`},
+		{`{"name":"a\udc00b"}`, `\udc00`},
+		{`{"name":"\ud800\u0041"}`, `\ud800`},
+		{`{"name":"\ude00\ud83d"}`, `\ude00`},
+		{`{"a":"\"","b":"\uDBFF"}`, `\uDBFF`},
+	} {
+		got, bad := LoneSurrogate([]byte(c.in))
+		if bad != (c.want != "") || got != c.want {
+			t.Errorf("LoneSurrogate(%s) = %q, %v; want %q", c.in, got, bad, c.want)
+		}
+	}
+}

@@ -170,7 +170,19 @@ func (h *handler) integrationUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := readBody(c, false)
+	// ?regenerate-key=true (Hubster's older docs) may come without a body.
+	regen := false
+	if q := c.QueryParam("regenerate-key"); q != "" {
+		if regen, err = strconv.ParseBool(q); err != nil {
+			return badRequest(codeBadFormat, "regenerate-key", fmt.Sprintf("Parameter 'regenerate-key' is '%s'; it must be true or false.", q))
+		}
+		if ch, _ := channels.ByID(cur.ChannelID); regen && ch != nil {
+			if _, has := ch.Field("regenerateKeys"); !has {
+				return badRequest(codeOutOfRange, "regenerate-key", fmt.Sprintf("Parameter 'regenerate-key' does not apply: %s integrations have no signing keys.", ch.ID))
+			}
+		}
+	}
+	b, err := readBody(c, regen)
 	if err != nil {
 		return err
 	}
@@ -188,17 +200,12 @@ func (h *handler) integrationUpdate(c echo.Context) error {
 	if err := h.readCommon(b, &in); err != nil {
 		return err
 	}
-	if q := c.QueryParam("regenerate-key"); q != "" {
-		regen, err := strconv.ParseBool(q)
-		if err != nil {
-			return badRequest(codeBadFormat, "regenerate-key", fmt.Sprintf("Parameter 'regenerate-key' is '%s'; it must be true or false.", q))
+	if regen {
+		if v, given := regenerateKeysIn(in.Config); given && !v {
+			return badRequest(codeOutOfRange, "regenerate-key",
+				"Parameter 'regenerate-key' is true but the body's configuration.regenerateKeys is false; leave one out.")
 		}
-		if ch, _ := channels.ByID(cur.ChannelID); regen && ch != nil {
-			if _, has := ch.Field("regenerateKeys"); !has {
-				return badRequest(codeOutOfRange, "regenerate-key", fmt.Sprintf("Parameter 'regenerate-key' does not apply: %s integrations have no signing keys.", ch.ID))
-			}
-		}
-		in.Regenerate = regen
+		in.Regenerate = true
 	}
 	out, ignored, err := h.updateIntegration(c.Request().Context(), actorOf(c), cur, in)
 	if err != nil {
@@ -209,6 +216,21 @@ func (h *handler) integrationUpdate(c echo.Context) error {
 		c.Response().Header().Set("Warning", updateWarning(ch))
 	}
 	return okIntegration(c, out)
+}
+
+// regenerateKeysIn reads a configuration's regenerateKeys (any case), if
+// it has one that is a boolean.
+func regenerateKeysIn(cfg json.RawMessage) (v, given bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(cfg, &m) != nil {
+		return false, false
+	}
+	for k, raw := range m {
+		if strings.EqualFold(k, "regenerateKeys") && json.Unmarshal(raw, &v) == nil {
+			return v, true
+		}
+	}
+	return false, false
 }
 
 // withRegenerate adds regenerateKeys to a configuration, or to the current

@@ -382,3 +382,32 @@ func TestIntegrationDeletedDuringDelivery(t *testing.T) {
 		t.Errorf("create in a deleted hub: %+v, %v; want ErrNotFound", d, err)
 	}
 }
+
+// TestRegenerateKeyQuery: ?regenerate-key=true needs no body, agrees with
+// a body that also says regenerateKeys: true, and is a 400 that says why
+// when the body says false.
+func TestRegenerateKeyQuery(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Keys")
+	tok := a.token("write")
+	id, cfg := createIntegration(t, a, tok, hub.ID, systemBody("https://hooks.example.com/a"))
+	key := cfg["privateSigningKey"]
+	path := "/api/v1/integrations/" + id + "?regenerate-key=true"
+	for _, body := range []string{"", `{"configuration":{"regenerateKeys":true,"webhookUrl":"https://hooks.example.com/a","events":["message"]}}`} {
+		rec := a.api(http.MethodPut, path, tok, body)
+		mustStatus(t, rec, http.StatusOK)
+		got := decode[struct {
+			Configuration map[string]any `json:"configuration"`
+		}](t, rec).Configuration["privateSigningKey"]
+		if got == key || got == nil {
+			t.Errorf("body %q: key not regenerated", body)
+		}
+		key = got
+	}
+	rec := a.api(http.MethodPut, path, tok, `{"configuration":{"regenerateKeys":false,"webhookUrl":"https://hooks.example.com/a","events":["message"]}}`)
+	mustStatus(t, rec, http.StatusBadRequest)
+	if p := decode[Problem](t, rec); p.Errors[0].Field != "regenerate-key" || !strings.Contains(p.Detail, "leave one out") {
+		t.Errorf("disagreeing query and body: %+v", p)
+	}
+	mustStatus(t, a.api(http.MethodPut, "/api/v1/integrations/"+id, tok, ""), http.StatusBadRequest) // no query: a body is needed
+}

@@ -382,3 +382,28 @@ func TestSecurityHeadersByKind(t *testing.T) {
 		t.Errorf("the shared API headers were changed by a response: Cache-Control %q", got)
 	}
 }
+
+// TestBodyTextMustBeValid: text that is not valid UTF-8, or a \u escape of
+// half a surrogate pair, is refused (encoding/json would store U+FFFD in
+// its place in silence); an unknown property is named as it was spelled.
+func TestBodyTextMustBeValid(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	for _, c := range []struct{ body, field, want string }{
+		{`{"name":"\ud800"}`, "body", `\ud800`},
+		{"{\"name\":\"caf\xe9\"}", "body", "not valid UTF-8"},
+		{`{"name":"x","webhookUrl":"https://a.example"}`, "webhookUrl", "Property 'webhookUrl' is not supported"},
+	} {
+		rec := a.api("POST", "/api/v1/hubs", tok, c.body)
+		mustStatus(t, rec, http.StatusBadRequest)
+		p := decode[Problem](t, rec)
+		if p.Errors[0].Field != c.field || !strings.Contains(p.Detail, c.want) {
+			t.Errorf("%s: %+v", c.body, p)
+		}
+	}
+	rec := a.api("GET", "/api/v1/hubs", tok, "")
+	if strings.Contains(rec.Body.String(), `"name":"`) {
+		t.Errorf("a refused body was stored: %s", rec.Body.String())
+	}
+	mustStatus(t, a.api("POST", "/api/v1/hubs", tok, `{"name":"\ud83d\ude00 caf\u00e9"}`), http.StatusOK)
+}

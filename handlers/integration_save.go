@@ -285,7 +285,7 @@ func (h *handler) updateIntegrationOnce(ctx context.Context, a actor, cur db.Int
 	if !ok {
 		return db.Integration{}, false, fmt.Errorf("integration %s has unknown channel %q", cur.ID, cur.ChannelID)
 	}
-	if in.Regenerate {
+	if v, given := regenerateKeysIn(in.Config); in.Regenerate && !(given && v) {
 		in.Config = withRegenerate(cur, in.Config)
 	}
 	var errs channels.FieldErrors

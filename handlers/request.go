@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -18,8 +19,14 @@ import (
 )
 
 // body is a JSON object whose keys are matched case-insensitively
-// (Hubster's clients send PascalCase, its docs camelCase).
-type body map[string]json.RawMessage
+// (Hubster's clients send PascalCase, its docs camelCase): by the key in
+// lower case, each value with the key as the client spelled it, for errors.
+type body map[string]bodyValue
+
+type bodyValue struct {
+	name string
+	raw  json.RawMessage
+}
 
 // readBody reads the request's JSON object. An empty body is allowed only
 // when optional is true.
@@ -45,6 +52,15 @@ func readBody(c echo.Context, optional bool) (body, error) {
 	if raw[0] != '{' {
 		return nil, badRequest(codeWrongType, "body", "The request body must be a JSON object.")
 	}
+	// encoding/json would turn invalid text into U+FFFD in silence, so
+	// what is stored would differ from what was sent.
+	if !utf8.Valid(raw) {
+		return nil, badRequest(codeBadFormat, "body", "The request body is not valid UTF-8.")
+	}
+	if esc, bad := channels.LoneSurrogate(raw); bad {
+		return nil, badRequest(codeBadFormat, "body", fmt.Sprintf(
+			"The request body holds %s, half of a UTF-16 surrogate pair, which is no character; escape characters outside the BMP as a pair, or send them as UTF-8.", esc))
+	}
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		return nil, badRequest(codeBadFormat, "body", "The request body is not valid JSON: "+jsonReason(err))
 	}
@@ -53,7 +69,7 @@ func readBody(c echo.Context, optional bool) (body, error) {
 	}
 	b := body{}
 	for k, v := range obj {
-		b[strings.ToLower(k)] = v
+		b[strings.ToLower(k)] = bodyValue{name: k, raw: v}
 	}
 	return b, nil
 }
@@ -74,9 +90,9 @@ func (b body) only(allowed, ignored []string) error {
 		ok[strings.ToLower(k)] = true
 	}
 	var bad []string
-	for k := range b {
+	for k, v := range b {
 		if !ok[k] {
-			bad = append(bad, k)
+			bad = append(bad, v.name)
 		}
 	}
 	if len(bad) == 0 {
@@ -94,10 +110,10 @@ func (b body) only(allowed, ignored []string) error {
 
 func (b body) has(k string) bool {
 	v, ok := b[strings.ToLower(k)]
-	return ok && !bytes.Equal(bytes.TrimSpace(v), []byte("null"))
+	return ok && !bytes.Equal(bytes.TrimSpace(v.raw), []byte("null"))
 }
 
-func (b body) raw(k string) json.RawMessage { return b[strings.ToLower(k)] }
+func (b body) raw(k string) json.RawMessage { return b[strings.ToLower(k)].raw }
 
 // str reads a string property; absent or null gives ok=false.
 func (b body) str(k string) (string, bool, error) {
