@@ -153,13 +153,17 @@ func New(cfg Config) *Server {
 	in.GET("/api-docs", h.uiAPIDocs)
 	in.POST("/account/sign-out-everywhere", h.uiSignOutEverywhere)
 
-	admin := in.Group("", h.requireAdmin)
-	admin.GET("/tokens", h.uiTokens)
-	admin.POST("/tokens", h.uiTokenCreate)
-	admin.POST("/tokens/:id/revoke", h.uiTokenRevoke)
-	admin.GET("/users", h.uiUsers)
-	admin.POST("/users", h.uiUserCreate)
-	admin.POST("/users/:id", h.uiUserSave)
+	// Admin pages take requireAdmin route by route: a group with a
+	// middleware also answers every unknown path under its prefix (echo
+	// registers a catch-all for it), and with the prefix "" that made any
+	// mistyped address "Only admins can open this page" for an editor.
+	admin := h.requireAdmin
+	in.GET("/tokens", h.uiTokens, admin)
+	in.POST("/tokens", h.uiTokenCreate, admin)
+	in.POST("/tokens/:id/revoke", h.uiTokenRevoke, admin)
+	in.GET("/users", h.uiUsers, admin)
+	in.POST("/users", h.uiUserCreate, admin)
+	in.POST("/users/:id", h.uiUserSave, admin)
 
 	return &Server{Echo: e, h: h}
 }

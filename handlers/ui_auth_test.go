@@ -209,3 +209,27 @@ func TestStrictCSPAndNoInlineCode(t *testing.T) {
 		t.Fatalf("session cookie %+v", c)
 	}
 }
+
+// TestUnknownPageIs404ForEveryRole: a mistyped address is "not found" for
+// every role, not "only admins" for editors and viewers; admin pages still
+// refuse them.
+func TestUnknownPageIs404ForEveryRole(t *testing.T) {
+	a := newTestApp(t)
+	for _, role := range []string{"admin", "editor", "viewer"} {
+		b := a.signIn(role)
+		for _, p := range []string{"/hubz", "/nonexistent", "/hubs/x/y/z/w"} {
+			if rec := b.get(p); rec.Code != http.StatusNotFound {
+				t.Errorf("%s GET %s: %d", role, p, rec.Code)
+			}
+		}
+		want := http.StatusForbidden
+		if role == "admin" {
+			want = http.StatusOK
+		}
+		for _, p := range []string{"/tokens", "/users"} {
+			if rec := b.get(p); rec.Code != want {
+				t.Errorf("%s GET %s: %d, want %d", role, p, rec.Code, want)
+			}
+		}
+	}
+}
