@@ -108,6 +108,9 @@ func (h *handler) startSession(c echo.Context, u db.User) error {
 	if err := h.sessions.Save(c.Request(), c.Response(), sess); err != nil {
 		return err
 	}
+	// Stored now: a flash set after sign-in (setup's welcome) goes into
+	// this session, not the one it replaced.
+	sess.IsNew = false
 	c.Set(sessionKey, sess)
 	c.Set(userKey, &u)
 	return nil
@@ -187,6 +190,7 @@ func (h *handler) logout(c echo.Context) error {
 var signedOutNotes = map[string]string{
 	"here":       "You are signed out.",
 	"everywhere": "You are signed out on every browser and device.",
+	"ended":      "Your session has ended. Sign in again to go back to where you were.",
 }
 
 // uiSignOutEverywhere ends every session of the current user.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -29,6 +30,9 @@ func TestSetupCreatesFirstAdminThenDisappears(t *testing.T) {
 	rec = b.post("/setup", url.Values{"email": {"boss@example.com"}, "password": {"long enough pw"}, "confirm": {"long enough pw"}}, false)
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("setup: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := b.get(rec.Header().Get("Location")); !strings.Contains(rec.Body.String(), "Welcome! Create your first hub") {
+		t.Errorf("the welcome toast is missing after setup: %s", rec.Body.String())
 	}
 	rec = b.get("/setup")
 	mustStatus(t, rec, http.StatusNotFound)
@@ -231,5 +235,53 @@ func TestUnknownPageIs404ForEveryRole(t *testing.T) {
 				t.Errorf("%s GET %s: %d, want %d", role, p, rec.Code, want)
 			}
 		}
+	}
+}
+
+// TestSessionEndedComesBackToThePage: a row action or form sent after the
+// session ended goes to sign-in, saying the session ended, and back to the
+// page it was sent from afterwards (not to the action's POST-only path).
+func TestSessionEndedComesBackToThePage(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	b := a.signIn("editor")
+	u, err := a.db.UserByEmail(context.Background(), "editor@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.DeleteUserSessions(context.Background(), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	page := "/hubs/" + hub.ID + "?q=w&page=1"
+	want := "/login?next=" + url.QueryEscape(page) + "&signed-out=ended"
+
+	req := httptest.NewRequest(http.MethodPost, "/hubs/"+hub.ID+"/pause", strings.NewReader(url.Values{"_csrf": {b.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Current-URL", "http://example.com"+page)
+	if rec := b.send(req); rec.Code != http.StatusUnauthorized || rec.Header().Get("HX-Redirect") != want {
+		t.Errorf("htmx action: %d, HX-Redirect %q, want %q", rec.Code, rec.Header().Get("HX-Redirect"), want)
+	}
+	req = httptest.NewRequest(http.MethodPost, "/hubs/"+hub.ID+"/pause", strings.NewReader(url.Values{"_csrf": {b.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Referer", "http://example.com"+page)
+	if rec := b.send(req); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != want {
+		t.Errorf("form post: %d, Location %q, want %q", rec.Code, rec.Header().Get("Location"), want)
+	}
+	req = httptest.NewRequest(http.MethodPost, "/hubs/"+hub.ID+"/pause", strings.NewReader(url.Values{"_csrf": {b.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Referer", "https://evil.example/hubs")
+	if rec := b.send(req); rec.Header().Get("Location") != "/login?signed-out=ended" {
+		t.Errorf("form post from elsewhere: Location %q", rec.Header().Get("Location"))
+	}
+	if rec := b.get(want); !strings.Contains(rec.Body.String(), "Your session has ended") {
+		t.Errorf("sign-in page does not say the session ended")
+	}
+	rec := b.post("/login", url.Values{"email": {"editor@example.com"}, "password": {"correct horse battery"}, "next": {page}}, false)
+	if rec.Header().Get("Location") != page {
+		t.Errorf("after sign-in: %q, want %q", rec.Header().Get("Location"), page)
+	}
+	if rec := a.newBrowser().get("/hubs"); rec.Header().Get("Location") != "/login?next=%2Fhubs" {
+		t.Errorf("never signed in: %q (no 'session ended')", rec.Header().Get("Location"))
 	}
 }

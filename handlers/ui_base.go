@@ -95,7 +95,17 @@ func (h *handler) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			target := "/login?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+			target := "/login"
+			q := url.Values{}
+			if back := returnPath(c.Request()); back != "" {
+				q.Set("next", back)
+			}
+			if _, err := c.Cookie(sessionCookie); err == nil {
+				q.Set("signed-out", "ended") // it had a session: say it ended
+			}
+			if len(q) > 0 {
+				target += "?" + q.Encode()
+			}
 			if !has {
 				target = "/setup"
 			}
@@ -110,6 +120,23 @@ func (h *handler) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// returnPath is where to come back to after signing in: the page asked
+// for, or for a form post or an htmx request (a row's Pause, a search)
+// the page it was sent from, which the browser can open again. Only a
+// path of this server; "" for none.
+func returnPath(r *http.Request) string {
+	if isRead(r.Method) && r.Header.Get("HX-Request") != "true" {
+		return r.URL.RequestURI()
+	}
+	for _, from := range []string{r.Header.Get("HX-Current-URL"), r.Referer()} {
+		u, err := url.Parse(from)
+		if err == nil && u.Host == r.Host && strings.HasPrefix(u.Path, "/") {
+			return u.RequestURI()
+		}
+	}
+	return ""
 }
 
 // requireAdmin refuses non-admins.
