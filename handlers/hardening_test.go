@@ -407,3 +407,47 @@ func TestBodyTextMustBeValid(t *testing.T) {
 	}
 	mustStatus(t, a.api("POST", "/api/v1/hubs", tok, `{"name":"\ud83d\ude00 caf\u00e9"}`), http.StatusOK)
 }
+
+// TestUnknownQueryParameters: a parameter a route does not take is a 400
+// that names it (a misspelled filter would otherwise list everything); the
+// ones it takes match in any case, once each.
+func TestUnknownQueryParameters(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	one, two := a.hub("One"), a.hub("Two")
+	for _, h := range []string{one.ID, two.ID} {
+		mustStatus(t, a.api("POST", "/api/v1/integrations/hubs/"+h, tok, `{"channelId":"WebChat","name":"W","configuration":{"allowedOrigins":["a.com"]}}`), http.StatusOK)
+	}
+	type list struct {
+		Total int `json:"total"`
+	}
+	for _, c := range []struct {
+		path, field string
+		status      int
+	}{
+		{"/api/v1/integrations?hubid=" + one.ID, "", 200},
+		{"/api/v1/integrations?HubId=" + one.ID + "&PAGESIZE=5", "", 200},
+		{"/api/v1/integrations?hubId=" + one.ID + "&status=paused", "status", 400},
+		{"/api/v1/integrations?hubId=" + one.ID + "&hubId=" + two.ID, "hubId", 400},
+		{"/api/v1/integrations?hubId=" + one.ID + "&HUBID=" + two.ID, "hubId", 400},
+		{"/api/v1/hubs?statusId=2002", "statusId", 400},
+		{"/api/v1/hubs/" + one.ID + "?verbose=1", "verbose", 400},
+		{"/api/v1/no/such/route?x=1", "", 404},
+	} {
+		rec := a.api("GET", c.path, tok, "")
+		if rec.Code != c.status {
+			t.Errorf("%s: %d, want %d: %s", c.path, rec.Code, c.status, rec.Body.String())
+			continue
+		}
+		switch c.status {
+		case 200:
+			if n := decode[list](t, rec).Total; n != 1 {
+				t.Errorf("%s: %d integrations, want the hub's 1", c.path, n)
+			}
+		case 400:
+			if p := decode[Problem](t, rec); p.Errors[0].Field != c.field {
+				t.Errorf("%s: %+v", c.path, p)
+			}
+		}
+	}
+}

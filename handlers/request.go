@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -201,4 +203,60 @@ type page[T any] struct {
 	PageSize   int `json:"pageSize"`
 	Total      int `json:"total"`
 	Results    []T `json:"results"`
+}
+
+// apiParams are the query parameters each API route takes. Any other is a
+// 400 naming it, as an unknown body property is: a misspelled filter
+// (?HubID=, ?status=) would otherwise be ignored in silence, and a client
+// about to pause or delete what a list returned would act on everything.
+// Names match in any case, as body keys do, and each may be given once.
+var apiParams = map[string][]string{
+	"GET /api/v1/integrations":                {"hubId", "channelId", "statusId", "q", "pageNumber", "pageSize"},
+	"PUT /api/v1/integrations/:id":            {"regenerate-key"},
+	"POST /api/v1/integrations/hubs/:id":      {"regenerate-key"}, // an update, when the id is an integration's
+	"GET /api/v1/hubs":                        {"q", "pageNumber", "pageSize"},
+	"GET /api/v1/audit":                       {"actor", "action", "objectType", "objectId", "pageNumber", "pageSize"},
+	"GET /api/v1/integrations/:id/deliveries": {"pageNumber", "pageSize"},
+}
+
+// checkParams refuses query parameters the route does not take, and
+// rewrites the ones it takes to their documented spelling.
+func checkParams(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.URL.RawQuery == "" || strings.HasSuffix(c.Path(), "/*") { // no query, or no such route
+			return next(c)
+		}
+		allowed := apiParams[r.Method+" "+c.Path()]
+		q := r.URL.Query()
+		fixed := make(url.Values, len(q))
+		var errs channels.FieldErrors
+		for k, vs := range q {
+			name := ""
+			for _, a := range allowed {
+				if strings.EqualFold(k, a) {
+					name = a
+				}
+			}
+			switch {
+			case name == "":
+				msg := fmt.Sprintf("Parameter '%s' is not supported here", k)
+				if len(allowed) > 0 {
+					msg += "; supported: " + strings.Join(allowed, ", ")
+				}
+				errs = append(errs, channels.FieldError{Code: codeNotSupported, Field: k, Message: msg + "."})
+			case len(vs) > 1 || fixed.Has(name):
+				errs = append(errs, channels.FieldError{Code: codeBadFormat, Field: name, Message: fmt.Sprintf("Parameter '%s' is given more than once.", name)})
+			default:
+				fixed[name] = vs
+			}
+		}
+		if len(errs) > 0 {
+			slices.SortFunc(errs, func(a, b channels.FieldError) int { return strings.Compare(a.Field, b.Field) })
+			return errs
+		}
+		r.URL.RawQuery = fixed.Encode()
+		c.SetRequest(r)
+		return next(c)
+	}
 }

@@ -75,7 +75,7 @@ func New(cfg Config) *Server {
 	e.OPTIONS("/api/v1/integrations/web-chat/token/:id", h.webChatToken)
 
 	// REST API (SPEC 4). requireToken refuses writes with read tokens.
-	api := e.Group("/api/v1", h.requireToken, h.rateLimit())
+	api := e.Group("/api/v1", h.requireToken, h.rateLimit(), checkParams)
 	api.POST("/integrations/hubs/:id", h.integrationCreateOrUpdate)
 	api.GET("/integrations/hubs/:id/:channel", h.integrationsByChannel)
 	api.GET("/integrations/:id", h.integrationGet)
