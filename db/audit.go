@@ -52,8 +52,8 @@ type AuditFilter struct {
 	TenantID   string
 	Actor      string
 	Action     string // prefix: "integration" matches "integration.create"
-	ObjectType string
-	ObjectID   string
+	ObjectType string // any case
+	ObjectID   string // any part of the id, any case
 	Page, Size int
 }
 
@@ -71,11 +71,13 @@ func (d *DB) AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, int
 	}
 	if f.ObjectType != "" {
 		where += ` AND object_type = ?`
-		args = append(args, f.ObjectType)
+		args = append(args, strings.ToLower(f.ObjectType))
 	}
-	if f.ObjectID != "" {
-		where += ` AND object_id = ?`
-		args = append(args, f.ObjectID)
+	if id := strings.ToLower(strings.TrimLeft(f.ObjectID, "…. ")); id != "" {
+		// Any part of the id, in any case: the Activity page shows an id's
+		// end ("…835cb3f61981"), which is what people copy.
+		where += ` AND object_id LIKE ? ESCAPE '\'`
+		args = append(args, "%"+likeEscape(id)+"%")
 	}
 	var total int
 	if err := d.queryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE `+where, args...).Scan(&total); err != nil {

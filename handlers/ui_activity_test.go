@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -98,6 +99,16 @@ func TestAPIAudit(t *testing.T) {
 	}
 	if list := decode[page[auditJSON]](t, a.api(http.MethodGet, "/api/v1/audit?action=user", tok, "")); list.Total != 0 || list.Results == nil {
 		t.Fatalf("filtered: %+v", list)
+	}
+	// Object filters take any case, and any part of an id (the page shows its end).
+	for _, q := range []string{"objectType=Hub", "objectType=HUB&objectId=" + strings.ToUpper(hubID),
+		"objectId=" + url.QueryEscape("…"+hubID[len(hubID)-12:]), "objectId=" + hubID[:8]} {
+		if list := decode[page[auditJSON]](t, a.api(http.MethodGet, "/api/v1/audit?"+q, tok, "")); list.Total != 1 {
+			t.Errorf("%s: %d entries, want 1", q, list.Total)
+		}
+	}
+	if list := decode[page[auditJSON]](t, a.api(http.MethodGet, "/api/v1/audit?objectId=%25", tok, "")); list.Total != 0 {
+		t.Errorf("objectId=%%: %d entries; a %% is not a wildcard", list.Total)
 	}
 	mustStatus(t, a.api(http.MethodGet, "/api/v1/audit", a.token("read"), ""), http.StatusForbidden)
 	mustStatus(t, a.api(http.MethodGet, "/api/v1/audit?pageNumber=-1", tok, ""), http.StatusBadRequest)
