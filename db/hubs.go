@@ -187,6 +187,13 @@ func (d *DB) UpdateHub(ctx context.Context, h Hub, audit Audit) (Hub, error) {
 // DeleteHub deletes a hub with all its integrations (and their deliveries).
 func (d *DB) DeleteHub(ctx context.Context, h Hub, audit Audit) error {
 	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
+		gone, err := hubContents(ctx, tx, h.ID)
+		if err != nil {
+			return err
+		}
+		if gone != "" {
+			audit.Detail = strings.TrimSpace(audit.Detail + " " + gone)
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM hubs WHERE id = ? AND tenant_id = ?`, h.ID, h.TenantID)
 		if err != nil {
 			return fmt.Errorf("store: unable to delete hub: %w", err)
@@ -196,6 +203,44 @@ func (d *DB) DeleteHub(ctx context.Context, h Hub, audit Audit) error {
 		}
 		return audit.write(ctx, tx, h.TenantID, "hub", h.ID, h.Name)
 	})
+}
+
+// hubContents names what deleting a hub deletes with it, for the audit
+// log: "with its 3 integrations: Chat (WebChat), SMS (TwilioSMS), …".
+func hubContents(ctx context.Context, tx *Tx, hubID string) (string, error) {
+	const named = 10
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT n FROM hub_integration_counts WHERE hub_id = ?`, hubID).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && n == 0) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: unable to count the hub's integrations: %w", err)
+	}
+	rows, err := tx.conn.QueryContext(ctx, `SELECT name, channel_id FROM integrations WHERE hub_id = ? ORDER BY created, id LIMIT ?`, hubID, named)
+	if err != nil {
+		return "", fmt.Errorf("store: unable to list the hub's integrations: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var name, ch string
+		if err := rows.Scan(&name, &ch); err != nil {
+			return "", err
+		}
+		names = append(names, name+" ("+ch+")")
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	if n > len(names) {
+		names = append(names, fmt.Sprintf("and %d more", n-len(names)))
+	}
+	noun := "integrations"
+	if n == 1 {
+		noun = "integration"
+	}
+	return fmt.Sprintf("with its %d %s: %s", n, noun, strings.Join(names, ", ")), nil
 }
 
 func likeEscape(s string) string {

@@ -125,6 +125,31 @@ func (h *handler) saveHub(ctx context.Context, a actor, hub db.Hub, in hubInput)
 	return db.Hub{}, errBusyRow
 }
 
+// hubChanges says what an update changed, for the audit log.
+func hubChanges(was, now db.Hub) string {
+	var parts []string
+	if was.Name != now.Name {
+		parts = append(parts, fmt.Sprintf("name %q → %q", was.Name, now.Name))
+	}
+	if was.Description != now.Description {
+		parts = append(parts, "description changed")
+	}
+	days := func(d *int) string {
+		if d == nil {
+			return "never"
+		}
+		return fmt.Sprintf("%d days", *d)
+	}
+	if a, b := days(was.CloseDormantConversation), days(now.CloseDormantConversation); a != b {
+		parts = append(parts, "close dormant conversations "+a+" → "+b)
+	}
+	if was.StatusID != now.StatusID {
+		word := map[int]string{db.HubActive: "active", db.HubPaused: "paused"}
+		parts = append(parts, "status "+word[was.StatusID]+" → "+word[now.StatusID])
+	}
+	return strings.Join(parts, "; ")
+}
+
 // sameHub reports whether an update leaves what is stored as it is.
 func sameHub(a, b db.Hub) bool {
 	return a.Name == b.Name && a.Description == b.Description && a.StatusID == b.StatusID &&
@@ -157,7 +182,7 @@ func (h *handler) saveHubOnce(ctx context.Context, a actor, hub db.Hub, in hubIn
 	if in.Name == nil && in.Description == nil && !in.CloseDormantSet && in.StatusID != nil {
 		action = map[int]string{db.HubActive: "hub.resume", db.HubPaused: "hub.pause"}[*in.StatusID]
 	}
-	out, err := h.db.UpdateHub(ctx, hub, a.audit(action, ""))
+	out, err := h.db.UpdateHub(ctx, hub, a.audit(action, hubChanges(read, hub)))
 	return out, hubConflict(err)
 }
 

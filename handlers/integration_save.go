@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -333,16 +335,73 @@ func (h *handler) updateIntegrationOnce(ctx context.Context, a actor, cur db.Int
 	case in.Name == nil && in.Config == nil && in.StatusID != nil:
 		action = "integration.resume"
 	}
-	detail := ""
-	if cfg != nil && in.Config != nil && strings.Contains(strings.ToLower(string(in.Config)), "regeneratekeys") && cur.Secrets["privateSigningKey"] != next.Secrets["privateSigningKey"] {
-		detail = "signing keys regenerated"
-	}
+	detail := integrationChanges(cur, next)
 	if sameIntegration(next, cur) {
 		// Nothing changes: no write, no new modified time, no audit entry.
 		return cur, ignored, nil
 	}
 	out, err = h.db.UpdateIntegration(ctx, next, a.audit(action, detail))
 	return out, ignored, conflictError(err)
+}
+
+// integrationChanges says what an update changed, for the audit log: the
+// name, the status, which configuration values (a webhook URL by its new
+// host; secrets by name only: the log never holds one).
+func integrationChanges(cur, next db.Integration) string {
+	var parts []string
+	if cur.Name != next.Name {
+		parts = append(parts, fmt.Sprintf("name %q → %q", cur.Name, next.Name))
+	}
+	if cur.StatusID != next.StatusID {
+		parts = append(parts, "status "+statusWord(cur.StatusID)+" → "+statusWord(next.StatusID))
+	}
+	var was, now map[string]json.RawMessage
+	_ = json.Unmarshal(cur.Config, &was)
+	_ = json.Unmarshal(next.Config, &now)
+	var changed []string
+	for k := range mergeKeys(was, now) {
+		if k == "publicSigningKey" || bytes.Equal(was[k], now[k]) {
+			continue
+		}
+		var u string
+		if k == "webhookUrl" && json.Unmarshal(now[k], &u) == nil {
+			if p, err := url.Parse(u); err == nil && p.Host != "" {
+				k += " → " + p.Host
+			}
+		}
+		changed = append(changed, k)
+	}
+	for k := range mergeKeys(cur.Secrets, next.Secrets) {
+		if k != "privateSigningKey" && cur.Secrets[k] != next.Secrets[k] {
+			changed = append(changed, k)
+		}
+	}
+	if len(changed) > 0 {
+		slices.Sort(changed)
+		parts = append(parts, "configuration: "+strings.Join(changed, ", "))
+	}
+	if cur.Secrets["privateSigningKey"] != next.Secrets["privateSigningKey"] {
+		parts = append(parts, "signing keys regenerated")
+	}
+	return strings.Join(parts, "; ")
+}
+
+func mergeKeys[V any](a, b map[string]V) map[string]bool {
+	keys := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	return keys
+}
+
+func statusWord(s int) string {
+	if s == db.IntegrationPaused {
+		return "paused"
+	}
+	return "active"
 }
 
 // sameIntegration reports whether an update leaves what is stored as it is.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -113,4 +114,41 @@ func TestAPIAudit(t *testing.T) {
 	mustStatus(t, a.api(http.MethodGet, "/api/v1/audit", a.token("read"), ""), http.StatusForbidden)
 	mustStatus(t, a.api(http.MethodGet, "/api/v1/audit?pageNumber=-1", tok, ""), http.StatusBadRequest)
 	mustStatus(t, a.api(http.MethodGet, "/api/v1/audit", "", ""), http.StatusUnauthorized)
+}
+
+// TestAuditSaysWhatChanged: an update's audit entry names what changed (a
+// webhook URL by its new host, never a secret's value), and a hub's
+// deletion names the integrations deleted with it.
+func TestAuditSaysWhatChanged(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	rec := a.api(http.MethodPost, "/api/v1/integrations/hubs/"+hub.ID, tok,
+		`{"channelId":"System","name":"Events","configuration":{"webhookUrl":"https://old.example.com/hook","events":["message"]}}`)
+	mustStatus(t, rec, http.StatusOK)
+	id := decode[integrationOut](t, rec).IntegrationID
+	mustStatus(t, a.api(http.MethodPost, "/api/v1/integrations/hubs/"+hub.ID, tok, `{"channelId":"TwilioSMS","name":"SMS","configuration":`+twilioConfig+`}`), http.StatusOK)
+	mustStatus(t, a.api(http.MethodPut, "/api/v1/integrations/"+id, tok,
+		`{"name":"Bot events","configuration":{"webhookUrl":"https://new.example.net/hook?token=s3cr3t","events":["message"]}}`), http.StatusOK)
+	mustStatus(t, a.api(http.MethodPut, "/api/v1/integrations/"+id+"?regenerate-key=true", tok, ""), http.StatusOK)
+	mustStatus(t, a.api(http.MethodPut, "/api/v1/hubs/"+hub.ID, tok, `{"description":"Front desk","closeDormantConversation":30}`), http.StatusOK)
+	mustStatus(t, a.api(http.MethodDelete, "/api/v1/hubs/"+hub.ID, tok, ""), http.StatusOK)
+
+	details := map[string][]string{}
+	for _, e := range decode[page[auditJSON]](t, a.api(http.MethodGet, "/api/v1/audit?pageSize=100", tok, "")).Results {
+		details[e.Action] = append(details[e.Action], e.Detail)
+	}
+	want := map[string]string{
+		"integration.update": `signing keys regenerated|name "Events" → "Bot events"; configuration: webhookUrl → new.example.net`, // newest first
+		"hub.update":         "description changed; close dormant conversations never → 30 days",
+		"hub.delete":         "with its 2 integrations: Bot events (System), SMS (TwilioSMS)",
+	}
+	for action, w := range want {
+		if got := strings.Join(details[action], "|"); got != w {
+			t.Errorf("%s: %q, want %q", action, got, w)
+		}
+	}
+	if all := fmt.Sprint(details); strings.Contains(all, "s3cr3t") {
+		t.Errorf("a URL's query reached the audit log: %s", all)
+	}
 }
