@@ -93,6 +93,13 @@ func TestWebChatToken(t *testing.T) {
 		"http://secure.example.org":  403,
 		"https://evil.example.com":   403,
 		"":                           403,
+		// An Origin is scheme://host[:port]; more is no browser's.
+		"https://www.example.com/path": 403,
+		"https://user@www.example.com": 403,
+		"https://www.example.com?x=1":  403,
+		"https://www.example.com#frag": 403,
+		"https://www.example.com/":     403,
+		"https://www.example.com:443":  200,
 	} {
 		rec := get("GET", in.IntegrationID, origin)
 		if rec.Code != want {

@@ -85,8 +85,11 @@ func (h *handler) signWebChatToken(integrationID, origin string, exp time.Time) 
 // allows that host on any port and scheme, "host:port" that port only, and
 // an "https://" prefix additionally requires https.
 func originAllowed(origin string, allowed []string) bool {
+	// An Origin is scheme://host[:port] and nothing else (RFC 6454 §7);
+	// anything more (a path, user info, a query) is no browser's.
 	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" {
+	if err != nil || u.Host == "" || u.User != nil ||
+		u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(origin, "?") || strings.HasSuffix(origin, "#") {
 		return false
 	}
 	host, port := u.Hostname(), u.Port()
