@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -159,4 +160,111 @@ func TestAPIClientIDOnAPhone(t *testing.T) {
 		t.Errorf("the client id runs %.0f px past its card at %d px", past, Narrow)
 	}
 	noOverflow(t, page)
+}
+
+// pageOptions are the four looks every table is checked in.
+var pageOptions = []PageOptions{{Width: Wide}, {Width: Narrow}, {Width: Wide, Dark: true}, {Width: Narrow, Dark: true}}
+
+func (o PageOptions) suffix() string {
+	if o.Dark {
+		return fmt.Sprintf("%d-dark", o.Width)
+	}
+	return fmt.Sprintf("%d", o.Width)
+}
+
+// TestAPIClientsTableFits: an API client's id wraps before a dot, beside
+// its copy button, so the clients table keeps its Revoke button in view at
+// 1280 px (it was pushed off the right edge) and on a phone.
+func TestAPIClientsTableFits(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	cl, _, err := s.DB.CreateClient(context.Background(), db.Client{TenantID: db.DefaultTenantID, Name: "dotnet", Scope: "write"})
+	must(t, err)
+	for _, o := range pageOptions {
+		page := s.signedIn(t, "admin", o)
+		_, err := page.Goto("/tokens")
+		must(t, err)
+		table := page.GetByTestId("clients")
+		must(t, expect.Locator(table.Locator("code")).ToHaveText(cl.ID))
+		tableFits(t, table)
+		for _, b := range lineBreaks(t, table.Locator("code")) {
+			if !strings.HasPrefix(b[1], ".") {
+				t.Errorf("at %s the client id breaks at %s|%s, not before a dot", o.suffix(), b[0], b[1])
+			}
+		}
+		noOverflow(t, page)
+		shot(t, page, "admin-clients-"+o.suffix())
+	}
+}
+
+// TestUsersTableWrapsEmails: with a disabled user the table is tighter, and
+// an email that must wrap does so before its @, not inside a word
+// ("admin2@example.co" / "m").
+func TestUsersTableWrapsEmails(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	ctx := context.Background()
+	s.createUser(t, "admin@example.com", "admin")
+	s.createUser(t, "admin2@example.com", "admin")
+	u, err := s.DB.UserByEmail(ctx, "admin2@example.com")
+	must(t, err)
+	must(t, s.DB.UpdateUser(ctx, u.ID, u.Role, true))
+	for _, o := range pageOptions {
+		page := s.signedIn(t, "admin", o)
+		_, err := page.Goto("/users")
+		must(t, err)
+		table := page.GetByTestId("users")
+		must(t, expect.Locator(table.GetByTestId("user-status").Filter(playwright.LocatorFilterOptions{HasText: "disabled"})).ToHaveCount(1))
+		tableFits(t, table)
+		rows := table.GetByTestId("user-row")
+		n, err := rows.Count()
+		must(t, err)
+		if n != 2 {
+			t.Fatalf("%d user rows", n)
+		}
+		for i := range n {
+			for _, b := range lineBreaks(t, rows.Nth(i).Locator("td").First()) {
+				if !strings.HasPrefix(b[1], "@") {
+					t.Errorf("at %s an email breaks at %s|%s, not before its @", o.suffix(), b[0], b[1])
+				}
+			}
+		}
+		noOverflow(t, page)
+		shot(t, page, "admin-users-"+o.suffix())
+	}
+}
+
+// lineBreaks returns where the text of el's own text nodes (not its
+// children's, such as a "you" pill) goes on to a new line: the few
+// characters before and after each break.
+func lineBreaks(t *testing.T, el playwright.Locator) [][2]string {
+	t.Helper()
+	v, err := el.Evaluate(`el => {
+		let text = "", top = null;
+		const breaks = [];
+		for (const n of el.childNodes) {
+			if (n.nodeType !== Node.TEXT_NODE) continue;
+			for (let i = 0; i < n.data.length; i++) {
+				if (/\s/.test(n.data[i])) continue;
+				const r = document.createRange();
+				r.setStart(n, i);
+				r.setEnd(n, i + 1);
+				const rect = r.getClientRects()[0];
+				if (!rect) continue;
+				if (top !== null && rect.top > top + 2) breaks.push(text.slice(-8) + "|" + n.data.slice(i, i + 8));
+				top = rect.top;
+				text += n.data[i];
+			}
+		}
+		return breaks.join("\n");
+	}`, nil)
+	must(t, err)
+	var out [][2]string
+	if s, _ := v.(string); s != "" {
+		for _, b := range strings.Split(s, "\n") {
+			before, after, _ := strings.Cut(b, "|")
+			out = append(out, [2]string{before, after})
+		}
+	}
+	return out
 }

@@ -297,6 +297,29 @@ func noOverflow(t *testing.T, page playwright.Page) {
 	}
 }
 
+// tableFits fails if a table is wider than its .table-wrap, which then
+// scrolls sideways and hides its right-hand columns (the actions), or if
+// any of its buttons and links ends past the box's right edge.
+func tableFits(t *testing.T, table playwright.Locator) {
+	t.Helper()
+	v, err := table.Evaluate(`t => {
+		const w = t.closest(".table-wrap"), box = w.getBoundingClientRect(), out = [];
+		if (w.scrollWidth - w.clientWidth > 1) out.push("it scrolls sideways by " + (w.scrollWidth - w.clientWidth) + " px");
+		for (const c of t.querySelectorAll("button, a, th")) {
+			const r = c.getBoundingClientRect();
+			if (r.width && r.right > box.right + 1) out.push((c.getAttribute("aria-label") || c.textContent.trim() || c.tagName) + " ends at x=" + Math.round(r.right) + ", its box at " + Math.round(box.right));
+			if (out.length >= 4) break;
+		}
+		return out.join("; ");
+	}`, nil)
+	must(t, err)
+	if s, _ := v.(string); s != "" {
+		where, err := table.Evaluate(`t => location.pathname + " at " + window.innerWidth + " px"`, nil)
+		must(t, err)
+		t.Errorf("a table of %v does not fit its box: %s", where, s)
+	}
+}
+
 // number reads a number a page's script returned: Playwright gives a
 // whole one as an int and any other as a float64.
 func number(t *testing.T, v any) float64 {
