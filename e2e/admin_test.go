@@ -234,6 +234,56 @@ func TestUsersTableWrapsEmails(t *testing.T) {
 	}
 }
 
+// TestActivityTableFits: the activity table fits its box at 1280 px when a
+// detail holds a URL ("attempt 1 to http://127.0.0.1:…/hook: failed: …")
+// and an actor is an API client's long id, and the Object id filter shows
+// its whole placeholder (it was cut: "a hub, integration or user i") and
+// room for a whole id.
+func TestActivityTableFits(t *testing.T) {
+	t.Parallel()
+	rcv, _ := failingReceiver(t)
+	s := newServer(t, AllowPrivateWebhooks)
+	ctx := context.Background()
+	hub := s.hub(t, "Support")
+	id := s.seedWebhook(t, hub.ID, "Archive", rcv.URL+"/hook")
+	if status, body := s.api(t, s.token(t, "write"), http.MethodPost, "/api/v1/integrations/"+id+"/test", `{}`); status != http.StatusOK {
+		t.Fatalf("test event: %d %s", status, body)
+	}
+	cl, _, err := s.DB.CreateClient(ctx, db.Client{TenantID: db.DefaultTenantID, Name: "dotnet", Scope: "write"})
+	must(t, err)
+	must(t, s.DB.RecordAudit(ctx, db.DefaultTenantID, db.Audit{Actor: "client:" + cl.ID, Action: "integration.redeliver",
+		Detail: "attempt 2 to " + rcv.URL + "/hook: failed: receiver answered 503"}, "integration", id, "Archive"))
+	for _, o := range pageOptions {
+		page := s.signedIn(t, "admin", o)
+		_, err := page.Goto("/activity")
+		must(t, err)
+		table := page.GetByTestId("activity")
+		must(t, expect.Locator(table.GetByText("attempt 1 to "+rcv.URL+"/hook: failed:")).ToBeVisible())
+		tableFits(t, table)
+		noOverflow(t, page)
+		// The filters show their whole placeholders, and the object id a whole id.
+		// (Typed as a value for a moment, a text makes the field scroll if it
+		// does not fit.)
+		short, err := page.GetByTestId("activity-filters").Evaluate(`f => {
+			const out = [];
+			for (const i of f.querySelectorAll("input[placeholder]")) {
+				const typed = i.value;
+				for (const text of i.id === "f-object" ? [i.placeholder, "01a21cbb-c56c-7cc5-8270-38ac71ced382"] : [i.placeholder]) {
+					i.value = text;
+					if (i.scrollWidth > i.clientWidth) out.push(i.id + " is " + (i.scrollWidth - i.clientWidth) + " px too narrow for “" + text + "”");
+				}
+				i.value = typed;
+			}
+			return out.join("; ");
+		}`, nil)
+		must(t, err)
+		if s, _ := short.(string); s != "" {
+			t.Errorf("at %s: %s", o.suffix(), s)
+		}
+		shot(t, page, "activity-"+o.suffix())
+	}
+}
+
 // lineBreaks returns where the text of el's own text nodes (not its
 // children's, such as a "you" pill) goes on to a new line: the few
 // characters before and after each break.
