@@ -183,3 +183,36 @@ func TestWebhookPanelWithoutJavaScript(t *testing.T) {
 	must(t, expect.Locator(page.Locator("#toasts")).ToContainText("Redelivery delivered"))
 	must(t, expect.Locator(page.GetByTestId("delivery")).ToHaveCount(2))
 }
+
+// TestWebhookLogFitsItsBox: a log of failed attempts, with Redeliver
+// buttons and "Retried: attempt 2 failed" notes, fits its box at 1280 px
+// (its actions were pushed off the right edge) and on a phone.
+func TestWebhookLogFitsItsBox(t *testing.T) {
+	t.Parallel()
+	rcv, _ := failingReceiver(t)
+	s := newServer(t, AllowPrivateWebhooks)
+	id := s.seedWebhook(t, s.hub(t, "Support").ID, "Archive", rcv.URL+"/hook")
+	tok := s.token(t, "write")
+	for range 3 {
+		if status, body := s.api(t, tok, http.MethodPost, "/api/v1/integrations/"+id+"/test", `{}`); status != http.StatusOK {
+			t.Fatalf("test event: %d %s", status, body)
+		}
+	}
+	page := s.signedIn(t, "editor")
+	_, err := page.Goto("/integrations/" + id)
+	must(t, err)
+	must(t, page.GetByTestId("delivery").Last().GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Redeliver"}).Click())
+	must(t, expect.Locator(page.GetByTestId("retried")).ToHaveText("Retried: attempt 2 failed"))
+
+	for _, o := range pageOptions {
+		page := s.signedIn(t, "editor", o)
+		_, err := page.Goto("/integrations/" + id)
+		must(t, err)
+		log := page.GetByTestId("delivery-log")
+		must(t, expect.Locator(log.GetByTestId("redeliver")).ToHaveCount(3))
+		tableFits(t, log)
+		noOverflow(t, page)
+		must(t, page.Locator("#deliveries").ScrollIntoViewIfNeeded())
+		shot(t, page, "webhook-log-"+o.suffix())
+	}
+}
