@@ -7,11 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"testing"
-
-	"github.com/pressly/goose/v3"
 )
 
 // checkCounts compares every hub's kept count, and the list totals, with
@@ -192,8 +189,7 @@ func downTo(t *testing.T, path string, version int64) *sql.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, _ := fs.Sub(migrationFiles, "migrations")
-	p, err := goose.NewProvider(goose.DialectSQLite3, raw, sub)
+	p, err := migrations(raw)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -729,3 +729,73 @@ func TestClientTokensArePruned(t *testing.T) {
 		t.Errorf("user tokens: %d, want 2", n)
 	}
 }
+
+// TestNamesCompareAsNFKC: names that differ only in their encoding (a
+// precomposed É and E with a combining accent, fullwidth letters) are one
+// name; migration 9 rewrites the keys stored before, renaming the later of
+// two names that were duplicates all along.
+func TestNamesCompareAsNFKC(t *testing.T) {
+	d, path := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Support")
+	// A connection of its own: the store's writer connection is its writer
+	// goroutine's.
+	raw, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, dup := range []string{"Ｓupport", "SUPPORT"} {
+		if _, err := d.CreateHub(ctx, Hub{TenantID: DefaultTenantID, Name: dup}, Audit{}); !errors.Is(err, ErrConflict) {
+			t.Errorf("hub %q beside Support: %v", dup, err)
+		}
+	}
+	if taken, err := d.HubNameTaken(ctx, DefaultTenantID, "", "ＳＵＰＰＯＲＴ"); err != nil || !taken {
+		t.Errorf("HubNameTaken(fullwidth) = %v, %v", taken, err)
+	}
+
+	// Rows as an earlier version stored them: keys lowered, not normalized.
+	nfc, nfd := "\u00c9mile", "E\u0301mile"
+	for i, name := range []string{nfc, nfd, "Caf\u00e9", "Cafe\u0301 bar"} {
+		_, err := raw.ExecContext(ctx, `INSERT INTO integrations (id, hub_id, tenant_id, channel_id, integration_type, name, name_key, config, created, modified)
+			VALUES (?, ?, ?, 'WebChat', 'Customer', ?, lower(?), '{}', ?, ?)`,
+			fmt.Sprintf("00000000-0000-4000-8000-00000000000%d", i), h.ID, h.TenantID, name, name,
+			fmt.Sprintf("2026-01-0%dT00:00:00Z", i+1), "2026-01-01T00:00:00Z")
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	tx, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := renormalizeNames(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	rows, err := raw.QueryContext(ctx, `SELECT id, name FROM integrations WHERE hub_id = ?`, h.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id, name string
+		rows.Scan(&id, &name)
+		got[id] = name
+	}
+	rows.Close()
+	want := map[string]string{
+		"00000000-0000-4000-8000-000000000000": nfc,
+		"00000000-0000-4000-8000-000000000001": nfd + " (00000000)", // the later of a pair
+		"00000000-0000-4000-8000-000000000002": "Caf\u00e9",
+		"00000000-0000-4000-8000-000000000003": "Cafe\u0301 bar",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("after migration 9: %q, want %q", got, want)
+	}
+	if taken, err := d.IntegrationNameTaken(ctx, h.ID, "", "cafe\u0301"); err != nil || !taken {
+		t.Errorf("a decomposed café is taken by the precomposed one: %v, %v", taken, err)
+	}
+}

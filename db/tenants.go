@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"strings"
 	"time"
 
@@ -56,8 +57,14 @@ func (d *DB) TenantByRef(ctx context.Context, ref string) (Tenant, error) {
 	return t, nil
 }
 
-// nameKey is the case-insensitive identity of a name.
-func nameKey(s string) string { return finalSigma.Replace(strings.ToLower(strings.TrimSpace(s))) }
+// nameKey is the identity of a name: two names with one key are one name.
+// It is the name in Unicode's compatibility composition (NFKC: "É" typed as
+// one character or as E and a combining accent, fullwidth "Ｓ" and "S",
+// the ligature "ﬁ" and "fi" look alike and are alike), then in lower case
+// (migrations 0007 and 0009 rewrote the keys stored before).
+func nameKey(s string) string {
+	return finalSigma.Replace(strings.ToLower(norm.NFKC.String(strings.TrimSpace(s))))
+}
 
 // finalSigma writes the Greek final sigma as the other lower-case sigma,
 // which is what upper case lowers to (migration 0007).

@@ -43,6 +43,12 @@ func checkName(name string) (string, *channels.FieldError) {
 	if fe := checkText("name", n, false); fe != nil {
 		return "", fe
 	}
+	// Something must show: a letter, digit, symbol or punctuation, not only
+	// marks, joiners or variation selectors.
+	if !strings.ContainsFunc(n, func(r rune) bool { return unicode.In(r, unicode.L, unicode.N, unicode.S, unicode.P) }) {
+		return "", &channels.FieldError{Code: codeBadFormat, Field: "name",
+			Message: "Property 'name' shows nothing: it needs at least one letter, digit or symbol."}
+	}
 	if c := utf8.RuneCountInString(n); c > 100 {
 		return "", &channels.FieldError{Code: codeOutOfRange, Field: "name",
 			Message: fmt.Sprintf("Property 'name' is %d characters long; at most 100 are allowed.", c)}
