@@ -216,3 +216,31 @@ func TestWebhookLogFitsItsBox(t *testing.T) {
 		shot(t, page, "webhook-log-"+o.suffix())
 	}
 }
+
+// TestWebhookPanelForViewers: a viewer reads the log of a System or Direct
+// integration but gets no Send test event button, not even a disabled one
+// (which cannot take focus, so its reason could not be read), as no other
+// change is offered to a viewer.
+func TestWebhookPanelForViewers(t *testing.T) {
+	t.Parallel()
+	rcv, _ := failingReceiver(t)
+	s := newServer(t, AllowPrivateWebhooks)
+	hub := s.hub(t, "Support")
+	system := s.seedWebhook(t, hub.ID, "Archive", rcv.URL)
+	direct := s.apiIntegration(t, hub.ID, `{"channelId":"Direct","name":"Bot","configuration":{"integrationType":"Agent","webhookUrl":"`+rcv.URL+`/bot"}}`)
+	tok := s.token(t, "write")
+	page := s.signedIn(t, "viewer")
+	for _, id := range []string{system, direct} {
+		if status, body := s.api(t, tok, http.MethodPost, "/api/v1/integrations/"+id+"/test", `{}`); status != http.StatusOK {
+			t.Fatalf("test event: %d %s", status, body)
+		}
+		_, err := page.Goto("/integrations/" + id)
+		must(t, err)
+		panel := page.GetByTestId("webhook-panel")
+		must(t, expect.Locator(panel.GetByTestId("delivery")).ToHaveCount(1))
+		must(t, expect.Locator(panel.GetByText("Test events are posted to")).ToBeVisible())
+		must(t, expect.Locator(panel.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Send test event"})).ToHaveCount(0))
+		must(t, expect.Locator(panel.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Redeliver"})).ToHaveCount(0))
+		must(t, expect.Locator(page.Locator("button:disabled")).ToHaveCount(0))
+	}
+}
