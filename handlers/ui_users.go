@@ -123,14 +123,12 @@ func (h *handler) uiUserSave(c echo.Context) error {
 			if u.ID == me.ID {
 				who = "You are"
 			}
-			return h.renderUsers(c, http.StatusUnprocessableEntity, views.UsersPage{
-				Error: who + " the last active admin: make another user an admin first, or nobody could manage users and API access."})
+			return h.refuseUserChange(c, who+" the last active admin: make another user an admin first, or nobody could manage users and API access.")
 		}
 	}
 	if err := h.db.UpdateUser(ctx, u.ID, role, disabled); errors.Is(err, db.ErrLastAdmin) {
 		// Another admin was demoted meanwhile: the store refused atomically.
-		return h.renderUsers(c, http.StatusUnprocessableEntity, views.UsersPage{
-			Error: u.Email + " is the last active admin: make another user an admin first, or nobody could manage users and API access."})
+		return h.refuseUserChange(c, u.Email+" is the last active admin: make another user an admin first, or nobody could manage users and API access.")
 	} else if err != nil {
 		return err
 	}
@@ -148,6 +146,14 @@ func (h *handler) uiUserSave(c echo.Context) error {
 		// The page is admin-only; the change took effect for oneself too.
 		return redirect(c, "/hubs")
 	}
+	return redirect(c, "/users")
+}
+
+// refuseUserChange answers a refused role or status change on the Users
+// page itself (/users, where reloading re-sends nothing), with the reason
+// as an error toast.
+func (h *handler) refuseUserChange(c echo.Context, why string) error {
+	h.flash(c, "error", why)
 	return redirect(c, "/users")
 }
 
