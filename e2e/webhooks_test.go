@@ -217,6 +217,70 @@ func TestWebhookLogFitsItsBox(t *testing.T) {
 	}
 }
 
+// TestWebhookLogPaging: Older and Newer put the page in the address bar
+// (a bookmark, the Back button), the pager says which attempts it shows,
+// and focus stays on the pager: Enter again pages again, where it used to
+// land on "Send test event" and send one.
+func TestWebhookLogPaging(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(rcv.Close)
+	s := newServer(t, AllowPrivateWebhooks)
+	id := s.seedWebhook(t, s.hub(t, "Support").ID, "Archive", rcv.URL)
+	tok := s.token(t, "write")
+	for range 27 {
+		if status, body := s.api(t, tok, http.MethodPost, "/api/v1/integrations/"+id+"/test", `{}`); status != http.StatusOK {
+			t.Fatalf("test event: %d %s", status, body)
+		}
+	}
+	sent := hits.Load()
+	page := s.signedIn(t, "editor")
+	_, err := page.Goto("/integrations/" + id)
+	must(t, err)
+	panel := page.GetByTestId("webhook-panel")
+	summary := panel.GetByTestId("deliveries-range")
+	older := panel.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Older"})
+	newer := panel.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Newer"})
+	must(t, expect.Locator(summary).ToHaveText("1–20 of 27 attempts"))
+
+	must(t, older.Focus())
+	must(t, page.Keyboard().Press("Enter"))
+	atPath(t, page, "/integrations/"+id+"?deliveries=1#deliveries")
+	must(t, expect.Locator(summary).ToHaveText("21–27 of 27 attempts"))
+	must(t, expect.Locator(panel.GetByTestId("delivery")).ToHaveCount(7))
+	// The last page has no Older: focus is on Newer, not on the page's top
+	// or on Send test event.
+	must(t, expect.Locator(newer).ToBeFocused())
+	shot(t, page, "webhook-log-older")
+
+	must(t, page.Keyboard().Press("Enter"))
+	atPath(t, page, "/integrations/"+id+"#deliveries")
+	must(t, expect.Locator(summary).ToHaveText("1–20 of 27 attempts"))
+	must(t, expect.Locator(older).ToBeFocused())
+	if n := hits.Load(); n != sent {
+		t.Errorf("paging sent %d test events", n-sent)
+	}
+
+	// Back, and a reload (a bookmark), show the page the address names.
+	_, err = page.GoBack()
+	must(t, err)
+	atPath(t, page, "/integrations/"+id+"?deliveries=1#deliveries")
+	must(t, expect.Locator(summary).ToHaveText("21–27 of 27 attempts"))
+	_, err = page.Reload()
+	must(t, err)
+	must(t, expect.Locator(summary).ToHaveText("21–27 of 27 attempts"))
+
+	// A test event shows the log's first page, and the address says so.
+	must(t, panel.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Send test event"}).Click())
+	must(t, expect.Locator(page.GetByTestId("last-attempt")).ToContainText("Delivered"))
+	must(t, expect.Locator(summary).ToHaveText("1–20 of 28 attempts"))
+	atPath(t, page, "/integrations/"+id+"#deliveries")
+}
+
 // TestWebhookPanelForViewers: a viewer reads the log of a System or Direct
 // integration but gets no Send test event button, not even a disabled one
 // (which cannot take focus, so its reason could not be read), as no other

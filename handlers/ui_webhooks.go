@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -73,6 +74,11 @@ func (h *handler) afterDelivery(c echo.Context, in db.Integration, dl db.Deliver
 	if c.Request().Header.Get("HX-Request") != "true" {
 		return c.Redirect(http.StatusSeeOther, "/integrations/"+in.ID)
 	}
+	// The panel comes back on the log's first page: an address bar still
+	// naming another (paged there, hx-push-url) would show that one on reload.
+	if cur, err := url.Parse(c.Request().Header.Get("HX-Current-URL")); err == nil && cur.Query().Has("deliveries") {
+		c.Response().Header().Set("HX-Replace-Url", deliveriesHref(in.ID, 0))
+	}
 	last := deliveryRow(dl, nil)
 	return h.renderWebhookPanel(c, in, 0, &last)
 }
@@ -97,7 +103,7 @@ func (h *handler) webhookPanel(c echo.Context, in db.Integration, pg int, last *
 	}
 	u := currentUser(c)
 	m := views.WebhookPanel{IntegrationID: in.ID, URL: t.URL, Reason: why, CanWrite: u.Role != "viewer", Last: last, Total: total,
-		CSRF: h.partialPage(c).CSRF}
+		First: pg*deliveriesPageSize + 1, CSRF: h.partialPage(c).CSRF}
 	onPage := map[string]bool{}
 	for _, d := range list {
 		onPage[d.ID] = true

@@ -415,13 +415,16 @@
   document.addEventListener("htmx:load", function (e) {
     init(e.detail && e.detail.elt && e.detail.elt.querySelectorAll ? e.detail.elt : document);
   });
-  // A swapped deliveries panel replaced the button that was clicked: focus
+  // A swapped deliveries panel replaced the control that was used: focus
   // goes to the attempt's result when there is one (what the click asked
-  // for), else to the panel's first control, not back to the page's top.
+  // for), not back to the page's top. Paging has no result: htmx itself
+  // focuses the new page's link of the same id; on the last page, where
+  // that link is gone, the other one takes it. Never "Send test event",
+  // where a second Enter would send one.
   document.addEventListener("htmx:afterSettle", function (e) {
     var elt = e.detail && e.detail.elt;
     if (!elt || !elt.matches || !elt.matches(".webhook-panel")) return;
-    var target = elt.querySelector("[data-testid='last-attempt']") || elt.querySelector("button, a[href]");
+    var target = elt.querySelector("[data-testid='last-attempt']") || elt.querySelector(".pager a[href]");
     if (target && document.activeElement === document.body) target.focus();
   });
   // Out-of-band swaps into #toasts do not always fire htmx:load on the toast.
