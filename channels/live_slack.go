@@ -121,7 +121,7 @@ func (l *liveSlack) Exchange(ctx context.Context, code, redirectURI string) (Sla
 		return SlackInstall{}, err
 	}
 	if !a.OK {
-		return SlackInstall{}, Rejected("Slack", "Slack refused the OAuth code: %s%s", a.Error, slackHint(a.Error))
+		return SlackInstall{}, Rejected("Slack", "Slack refused the OAuth code (%s).%s", a.Error, slackHint(a.Error))
 	}
 	if a.AccessToken == "" {
 		return SlackInstall{}, Rejected("Slack", "Slack returned no bot token: the Slack app must ask for bot scopes")
@@ -183,9 +183,9 @@ func (l *liveSlack) call(ctx context.Context, method string, form url.Values, to
 func slackHint(code string) string {
 	switch code {
 	case "invalid_client_id", "bad_client_secret":
-		return " (check HUBADMIN_SLACK_CLIENT_ID and HUBADMIN_SLACK_CLIENT_SECRET)"
+		return " Check HUBADMIN_SLACK_CLIENT_ID and HUBADMIN_SLACK_CLIENT_SECRET."
 	case "bad_redirect_uri":
-		return " (the redirect URI must be the one sent to Slack's authorize page and be listed in the Slack app's OAuth settings)"
+		return " The redirect URI must be the one sent to Slack's authorize page and be listed in the Slack app's OAuth settings."
 	}
 	return ""
 }

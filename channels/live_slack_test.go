@@ -132,15 +132,15 @@ func TestLiveSlackExchange(t *testing.T) {
 			wantCalls: []string{"/api/oauth.v2.access", "/api/auth.test"},
 		},
 		{name: "no bot token", code: "user-only", wantErr: "Slack returned no bot token"},
-		{name: "unknown code", code: "nope", wantErr: "Slack refused the OAuth code: invalid_code",
+		{name: "unknown code", code: "nope", wantErr: "Slack refused the OAuth code (invalid_code).",
 			wantCalls: []string{"/api/oauth.v2.access"}},
-		{name: "code used twice", code: "used", wantErr: "Slack refused the OAuth code: code_already_used"},
+		{name: "code used twice", code: "used", wantErr: "Slack refused the OAuth code (code_already_used)."},
 		{name: "wrong client secret", code: "full", clientSecret: "0000000000000000000000000000dead",
-			wantErr: "Slack refused the OAuth code: bad_client_secret (check HUBADMIN_SLACK_CLIENT_ID and HUBADMIN_SLACK_CLIENT_SECRET)"},
+			wantErr: "Slack refused the OAuth code (bad_client_secret). Check HUBADMIN_SLACK_CLIENT_ID and HUBADMIN_SLACK_CLIENT_SECRET."},
 		{name: "wrong client id", code: "full", clientID: "1.2",
-			wantErr: "Slack refused the OAuth code: invalid_client_id"},
+			wantErr: "Slack refused the OAuth code (invalid_client_id)."},
 		{name: "redirect URI differs", code: "full", redirect: "https://elsewhere.example/cb",
-			wantErr: "Slack refused the OAuth code: bad_redirect_uri"},
+			wantErr: "Slack refused the OAuth code (bad_redirect_uri)."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

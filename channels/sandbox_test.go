@@ -106,7 +106,7 @@ func TestSandboxSlackExchange(t *testing.T) {
 	}{
 		{name: "code", code: "sandbox-0123abcd"},
 		{name: "another code", code: "1234.5678.abcd"},
-		{name: "invalid code", code: SandboxRejectedSlackCode, wantErr: "Slack refused the OAuth code: invalid_code"},
+		{name: "invalid code", code: SandboxRejectedSlackCode, wantErr: "Slack refused the OAuth code (invalid_code)."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
