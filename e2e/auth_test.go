@@ -79,7 +79,8 @@ func TestEditorSignsOutEverywhere(t *testing.T) {
 }
 
 // cookiesSignedOut: a signed-out session's cookies, replayed in a fresh
-// browser context, no longer open the dashboard.
+// browser context, no longer open the dashboard: sign-in says the session
+// has ended.
 func cookiesSignedOut(t *testing.T, s *Server, cookies []playwright.Cookie) {
 	t.Helper()
 	other := s.newPage(t)
@@ -90,5 +91,6 @@ func cookiesSignedOut(t *testing.T, s *Server, cookies []playwright.Cookie) {
 	must(t, other.Context().AddCookies(old))
 	_, err := other.Goto("/hubs")
 	must(t, err)
-	atPath(t, other, "/login?next=%2Fhubs")
+	atPath(t, other, "/login?next=%2Fhubs&signed-out=ended")
+	must(t, expect.Locator(other.GetByTestId("login-notice")).ToContainText("Your session has ended"))
 }
