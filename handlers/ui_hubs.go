@@ -307,7 +307,7 @@ func (h *handler) uiIntegrationResume(c echo.Context) error {
 func (h *handler) setIntegrationStatus(c echo.Context, status int, verb string) error {
 	in, _, err := h.uiOwnIntegration(c)
 	if err != nil {
-		return err
+		return h.goneRow(c, err)
 	}
 	out, _, err := h.updateIntegration(c.Request().Context(), actorOf(c), in, integrationInput{StatusID: &status})
 	if err != nil {
@@ -325,7 +325,7 @@ func (h *handler) setIntegrationStatus(c echo.Context, status int, verb string) 
 func (h *handler) uiIntegrationDelete(c echo.Context) error {
 	in, _, err := h.uiOwnIntegration(c)
 	if err != nil {
-		return err
+		return h.goneRow(c, err)
 	}
 	if !confirmed(c) {
 		return h.askConfirm(c, "hubs", views.ConfirmAction{Title: "Delete integration",
@@ -353,6 +353,19 @@ func (h *handler) uiIntegrationDelete(c echo.Context) error {
 		return h.uiHub(c)
 	}
 	return redirect(c, backTo(c, "/hubs/"+in.HubID))
+}
+
+// goneRow answers a row's action (pause, resume, delete) on an integration
+// that no longer exists, deleted in another tab or by someone else: the
+// row goes away with a toast that says why, instead of a generic error
+// beside a row whose buttons still seem to work.
+func (h *handler) goneRow(c echo.Context, err error) error {
+	var ae *apiError
+	if !isPartial(c) || !errors.As(err, &ae) || ae.Status != http.StatusNotFound {
+		return err
+	}
+	h.flash(c, "error", "This integration no longer exists: it was deleted elsewhere. Its row is gone now.")
+	return c.HTML(http.StatusOK, "")
 }
 
 // isPartial reports an htmx request that swaps part of a page (not a

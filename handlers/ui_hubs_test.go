@@ -658,3 +658,23 @@ func TestPagesAreGzipped(t *testing.T) {
 		t.Errorf("API answer: %d %v", api.Code, api.Header())
 	}
 }
+
+// TestRowActionOnDeletedIntegration: pausing or deleting a row whose
+// integration was deleted elsewhere removes the row and says why.
+func TestRowActionOnDeletedIntegration(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	tok := a.token("write")
+	rec := a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok, `{"channelId":"WebChat","name":"W6","configuration":{"allowedOrigins":["a.com"]}}`)
+	id := decode[integrationOut](t, rec).IntegrationID
+	b := a.signIn("editor")
+	b.get("/hubs/" + hub.ID)
+	mustStatus(t, a.api("DELETE", "/api/v1/integrations/"+id, tok, ""), http.StatusOK)
+	for _, action := range []string{"pause", "resume", "delete"} {
+		rec := b.post("/integrations/"+id+"/"+action, url.Values{"confirmed": {"1"}}, true)
+		if rec.Code != http.StatusOK || strings.TrimSpace(rec.Body.String()) != "" || !strings.Contains(rec.Header().Get("HX-Trigger"), "no longer exists") {
+			t.Errorf("%s: %d %q, HX-Trigger %q", action, rec.Code, rec.Body.String(), rec.Header().Get("HX-Trigger"))
+		}
+	}
+	mustStatus(t, b.post("/integrations/"+id+"/pause", nil, false), http.StatusNotFound) // a plain form gets the page
+}
