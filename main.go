@@ -133,7 +133,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if err != nil {
 			return err
 		}
+		if cmd == "user" && action == "password" {
+			return userPassword(ctx, rest, stdin, stderr)
+		}
 		if action != "create" {
+			if cmd == "user" {
+				return fmt.Errorf("user: unknown action %q (create, password)", action)
+			}
 			return fmt.Errorf("%s: unknown action %q (create)", cmd, action)
 		}
 		return create(ctx, cmd, rest, stdin, stdout, stderr)
@@ -282,6 +288,58 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 		}
 		fmt.Fprintln(stderr, "user created:", u.Email, "("+u.Role+")")
 	}
+	return nil
+}
+
+// userPassword sets a user's password from standard input: for a
+// forgotten one, by whoever runs the server. The user's sessions end.
+func userPassword(ctx context.Context, args []string, stdin io.Reader, stderr io.Writer) error {
+	fs, o := newFlags("user password", stderr)
+	email := fs.String("email", "", "the user's email")
+	pwStdin := fs.Bool("password-stdin", false, "read the new password from stdin")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("user password: --email is required")
+	}
+	if !*pwStdin {
+		return errors.New("user password: --password-stdin is required (the password is read from standard input)")
+	}
+	b, err := io.ReadAll(io.LimitReader(stdin, 4096))
+	if err != nil {
+		return err
+	}
+	pw := strings.TrimRight(string(b), "\r\n")
+	if err := handlers.CheckPassword(pw); err != nil {
+		return fmt.Errorf("password %w", err)
+	}
+	d, _, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	u, err := d.UserByEmail(ctx, *email)
+	if errors.Is(err, db.ErrNotFound) {
+		return fmt.Errorf("no user with email %s", *email)
+	}
+	if err != nil {
+		return err
+	}
+	hash, err := handlers.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	if err := d.SetPassword(ctx, u.ID, hash); err != nil {
+		return err
+	}
+	if err := d.DeleteUserSessions(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := d.RecordAudit(ctx, u.TenantID, db.Audit{Actor: "cli", Action: "user.password", Detail: "set from the command line; sessions ended"}, "user", u.ID, u.Email); err != nil {
+		return err
+	}
+	fmt.Fprintln(stderr, "password set for", u.Email+"; their sessions ended")
 	return nil
 }
 

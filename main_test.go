@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"hubadmin/db"
+	"hubadmin/handlers"
 )
 
 var binary string
@@ -151,6 +152,27 @@ func TestCommands(t *testing.T) {
 	}
 	if _, err := cli(t, dir, "short\n", "user", "create", "--email", "b@example.com", "--role", "admin", "--password-stdin"); err == nil {
 		t.Fatal("a 5-character password was accepted")
+	}
+	// A forgotten password is set again from the command line.
+	if _, err := cli(t, dir, "another-password\n", "user", "password", "--email", "a@example.com", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli(t, dir, "another-password\n", "user", "password", "--email", "nobody@example.com", "--password-stdin"); err == nil {
+		t.Fatal("a password was set for a user that does not exist")
+	}
+	if _, err := cli(t, dir, "short\n", "user", "password", "--email", "a@example.com", "--password-stdin"); err == nil {
+		t.Fatal("a 5-character password was set")
+	}
+	{
+		d, err := db.Open(context.Background(), filepath.Join(dir, "h.db"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := d.UserByEmail(context.Background(), "a@example.com")
+		d.Close()
+		if err != nil || !handlers.VerifyPassword(u.PasswordHash, "another-password") || handlers.VerifyPassword(u.PasswordHash, "s3cret-password") {
+			t.Fatalf("after user password: %v", err)
+		}
 	}
 	out, err := cli(t, dir, "", "client", "create", "--name", "dotnet")
 	lines := strings.Split(strings.TrimSpace(out), "\n")

@@ -35,8 +35,10 @@ func TestEveryMutatingRouteRefusesReadersAndViewers(t *testing.T) {
 	read := a.token("read")
 	viewer := a.signIn("viewer")
 	// Routes anyone may post to: signing in and out, first-run setup, the
-	// OAuth token endpoint, and ending one's own sessions.
-	open := map[string]bool{"/login": true, "/logout": true, "/setup": true, "/connect/token": true, "/account/sign-out-everywhere": true}
+	// OAuth token endpoint, ending one's own sessions and changing one's own
+	// password.
+	open := map[string]bool{"/login": true, "/logout": true, "/setup": true, "/connect/token": true,
+		"/account/sign-out-everywhere": true, "/account/password": true}
 	checked := 0
 	for _, r := range a.srv.Routes() {
 		if !isMutating(r.Method) || open[r.Path] || strings.HasSuffix(r.Path, "/*") || r.Name == "echo_route_not_found" {

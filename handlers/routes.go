@@ -152,6 +152,8 @@ func New(cfg Config) *Server {
 	in.GET("/activity", h.uiActivity)
 	in.GET("/api-docs", h.uiAPIDocs)
 	in.POST("/account/sign-out-everywhere", h.uiSignOutEverywhere)
+	in.GET("/account/password", h.uiPasswordForm)
+	in.POST("/account/password", h.uiPasswordSave)
 
 	// Admin pages take requireAdmin route by route: a group with a
 	// middleware also answers every unknown path under its prefix (echo

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"net/mail"
 	"strings"
 	"sync"
@@ -267,4 +268,64 @@ func (t *loginThrottle) succeeded(email, ip string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.failures, "a:"+strings.ToLower(email))
+}
+
+// uiPasswordForm is the signed-in user's password change.
+func (h *handler) uiPasswordForm(c echo.Context) error {
+	return render(c, http.StatusOK, views.AccountPassword(h.page(c, "Change password", ""), views.Form{}))
+}
+
+// uiPasswordSave changes the signed-in user's password, after checking the
+// current one (throttled as sign-ins are). Every other session of the user
+// ends; this one is replaced by a new one.
+func (h *handler) uiPasswordSave(c echo.Context) error {
+	form, _ := c.FormParams()
+	u := currentUser(c)
+	ctx := c.Request().Context()
+	var errs channels.FieldErrors
+	fail := func(status int, errs channels.FieldErrors, msg string) error {
+		f := formOf(url.Values{}, errs)
+		f.Error = msg
+		return render(c, status, views.AccountPassword(h.page(c, "Change password", ""), f))
+	}
+	ip := c.RealIP()
+	if wait := h.logins.blocked(u.Email, ip); wait > 0 {
+		return fail(http.StatusTooManyRequests, nil, "Too many wrong passwords. Try again in "+wait.Round(time.Minute).String()+".")
+	}
+	fresh, err := h.db.User(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if !VerifyPassword(fresh.PasswordHash, form.Get("current")) {
+		h.logins.failed(u.Email, ip)
+		errs = append(errs, channels.FieldError{Field: "current", Message: "This is not your current password."})
+	}
+	pw := form.Get("password")
+	if err := CheckPassword(pw); err != nil {
+		errs = append(errs, channels.FieldError{Field: "password", Message: "The password " + err.Error() + "."})
+	} else if pw != form.Get("confirm") {
+		errs = append(errs, channels.FieldError{Field: "confirm", Message: "The passwords do not match."})
+	} else if pw == form.Get("current") && len(errs) == 0 {
+		errs = append(errs, channels.FieldError{Field: "password", Message: "The new password is the current one; choose another."})
+	}
+	if len(errs) > 0 {
+		return fail(http.StatusUnprocessableEntity, errs, "")
+	}
+	h.logins.succeeded(u.Email, ip)
+	hash, err := HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	if err := h.db.SetPassword(ctx, u.ID, hash); err != nil {
+		return err
+	}
+	if err := h.db.DeleteUserSessions(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := h.startSession(c, *u); err != nil {
+		return err
+	}
+	h.recordAudit(c, u.TenantID, actorOf(c).audit("user.password", "changed by the user; other sessions ended"), "user", u.ID, u.Email)
+	h.flash(c, "success", "Password changed. Your other browsers and devices are signed out.")
+	return redirect(c, "/hubs")
 }

@@ -164,9 +164,10 @@ func TestRowDeleteRefreshesTheHubTable(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), "empty-state") {
 		t.Fatalf("deleting the last row should show the empty state: %s", rec.Body.String())
 	}
+	// Deleted already (another tab): the row goes, and a toast says why.
 	rec = del(ids[0], "http://example.com/integrations/"+ids[0])
-	if rec.Code != http.StatusNotFound {
-		t.Fatalf("deleting twice: %d", rec.Code)
+	if rec.Code != http.StatusOK || strings.TrimSpace(rec.Body.String()) != "" || !strings.Contains(rec.Header().Get("HX-Trigger"), "no longer exists") {
+		t.Fatalf("deleting twice: %d %q", rec.Code, rec.Header().Get("HX-Trigger"))
 	}
 }
 
@@ -283,5 +284,47 @@ func TestSessionEndedComesBackToThePage(t *testing.T) {
 	}
 	if rec := a.newBrowser().get("/hubs"); rec.Header().Get("Location") != "/login?next=%2Fhubs" {
 		t.Errorf("never signed in: %q (no 'session ended')", rec.Header().Get("Location"))
+	}
+}
+
+// TestChangePassword: a user (a viewer too) changes their own password
+// after giving the current one; their other sessions end, this one stays.
+func TestChangePassword(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("viewer")
+	other := a.signIn("viewer") // the same user on another device
+	mustStatus(t, b.get("/account/password"), http.StatusOK)
+	for _, c := range []struct {
+		form  url.Values
+		field string
+	}{
+		{url.Values{"current": {"wrong one!"}, "password": {"a new password"}, "confirm": {"a new password"}}, "current"},
+		{url.Values{"current": {"correct horse battery"}, "password": {"short"}, "confirm": {"short"}}, "password"},
+		{url.Values{"current": {"correct horse battery"}, "password": {"a new password"}, "confirm": {"another one"}}, "confirm"},
+		{url.Values{"current": {"correct horse battery"}, "password": {"correct horse battery"}, "confirm": {"correct horse battery"}}, "password"},
+	} {
+		rec := b.post("/account/password", c.form, false)
+		mustStatus(t, rec, http.StatusUnprocessableEntity)
+		if doc(t, rec).Find(`#f-`+c.field+`[aria-invalid="true"]`).Length() != 1 {
+			t.Errorf("%v: %s not marked invalid: %s", c.form, c.field, rec.Body.String())
+		}
+	}
+	rec := b.post("/account/password", url.Values{"current": {"correct horse battery"}, "password": {"a new password"}, "confirm": {"a new password"}}, false)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("change: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := b.get("/hubs"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Password changed") {
+		t.Errorf("this browser: %d, or no confirmation", rec.Code)
+	}
+	if rec := other.get("/hubs"); rec.Code != http.StatusSeeOther {
+		t.Errorf("the other device is still signed in: %d", rec.Code)
+	}
+	login := func(pw string) int {
+		n := a.newBrowser()
+		n.get("/login")
+		return n.post("/login", url.Values{"email": {"viewer@example.com"}, "password": {pw}}, false).Code
+	}
+	if login("correct horse battery") != http.StatusUnprocessableEntity || login("a new password") != http.StatusSeeOther {
+		t.Errorf("old or new password: wrong outcome")
 	}
 }

@@ -115,7 +115,7 @@ func (h *handler) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return c.Redirect(http.StatusSeeOther, target)
 		}
-		if !isRead(c.Request().Method) && u.Role == "viewer" && c.Path() != "/account/sign-out-everywhere" {
+		if !isRead(c.Request().Method) && u.Role == "viewer" && !strings.HasPrefix(c.Path(), "/account/") { // their own account is theirs
 			return &apiError{Status: http.StatusForbidden, Detail: "Your role (viewer) can look but not change anything. Ask an admin for the editor role."}
 		}
 		return next(c)
