@@ -3,8 +3,8 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"net/mail"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
