@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -67,8 +68,17 @@ func (h *handler) uiHubEdit(c echo.Context) error {
 	if hub.CloseDormantConversation != nil {
 		values.Set("closeDormantConversation", strconv.Itoa(*hub.CloseDormantConversation))
 	}
+	values.Set("version", formVersion(hub.Modified))
 	return render(c, http.StatusOK, views.HubEdit(h.page(c, "Edit hub", "hubs"), views.HubForm{ID: hub.ID, Name: hub.Name, Form: views.Form{Values: values}}))
 }
+
+// formVersion is a row's modified time as an edit form carries it.
+func formVersion(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// staleForm is what an edit form says when the item changed after the form
+// was opened (another tab, another user): what was typed is shown again,
+// now carrying the new version, and nothing was saved.
+const staleForm = "This %s was changed by someone else after you opened this form, so nothing was saved. What you typed is below: check it against the %s's page, then save again to keep it."
 
 // uiHubSave is POST /hubs/:id from the edit form.
 func (h *handler) uiHubSave(c echo.Context) error {
@@ -85,6 +95,13 @@ func (h *handler) submitHub(c echo.Context, hub db.Hub) error {
 	form, err := c.FormParams()
 	if err != nil {
 		return err
+	}
+	if v := form.Get("version"); hub.ID != "" && v != "" && v != formVersion(hub.Modified) {
+		form.Del("_csrf")
+		form.Set("version", formVersion(hub.Modified))
+		f := formOf(form, nil)
+		f.Error = fmt.Sprintf(staleForm, "hub", "hub")
+		return render(c, http.StatusConflict, views.HubEdit(h.page(c, "Edit hub", "hubs"), views.HubForm{ID: hub.ID, Name: hub.Name, Form: f}))
 	}
 	in, errs := hubFormInput(form, hub)
 	var out db.Hub

@@ -678,3 +678,52 @@ func TestRowActionOnDeletedIntegration(t *testing.T) {
 	}
 	mustStatus(t, b.post("/integrations/"+id+"/pause", nil, false), http.StatusNotFound) // a plain form gets the page
 }
+
+// TestEditFormOverAnotherChange: an edit form saved after someone else
+// changed the hub or integration is shown again with what was typed and a
+// notice, and nothing is saved; saving that form again keeps it.
+func TestEditFormOverAnotherChange(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Desk")
+	rec := a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok, `{"channelId":"WebChat","name":"W5","configuration":{"allowedOrigins":["a.com"]}}`)
+	id := decode[integrationOut](t, rec).IntegrationID
+	b := a.signIn("editor")
+
+	for _, c := range []struct{ edit, save, api, field, typed string }{
+		{"/integrations/" + id + "/edit", "/integrations/" + id, "/api/v1/integrations/" + id, "name", "W5-renamed-in-A"},
+		{"/hubs/" + hub.ID + "/edit", "/hubs/" + hub.ID, "/api/v1/hubs/" + hub.ID, "name", "Desk A"},
+	} {
+		page := doc(t, b.get(c.edit))
+		form := url.Values{}
+		page.Find("form[data-testid] input, form[data-testid] textarea").Each(func(_ int, s *goquery.Selection) {
+			if n, ok := s.Attr("name"); ok && n != "" && n != "_csrf" {
+				if v, ok := s.Attr("value"); ok {
+					form.Add(n, v)
+				} else {
+					form.Add(n, s.Text())
+				}
+			}
+		})
+		if form.Get("version") == "" {
+			t.Fatalf("%s: no version in the form", c.edit)
+		}
+		form.Set(c.field, c.typed)
+		form.Set("status", "active")
+		mustStatus(t, a.api("PUT", c.api, tok, `{"name":"Changed in B"}`), http.StatusOK)
+
+		rec := b.post(c.save, form, false)
+		mustStatus(t, rec, http.StatusConflict)
+		again := doc(t, rec)
+		if !strings.Contains(rec.Body.String(), "changed by someone else") || again.Find(`input[name="name"]`).AttrOr("value", "") != c.typed {
+			t.Fatalf("%s: %s", c.save, rec.Body.String())
+		}
+		form.Set("version", again.Find(`input[name="version"]`).AttrOr("value", ""))
+		if rec := b.post(c.save, form, false); rec.Code != http.StatusSeeOther {
+			t.Fatalf("%s saved again: %d %s", c.save, rec.Code, rec.Body.String())
+		}
+		if body := a.api("GET", c.api, tok, "").Body.String(); !strings.Contains(body, `"name":"`+c.typed+`"`) {
+			t.Errorf("%s: the second save did not keep what was typed: %s", c.api, body)
+		}
+	}
+}

@@ -211,6 +211,7 @@ func (h *handler) uiIntegrationEdit(c echo.Context) error {
 	}
 	values := integrationValues(ch, ch.Join(in.Config, in.Secrets))
 	values.Set("name", in.Name)
+	values.Set("version", formVersion(in.Modified))
 	if in.StatusID == db.IntegrationPaused {
 		values.Set("status", "paused")
 	} else {
@@ -235,6 +236,12 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 	}
 	if more, ok := withListRow(ch, form); ok {
 		return h.renderIntegrationEdit(c, http.StatusOK, cur, hub, ch, views.Form{Values: more, Errors: map[string]string{}, Focus: form.Get("_add")})
+	}
+	if v := form.Get("version"); v != "" && v != formVersion(cur.Modified) {
+		form.Set("version", formVersion(cur.Modified))
+		f := formOf(form, nil)
+		f.Error = fmt.Sprintf(staleForm, "integration", "integration")
+		return h.renderIntegrationEdit(c, http.StatusConflict, cur, hub, ch, f)
 	}
 	name := form.Get("name")
 	in := integrationInput{Name: &name}
