@@ -133,6 +133,72 @@ func TestHubIntegrationPauseResumeInRow(t *testing.T) {
 	must(t, expect.Locator(hp.row("Audit hook").GetByTestId("status")).ToHaveText("Active"))
 }
 
+// TestHubRowActionsKeepFocus: a keyboard user who pauses, resumes or
+// deletes an integration in a hub's table keeps their place. The swap takes
+// the pressed button away, and focus fell to <body>: now Pause and Resume
+// hand it to the row's new Resume or Pause button, and a deleted row's
+// neighbour takes it (the row below, else the one above, else the empty
+// table's call to action).
+func TestHubRowActionsKeepFocus(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	tok := s.token(t, "write")
+	ids := map[string]string{}
+	for _, name := range []string{"Alpha chat", "Beta chat", "Gamma chat", "Delta chat"} {
+		ids[name] = s.seedIntegration(t, tok, hub, name, "WebChat")
+	}
+	page := s.signedIn(t, "editor")
+	page.OnDialog(func(d playwright.Dialog) { d.Accept() })
+	hp := HubPage{page}
+	_, err := page.Goto("/hubs/" + hub.ID)
+	must(t, err)
+	must(t, expect.Locator(hp.rows()).ToHaveCount(4))
+	names, err := hp.rows().Locator("td:first-child a").AllTextContents()
+	must(t, err)
+	press := func(label string) {
+		t.Helper()
+		must(t, hp.button(t, label).Focus())
+		must(t, page.Keyboard().Press("Enter"))
+	}
+	focused := func(l playwright.Locator) {
+		t.Helper()
+		must(t, expect.Locator(l).ToBeFocused())
+	}
+
+	press("Pause " + names[0])
+	must(t, expect.Locator(hp.row(names[0]).GetByTestId("status")).ToHaveText("Paused"))
+	focused(hp.button(t, "Resume "+names[0]))
+	must(t, page.Keyboard().Press("Enter"))
+	must(t, expect.Locator(hp.row(names[0]).GetByTestId("status")).ToHaveText("Active"))
+	focused(hp.button(t, "Pause "+names[0]))
+	shot(t, page, "hub-row-focus-resumed")
+
+	// A deleted row's place goes to the row below it, or for the last
+	// row to the one above.
+	press("Delete " + names[1])
+	must(t, expect.Locator(hp.row(names[1])).ToHaveCount(0))
+	focused(hp.button(t, "Pause "+names[2]))
+	press("Delete " + names[3])
+	must(t, expect.Locator(hp.row(names[3])).ToHaveCount(0))
+	focused(hp.button(t, "Pause "+names[2]))
+
+	// A row deleted elsewhere just goes away: the same rule.
+	if status, body := s.api(t, tok, http.MethodDelete, "/api/v1/integrations/"+ids[names[2]], ""); status != http.StatusOK && status != http.StatusNoContent {
+		t.Fatalf("delete %s: %d %s", names[2], status, body)
+	}
+	press("Pause " + names[2])
+	hp.toast(t, "no longer exists")
+	must(t, expect.Locator(hp.rows()).ToHaveCount(1))
+	focused(hp.button(t, "Pause "+names[0]))
+
+	// The last one: the empty table's call to action.
+	press("Delete " + names[0])
+	must(t, expect.Locator(page.GetByTestId("empty-state")).ToContainText("No integrations yet"))
+	focused(page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Add your first integration"}))
+	shot(t, page, "hub-row-focus-empty")
+}
+
 // Without JavaScript the row buttons submit the table's one form to their
 // own formaction, with its CSRF field, and the server brings the browser
 // back to the hub page.

@@ -427,6 +427,103 @@
     var target = elt.querySelector("[data-testid='last-attempt']") || elt.querySelector(".pager a[href]");
     if (target && document.activeElement === document.body) target.focus();
   });
+  // ---- Row actions keep the keyboard's place -------------------------------------
+  // In a region <div id="…" data-row-focus="#fallback">, a table row's button
+  // posts with htmx, and the answer replaces the row (Pause becomes Resume),
+  // removes it, or replaces the whole region (after a delete): the pressed
+  // button goes, and focus with it to <body>. It comes back to the same
+  // button of the row's new version; for a row that is gone, to the first
+  // action of the row now in its place, else of the row above, else to the
+  // region's own call to action (an empty state's), else the fallback.
+  // A row is known by its first link (its item's page), which costs no
+  // extra bytes on a page of many rows.
+  var rowPlaces = new WeakMap(); // xhr -> where its button stood
+  var settlingPlace = null; // a place whose new row or region is not live yet
+
+  function rowKey(row) {
+    var a = row.querySelector("a[href]");
+    return a ? a.getAttribute("href") : null;
+  }
+
+  function regionRows(region) {
+    return region ? region.querySelectorAll("tbody > tr") : [];
+  }
+
+  // The region and the row as they are now in the page.
+  function placeNow(place) {
+    var region = document.getElementById(place.region.id);
+    var row = Array.prototype.find.call(regionRows(region), function (r) {
+      return place.key !== null && rowKey(r) === place.key;
+    });
+    return { region: region, row: row || null };
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var btn = e.detail.elt;
+    if (!btn || btn.tagName !== "BUTTON") return;
+    var region = btn.closest("[data-row-focus][id]");
+    var row = region && btn.closest("tr");
+    if (!row || !e.detail.xhr) return;
+    rowPlaces.set(e.detail.xhr, {
+      button: btn,
+      row: row,
+      key: rowKey(row),
+      region: region,
+      index: Array.prototype.indexOf.call(regionRows(region), row),
+      position: Array.prototype.indexOf.call(row.querySelectorAll("button"), btn)
+    });
+  });
+
+  function focusLost() {
+    var active = document.activeElement;
+    return !active || active === document.body || !active.isConnected;
+  }
+
+  function rowAction(row) {
+    return row.querySelector("button:not([disabled])") || row.querySelector("a[href]");
+  }
+
+  function rowFocusTarget(place) {
+    if (place.button.isConnected) return place.button; // nothing swapped (an error)
+    var now = placeNow(place);
+    if (now.row) return now.row.querySelectorAll("button")[place.position] || rowAction(now.row);
+    if (!now.region) return null;
+    var rows = regionRows(now.region);
+    if (rows.length) return rowAction(rows[Math.min(place.index, rows.length - 1)]);
+    var own = now.region.querySelector("a[href], button:not([disabled])");
+    var fallback = now.region.getAttribute("data-row-focus");
+    return own || (fallback ? document.querySelector(fallback) : null);
+  }
+
+  function focusPlace(place) {
+    var target = rowFocusTarget(place);
+    if (target) target.focus();
+  }
+
+  // htmx:afterRequest fires after every swap, an empty one included (on an
+  // ancestor still in the page when the button is gone, hence the xhr as
+  // key: detail.elt is that ancestor then).
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var xhr = e.detail.xhr;
+    var place = xhr && rowPlaces.get(xhr);
+    if (!place) return;
+    rowPlaces.delete(xhr);
+    if (!focusLost()) return;
+    var now = placeNow(place);
+    // A new row or region takes its hx-* behaviour when it settles: a
+    // button of it focused sooner would, on Enter, submit the plain form.
+    if ((now.row && now.row !== place.row) || (now.region && now.region !== place.region)) settlingPlace = place;
+    else focusPlace(place);
+  });
+
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var place = settlingPlace, elt = e.detail && e.detail.elt;
+    if (!place || !elt) return;
+    var now = placeNow(place);
+    if (elt !== now.row && elt !== now.region) return;
+    settlingPlace = null;
+    if (focusLost()) focusPlace(place);
+  });
   // Out-of-band swaps into #toasts do not always fire htmx:load on the toast.
   document.addEventListener("htmx:afterSettle", scheduleToasts);
 
