@@ -40,6 +40,25 @@ func TestWrongPasswordKeepsEmailAndSaysOneThing(t *testing.T) {
 	must(t, expect.Locator(page.GetByLabel("Email")).ToHaveValue("ed@example.com"))
 }
 
+// After a refused sign-in the caret is in the password field, which is
+// what to type again (the email is kept): a keyboard user types it and
+// presses Enter, with no trip from the top of the page.
+func TestWrongPasswordFocusesPassword(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.createUser(t, "ed@example.com", "editor")
+	page := s.newPage(t)
+	LoginPage{page}.Open(t).Submit(t, "ed@example.com", "not the password")
+	must(t, expect.Locator(page.GetByTestId("login-error")).ToBeVisible())
+	password := page.GetByLabel("Password")
+	must(t, expect.Locator(password).ToBeFocused())
+	must(t, expect.Locator(password).ToHaveAccessibleDescription("Email or password is incorrect."))
+	shot(t, page, "login-error-focus")
+	must(t, page.Keyboard().Type(adminPassword))
+	must(t, page.Keyboard().Press("Enter"))
+	atPath(t, page, "/hubs")
+}
+
 func TestSignedOutVisitGoesToLoginAndBack(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
