@@ -69,6 +69,31 @@ func TestAdminCreateTokenShownOnce(t *testing.T) {
 	}
 }
 
+// TestNewSecretTakesFocus: a new token's or API client's secret, shown
+// only once, is where focus lands (it was on <body>): a screen reader reads
+// it with why it must be copied now, and Tab goes on to its Copy button.
+func TestNewSecretTakesFocus(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	page := s.signedIn(t, "admin")
+	_, err := page.Goto("/tokens")
+	must(t, err)
+	for _, c := range []struct{ form, box, secret, copy string }{
+		{"token-form", "new-token", "token-value", "Copy token"},
+		{"client-form", "new-client", "client-secret", "Copy client secret"},
+	} {
+		must(t, page.GetByTestId(c.form).GetByLabel("Name").Fill("CI deploy"))
+		must(t, page.Keyboard().Press("Enter"))
+		box := page.GetByTestId(c.box)
+		secret := box.GetByTestId(c.secret)
+		must(t, expect.Locator(secret).ToBeFocused())
+		must(t, expect.Locator(secret).ToHaveAccessibleDescription(regexp.MustCompile(`will not be shown again`)))
+		shot(t, page, c.box+"-focus")
+		must(t, page.Keyboard().Press("Tab"))
+		must(t, expect.Locator(box.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: c.copy})).ToBeFocused())
+	}
+}
+
 func TestAdminCreateUser(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
