@@ -236,7 +236,7 @@ func Tokens(p Page, m TokensPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "” created</h2><p id=\"new-token-note\">Copy it now: it is stored only as a hash and <strong>will not be shown again</strong>.</p><div class=\"secret-value\"><code id=\"new-token-value\" class=\"mono\" data-testid=\"token-value\" tabindex=\"-1\" autofocus aria-describedby=\"new-token-note\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "” created</h2><p id=\"new-token-note\">Copy it now: it is stored only as a hash and <strong>will not be shown again</strong>.</p><div class=\"secret-value\"><code id=\"new-token-value\" class=\"mono\" tabindex=\"-1\" autofocus aria-describedby=\"new-token-note\" data-testid=\"token-value\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -309,7 +309,7 @@ func Tokens(p Page, m TokensPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "</dd><dt>client_secret</dt><dd class=\"secret-value\"><code id=\"new-client-secret\" class=\"mono\" data-testid=\"client-secret\" tabindex=\"-1\" autofocus aria-describedby=\"new-client-note\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "</dd><dt>client_secret</dt><dd class=\"secret-value\"><code id=\"new-client-secret\" class=\"mono\" tabindex=\"-1\" autofocus aria-describedby=\"new-client-note\" data-testid=\"client-secret\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
