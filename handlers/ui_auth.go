@@ -128,7 +128,8 @@ func (h *handler) loginForm(c echo.Context) error {
 	if currentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/hubs")
 	}
-	f := views.Form{Values: map[string][]string{"next": {c.QueryParam("next")}}}
+	next, _ := localPath(c.QueryParam("next"))
+	f := views.Form{Values: map[string][]string{"next": {next}}}
 	return render(c, http.StatusOK, views.Login(h.page(c, "Sign in", ""), f, signedOutNotes[c.QueryParam("signed-out")]))
 }
 
@@ -167,9 +168,8 @@ func (h *handler) loginSubmit(c echo.Context) error {
 		return err
 	}
 	_ = h.db.TouchLogin(c.Request().Context(), u.ID)
-	next := form.Get("next")
-	// Only local paths: never an open redirect.
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	next, ok := localPath(form.Get("next"))
+	if !ok {
 		next = "/hubs"
 	}
 	return c.Redirect(http.StatusSeeOther, next)

@@ -328,3 +328,34 @@ func TestChangePassword(t *testing.T) {
 		t.Errorf("old or new password: wrong outcome")
 	}
 }
+
+// TestNextIsNeverAnOpenRedirect: after sign-in (and after an action's
+// next=), only a path of this server is followed; tabs, line breaks and
+// backslashes, which browsers drop or read as slashes, are refused.
+func TestNextIsNeverAnOpenRedirect(t *testing.T) {
+	a := newTestApp(t)
+	a.signIn("admin")
+	for next, want := range map[string]string{
+		"/hubs?q=a":              "/hubs?q=a",
+		"//evil.example":         "/hubs",
+		"/\\evil.example":        "/hubs",
+		"/\t/evil.example":       "/hubs",
+		"/\n/evil.example":       "/hubs",
+		"https://evil.example/":  "/hubs",
+		"/%09/evil.example":      "/%09/evil.example", // escaped: a path, not a host
+		"javascript:alert(1)":    "/hubs",
+		"/activity\r\nX-Evil: 1": "/hubs",
+	} {
+		b := a.newBrowser()
+		b.get("/login")
+		rec := b.post("/login", url.Values{"email": {"admin@example.com"}, "password": {"correct horse battery"}, "next": {next}}, false)
+		if got := rec.Header().Get("Location"); got != want {
+			t.Errorf("next %q: Location %q, want %q", next, got, want)
+		}
+	}
+	for _, p := range []string{"/\\evil", "/\t/evil", "//evil"} {
+		if !strings.Contains(a.newBrowser().get("/login?next="+url.QueryEscape(p)).Body.String(), `name="next" value=""`) {
+			t.Errorf("the sign-in form carries next %q", p)
+		}
+	}
+}

@@ -128,12 +128,15 @@ func (h *handler) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 // path of this server; "" for none.
 func returnPath(r *http.Request) string {
 	if isRead(r.Method) && r.Header.Get("HX-Request") != "true" {
-		return r.URL.RequestURI()
+		p, _ := localPath(r.URL.RequestURI())
+		return p
 	}
 	for _, from := range []string{r.Header.Get("HX-Current-URL"), r.Referer()} {
 		u, err := url.Parse(from)
-		if err == nil && u.Host == r.Host && strings.HasPrefix(u.Path, "/") {
-			return u.RequestURI()
+		if err == nil && u.Host == r.Host {
+			if p, ok := localPath(u.RequestURI()); ok {
+				return p
+			}
 		}
 	}
 	return ""

@@ -405,11 +405,31 @@ func (h *handler) partialPage(c echo.Context) views.Page {
 
 // backTo is the form's "next" when it is a path on this site, else def.
 func backTo(c echo.Context, def string) string {
-	next := c.FormValue("next")
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
+	if next, ok := localPath(c.FormValue("next")); ok {
 		return next
 	}
 	return def
+}
+
+// localPath reports whether s is a path of this server to send a browser
+// back to (a next= after sign-in or after an action), never an open
+// redirect: one leading slash, no scheme or host, and no backslash or
+// control character, which browsers drop or read as a slash ("/\t/evil"
+// is //evil to them).
+func localPath(s string) (string, bool) {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
+		return "", false
+	}
+	for _, r := range s {
+		if r == '\\' || r < 0x20 || r == 0x7f {
+			return "", false
+		}
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") {
+		return "", false
+	}
+	return s, true
 }
 
 // uiPageNumber reads ?page=N (from 1).
