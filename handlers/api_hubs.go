@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,6 +24,8 @@ type hubInput struct {
 	CloseDormantSet bool
 	CloseDormant    *int
 	StatusID        *int
+	// Version: as integrationInput's, an edit form's modified time.
+	Version *time.Time
 }
 
 func readHubBody(c echo.Context) (hubInput, error) {
@@ -113,16 +116,25 @@ func hubConflict(err error) error {
 // integrations, an update that another update of the hub overtook is
 // applied again to the hub as it now is.
 func (h *handler) saveHub(ctx context.Context, a actor, hub db.Hub, in hubInput) (out db.Hub, err error) {
-	for range staleRetries {
+	if in.Version != nil {
+		hub.Modified = *in.Version
+		return h.saveHubOnce(ctx, a, hub, in)
+	}
+	for try := 1; ; try++ {
 		out, err = h.saveHubOnce(ctx, a, hub, in)
 		if !errors.Is(err, db.ErrStale) {
 			return out, err
 		}
-		if hub, err = h.db.Hub(ctx, hub.ID); err != nil {
+		if try == staleRetries {
+			return db.Hub{}, errBusyRow
+		}
+		id := hub.ID
+		if hub, err = h.db.Hub(ctx, id); errors.Is(err, db.ErrNotFound) {
+			return db.Hub{}, notFound(codeHubNotFound, "hub", id) // deleted meanwhile
+		} else if err != nil {
 			return db.Hub{}, err
 		}
 	}
-	return db.Hub{}, errBusyRow
 }
 
 // hubChanges says what an update changed, for the audit log.

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -31,6 +32,10 @@ type integrationInput struct {
 	// Regenerate asks for new signing keys: regenerateKeys is added to the
 	// configuration given, or to the current one when none is.
 	Regenerate bool
+	// Version, when set, is the modified time the change was made against
+	// (an edit form's): if the integration changed since, the store refuses
+	// it with db.ErrStale instead of the change being applied again.
+	Version *time.Time
 }
 
 // checkName validates an integration or hub name: 1–100 characters after
@@ -276,16 +281,25 @@ const staleRetries = 3
 // this write, the change is applied again to the row as it now is, so
 // neither update is lost (a rotated key stays rotated, a pause paused).
 func (h *handler) updateIntegration(ctx context.Context, a actor, cur db.Integration, in integrationInput) (out db.Integration, ignored bool, err error) {
-	for range staleRetries {
+	if in.Version != nil {
+		cur.Modified = *in.Version
+		return h.updateIntegrationOnce(ctx, a, cur, in)
+	}
+	for try := 1; ; try++ {
 		out, ignored, err = h.updateIntegrationOnce(ctx, a, cur, in)
 		if !errors.Is(err, db.ErrStale) {
 			return out, ignored, err
 		}
-		if cur, err = h.db.Integration(ctx, cur.ID); err != nil {
+		if try == staleRetries {
+			return db.Integration{}, false, errBusyRow
+		}
+		id := cur.ID
+		if cur, err = h.db.Integration(ctx, id); errors.Is(err, db.ErrNotFound) {
+			return db.Integration{}, false, notFound(codeIntNotFound, "integration", id) // deleted meanwhile
+		} else if err != nil {
 			return db.Integration{}, false, err
 		}
 	}
-	return db.Integration{}, false, errBusyRow
 }
 
 func (h *handler) updateIntegrationOnce(ctx context.Context, a actor, cur db.Integration, in integrationInput) (out db.Integration, ignored bool, err error) {

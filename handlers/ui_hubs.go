@@ -75,6 +75,21 @@ func (h *handler) uiHubEdit(c echo.Context) error {
 // formVersion is a row's modified time as an edit form carries it.
 func formVersion(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
+// parseFormVersion reads an edit form's version; nil when the form has none
+// (then the change is applied to the row as it is). One that does not read
+// is no version of any row, so the save is refused as stale.
+func parseFormVersion(form url.Values) *time.Time {
+	s := form.Get("version")
+	if s == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t = time.Time{}
+	}
+	return &t
+}
+
 // staleForm is what an edit form says when the item changed after the form
 // was opened (another tab, another user): what was typed is shown again,
 // now carrying the new version, and nothing was saved.
@@ -96,17 +111,23 @@ func (h *handler) submitHub(c echo.Context, hub db.Hub) error {
 	if err != nil {
 		return err
 	}
-	if v := form.Get("version"); hub.ID != "" && v != "" && v != formVersion(hub.Modified) {
-		form.Del("_csrf")
-		form.Set("version", formVersion(hub.Modified))
-		f := formOf(form, nil)
-		f.Error = fmt.Sprintf(staleForm, "hub", "hub")
-		return render(c, http.StatusConflict, views.HubEdit(h.page(c, "Edit hub", "hubs"), views.HubForm{ID: hub.ID, Name: hub.Name, Form: f}))
-	}
 	in, errs := hubFormInput(form, hub)
+	if hub.ID != "" {
+		in.Version = parseFormVersion(form)
+	}
 	var out db.Hub
 	if len(errs) == 0 {
 		out, err = h.saveHub(c.Request().Context(), actorOf(c), hub, in)
+		if errors.Is(err, db.ErrStale) {
+			if hub, err = h.db.Hub(c.Request().Context(), hub.ID); err != nil {
+				return err
+			}
+			form.Del("_csrf")
+			form.Set("version", formVersion(hub.Modified))
+			f := formOf(form, nil)
+			f.Error = fmt.Sprintf(staleForm, "hub", "hub")
+			return render(c, http.StatusConflict, views.HubEdit(h.page(c, "Edit hub", "hubs"), views.HubForm{ID: hub.ID, Name: hub.Name, Form: f}))
+		}
 		if !errors.As(err, &errs) && err != nil {
 			return err
 		}

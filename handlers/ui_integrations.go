@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -237,14 +238,8 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 	if more, ok := withListRow(ch, form); ok {
 		return h.renderIntegrationEdit(c, http.StatusOK, cur, hub, ch, views.Form{Values: more, Errors: map[string]string{}, Focus: form.Get("_add")})
 	}
-	if v := form.Get("version"); v != "" && v != formVersion(cur.Modified) {
-		form.Set("version", formVersion(cur.Modified))
-		f := formOf(form, nil)
-		f.Error = fmt.Sprintf(staleForm, "integration", "integration")
-		return h.renderIntegrationEdit(c, http.StatusConflict, cur, hub, ch, f)
-	}
 	name := form.Get("name")
-	in := integrationInput{Name: &name}
+	in := integrationInput{Name: &name, Version: parseFormVersion(form)}
 	switch form.Get("status") {
 	case "active":
 		st := db.IntegrationActive
@@ -257,6 +252,15 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 		in.Config = ch.FromForm(form, channels.Update)
 	}
 	out, _, err := h.updateIntegration(c.Request().Context(), actorOf(c), cur, in)
+	if errors.Is(err, db.ErrStale) {
+		if cur, err = h.db.Integration(c.Request().Context(), cur.ID); err != nil {
+			return err
+		}
+		form.Set("version", formVersion(cur.Modified))
+		f := formOf(form, nil)
+		f.Error = fmt.Sprintf(staleForm, "integration", "integration")
+		return h.renderIntegrationEdit(c, http.StatusConflict, cur, hub, ch, f)
+	}
 	if err != nil {
 		errs, err := formErrors(err)
 		if err != nil {
