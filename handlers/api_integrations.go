@@ -139,6 +139,12 @@ func (h *handler) readCommon(b body, in *integrationInput) error {
 	}
 	if b.has("configuration") {
 		in.Config = configurationObject(b.raw("configuration"))
+		// A configuration sent as a string is JSON of its own, which the
+		// body's check did not read inside.
+		if esc, bad := channels.LoneSurrogate(in.Config); bad {
+			return badRequest(codeBadFormat, "configuration", fmt.Sprintf(
+				"Property 'configuration' holds %s, half of a UTF-16 surrogate pair, which is no character; escape characters outside the BMP as a pair, or send them as UTF-8.", esc))
+		}
 	}
 	return nil
 }

@@ -408,6 +408,14 @@ func TestBodyTextMustBeValid(t *testing.T) {
 		t.Errorf("a refused body was stored: %s", rec.Body.String())
 	}
 	mustStatus(t, a.api("POST", "/api/v1/hubs", tok, `{"name":"\ud83d\ude00 caf\u00e9"}`), http.StatusOK)
+	// Inside a configuration sent as a string (Hubster's .NET client).
+	hub := a.hub("Strings")
+	rec = a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok,
+		`{"channelId":"Direct","name":"D","configuration":"{\"integrationType\":\"Agent\",\"start\":[{\"type\":\"text\",\"text\":\"\\ud800\"}]}"}`)
+	mustStatus(t, rec, http.StatusBadRequest)
+	if p := decode[Problem](t, rec); p.Errors[0].Field != "configuration" || !strings.Contains(p.Detail, `\ud800`) {
+		t.Errorf("string configuration: %+v", p)
+	}
 }
 
 // TestUnknownQueryParameters: a parameter a route does not take is a 400
