@@ -798,4 +798,34 @@ func TestNamesCompareAsNFKC(t *testing.T) {
 	if taken, err := d.IntegrationNameTaken(ctx, h.ID, "", "cafe\u0301"); err != nil || !taken {
 		t.Errorf("a decomposed café is taken by the precomposed one: %v, %v", taken, err)
 	}
+
+	// Hubs too, scope by scope, and a renamed name keeps to 100 characters.
+	long := strings.Repeat("x", 99) + "\u00e9"
+	for i, name := range []string{long, strings.Repeat("x", 99) + "e\u0301", "\uff21", "A"} {
+		_, err := raw.ExecContext(ctx, `INSERT INTO hubs (id, tenant_id, name, name_key, description, status_id, created, modified)
+			VALUES (?, ?, ?, lower(?), '', 2000, ?, ?)`, fmt.Sprintf("10000000-0000-4000-8000-00000000000%d", i), DefaultTenantID, name, name,
+			fmt.Sprintf("2026-02-0%dT00:00:00Z", i+1), "2026-02-01T00:00:00Z")
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	tx, err = raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := renormalizeNames(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{
+		"10000000-0000-4000-8000-000000000001": strings.Repeat("x", 89) + " (10000000)",
+		"10000000-0000-4000-8000-000000000003": "A (10000000)",
+	} {
+		var name string
+		if err := raw.QueryRowContext(ctx, `SELECT name FROM hubs WHERE id = ?`, id).Scan(&name); err != nil || name != want {
+			t.Errorf("hub %s: %q, %v; want %q", id, name, err, want)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/pressly/goose/v3"
 )
@@ -31,25 +32,38 @@ func renormalizeNames(ctx context.Context, tx *sql.Tx) error {
 }
 
 func renormalizeTable(ctx context.Context, tx *sql.Tx, table, scope string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, `+scope+`, name, name_key FROM `+table+` ORDER BY created, id`)
+	// Scope by scope (the tables' scope indexes give that order without a
+	// sort), so only one scope's keys are held at a time.
+	rows, err := tx.QueryContext(ctx, `SELECT id, `+scope+`, name, name_key FROM `+table+` ORDER BY `+scope+`, created, id`)
 	if err != nil {
 		return err
 	}
 	type change struct{ id, name, key string }
 	var changes []change
-	taken := map[[2]string]bool{}
+	taken := map[string]bool{}
+	last := ""
 	for rows.Next() {
 		var id, sc, name, stored string
 		if err := rows.Scan(&id, &sc, &name, &stored); err != nil {
 			rows.Close()
 			return err
 		}
+		if sc != last {
+			clear(taken)
+			last = sc
+		}
 		renamed, key := name, nameKey(name)
-		for taken[[2]string{sc, key}] {
-			renamed += " (" + id[:min(8, len(id))] + ")"
+		for n := 8; taken[key]; n++ {
+			// The name keeps to 100 characters with its suffix, so it can
+			// still be saved as it is.
+			suffix := " (" + id[:min(n, len(id))] + ")"
+			if n > len(id) { // even the whole id is taken: count on
+				suffix = fmt.Sprintf(" (%s %d)", id, n-len(id))
+			}
+			renamed = truncateRunes(name, 100-utf8.RuneCountInString(suffix)) + suffix
 			key = nameKey(renamed)
 		}
-		taken[[2]string{sc, key}] = true
+		taken[key] = true
 		if renamed != name || key != stored {
 			changes = append(changes, change{id, renamed, key})
 		}
@@ -71,4 +85,15 @@ func renormalizeTable(ctx context.Context, tx *sql.Tx, table, scope string) erro
 		}
 	}
 	return nil
+}
+
+// truncateRunes keeps the first n characters of s.
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
