@@ -264,16 +264,9 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 		if *role != "admin" && *role != "editor" && *role != "viewer" {
 			return errors.New("user create: --role must be admin, editor or viewer")
 		}
-		if !*pwStdin {
-			return errors.New("user create: --password-stdin is required (the password is read from standard input)")
-		}
-		b, err := io.ReadAll(io.LimitReader(stdin, 4096))
+		pw, err := readPassword("user create", *pwStdin, stdin)
 		if err != nil {
 			return err
-		}
-		pw := strings.TrimRight(string(b), "\r\n")
-		if err := handlers.CheckPassword(pw); err != nil {
-			return fmt.Errorf("password %w", err)
 		}
 		hash, err := handlers.HashPassword(pw)
 		if err != nil {
@@ -291,6 +284,22 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 	return nil
 }
 
+// readPassword reads a password given with --password-stdin and checks it.
+func readPassword(cmd string, fromStdin bool, stdin io.Reader) (string, error) {
+	if !fromStdin {
+		return "", errors.New(cmd + ": --password-stdin is required (the password is read from standard input)")
+	}
+	b, err := io.ReadAll(io.LimitReader(stdin, 4096))
+	if err != nil {
+		return "", err
+	}
+	pw := strings.TrimRight(string(b), "\r\n")
+	if err := handlers.CheckPassword(pw); err != nil {
+		return "", fmt.Errorf("password %w", err)
+	}
+	return pw, nil
+}
+
 // userPassword sets a user's password from standard input: for a
 // forgotten one, by whoever runs the server. The user's sessions end.
 func userPassword(ctx context.Context, args []string, stdin io.Reader, stderr io.Writer) error {
@@ -303,16 +312,9 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stderr io
 	if *email == "" {
 		return errors.New("user password: --email is required")
 	}
-	if !*pwStdin {
-		return errors.New("user password: --password-stdin is required (the password is read from standard input)")
-	}
-	b, err := io.ReadAll(io.LimitReader(stdin, 4096))
+	pw, err := readPassword("user password", *pwStdin, stdin)
 	if err != nil {
 		return err
-	}
-	pw := strings.TrimRight(string(b), "\r\n")
-	if err := handlers.CheckPassword(pw); err != nil {
-		return fmt.Errorf("password %w", err)
 	}
 	d, _, err := openStore(ctx, o)
 	if err != nil {
@@ -330,13 +332,7 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stderr io
 	if err != nil {
 		return err
 	}
-	if err := d.SetPassword(ctx, u.ID, hash); err != nil {
-		return err
-	}
-	if err := d.DeleteUserSessions(ctx, u.ID); err != nil {
-		return err
-	}
-	if err := d.RecordAudit(ctx, u.TenantID, db.Audit{Actor: "cli", Action: "user.password", Detail: "set from the command line; sessions ended"}, "user", u.ID, u.Email); err != nil {
+	if err := d.SetPassword(ctx, u, hash, db.Audit{Actor: "cli", Action: "user.password", Detail: "set from the command line; sessions ended"}); err != nil {
 		return err
 	}
 	fmt.Fprintln(stderr, "password set for", u.Email+"; their sessions ended")

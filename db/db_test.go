@@ -829,3 +829,36 @@ func TestNamesCompareAsNFKC(t *testing.T) {
 		}
 	}
 }
+
+// TestSetPasswordEndsSessions: a new password, its audit entry and the end
+// of every session of the user are one write.
+func TestSetPasswordEndsSessions(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	u, err := d.CreateUser(ctx, User{TenantID: DefaultTenantID, Email: "a@example.com", PasswordHash: "old", Role: "admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"s1", "s2"} {
+		if err := d.SaveSession(ctx, id, Session{UserID: u.ID, Data: []byte("{}"), Created: time.Now(), LastSeen: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.SetPassword(ctx, u, "new", Audit{Actor: "cli", Action: "user.password"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"s1", "s2"} {
+		if _, err := d.Session(ctx, id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("session %s after a new password: %v", id, err)
+		}
+	}
+	if got, _ := d.User(ctx, u.ID); got.PasswordHash != "new" {
+		t.Errorf("hash %q", got.PasswordHash)
+	}
+	if entries, _, _ := d.AuditEntries(ctx, AuditFilter{TenantID: DefaultTenantID, Action: "user.password", Size: 5}); len(entries) != 1 {
+		t.Errorf("audit entries: %+v", entries)
+	}
+	if err := d.SetPassword(ctx, User{ID: "nobody"}, "x", Audit{}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown user: %v", err)
+	}
+}

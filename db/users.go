@@ -167,11 +167,22 @@ func (d *DB) UpdateUser(ctx context.Context, id, role string, disabled bool) err
 	})
 }
 
-// SetPassword replaces a user's password hash.
-func (d *DB) SetPassword(ctx context.Context, id, hash string) error {
+// SetPassword replaces a user's password hash and ends all their sessions,
+// with its audit entry, in one transaction: a new password never leaves an
+// old session alive.
+func (d *DB) SetPassword(ctx context.Context, u User, hash string, audit Audit) error {
 	return d.tx(ctx, func(ctx context.Context, tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)
-		return err
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, u.ID)
+		if err != nil {
+			return fmt.Errorf("store: unable to set the password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+			return fmt.Errorf("store: unable to end the user's sessions: %w", err)
+		}
+		return audit.write(ctx, tx, u.TenantID, "user", u.ID, u.Email)
 	})
 }
 

@@ -316,16 +316,12 @@ func (h *handler) uiPasswordSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.db.SetPassword(ctx, u.ID, hash); err != nil {
-		return err
-	}
-	if err := h.db.DeleteUserSessions(ctx, u.ID); err != nil {
+	if err := h.db.SetPassword(ctx, *u, hash, actorOf(c).audit("user.password", "changed by the user; other sessions ended")); err != nil {
 		return err
 	}
 	if err := h.startSession(c, *u); err != nil {
 		return err
 	}
-	h.recordAudit(c, u.TenantID, actorOf(c).audit("user.password", "changed by the user; other sessions ended"), "user", u.ID, u.Email)
 	h.flash(c, "success", "Password changed. Your other browsers and devices are signed out.")
 	return redirect(c, "/hubs")
 }
