@@ -327,6 +327,14 @@ func TestChangePassword(t *testing.T) {
 	if login("correct horse battery") != http.StatusUnprocessableEntity || login("a new password") != http.StatusSeeOther {
 		t.Errorf("old or new password: wrong outcome")
 	}
+	// Guessing the current password is throttled as sign-ins are.
+	var last int
+	for range loginMaxAccount + 1 {
+		last = b.post("/account/password", url.Values{"current": {"guess guess"}, "password": {"x y z w v u"}, "confirm": {"x y z w v u"}}, false).Code
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("after %d wrong current passwords: %d, want 429", loginMaxAccount+1, last)
+	}
 }
 
 // TestNextIsNeverAnOpenRedirect: after sign-in (and after an action's
