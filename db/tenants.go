@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"golang.org/x/text/unicode/norm"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/unicode/norm"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -75,7 +75,6 @@ var finalSigma = strings.NewReplacer("ς", "σ")
 // mailboxes.
 func emailKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// isUnique reports whether err is a UNIQUE or PRIMARY KEY violation.
 // isForeignKey reports a write that refers to a row deleted meanwhile (an
 // integration created in a hub being deleted); the store answers those with
 // ErrNotFound.
@@ -84,6 +83,7 @@ func isForeignKey(err error) bool {
 	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
+// isUnique reports whether err is a UNIQUE or PRIMARY KEY violation.
 func isUnique(err error) bool {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {

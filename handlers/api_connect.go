@@ -16,9 +16,9 @@ import (
 // accessTokenTTL is the life of an OAuth2 access token (Hubster's 30 days).
 const accessTokenTTL = 30 * 24 * time.Hour
 
-// oauthError is RFC 6749's error body.
+// oauthError is RFC 6749's error body. Its Cache-Control: no-store, as
+// the token's (§5.1), comes with every API answer (securityHeaders).
 func oauthError(c echo.Context, code, desc string) error {
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusBadRequest, map[string]string{"error": code, "error_description": desc})
 }
 
@@ -72,7 +72,6 @@ func (h *handler) connectToken(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return okJSON(c.Response(), map[string]any{
 		"access_token": plain, "expires_in": int(accessTokenTTL / time.Second), "token_type": "Bearer", "scope": portalScope,
 	})

@@ -92,6 +92,9 @@ func (h *handler) integrationCreateOrUpdate(c echo.Context) error {
 }
 
 func (h *handler) integrationCreate(c echo.Context, hub db.Hub) error {
+	if c.QueryParam("regenerate-key") != "" {
+		return badRequest(codeNotSupported, "regenerate-key", "Parameter 'regenerate-key' applies to updates only; a new integration gets its signing keys when created.")
+	}
 	b, err := readBody(c, false)
 	if err != nil {
 		return err
@@ -207,7 +210,7 @@ func (h *handler) integrationUpdate(c echo.Context) error {
 		return err
 	}
 	if regen {
-		if v, given := regenerateKeysIn(in.Config); given && !v {
+		if v, _ := regenerateKeysIn(in.Config); v == "false" {
 			return badRequest(codeOutOfRange, "regenerate-key",
 				"Parameter 'regenerate-key' is true but the body's configuration.regenerateKeys is false; leave one out.")
 		}
@@ -224,19 +227,21 @@ func (h *handler) integrationUpdate(c echo.Context) error {
 	return okIntegration(c, out)
 }
 
-// regenerateKeysIn reads a configuration's regenerateKeys (any case), if
-// it has one that is a boolean.
-func regenerateKeysIn(cfg json.RawMessage) (v, given bool) {
+// regenerateKeysIn reads a configuration's regenerateKeys (any case) as
+// the JSON it was given as.
+func regenerateKeysIn(cfg json.RawMessage) (value string, given bool) {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(cfg, &m) != nil {
-		return false, false
+		return "", false
 	}
 	for k, raw := range m {
-		if strings.EqualFold(k, "regenerateKeys") && json.Unmarshal(raw, &v) == nil {
-			return v, true
+		if t := string(bytes.TrimSpace(raw)); strings.EqualFold(k, "regenerateKeys") && t != "null" {
+			// Given, as anything but null (not given, as everywhere); the
+			// channel's decoding says whether it is a boolean.
+			return t, true
 		}
 	}
-	return false, false
+	return "", false
 }
 
 // withRegenerate adds regenerateKeys to a configuration, or to the current
@@ -251,6 +256,17 @@ func withRegenerate(cur db.Integration, cfg []byte) []byte {
 	}
 	if cfg == nil {
 		cfg = ch.Render(ch.Join(cur.Config, cur.Secrets), false)
+	}
+	// A regenerateKeys of null (not given) makes way for the true.
+	var m map[string]json.RawMessage
+	if json.Unmarshal(cfg, &m) == nil {
+		for k, v := range m {
+			if strings.EqualFold(k, "regenerateKeys") && string(bytes.TrimSpace(v)) == "null" {
+				delete(m, k)
+				cfg, _ = json.Marshal(m)
+				break
+			}
+		}
 	}
 	s := strings.TrimSpace(string(cfg))
 	if s == "{}" {

@@ -410,4 +410,15 @@ func TestRegenerateKeyQuery(t *testing.T) {
 		t.Errorf("disagreeing query and body: %+v", p)
 	}
 	mustStatus(t, a.api(http.MethodPut, "/api/v1/integrations/"+id, tok, ""), http.StatusBadRequest) // no query: a body is needed
+	// null is not given; a string is the decoder's wrong type, not "given twice".
+	mustStatus(t, a.api(http.MethodPut, path, tok, `{"configuration":{"regenerateKeys":null,"webhookUrl":"https://hooks.example.com/a","events":["message"]}}`), http.StatusOK)
+	rec = a.api(http.MethodPut, path, tok, `{"configuration":{"regenerateKeys":"false","webhookUrl":"https://hooks.example.com/a","events":["message"]}}`)
+	mustStatus(t, rec, http.StatusBadRequest)
+	if p := decode[Problem](t, rec); p.Errors[0].Field != "configuration.regenerateKeys" || strings.Contains(p.Detail, "twice") {
+		t.Errorf("regenerateKeys as a string: %+v", p)
+	}
+	rec = a.api(http.MethodPost, "/api/v1/integrations/hubs/"+hub.ID+"?regenerate-key=true", tok, systemBody("https://hooks.example.com/b"))
+	if p := decode[Problem](t, rec); rec.Code != http.StatusBadRequest || p.Errors[0].Field != "regenerate-key" {
+		t.Errorf("regenerate-key on a create: %d %+v", rec.Code, p)
+	}
 }

@@ -307,7 +307,7 @@ func (h *handler) updateIntegrationOnce(ctx context.Context, a actor, cur db.Int
 	if !ok {
 		return db.Integration{}, false, fmt.Errorf("integration %s has unknown channel %q", cur.ID, cur.ChannelID)
 	}
-	if v, given := regenerateKeysIn(in.Config); in.Regenerate && !(given && v) {
+	if _, given := regenerateKeysIn(in.Config); in.Regenerate && !given {
 		in.Config = withRegenerate(cur, in.Config)
 	}
 	var errs channels.FieldErrors

@@ -49,8 +49,8 @@ func New(cfg Config) *Server {
 	e.Use(h.metrics.middleware())
 	e.Use(h.requestLog())
 	e.Use(middleware.Recover())
+	e.Use(securityHeaders) // before drain: its 503 carries them too
 	e.Use(h.drain)
-	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimit("1MiB")) // gommon reads "1M" as 10⁶ bytes
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 		Timeout: cfg.HandlerTimeout,
