@@ -10,6 +10,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -495,5 +497,48 @@ func TestAPIDocsExamples(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestQueryParametersMatchTheDocument: the query parameters each API route
+// takes (apiParams, which refuses any other) are the ones openapi.yaml
+// documents for it, so neither list can grow without the other.
+func TestQueryParametersMatchTheDocument(t *testing.T) {
+	ct, err := loadContract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestApp(t).srv
+	fill := regexp.MustCompile(`\{[^}]+\}`)
+	documented := map[string][]string{}
+	for path, item := range ct.doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/api/v1/") {
+			continue
+		}
+		for method, op := range item.Operations() {
+			var names []string
+			for _, p := range append(item.Parameters, op.Parameters...) {
+				if p.Value != nil && p.Value.In == "query" {
+					names = append(names, p.Value.Name)
+				}
+			}
+			if len(names) == 0 {
+				continue
+			}
+			r := httptest.NewRequest(method, fill.ReplaceAllString(path, "8b2e1f4c-0000-4000-8000-000000000000"), nil)
+			c := e.NewContext(r, nil)
+			e.Router().Find(method, r.URL.Path, c)
+			slices.Sort(names)
+			documented[method+" "+c.Path()] = names
+		}
+	}
+	taken := map[string][]string{}
+	for route, names := range apiParams {
+		names = slices.Clone(names)
+		slices.Sort(names)
+		taken[route] = names
+	}
+	if fmt.Sprint(documented) != fmt.Sprint(taken) {
+		t.Errorf("query parameters:\n documented %v\n taken      %v", documented, taken)
 	}
 }
