@@ -1,13 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -55,35 +55,50 @@ func cli(t *testing.T, dir, stdin string, args ...string) (string, error) {
 	return out.String(), nil
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// server is a child `hubadmin serve`.
 type server struct {
 	cmd  *exec.Cmd
 	base string
 	done chan error
 }
 
+// startServer runs the built binary on a port it picks itself (:0) and
+// reads the address from its "hubadmin listening" line. A port picked here
+// and handed over could be taken meanwhile by another package's test
+// server, and then this test would talk to that one.
 func startServer(t *testing.T, dir string) *server {
 	t.Helper()
-	addr := freeAddr(t)
-	cmd := exec.Command(binary, "serve", "--addr", addr, "--providers", "sandbox", "--rate-limit", "100000")
+	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--providers", "sandbox", "--rate-limit", "100000")
 	cmd.Env = append(os.Environ(), "HUBADMIN_DB="+filepath.Join(dir, "h.db"))
-	cmd.Stderr = io.Discard
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, base: "http://" + addr, done: make(chan error, 1)}
-	go func() { s.done <- cmd.Wait() }()
+	s := &server{cmd: cmd, done: make(chan error, 1)}
 	t.Cleanup(func() { cmd.Process.Kill() })
+	listening := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if line := sc.Text(); strings.Contains(line, "hubadmin listening") {
+				if _, rest, ok := strings.Cut(line, "url="); ok {
+					url, _, _ := strings.Cut(rest, " ")
+					listening <- url
+				}
+			}
+		}
+		io.Copy(io.Discard, stderr)
+		s.done <- cmd.Wait()
+	}()
+	select {
+	case s.base = <-listening:
+	case err := <-s.done:
+		t.Fatalf("server exited before listening: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not say where it listens")
+	}
 	for i := 0; i < 200; i++ {
 		if res, err := http.Get(s.base + "/readyz"); err == nil {
 			res.Body.Close()
