@@ -200,7 +200,7 @@ func (h *handler) uiHubResume(c echo.Context) error {
 func (h *handler) setHubStatus(c echo.Context, status int, verb string) error {
 	hub, err := h.uiOwnHub(c)
 	if err != nil {
-		return err
+		return h.goneHub(c, err)
 	}
 	out, err := h.saveHub(c.Request().Context(), actorOf(c), hub, hubInput{StatusID: &status})
 	if err != nil {
@@ -232,7 +232,7 @@ func (h *handler) uiHubDeleteConfirm(c echo.Context) error {
 func (h *handler) uiHubDelete(c echo.Context) error {
 	hub, err := h.uiOwnHub(c)
 	if err != nil {
-		return err
+		return h.goneHub(c, err)
 	}
 	n, err := h.hubIntegrationCount(c, hub)
 	if err != nil {
@@ -404,6 +404,18 @@ func (h *handler) goneRow(c echo.Context, err error) error {
 	}
 	h.flash(c, "error", "This integration no longer exists: it was deleted elsewhere. Its row is gone now.")
 	return c.HTML(http.StatusOK, "")
+}
+
+// goneHub answers a hub's action (pause, resume, delete) on a hub deleted
+// elsewhere: back to the hub list, which no longer shows it, with a toast
+// that says why, instead of an error page.
+func (h *handler) goneHub(c echo.Context, err error) error {
+	var ae *apiError
+	if !errors.As(err, &ae) || ae.Status != http.StatusNotFound {
+		return err
+	}
+	h.flash(c, "error", "This hub no longer exists: it was deleted elsewhere.")
+	return redirect(c, "/hubs")
 }
 
 // isPartial reports an htmx request that swaps part of a page (not a

@@ -727,3 +727,22 @@ func TestEditFormOverAnotherChange(t *testing.T) {
 		}
 	}
 }
+
+// TestHubActionOnDeletedHub: pausing or deleting a hub deleted elsewhere
+// goes back to the hub list with a toast that says why.
+func TestHubActionOnDeletedHub(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Gone")
+	b := a.signIn("editor")
+	b.get("/hubs")
+	mustStatus(t, a.api("DELETE", "/api/v1/hubs/"+hub.ID, a.token("write"), ""), http.StatusOK)
+	for _, action := range []string{"pause", "resume", "delete"} {
+		rec := b.post("/hubs/"+hub.ID+"/"+action, url.Values{"confirmed": {"1"}, "name": {"Gone"}}, false)
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/hubs" {
+			t.Errorf("%s: %d to %q", action, rec.Code, rec.Header().Get("Location"))
+		}
+		if page := b.get("/hubs"); !strings.Contains(page.Body.String(), "no longer exists") {
+			t.Errorf("%s: the hub list does not say why", action)
+		}
+	}
+}
