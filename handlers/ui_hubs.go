@@ -402,6 +402,9 @@ func (h *handler) goneRow(c echo.Context, err error) error {
 	if !isPartial(c) || !errors.As(err, &ae) || ae.Status != http.StatusNotFound {
 		return err
 	}
+	if _, err := h.db.Integration(c.Request().Context(), c.Param("id")); !errors.Is(err, db.ErrNotFound) {
+		return ae // it exists, in another tenant: no such integration here
+	}
 	h.flash(c, "error", "This integration no longer exists: it was deleted elsewhere. Its row is gone now.")
 	return c.HTML(http.StatusOK, "")
 }
@@ -413,6 +416,9 @@ func (h *handler) goneHub(c echo.Context, err error) error {
 	var ae *apiError
 	if !errors.As(err, &ae) || ae.Status != http.StatusNotFound {
 		return err
+	}
+	if _, err := h.db.Hub(c.Request().Context(), c.Param("id")); !errors.Is(err, db.ErrNotFound) {
+		return ae // it exists, in another tenant: no such hub here
 	}
 	h.flash(c, "error", "This hub no longer exists: it was deleted elsewhere.")
 	return redirect(c, "/hubs")

@@ -588,6 +588,9 @@ func TestOtherTenantsHubIsNotFound(t *testing.T) {
 	for _, p := range []string{"/hubs/" + hub.ID, "/hubs/" + hub.ID + "/pause", "/hubs/" + hub.ID + "/resume", "/hubs/" + hub.ID + "/delete",
 		"/integrations/" + id + "/pause", "/integrations/" + id + "/resume", "/integrations/" + id + "/delete"} {
 		mustStatus(t, b.post(p, url.Values{"name": {"Mine"}, "confirm": {"Theirs"}}, false), http.StatusNotFound)
+		if strings.HasPrefix(p, "/integrations/") { // htmx too: not "deleted elsewhere"
+			mustStatus(t, b.post(p, url.Values{"confirmed": {"1"}}, true), http.StatusNotFound)
+		}
 	}
 	if strings.Contains(b.get("/hubs").Body.String(), "Theirs") {
 		t.Error("another tenant's hub is listed")
