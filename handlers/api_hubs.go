@@ -156,8 +156,7 @@ func hubChanges(was, now db.Hub) string {
 		parts = append(parts, "close dormant conversations "+a+" → "+b)
 	}
 	if was.StatusID != now.StatusID {
-		word := map[int]string{db.HubActive: "active", db.HubPaused: "paused"}
-		parts = append(parts, "status "+word[was.StatusID]+" → "+word[now.StatusID])
+		parts = append(parts, "status "+statusWord(was.StatusID)+" → "+statusWord(now.StatusID))
 	}
 	return strings.Join(parts, "; ")
 }

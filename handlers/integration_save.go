@@ -417,8 +417,9 @@ func mergeKeys[V any](a, b map[string]V) map[string]bool {
 	return keys
 }
 
+// statusWord names a hub's or an integration's status.
 func statusWord(s int) string {
-	if s == db.IntegrationPaused {
+	if s == db.IntegrationPaused || s == db.HubPaused {
 		return "paused"
 	}
 	return "active"

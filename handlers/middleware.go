@@ -131,13 +131,14 @@ const csp = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ances
 
 // Security headers, by what a response is (OWASP's REST Security and
 // HTTP Headers cheat sheets). The dashboard's pages get the CSP above and
-// a same-origin referrer; the old XSS auditors are turned off. The API's JSON is data, never a document: a CSP
-// that allows nothing, no framing, no sniffing, and no-store, because an
-// answer to a write token carries secrets in clear, which no browser or
-// proxy cache may keep (/connect/token's tokens likewise). The values are
-// shared, read-only slices: net/http only reads them, and Header.Add or Set
-// on the same key replaces the slice (its capacity is its length), so no
-// response can change another's.
+// a same-origin referrer; the old XSS auditors are turned off. The API's
+// JSON is data, never a document: a CSP that allows nothing, no framing,
+// no sniffing, and no-store, because an answer to a write token carries
+// secrets in clear, which no browser or proxy cache may keep
+// (/connect/token's tokens likewise). The values are shared, read-only
+// slices: net/http only reads them, and Header.Add or Set on the same key
+// replaces the slice (its capacity is its length), so no response can
+// change another's.
 var (
 	pageSecurityHeaders = http.Header{
 		"Content-Security-Policy": {csp},

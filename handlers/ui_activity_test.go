@@ -132,6 +132,7 @@ func TestAuditSaysWhatChanged(t *testing.T) {
 		`{"name":"Bot events","configuration":{"webhookUrl":"https://new.example.net/hook?token=s3cr3t","events":["message"]}}`), http.StatusOK)
 	mustStatus(t, a.api(http.MethodPut, "/api/v1/integrations/"+id+"?regenerate-key=true", tok, ""), http.StatusOK)
 	mustStatus(t, a.api(http.MethodPut, "/api/v1/hubs/"+hub.ID, tok, `{"description":"Front desk","closeDormantConversation":30}`), http.StatusOK)
+	mustStatus(t, a.api(http.MethodPut, "/api/v1/hubs/"+hub.ID, tok, `{"statusId":2002}`), http.StatusOK)
 	mustStatus(t, a.api(http.MethodDelete, "/api/v1/hubs/"+hub.ID, tok, ""), http.StatusOK)
 
 	details := map[string][]string{}
@@ -141,6 +142,7 @@ func TestAuditSaysWhatChanged(t *testing.T) {
 	want := map[string]string{
 		"integration.update": `signing keys regenerated|name "Events" → "Bot events"; configuration: webhookUrl → new.example.net`, // newest first
 		"hub.update":         "description changed; close dormant conversations never → 30 days",
+		"hub.pause":          "status active → paused",
 		"hub.delete":         "with its 2 integrations: Bot events (System), SMS (TwilioSMS)",
 	}
 	for action, w := range want {

@@ -102,12 +102,12 @@ func (h *handler) uiUserSave(c echo.Context) error {
 	if form.Has("role") {
 		role = form.Get("role")
 		if !slices.Contains(views.Roles, role) {
-			return h.renderUsers(c, http.StatusUnprocessableEntity, views.UsersPage{Error: "Choose admin, editor or viewer as the role."})
+			return h.refuseUserChange(c, "Choose admin, editor or viewer as the role.")
 		}
 	}
 	if form.Has("disabled") {
 		if disabled, err = strconv.ParseBool(form.Get("disabled")); err != nil {
-			return h.renderUsers(c, http.StatusUnprocessableEntity, views.UsersPage{Error: "Disabled must be true or false."})
+			return h.refuseUserChange(c, "Disabled must be true or false.")
 		}
 	}
 	if role == u.Role && disabled == u.Disabled {
@@ -149,9 +149,9 @@ func (h *handler) uiUserSave(c echo.Context) error {
 	return redirect(c, "/users")
 }
 
-// refuseUserChange answers a refused role or status change on the Users
-// page itself (/users, where reloading re-sends nothing), with the reason
-// as an error toast.
+// refuseUserChange answers every refused role or status change on the
+// Users page itself (/users, where reloading re-sends nothing), with the
+// reason as an error toast.
 func (h *handler) refuseUserChange(c echo.Context, why string) error {
 	h.flash(c, "error", why)
 	return redirect(c, "/users")

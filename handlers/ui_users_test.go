@@ -90,7 +90,15 @@ func TestUsersDisableEndsSessionsAtOnce(t *testing.T) {
 	if len(entries) != 2 || !strings.Contains(entries[1].Detail, "disabled") || !strings.Contains(entries[0].Detail, "editor → viewer") {
 		t.Fatalf("audit: %+v", entries)
 	}
-	mustStatus(t, admin.post("/users/"+id, url.Values{"role": {"root"}}, false), http.StatusUnprocessableEntity)
+	if rec := admin.post("/users/"+id, url.Values{"role": {"root"}}, false); rec.Header().Get("Location") != "/users" {
+		t.Errorf("an unknown role: %d to %q, want back to /users", rec.Code, rec.Header().Get("Location"))
+	}
+	if page := admin.get("/users"); !strings.Contains(page.Body.String(), "Choose admin, editor or viewer") {
+		t.Errorf("the reason for the refused role is not shown")
+	}
+	if u, _ := a.db.User(context.Background(), id); u.Role != "viewer" {
+		t.Errorf("an unknown role changed the user: %+v", u)
+	}
 	mustStatus(t, admin.post("/users/00000000-0000-4000-8000-000000000000", url.Values{"role": {"viewer"}}, false), http.StatusNotFound)
 }
 
