@@ -111,5 +111,5 @@ func graphRefusal(res providerResponse, token string) error {
 	if res.unavailable() || graphTransient(e.Error.Code) {
 		return Unreachable("Facebook", fmt.Errorf("it answered %s: %s", res.statusText(), text))
 	}
-	return Rejected("Facebook", "Facebook rejected the page access token: %s", text)
+	return RejectedField("Facebook", "pageAccessToken", "Facebook rejected the page access token: %s", text)
 }

@@ -93,11 +93,11 @@ func twilioRefusal(res providerResponse, accountSid, authToken, numberSid string
 	switch {
 	case res.status == http.StatusUnauthorized:
 		if e.Code != 0 {
-			return Rejected("Twilio", "Twilio rejected the credentials: %s (code %d)", text, e.Code)
+			return RejectedField("Twilio", "authToken", "Twilio rejected the account SID and auth token: %s (code %d)", text, e.Code)
 		}
-		return Rejected("Twilio", "Twilio rejected the credentials: %s", text)
+		return RejectedField("Twilio", "authToken", "Twilio rejected the account SID and auth token: %s", text)
 	case res.status == http.StatusNotFound:
-		return Rejected("Twilio", "Twilio has no phone number %s in account %s", numberSid, accountSid)
+		return RejectedField("Twilio", "numberSid", "Twilio has no phone number %s in account %s", numberSid, accountSid)
 	case res.unavailable():
 		return Unreachable("Twilio", fmt.Errorf("it answered %s: %s", res.statusText(), text))
 	case e.Code != 0:

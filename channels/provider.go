@@ -62,9 +62,14 @@ type SlackInstall struct {
 
 // ProviderError is a provider's refusal or absence, told in words an API
 // user understands. Unreachable distinguishes "could not ask" (902) from
-// "said no" (901).
+// "said no" (901). Field is the configuration property the refusal is
+// about, when the provider's answer says which ("authToken"); the API
+// names it as "configuration.<Field>" and a form shows the message next
+// to that input. Without one the refusal is about the configuration as a
+// whole.
 type ProviderError struct {
 	Provider    string // "Twilio", "Facebook", "Slack"
+	Field       string
 	Message     string
 	Unreachable bool
 }
@@ -74,6 +79,11 @@ func (e *ProviderError) Error() string { return e.Message }
 // Rejected is a provider saying no.
 func Rejected(provider, format string, args ...any) error {
 	return &ProviderError{Provider: provider, Message: fmt.Sprintf(format, args...)}
+}
+
+// RejectedField is a provider saying no about one configuration property.
+func RejectedField(provider, field, format string, args ...any) error {
+	return &ProviderError{Provider: provider, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
 // Unreachable is a provider that could not be asked.

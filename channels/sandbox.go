@@ -38,7 +38,7 @@ func (sandboxTwilio) PhoneNumber(ctx context.Context, accountSid, authToken, num
 		return TwilioNumber{}, Unreachable("Twilio", err)
 	}
 	if authToken == SandboxRejectedTwilioToken {
-		return TwilioNumber{}, Rejected("Twilio", "Twilio rejected the credentials: Authenticate (code 20003)")
+		return TwilioNumber{}, RejectedField("Twilio", "authToken", "Twilio rejected the account SID and auth token: Authenticate (code 20003)")
 	}
 	return TwilioNumber{
 		PhoneNumber: "+1555" + sandboxDigits(7, "twilio-number", numberSid),
@@ -55,7 +55,7 @@ func (sandboxFacebook) Page(ctx context.Context, pageAccessToken string) (Facebo
 		return FacebookPage{}, Unreachable("Facebook", err)
 	}
 	if strings.HasPrefix(pageAccessToken, SandboxRejectedPagePrefix) {
-		return FacebookPage{}, Rejected("Facebook",
+		return FacebookPage{}, RejectedField("Facebook", "pageAccessToken",
 			"Facebook rejected the page access token: Invalid OAuth access token - Cannot parse access token")
 	}
 	return FacebookPage{

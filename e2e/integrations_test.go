@@ -189,26 +189,26 @@ func TestIntegrationFormErrorsKeepEveryValue(t *testing.T) {
 	createdAt(t, page)
 }
 
-// TestProviderRefusalFocusesBanner: when Twilio or Facebook refuses the
-// credentials, the banner that says so above the form takes the focus (it
-// stayed on <body>), so it is read out, and Tab goes on into the form with
-// everything as typed.
-func TestProviderRefusalFocusesBanner(t *testing.T) {
+// TestProviderRefusalFocusesItsField: when Twilio or Facebook refuses a
+// credential, what it said is shown under that input, which is marked
+// invalid and takes the focus (so it is read out with its error), and
+// everything typed is kept.
+func TestProviderRefusalFocusesItsField(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
 	hub := s.hub(t, "Support")
 	hex := "0123456789abcdef0123456789abcdef"
 	for _, c := range []struct {
-		title, say, shot string
-		opt              PageOptions
-		fill             func(n NewIntegrationPage)
+		title, field, say, shot string
+		opt                     PageOptions
+		fill                    func(n NewIntegrationPage)
 	}{
-		{"Twilio SMS", "Twilio rejected", "integration-refused-1280", PageOptions{Width: Wide}, func(n NewIntegrationPage) {
+		{"Twilio SMS", "authToken", "Twilio rejected the account SID and auth token", "integration-refused-1280", PageOptions{Width: Wide}, func(n NewIntegrationPage) {
 			must(t, n.Field("accountSid", 0).Fill("AC"+hex))
 			must(t, n.Field("authToken", 0).Fill("00000000000000000000000000000000"))
 			must(t, n.Field("numberSid", 0).Fill("PN"+hex))
 		}},
-		{"Facebook Messenger", "Facebook rejected", "integration-refused-390-dark", PageOptions{Width: Narrow, Dark: true}, func(n NewIntegrationPage) {
+		{"Facebook Messenger", "pageAccessToken", "Facebook rejected", "integration-refused-390-dark", PageOptions{Width: Narrow, Dark: true}, func(n NewIntegrationPage) {
 			must(t, n.Field("pageAccessToken", 0).Fill("invalid-token"))
 		}},
 	} {
@@ -217,12 +217,11 @@ func TestProviderRefusalFocusesBanner(t *testing.T) {
 		must(t, n.Name().Fill(c.title+" line"))
 		c.fill(n)
 		n.Submit(t)
-		banner := page.GetByTestId("form-error")
-		must(t, expect.Locator(banner).ToContainText(c.say))
-		must(t, expect.Locator(banner).ToBeFocused())
+		must(t, expect.Locator(page.Locator(`[data-field="cfg.`+c.field+`"] .field-error`)).ToContainText(c.say))
+		must(t, expect.Locator(n.Field(c.field, 0)).ToBeFocused())
+		must(t, expect.Locator(n.Field(c.field, 0)).ToHaveAttribute("aria-invalid", "true"))
+		must(t, expect.Locator(page.GetByTestId("form-error")).ToHaveCount(0))
 		shot(t, page, c.shot)
-		must(t, page.Keyboard().Press("Tab"))
-		must(t, expect.Locator(n.Name()).ToBeFocused())
 		must(t, expect.Locator(n.Name()).ToHaveValue(c.title+" line"))
 	}
 }

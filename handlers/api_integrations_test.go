@@ -289,7 +289,7 @@ func TestInvalidInput(t *testing.T) {
 		{"bad origin", "POST", create, `{"channelId":"WebChat","name":"T","configuration":{"allowedOrigins":["ftp://a.com/path"]}}`, 400, codeBadFormat, "configuration.allowedOrigins[0]"},
 		{"bad message type", "POST", create, `{"channelId":"WebChat","name":"T","configuration":{"allowedOrigins":["a.com"],"start":[{"type":"image","text":"x"}]}}`, 400, codeOutOfRange, "configuration.start[0].type"},
 		{"slack bad nonce", "POST", create, `{"channelId":"Slack","name":"S","configuration":{"code":"c","nonce":"forged"}}`, 400, codeStateInvalid, "configuration.nonce"},
-		{"provider refuses", "POST", create, `{"channelId":"TwilioSMS","name":"T","configuration":{"accountSid":"AC1fc1c1722444b0c6313d3ae988b00000","authToken":"00000000000000000000000000000000","numberSid":"PN667435536f4d1cefdf054abf99aaaa00"}}`, 400, codeProviderRefuse, "configuration"},
+		{"provider refuses", "POST", create, `{"channelId":"TwilioSMS","name":"T","configuration":{"accountSid":"AC1fc1c1722444b0c6313d3ae988b00000","authToken":"00000000000000000000000000000000","numberSid":"PN667435536f4d1cefdf054abf99aaaa00"}}`, 400, codeProviderRefuse, "configuration.authToken"},
 		{"status 3001 on update", "POST", update, `{"statusId":3001}`, 400, codeOutOfRange, "statusId"},
 		{"status 3001 on create", "POST", create, `{"channelId":"WebChat","name":"T","statusId":3001,"configuration":{"allowedOrigins":["a.com"]}}`, 400, codeOutOfRange, "statusId"},
 		{"update bad config", "POST", update, `{"configuration":{"allowedOrigins":"a.com"}}`, 400, codeWrongType, "configuration.allowedOrigins"},

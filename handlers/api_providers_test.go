@@ -96,12 +96,14 @@ func TestLiveTwilio(t *testing.T) {
 	for _, c := range []struct {
 		status int
 		code   int
+		field  string
 		says   string
-	}{{401, codeProviderRefuse, "Twilio rejected the credentials"}, {404, codeProviderRefuse, "Twilio has no phone number " + pn + " in account " + acct}} {
+	}{{401, codeProviderRefuse, "configuration.authToken", "Twilio rejected the account SID and auth token"},
+		{404, codeProviderRefuse, "configuration.numberSid", "Twilio has no phone number " + pn + " in account " + acct}} {
 		status = c.status
 		rec := a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, body("Other"))
 		mustStatus(t, rec, 400)
-		if p := decode[Problem](t, rec); p.Errors[0].Code != c.code || !strings.Contains(p.Detail, c.says) {
+		if p := decode[Problem](t, rec); p.Errors[0].Code != c.code || p.Errors[0].Field != c.field || !strings.Contains(p.Detail, c.says) {
 			t.Errorf("Twilio %d: %+v", c.status, p)
 		}
 	}
@@ -111,7 +113,7 @@ func TestLiveTwilio(t *testing.T) {
 	fake.Close()
 	rec = a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, body("Down"))
 	mustStatus(t, rec, 400)
-	if p := decode[Problem](t, rec); p.Errors[0].Code != codeProviderDown || strings.Contains(rec.Body.String(), auth) {
+	if p := decode[Problem](t, rec); p.Errors[0].Code != codeProviderDown || p.Errors[0].Field != "configuration" || strings.Contains(rec.Body.String(), auth) {
 		t.Errorf("unreachable: %s", rec.Body.String())
 	}
 }

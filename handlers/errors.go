@@ -133,12 +133,21 @@ func toAPIError(err error) (*apiError, bool) {
 		if pe.Unreachable {
 			code = codeProviderDown
 		}
-		return badRequest(code, "configuration", pe.Message), true
+		return badRequest(code, providerField(pe), pe.Message), true
 	}
 	if errors.Is(err, db.ErrNotFound) {
 		return problem(http.StatusNotFound, codeNotFound, "", "Not found."), true
 	}
 	return nil, false
+}
+
+// providerField is the field a provider's refusal names in an error:
+// the configuration property it is about, else the whole configuration.
+func providerField(pe *channels.ProviderError) string {
+	if pe.Field == "" || pe.Unreachable {
+		return "configuration"
+	}
+	return "configuration." + pe.Field
 }
 
 func fromHTTPError(he *echo.HTTPError) *apiError {

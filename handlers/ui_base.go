@@ -303,7 +303,7 @@ func formErrors(err error) (channels.FieldErrors, error) {
 		return fe, nil
 	}
 	if pe, ok := channels.AsProviderError(err); ok {
-		return channels.FieldErrors{{Code: codeProviderRefuse, Field: "configuration", Message: pe.Message}}, nil
+		return channels.FieldErrors{{Code: codeProviderRefuse, Field: providerField(pe), Message: pe.Message}}, nil
 	}
 	var ae *apiError
 	if errors.As(err, &ae) && ae.Status == http.StatusBadRequest {

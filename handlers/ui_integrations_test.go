@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"github.com/PuerkitoBio/goquery"
-
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
+	"hubadmin/channels"
 	"hubadmin/db"
 )
 
@@ -196,22 +197,33 @@ func TestInvalidFormsKeepValuesAndShowErrorsByTheirFields(t *testing.T) {
 	}
 }
 
-func TestProviderRefusalShownAtTopOfForm(t *testing.T) {
+// A provider's refusal about one credential is shown next to that input
+// (marked invalid), not as a banner over the whole form.
+func TestProviderRefusalShownAtItsField(t *testing.T) {
 	a := newTestApp(t)
 	b := a.signIn("editor")
 	hub := a.hub("Support")
-	cases := map[string]url.Values{
-		"twiliosms": {"name": {"SMS"}, "cfg.accountSid": {twilioSID}, "cfg.authToken": {"00000000000000000000000000000000"}, "cfg.numberSid": {twilioNumber}},
-		"messenger": {"name": {"FB"}, "cfg.pageAccessToken": {"invalid-token"}},
+	cases := map[string]struct {
+		form  url.Values
+		field string
+	}{
+		"twiliosms": {url.Values{"name": {"SMS"}, "cfg.accountSid": {twilioSID}, "cfg.authToken": {channels.SandboxRejectedTwilioToken}, "cfg.numberSid": {twilioNumber}}, "cfg.authToken"},
+		"messenger": {url.Values{"name": {"FB"}, "cfg.pageAccessToken": {channels.SandboxRejectedPagePrefix + "token"}}, "cfg.pageAccessToken"},
 	}
-	for ch, form := range cases {
-		rec := b.post("/hubs/"+hub.ID+"/integrations/new/"+ch, form, false)
+	for ch, c := range cases {
+		rec := b.post("/hubs/"+hub.ID+"/integrations/new/"+ch, c.form, false)
 		mustStatus(t, rec, http.StatusUnprocessableEntity)
 		d := doc(t, rec)
-		if msg := d.Find(`[data-testid="form-error"]`).Text(); !strings.Contains(msg, "rejected") {
-			t.Errorf("%s: form error %q", ch, msg)
+		if msg := d.Find(`[data-error-for="` + c.field + `"]`).Text(); !strings.Contains(msg, "rejected") {
+			t.Errorf("%s: error next to %s %q", ch, c.field, msg)
 		}
-		if d.Find(`input[name="name"][value="`+form.Get("name")+`"]`).Length() != 1 {
+		if d.Find(`[name="`+c.field+`"][aria-invalid="true"]`).Length() != 1 {
+			t.Errorf("%s: %s not marked invalid", ch, c.field)
+		}
+		if msg := strings.TrimSpace(d.Find(`[data-testid="form-error"]`).Text()); msg != "" {
+			t.Errorf("%s: banner as well: %q", ch, msg)
+		}
+		if d.Find(`input[name="name"][value="`+c.form.Get("name")+`"]`).Length() != 1 {
 			t.Errorf("%s: name not kept", ch)
 		}
 	}
