@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -31,7 +33,11 @@ const shutdownGrace = 2 * time.Second
 var version = "dev"
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+	err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return // the flags were printed, as asked
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "hubadmin:", err)
 		os.Exit(1)
 	}
@@ -51,11 +57,15 @@ func tuneGC() {
 }
 
 // options are the flags of SPEC 2, each with its environment variable.
+// Every command takes the database and its key; serve takes the rest.
 type options struct {
 	addr, dbPath, keyFile, providers, secureCookies, publicURL, logFormat string
 	metricsToken                                                          string
 	allowPrivate                                                          bool
 	rateLimit                                                             float64
+	// envErr is an environment variable that could not be read as its
+	// flag's type: reported by parse, not replaced by the default.
+	envErr error
 }
 
 func env(name, def string) string {
@@ -65,21 +75,77 @@ func env(name, def string) string {
 	return def
 }
 
+// commonFlags are the flags of every command: the database and its key.
 func commonFlags(fs *flag.FlagSet) *options {
 	o := &options{}
-	fs.StringVar(&o.addr, "addr", env("HUBADMIN_ADDR", "127.0.0.1:8080"), "listen address (HUBADMIN_ADDR)")
 	fs.StringVar(&o.dbPath, "db", env("HUBADMIN_DB", "./data/hubadmin.db"), "SQLite database file (HUBADMIN_DB)")
 	fs.StringVar(&o.keyFile, "secret-key-file", env("HUBADMIN_SECRET_KEY_FILE", ""), "secret key file, default <db>.key (HUBADMIN_SECRET_KEY_FILE)")
+	return o
+}
+
+// serveFlags are the server's own flags.
+func serveFlags(fs *flag.FlagSet, o *options) {
+	fs.StringVar(&o.addr, "addr", env("HUBADMIN_ADDR", "127.0.0.1:8080"), "listen address (HUBADMIN_ADDR)")
 	fs.StringVar(&o.providers, "providers", env("HUBADMIN_PROVIDERS", "live"), "live or sandbox (HUBADMIN_PROVIDERS)")
-	allow, _ := strconv.ParseBool(env("HUBADMIN_ALLOW_PRIVATE_WEBHOOKS", "false"))
+	allow, err := strconv.ParseBool(env("HUBADMIN_ALLOW_PRIVATE_WEBHOOKS", "false"))
+	if err != nil {
+		o.envErr = fmt.Errorf("HUBADMIN_ALLOW_PRIVATE_WEBHOOKS must be true or false, not %q", os.Getenv("HUBADMIN_ALLOW_PRIVATE_WEBHOOKS"))
+	}
 	fs.BoolVar(&o.allowPrivate, "allow-private-webhooks", allow, "let webhooks reach private addresses (HUBADMIN_ALLOW_PRIVATE_WEBHOOKS)")
 	fs.StringVar(&o.secureCookies, "secure-cookies", env("HUBADMIN_SECURE_COOKIES", "auto"), "auto, true or false (HUBADMIN_SECURE_COOKIES)")
-	rl, _ := strconv.ParseFloat(env("HUBADMIN_RATE_LIMIT", "20"), 64)
-	fs.Float64Var(&o.rateLimit, "rate-limit", rl, "requests per second per API token (HUBADMIN_RATE_LIMIT)")
+	rl, err := strconv.ParseFloat(env("HUBADMIN_RATE_LIMIT", "20"), 64)
+	if err != nil && o.envErr == nil {
+		o.envErr = fmt.Errorf("HUBADMIN_RATE_LIMIT must be a number of requests per second, not %q", os.Getenv("HUBADMIN_RATE_LIMIT"))
+	}
+	fs.Float64Var(&o.rateLimit, "rate-limit", rl, "requests per second per API token, burst twice that (HUBADMIN_RATE_LIMIT)")
 	fs.StringVar(&o.publicURL, "public-url", env("HUBADMIN_PUBLIC_URL", ""), "external base URL, e.g. https://hub.example.com (HUBADMIN_PUBLIC_URL)")
 	fs.StringVar(&o.metricsToken, "metrics-token", env("HUBADMIN_METRICS_TOKEN", ""), "enables GET /metrics behind 'Authorization: Bearer <token>'; empty = /metrics is 404 (HUBADMIN_METRICS_TOKEN)")
 	fs.StringVar(&o.logFormat, "log-format", env("HUBADMIN_LOG_FORMAT", "text"), "text or json (HUBADMIN_LOG_FORMAT)")
-	return o
+}
+
+// maxRateLimit bounds --rate-limit: the burst (twice the rate) must be a
+// count, and more than this per token is no limit at all.
+const maxRateLimit = 1e6
+
+// checkServe refuses server options that would not do what they say.
+func (o *options) checkServe() error {
+	if o.envErr != nil {
+		return o.envErr
+	}
+	if math.IsNaN(o.rateLimit) || o.rateLimit <= 0 || o.rateLimit > maxRateLimit {
+		return fmt.Errorf("--rate-limit must be a number of requests per second above 0 and at most %g, not %v", float64(maxRateLimit), o.rateLimit)
+	}
+	if o.secureCookies != "auto" && o.secureCookies != "true" && o.secureCookies != "false" {
+		return fmt.Errorf("--secure-cookies must be auto, true or false, not %q", o.secureCookies)
+	}
+	if o.logFormat != "text" && o.logFormat != "json" {
+		return fmt.Errorf("--log-format must be text or json, not %q", o.logFormat)
+	}
+	if o.providers != "live" && o.providers != "sandbox" {
+		return fmt.Errorf("--providers must be live or sandbox, not %q", o.providers)
+	}
+	if o.publicURL != "" {
+		u, err := url.Parse(o.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("--public-url must be the server's external base URL, like https://hub.example.com, not %q", o.publicURL)
+		}
+	}
+	return nil
+}
+
+// parse reads a command's flags. Anything left over is refused: the flag
+// package stops at the first word that is not a flag and leaves the rest
+// unread, so "--name ci bot --scope read" would otherwise make a token
+// named "ci" with the default scope, write.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (a value with spaces needs quotes; flags go before nothing else)", fs.Name(), fs.Arg(0))
+	}
+	return nil
 }
 
 func (o *options) key() string {
@@ -120,7 +186,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, args, stderr)
 	case "migrate":
 		fs, o := newFlags("migrate", stderr)
-		if err := fs.Parse(args); err != nil {
+		if err := parse(fs, args); err != nil {
 			return err
 		}
 		if err := db.Migrate(ctx, o.dbPath); err != nil {
@@ -146,7 +212,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "backup":
 		fs, o := newFlags("backup", stderr)
 		to := fs.String("to", "", "destination file")
-		if err := fs.Parse(args); err != nil {
+		if err := parse(fs, args); err != nil {
 			return err
 		}
 		if *to == "" {
@@ -188,7 +254,21 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *options) {
 }
 
 // openStore opens the database with the secret key (created on first use).
+// A key file missing beside a database that holds sealed secrets is lost,
+// not new: a new key would open none of them, so nothing is created and
+// the error says what to restore. A key that is there but is not the one
+// that sealed them is refused by db.Open.
 func openStore(ctx context.Context, o *options) (*db.DB, *db.Sealer, error) {
+	if _, err := os.Stat(o.key()); errors.Is(err, os.ErrNotExist) {
+		sealed, err := db.HasSealedSecrets(ctx, o.dbPath)
+		if err != nil {
+			return nil, nil, err
+		}
+		if sealed {
+			return nil, nil, fmt.Errorf("secret key file %s is missing, and the database %s holds secrets sealed with a key: "+
+				"restore that key file (or point --secret-key-file at it); nothing was changed", o.key(), o.dbPath)
+		}
+	}
 	key, err := db.LoadOrCreateKey(o.key())
 	if err != nil {
 		return nil, nil, fmt.Errorf("secret key: %w", err)
@@ -209,7 +289,7 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 	scope := fs.String("scope", "write", "read or write (token, client)")
 	tenantRef := fs.String("tenant", "", "tenant id or name (default tenant when empty)")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from stdin (user)")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	d, _, err := openStore(ctx, o)
@@ -234,6 +314,9 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 			return errors.New("tenant create: --name is required")
 		}
 		t, err := d.CreateTenant(ctx, *name)
+		if errors.Is(err, db.ErrConflict) {
+			return fmt.Errorf("a tenant named %q already exists", strings.TrimSpace(*name))
+		}
 		if err != nil {
 			return err
 		}
@@ -258,8 +341,8 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 		fmt.Fprintln(stdout, cl.ID)
 		fmt.Fprintln(stdout, secret)
 	case "user":
-		if *email == "" || !strings.Contains(*email, "@") {
-			return errors.New("user create: --email is required")
+		if err := checkEmail("user create", *email); err != nil {
+			return err
 		}
 		if *role != "admin" && *role != "editor" && *role != "viewer" {
 			return errors.New("user create: --role must be admin, editor or viewer")
@@ -280,6 +363,18 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 			return err
 		}
 		fmt.Fprintln(stderr, "user created:", u.Email, "("+u.Role+")")
+	}
+	return nil
+}
+
+// checkEmail is the dashboard's rule for a user's email (handlers), with
+// the flag named.
+func checkEmail(cmd, email string) error {
+	if email == "" {
+		return errors.New(cmd + ": --email is required")
+	}
+	if !handlers.ValidEmail(email) {
+		return fmt.Errorf("%s: --email must be an email address like name@example.com, not %q", cmd, email)
 	}
 	return nil
 }
@@ -306,11 +401,11 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stderr io
 	fs, o := newFlags("user password", stderr)
 	email := fs.String("email", "", "the user's email")
 	pwStdin := fs.Bool("password-stdin", false, "read the new password from stdin")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *email == "" {
-		return errors.New("user password: --email is required")
+	if err := checkEmail("user password", *email); err != nil {
+		return err
 	}
 	pw, err := readPassword("user password", *pwStdin, stdin)
 	if err != nil {
@@ -341,7 +436,11 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stderr io
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs, o := newFlags("serve", stderr)
-	if err := fs.Parse(args); err != nil {
+	serveFlags(fs, o)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := o.checkServe(); err != nil {
 		return err
 	}
 	var logger *slog.Logger
@@ -349,9 +448,6 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		logger = slog.New(slog.NewJSONHandler(stderr, nil))
 	} else {
 		logger = slog.New(slog.NewTextHandler(stderr, nil))
-	}
-	if o.secureCookies != "auto" && o.secureCookies != "true" && o.secureCookies != "false" {
-		return fmt.Errorf("--secure-cookies must be auto, true or false")
 	}
 	tuneGC()
 	d, seal, err := openStore(ctx, o)
@@ -374,8 +470,6 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	case "sandbox":
 		prov = channels.Sandbox()
-	default:
-		return fmt.Errorf("--providers must be live or sandbox, not %q", o.providers)
 	}
 
 	srv := handlers.New(handlers.Config{

@@ -412,3 +412,106 @@ func TestGCPercent(t *testing.T) {
 		t.Errorf("GOGC=50: GC percent %d, want 50", got)
 	}
 }
+
+// TestCommandsRefuseWhatTheyWouldGetWrong: a stray word ends flag parsing
+// (the flags after it would be ignored: a token made with the default
+// write scope, a server on the default address), server options that
+// cannot work, a malformed email, a taken tenant name, and a lost key
+// file beside sealed secrets are all errors with a message and a non-zero
+// exit, and change nothing. -h is not an error.
+func TestCommandsRefuseWhatTheyWouldGetWrong(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := cli(t, dir, "", "tenant", "create", "--name", "Acme"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		env  string
+		says string
+	}{
+		{[]string{"token", "create", "--name", "ci", "bot", "--scope", "read"}, "", `unexpected argument "bot"`},
+		{[]string{"tenant", "create", "--name", "Acme", "Corp"}, "", `unexpected argument "Corp"`},
+		{[]string{"migrate", "now"}, "", `unexpected argument "now"`},
+		{[]string{"serve", "sandbox", "--addr", "127.0.0.1:0"}, "", `unexpected argument "sandbox"`},
+		{[]string{"serve", "--rate-limit", "NaN"}, "", "--rate-limit must be"},
+		{[]string{"serve", "--rate-limit", "Inf"}, "", "--rate-limit must be"},
+		{[]string{"serve", "--rate-limit", "1e19"}, "", "--rate-limit must be"},
+		{[]string{"serve", "--rate-limit", "0"}, "", "--rate-limit must be"},
+		{[]string{"serve", "--rate-limit", "-5"}, "", "--rate-limit must be"},
+		{[]string{"serve"}, "HUBADMIN_RATE_LIMIT=abc", "HUBADMIN_RATE_LIMIT must be"},
+		{[]string{"serve"}, "HUBADMIN_ALLOW_PRIVATE_WEBHOOKS=maybe", "HUBADMIN_ALLOW_PRIVATE_WEBHOOKS must be true or false"},
+		{[]string{"serve", "--log-format", "xml"}, "", "--log-format must be text or json"},
+		{[]string{"serve", "--public-url", "not a url"}, "", "--public-url must be"},
+		{[]string{"serve", "--public-url", "https://hub.example.com/?x=1"}, "", "--public-url must be"},
+		{[]string{"migrate", "--addr", "127.0.0.1:1"}, "", "flag provided but not defined: -addr"},
+		{[]string{"user", "create", "--email", "a@", "--role", "admin", "--password-stdin"}, "", "--email must be an email address"},
+		{[]string{"user", "create", "--email", "notanemail", "--role", "admin", "--password-stdin"}, "", "--email must be an email address"},
+		{[]string{"tenant", "create", "--name", "acme"}, "", `a tenant named "acme" already exists`},
+	} {
+		cmd := exec.Command(binary, c.args...)
+		cmd.Env = append(os.Environ(), "HUBADMIN_DB="+filepath.Join(dir, "h.db"))
+		if c.env != "" {
+			cmd.Env = append(cmd.Env, c.env)
+		}
+		cmd.Stdin = strings.NewReader("a-long-enough-password\n")
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), c.says) || strings.Contains(string(out), "goroutine") {
+			t.Errorf("%v %s: %v, output %q; want a failure saying %q", c.args, c.env, err, out, c.says)
+		}
+	}
+	// Nothing above made a token or a user.
+	d, err := db.Open(context.Background(), filepath.Join(dir, "h.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if has, _ := d.HasUsers(context.Background()); has {
+		t.Error("a refused user create made a user")
+	}
+	d.Close()
+	if out, err := exec.Command(binary, "token", "create", "-h").CombinedOutput(); err != nil || !strings.Contains(string(out), "-scope") {
+		t.Errorf("-h: %v %q", err, out)
+	}
+}
+
+// TestLostKeyFileIsNotMadeAnew: with secrets sealed in the database and
+// its key file gone, commands refuse to start (a new key would open none
+// of them) and create no key file; with the key back they work.
+func TestLostKeyFileIsNotMadeAnew(t *testing.T) {
+	dir := t.TempDir()
+	tok, err := cli(t, dir, "", "token", "create", "--name", "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, dir)
+	hub := seedHub(t, s.base, strings.TrimSpace(tok))
+	code, b, err := call("POST", s.base+"/api/v1/integrations/hubs/"+hub, strings.TrimSpace(tok),
+		`{"channelId":"System","name":"Events","configuration":{"webhookUrl":"https://example.com/hook","events":["message"]}}`)
+	if err != nil || code != 200 {
+		t.Fatalf("integration: %d %s %v", code, b, err)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+	keyFile := filepath.Join(dir, "h.db.key")
+	key, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(keyFile)
+	for _, args := range [][]string{{"serve", "--addr", "127.0.0.1:0"}, {"token", "create", "--name", "again"}} {
+		if _, err := cli(t, dir, "", args...); err == nil || !strings.Contains(err.Error(), "secret key file") || !strings.Contains(err.Error(), "is missing") {
+			t.Errorf("%v without its key: %v", args, err)
+		}
+		if _, err := os.Stat(keyFile); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("%v made a new key file", args)
+		}
+	}
+	// Another key is refused too.
+	os.WriteFile(keyFile, bytes.Repeat([]byte{9}, 32), 0o600)
+	if _, err := cli(t, dir, "", "token", "create", "--name", "again"); err == nil || !strings.Contains(err.Error(), "does not open") {
+		t.Errorf("with another key: %v", err)
+	}
+	os.WriteFile(keyFile, key, 0o600)
+	if _, err := cli(t, dir, "", "token", "create", "--name", "again"); err != nil {
+		t.Errorf("with the key back: %v", err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -197,6 +198,9 @@ func Open(ctx context.Context, path string, seal *Sealer) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("db: unable to create directory: %w", err)
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("db: unable to create %s: %w", path, err)
+	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to open: %w", err)
@@ -209,6 +213,10 @@ func Open(ctx context.Context, path string, seal *Sealer) (*DB, error) {
 		return nil, fmt.Errorf("db: unable to open %s: %w", path, err)
 	}
 	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := checkKey(ctx, w, seal); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -233,6 +241,77 @@ func Open(ctx context.Context, path string, seal *Sealer) (*DB, error) {
 	go d.writer()
 	go d.checkpointer()
 	return d, nil
+}
+
+// createPrivate creates the database file, empty, readable by its owner
+// only, unless it exists. It holds password and token hashes, emails,
+// webhook URLs and the audit log; SQLite gives the -wal and -shm files the
+// database file's mode, and backups are made 0600 too. An existing file
+// keeps the mode its owner gave it.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// checkKey refuses a secret key that did not seal the stored secrets (a
+// key file lost and made anew, or another installation's): started with
+// it, every integration with secrets would fail to open, one request at
+// a time. One sealed row is enough to tell; rows are sealed with the key
+// current at their last write, and a sealer knows its old keys too.
+func checkKey(ctx context.Context, c *sql.DB, seal *Sealer) error {
+	if seal == nil {
+		return nil
+	}
+	var id string
+	err := c.QueryRowContext(ctx, `SELECT key_id FROM integrations WHERE length(secrets) > 0 LIMIT 1`).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("db: unable to check the secret key: %w", err)
+	}
+	if !seal.Knows(id) {
+		return fmt.Errorf("%w: the stored secrets were sealed with key %s, and the secret key file holds key %s; "+
+			"start with the key file this database was created with (--secret-key-file)", ErrWrongKey, id, seal.CurrentID())
+	}
+	return nil
+}
+
+// ErrWrongKey is a secret key that does not open the stored secrets.
+var ErrWrongKey = errors.New("the secret key does not open this database's secrets")
+
+// HasSealedSecrets reports whether the database at path exists and holds
+// secrets sealed with some key: a missing key file is then lost, not new,
+// and must not be made anew. It opens the file read-only and changes
+// nothing (a file not yet migrated holds none).
+func HasSealedSecrets(ctx context.Context, path string) (bool, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	c, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return false, err
+	}
+	defer c.Close()
+	var tables int
+	if err := c.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'integrations'`).Scan(&tables); err != nil {
+		return false, fmt.Errorf("db: unable to read %s: %w", path, err)
+	}
+	if tables == 0 {
+		return false, nil
+	}
+	var one int
+	err = c.QueryRowContext(ctx, `SELECT 1 FROM integrations WHERE length(secrets) > 0 LIMIT 1`).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // checkpointEvery is how often the checkpointer looks for new commits.
@@ -517,16 +596,29 @@ func (d *DB) Backup(ctx context.Context, dst string) error {
 	if err != nil {
 		return err
 	}
+	if err := d.checkBackupTarget(abs); err != nil {
+		return err
+	}
+	// The copy is made beside the target, readable by its owner only (it
+	// holds what the database holds), then renamed over it: a target is
+	// never half written.
 	tmp := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp")
 	os.Remove(tmp)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("db: unable to write in %s: %w", filepath.Dir(abs), err)
+	}
+	f.Close()
 	// A connection of its own: readers are query_only, and the writer must
 	// stay free for the application while the copy is made.
 	src, err := sql.Open("sqlite", dsn(d.path, false))
 	if err != nil {
+		os.Remove(tmp)
 		return err
 	}
 	defer src.Close()
 	if _, err := src.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("db: backup failed: %w", err)
 	}
 	c, err := sql.Open("sqlite", "file:"+tmp+"?mode=ro")
@@ -546,6 +638,85 @@ func (d *DB) Backup(ctx context.Context, dst string) error {
 		return fmt.Errorf("db: unable to move backup into place: %w", err)
 	}
 	return nil
+}
+
+// sqliteHeader starts every SQLite database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// checkBackupTarget refuses a target that a backup must not replace: the
+// database itself or one of its -wal, -shm or -journal files (the server
+// would go on writing to a deleted file), anything but a regular file (a
+// directory, a device, a pipe), and a file that is neither empty nor an
+// SQLite database (a key file, a configuration file typed by mistake). An
+// earlier backup is replaced, so a nightly job can write the same path.
+func (d *DB) checkBackupTarget(abs string) error {
+	dir := filepath.Dir(abs)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("backup: the directory %s does not exist", dir)
+	}
+	own, err := filepath.Abs(d.path)
+	if err != nil {
+		return err
+	}
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		if sameFile(abs, own+suffix) {
+			return fmt.Errorf("backup: %s is this database's own file; write the backup elsewhere", abs)
+		}
+	}
+	st, err := os.Lstat(abs)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("backup: %s exists and is not a regular file (%s); name a file", abs, fileKind(st.Mode()))
+	}
+	if st.Size() == 0 {
+		return nil
+	}
+	head := make([]byte, len(sqliteHeader))
+	f, err := os.Open(abs)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer f.Close()
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != sqliteHeader {
+		return fmt.Errorf("backup: %s exists and is not an SQLite database; refusing to replace it", abs)
+	}
+	return nil
+}
+
+// sameFile reports whether two paths name one file (by path, or by inode
+// through links); a path that does not exist names no file.
+func sameFile(a, b string) bool {
+	if a == b {
+		return true
+	}
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
+}
+
+// fileKind names a file mode's type for an error message.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeSymlink != 0:
+		return "a symbolic link"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
 }
 
 // IntegrityCheck runs PRAGMA integrity_check.

@@ -862,3 +862,116 @@ func TestSetPasswordEndsSessions(t *testing.T) {
 		t.Errorf("unknown user: %v", err)
 	}
 }
+
+// TestBackupRefusesWhatItMustNotReplace: the database's own files (the
+// server would go on writing to a deleted file), anything that is not a
+// regular file, and a file that is not an SQLite database; an earlier
+// backup is replaced. Each refused target is left as it was.
+func TestBackupRefusesWhatItMustNotReplace(t *testing.T) {
+	d, path := openTest(t)
+	ctx := context.Background()
+	newHub(t, d, "Kept")
+	dir := filepath.Dir(path)
+	keyFile := filepath.Join(dir, "test.db.key")
+	if err := os.WriteFile(keyFile, bytes.Repeat([]byte{7}, KeySize), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(path, filepath.Join(dir, "link.db")); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ target, says string }{
+		{path, "own file"},
+		{path + "-wal", "own file"},
+		{path + "-shm", "own file"},
+		{filepath.Join(dir, "link.db"), "own file"},
+		{keyFile, "not an SQLite database"},
+		{dir, "not a regular file (a directory)"},
+		{os.DevNull, "not a regular file (a device)"},
+		{filepath.Join(dir, "missing", "b.db"), "does not exist"},
+	} {
+		before, _ := os.ReadFile(c.target)
+		err := d.Backup(ctx, c.target)
+		if err == nil || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("backup to %s: %v, want an error saying %q", c.target, err, c.says)
+		}
+		if after, _ := os.ReadFile(c.target); !bytes.Equal(before, after) {
+			t.Errorf("backup to %s changed it", c.target)
+		}
+	}
+	if hubs, total, err := d.Hubs(ctx, HubFilter{TenantID: DefaultTenantID, Size: 10}); err != nil || total != 1 || hubs[0].Name != "Kept" {
+		t.Fatalf("database after refused backups: %v %d %v", hubs, total, err)
+	}
+	// An earlier backup is replaced, readable by its owner only.
+	dst := filepath.Join(dir, "nightly.db")
+	for range 2 {
+		if err := d.Backup(ctx, dst); err != nil {
+			t.Fatalf("backup over an earlier one: %v", err)
+		}
+	}
+	if st, err := os.Stat(dst); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("backup mode: %v %v", st.Mode(), err)
+	}
+}
+
+// TestNewDatabaseIsPrivate: the database file (and so its -wal and -shm,
+// which SQLite creates with its mode) is readable by its owner only.
+func TestNewDatabaseIsPrivate(t *testing.T) {
+	d, path := openTest(t)
+	newHub(t, d, "Private")
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s mode %v: others can read it", f, st.Mode().Perm())
+		}
+	}
+}
+
+// TestWrongKeyRefusedAtOpen: a database whose secrets were sealed with one
+// key does not open with another (each integration with secrets would
+// fail later, one request at a time); it opens with the right one, and a
+// database without sealed secrets opens with any.
+func TestWrongKeyRefusedAtOpen(t *testing.T) {
+	ctx := context.Background()
+	d, path := openTest(t)
+	if sealed, err := HasSealedSecrets(ctx, path); err != nil || sealed {
+		t.Fatalf("no secrets yet: %v %v", sealed, err)
+	}
+	other, _ := NewSealer(bytes.Repeat([]byte{8}, KeySize))
+	h := newHub(t, d, "Support")
+	if _, err := d.CreateIntegration(ctx, Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "TwilioSMS",
+		IntegrationType: "Customer", Name: "SMS", StatusID: IntegrationActive, AttachKey: "twilio:PN1",
+		Config: json.RawMessage(`{"accountSid":"AC1"}`), Secrets: map[string]string{"authToken": "t"}}, Audit{}); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if sealed, err := HasSealedSecrets(ctx, path); err != nil || !sealed {
+		t.Fatalf("with a sealed secret: %v %v", sealed, err)
+	}
+	if c, err := Open(ctx, path, other); !errors.Is(err, ErrWrongKey) {
+		if c != nil {
+			c.Close()
+		}
+		t.Fatalf("another key: %v", err)
+	}
+	right, _ := NewSealer(bytes.Repeat([]byte{7}, KeySize))
+	c, err := Open(ctx, path, right)
+	if err != nil {
+		t.Fatalf("the right key: %v", err)
+	}
+	c.Close()
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	if sealed, err := HasSealedSecrets(ctx, empty); err != nil || sealed {
+		t.Fatalf("no file: %v %v", sealed, err)
+	}
+	if _, err := os.Stat(empty); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("HasSealedSecrets created the file")
+	}
+	c, err = Open(ctx, empty, other)
+	if err != nil {
+		t.Fatalf("a new database with any key: %v", err)
+	}
+	c.Close()
+}

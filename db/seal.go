@@ -62,6 +62,15 @@ func KeyID(k []byte) string {
 	return hex.EncodeToString(h[:4])
 }
 
+// Knows reports whether the sealer holds the key with this id.
+func (s *Sealer) Knows(keyID string) bool {
+	_, ok := s.aeads[keyID]
+	return ok
+}
+
+// CurrentID is the id of the key that seals.
+func (s *Sealer) CurrentID() string { return s.current }
+
 // MACKey is a key derived from the secret key for signing (session cookies).
 func (s *Sealer) MACKey() []byte { return s.macKey }
 
