@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -75,7 +76,7 @@ const (
 
 // Decode reads a configuration object: keys any case, derived keys
 // ignored, unknown keys refused, every field checked. It returns every
-// problem found, not just the first.
+// problem found, not just the first, and the valid fields even then.
 func (ch *Channel) Decode(raw json.RawMessage, op Op) (Config, FieldErrors) {
 	const prefix = "configuration"
 	var obj map[string]json.RawMessage
@@ -145,10 +146,10 @@ func (ch *Channel) Decode(raw json.RawMessage, op Op) (Config, FieldErrors) {
 		}
 		cfg[f.Name] = val
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	return cfg, nil
+	// With errors, cfg holds the fields that were valid: checks made
+	// after decoding (a webhook's address) still run on them, so one
+	// answer names every problem. It must not be stored.
+	return cfg, errs
 }
 
 func (ch *Channel) isDerived(k string) bool {
@@ -306,13 +307,15 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, FieldErrors) {
 		var bad FieldErrors
 		for i, m := range list {
 			ipath := fmt.Sprintf("%s[%d]", path, i)
+			msg, fes := decodeMessage(ipath, m)
 			if k, twice := RepeatedKey(items[i]); twice {
-				bad = append(bad, invalid(ipath+"."+strings.ToLower(k), "is given twice (keys are case-insensitive)"))
-				continue
+				// Said first, instead of what one of the two values would say.
+				twicePath := ipath + "." + strings.ToLower(k)
+				fes = slices.DeleteFunc(fes, func(e FieldError) bool { return e.Field == twicePath })
+				fes = append(FieldErrors{invalid(twicePath, "is given twice (keys are case-insensitive)")}, fes...)
 			}
-			msg, fe := decodeMessage(ipath, m)
-			if fe != nil {
-				bad = append(bad, *fe)
+			if len(fes) > 0 {
+				bad = append(bad, fes...)
 				continue
 			}
 			out = append(out, msg)
@@ -331,46 +334,91 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, FieldErrors) {
 // MessageTypes are the supported message types of a message list.
 var MessageTypes = []string{"text"}
 
-func decodeMessage(path string, m map[string]json.RawMessage) (Message, *FieldError) {
+// decodeMessage reads one item of a message list. It reports every problem
+// of the item, not just the first, in a fixed order (unknown keys sorted,
+// then type, then text), so that a client fixes them in one round.
+func decodeMessage(path string, m map[string]json.RawMessage) (Message, FieldErrors) {
 	var msg Message
-	for k, v := range m {
-		var s string
+	var typ, text json.RawMessage
+	var errs FieldErrors
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the order of the errors, and which of two spellings of a key is read
+	for _, k := range keys {
 		switch strings.ToLower(k) {
 		case "type":
-			if json.Unmarshal(v, &s) != nil {
-				e := wrongType(path+".type", "a string")
-				return msg, &e
-			}
-			msg.Type = strings.ToLower(strings.TrimSpace(s))
+			typ = m[k]
 		case "text":
-			if json.Unmarshal(v, &s) != nil {
-				e := wrongType(path+".text", "a string")
-				return msg, &e
-			}
-			msg.Text = strings.TrimSpace(s)
+			text = m[k]
 		default:
-			e := FieldError{CodeNotSupported, path + "." + k, fmt.Sprintf("Property '%s.%s' is not supported; a message has type and text.", path, k)}
-			return msg, &e
+			errs = append(errs, FieldError{CodeNotSupported, path + "." + k,
+				fmt.Sprintf("Property '%s.%s' is not supported; a message has type and text.", path, k)})
 		}
 	}
-	if msg.Type == "" {
-		e := required(path + ".type")
-		return msg, &e
+	var fe *FieldError
+	if msg.Type, fe = messageType(path+".type", typ); fe != nil {
+		errs = append(errs, *fe)
 	}
-	if msg.Type != "text" {
-		e := FieldError{CodeOutOfRange, path + ".type", fmt.Sprintf("Property '%s.type' is %q; supported message types: %s.", path, msg.Type, strings.Join(MessageTypes, ", "))}
-		return msg, &e
+	if msg.Text, fe = messageText(path+".text", text); fe != nil {
+		errs = append(errs, *fe)
 	}
-	n := utf8.RuneCountInString(msg.Text)
-	if n == 0 {
-		e := required(path + ".text")
-		return msg, &e
+	return msg, errs
+}
+
+// messageString reads a message's string property; absent and null are
+// both missing (nil), as for configuration properties.
+func messageString(path string, v json.RawMessage) (s string, missing bool, fe *FieldError) {
+	if v == nil || isNull(v) {
+		return "", true, nil
 	}
-	if n > 2000 {
-		e := invalid(path+".text", fmt.Sprintf("is %d characters long; at most 2000 are allowed", n))
-		return msg, &e
+	if json.Unmarshal(v, &s) != nil {
+		e := wrongType(path, "a string")
+		return "", false, &e
 	}
-	return msg, nil
+	return strings.TrimSpace(s), false, nil
+}
+
+func messageType(path string, v json.RawMessage) (string, *FieldError) {
+	s, missing, fe := messageString(path, v)
+	supported := strings.Join(MessageTypes, ", ")
+	switch {
+	case fe != nil:
+		return "", fe
+	case missing:
+		e := FieldError{CodeRequired, path, fmt.Sprintf("Property '%s' is required; supported message types: %s.", path, supported)}
+		return "", &e
+	case s == "":
+		e := FieldError{CodeOutOfRange, path, fmt.Sprintf("Property '%s' must not be empty; supported message types: %s.", path, supported)}
+		return "", &e
+	}
+	s = strings.ToLower(s)
+	if !slices.Contains(MessageTypes, s) {
+		e := FieldError{CodeOutOfRange, path, fmt.Sprintf("Property '%s' is %q; supported message types: %s.", path, s, supported)}
+		return "", &e
+	}
+	return s, nil
+}
+
+func messageText(path string, v json.RawMessage) (string, *FieldError) {
+	s, missing, fe := messageString(path, v)
+	if fe != nil {
+		return "", fe
+	}
+	if missing {
+		e := required(path)
+		return "", &e
+	}
+	switch n := utf8.RuneCountInString(s); {
+	case n == 0:
+		e := invalid(path, "must not be empty (1–2000 characters, not only spaces)")
+		return "", &e
+	case n > 2000:
+		e := invalid(path, fmt.Sprintf("is %d characters long; at most 2000 are allowed", n))
+		return "", &e
+	}
+	return s, nil
 }
 
 func choice(choices []string, s string) (string, bool) {

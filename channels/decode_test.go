@@ -31,8 +31,13 @@ func TestDecodeReportsEveryBadItem(t *testing.T) {
 		for _, e := range errs {
 			got = append(got, e.Field)
 		}
-		if cfg != nil || !slices.Equal(got, c.want) {
+		if !slices.Equal(got, c.want) {
 			t.Errorf("%s %s: errors for %v, want %v", c.channel, c.cfg, got, c.want)
+		}
+		for _, e := range errs {
+			if _, kept := cfg[strings.TrimPrefix(e.Field, "configuration.")]; kept {
+				t.Errorf("%s %s: %s has an error and a value", c.channel, c.cfg, e.Field)
+			}
 		}
 	}
 }
@@ -87,6 +92,101 @@ func TestLoneSurrogate(t *testing.T) {
 		got, bad := LoneSurrogate([]byte(c.in))
 		if bad != (c.want != "") || got != c.want {
 			t.Errorf("LoneSurrogate(%s) = %q, %v; want %q", c.in, got, bad, c.want)
+		}
+	}
+}
+
+// TestStartMessageReportsEveryProblem: every problem of one message is
+// reported, each under its own path, in a fixed order (unknown keys, type,
+// text), and an empty text or type is told apart from a missing one.
+func TestStartMessageReportsEveryProblem(t *testing.T) {
+	type want struct {
+		field string
+		code  int
+		says  string
+	}
+	for _, c := range []struct {
+		start string
+		want  []want
+	}{
+		{`[{"type":"image","url":"x"}]`, []want{
+			{"configuration.start[0].url", CodeNotSupported, "not supported"},
+			{"configuration.start[0].type", CodeOutOfRange, `is "image"; supported message types: text`},
+			{"configuration.start[0].text", CodeRequired, "is required"},
+		}},
+		{`[{"type":"text","text":""}]`, []want{{"configuration.start[0].text", CodeBadFormat, "must not be empty"}}},
+		{`[{"type":"text","text":"   "}]`, []want{{"configuration.start[0].text", CodeBadFormat, "must not be empty"}}},
+		{`[{"type":"text","text":null}]`, []want{{"configuration.start[0].text", CodeRequired, "is required"}}},
+		{`[{"type":"text"}]`, []want{{"configuration.start[0].text", CodeRequired, "is required"}}},
+		{`[{"type":"","text":""}]`, []want{
+			{"configuration.start[0].type", CodeOutOfRange, "must not be empty; supported message types: text"},
+			{"configuration.start[0].text", CodeBadFormat, "must not be empty"},
+		}},
+		{`[{"text":"hi"}]`, []want{{"configuration.start[0].type", CodeRequired, "is required; supported message types: text"}}},
+		{`[{"type":5,"text":true,"zeta":1,"Alpha":2}]`, []want{
+			{"configuration.start[0].Alpha", CodeNotSupported, "not supported"},
+			{"configuration.start[0].zeta", CodeNotSupported, "not supported"},
+			{"configuration.start[0].type", CodeWrongType, "must be a string"},
+			{"configuration.start[0].text", CodeWrongType, "must be a string"},
+		}},
+		// A key given twice is said once, first, and the rest still checked.
+		{`[{"type":"video","text":"one","TEXT":"two"}]`, []want{
+			{"configuration.start[0].text", CodeBadFormat, "given twice"},
+			{"configuration.start[0].type", CodeOutOfRange, `is "video"`},
+		}},
+		{`[{"type":"text","text":"ok"},{"type":"text","text":"` + strings.Repeat("a", 2001) + `"}]`, []want{
+			{"configuration.start[1].text", CodeBadFormat, "at most 2000"},
+		}},
+	} {
+		ch, _ := ByID("WebChat")
+		// Decoded several times: map order must not change the answer.
+		for range 5 {
+			cfg, errs := ch.Decode(json.RawMessage(`{"allowedOrigins":["a.com"],"start":`+c.start+`}`), Create)
+			if _, kept := cfg["start"]; kept || len(errs) != len(c.want) {
+				t.Fatalf("%s: %v, want %d errors", c.start, errs, len(c.want))
+			}
+			for i, w := range c.want {
+				if e := errs[i]; e.Field != w.field || e.Code != w.code || !strings.Contains(e.Message, w.says) || !strings.Contains(e.Message, "'"+w.field+"'") {
+					t.Errorf("%s: error %d is %+v, want %s (%d) saying %q", c.start, i, e, w.field, w.code, w.says)
+				}
+			}
+		}
+	}
+}
+
+// TestWebhookURLHosts: a webhook URL's host must be an IP address or a
+// valid domain name, read as the delivery would dial it; raw spaces are
+// refused. Addresses themselves are judged later (webhooks.CheckAddressLiteral).
+func TestWebhookURLHosts(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://example.com/hook":                             "",
+		"https://url_end_point.com":                            "", // Hubster's own example
+		"https://b\u00fccher.example/hook":                     "", // IDN
+		"https://xn--bcher-kva.example/hook":                   "",
+		"https://example.com./hook":                            "",
+		"https://a-b.example.com:8443/x?y=%20z":                "",
+		"http://127\u30020\u30020\u30021/":                     "", // an address: the address check refuses it
+		"http://127.0.0.1./":                                   "",
+		"http://[::1]/":                                        "",
+		"https://" + strings.Repeat("a", 63) + ".com/":         "",
+		"https://example.com/a b":                              "must not contain spaces",
+		"https://example.com/?q=a b":                           "must not contain spaces",
+		"https://example.com/a\u00a0b":                         "must not contain spaces",
+		"https://-.-/":                                         "not a valid domain name",
+		"https://-example.com/":                                "not a valid domain name",
+		"https://example-.com/":                                "not a valid domain name",
+		"https://a..b/":                                        "not a valid domain name",
+		"https://exa!mple.com/":                                "not a valid domain name",
+		"https://exa*mple.com/":                                "not a valid domain name",
+		"https://example.com../":                               "not a valid domain name",
+		"https://" + strings.Repeat("a", 64) + ".com/":         "longer than 63",
+		"https://" + strings.Repeat("abcdefghi.", 26) + "com/": "longer than 253",
+		"https://a\u200db.example/":                            "not a valid domain name",
+		"http://127\u30021/":                                   "names its host as a number",
+	} {
+		got := checkWebhookURL(raw)
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("%q: %q, want %q", raw, got, want)
 		}
 	}
 }

@@ -1,11 +1,16 @@
 package channels
 
 import (
+	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+
+	"hubadmin/webhooks"
 )
 
 var hostLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
@@ -62,6 +67,11 @@ func checkWebhookURL(s string) string {
 	if len(s) > 2048 {
 		return "is longer than 2048 characters"
 	}
+	if strings.IndexFunc(s, unicode.IsSpace) >= 0 {
+		// url.Parse takes them, and net/http would send an escaped form
+		// the user never wrote.
+		return "must not contain spaces (write one in the path or query as %20)"
+	}
 	u, err := url.Parse(s)
 	if err != nil || !u.IsAbs() {
 		return "must be an absolute http or https URL"
@@ -72,8 +82,8 @@ func checkWebhookURL(s string) string {
 	if u.Hostname() == "" {
 		return "must name a host"
 	}
-	if numericHost(u.Hostname()) {
-		return "names its host as a number in a form other than a.b.c.d (127.1, 2130706433, 0x7f000001); write the address as four decimal numbers, or use a domain name"
+	if reason := checkWebhookHost(u.Hostname()); reason != "" {
+		return reason
 	}
 	if u.User != nil {
 		return "must not carry a user name or password"
@@ -81,6 +91,41 @@ func checkWebhookURL(s string) string {
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
 			return "has a port outside 1–65535"
+		}
+	}
+	return ""
+}
+
+// webhookLabel is one label of a webhook host's domain name: letters,
+// digits, hyphens and underscores, no hyphen first or last. DNS takes '_'
+// (RFC 2181 §11), Go's resolver dials it, and Hubster's own examples use
+// https://url_end_point.com, so it is not refused as origins refuse it.
+var webhookLabel = regexp.MustCompile(`^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$`)
+
+// checkWebhookHost accepts an IP address or a domain name, read as the
+// delivery dials it (webhooks.DialHost: IDNA, full-width dots, one
+// trailing dot), so that what is checked here and by the address check is
+// what will be reached. An address is left to the address check.
+func checkWebhookHost(host string) string {
+	name, err := webhooks.DialHost(host)
+	if err != nil {
+		return fmt.Sprintf("has host %q, which is not a valid domain name (%v)", host, err)
+	}
+	if _, err := netip.ParseAddr(name); err == nil {
+		return ""
+	}
+	if numericHost(name) {
+		return "names its host as a number in a form other than a.b.c.d (127.1, 2130706433, 0x7f000001); write the address as four decimal numbers, or use a domain name"
+	}
+	if len(name) > 253 {
+		return "has a host name longer than 253 characters"
+	}
+	for _, label := range strings.Split(name, ".") {
+		if len(label) > 63 {
+			return fmt.Sprintf("has host %q, whose label %q is longer than 63 characters", host, label)
+		}
+		if !webhookLabel.MatchString(label) {
+			return fmt.Sprintf("has host %q, which is not a valid domain name: each dot-separated label must hold letters, digits, hyphens or underscores, and not start or end with a hyphen", host)
 		}
 	}
 	return ""

@@ -8,10 +8,13 @@ import (
 	"net/netip"
 	"net/url"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"code.dny.dev/ssrf"
+	"golang.org/x/net/idna"
 )
 
 // DefaultTimeout is how long a receiver has to answer one delivery.
@@ -69,7 +72,7 @@ func newClient(allowPrivate bool, timeout time.Duration) *http.Client {
 	if !allowPrivate {
 		dialer.Control = guard(guardian)
 	} else {
-		dialer.Control = refuseLinkLocal
+		dialer.Control = refuseMetadata
 	}
 	return &http.Client{
 		Timeout: timeout,
@@ -96,51 +99,86 @@ var guardian = ssrf.New(ssrf.WithAnyPort())
 // CheckAddressLiteral refuses, when a webhook URL is saved, a host that is
 // an IP address the guard would refuse (http://127.0.0.1/…,
 // http://169.254.169.254/…): every delivery to it would fail, so saving it
-// would only put the error off. A host name is not resolved here, as the
-// address behind it can change; it is checked at each delivery's connect.
-// With allowPrivate only what stays refused then (link-local) is.
+// would only put the error off. The host is read as the delivery dials it
+// (DialHost), so 127。0。0。1 and 127.0.0.1. are the address too. A host name
+// is not resolved here, as the address behind it can change; it is checked
+// at each delivery's connect. With allowPrivate only what stays refused
+// then (metadataAddress) is.
 func CheckAddressLiteral(raw string, allowPrivate bool) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil // CheckURL's to report
 	}
-	addr, err := netip.ParseAddr(u.Hostname())
+	host, err := DialHost(u.Hostname())
+	if err != nil {
+		return nil // not a name either: the URL check reports it
+	}
+	addr, err := netip.ParseAddr(host)
 	if err != nil {
 		return nil
 	}
-	if allowPrivate {
-		return linkLocal(addr)
+	if refused := metadataAddress(addr); refused != nil {
+		return refused
 	}
-	if err := guardian.SafeAddr(addr.Unmap()); err != nil {
+	if !allowPrivate && guardian.SafeAddr(addr.Unmap()) != nil {
 		return &AddressNotAllowedError{Addr: addr.Unmap(), Kind: addressKind(addr)}
 	}
 	return nil
 }
 
-// refuseLinkLocal is the guard left when private targets are allowed:
-// link-local addresses (169.254.0.0/16, fe80::/10) stay refused, since the
-// cloud metadata services answer there (169.254.169.254) with the
-// machine's credentials.
-func refuseLinkLocal(network, address string, _ syscall.RawConn) error {
+// DialHost is a URL's host as a delivery reaches it: net/http turns a
+// non-ASCII host into ASCII by IDNA (UTS #46), which maps the ideographic
+// and full-width full stops (U+3002, U+FF0E, U+FF61) to '.' and full-width
+// digits to ASCII ones, and resolvers ignore one trailing dot. Checks made
+// on the host as written would miss 127。0。0。1 and 127.0.0.1., which reach
+// 127.0.0.1. An error means a non-ASCII host that IDNA refuses.
+func DialHost(host string) (string, error) {
+	host = fullStops.Replace(host)
+	if !isASCII(host) {
+		var err error
+		if host, err = idna.Lookup.ToASCII(host); err != nil {
+			return "", err
+		}
+	}
+	return strings.TrimSuffix(host, "."), nil
+}
+
+var fullStops = strings.NewReplacer("\u3002", ".", "\uFF0E", ".", "\uFF61", ".")
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// refuseMetadata is the guard left when private targets are allowed:
+// link-local addresses (169.254.0.0/16, fe80::/10) and the other addresses
+// of metadataAddress stay refused, since the cloud metadata services
+// answer there (169.254.169.254) with the machine's credentials.
+func refuseMetadata(network, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
 		return fmt.Errorf("%w: %s", ErrAddressNotAllowed, address)
 	}
-	return linkLocal(ap.Addr())
-}
-
-// linkLocal refuses a link-local address, whatever the settings.
-func linkLocal(a netip.Addr) error {
-	if a = a.Unmap(); a.IsLinkLocalUnicast() {
-		return &AddressNotAllowedError{Addr: a, Kind: "a link-local address", Always: true}
+	if refused := metadataAddress(ap.Addr()); refused != nil {
+		return refused
 	}
 	return nil
 }
 
 // guard wraps the ssrf Guardian so its refusals carry a reason an operator can
-// act on.
+// act on. A metadata address is named as such first, so that its refusal
+// does not suggest --allow-private-webhooks, which would not lift it.
 func guard(g *ssrf.Guardian) func(network, address string, c syscall.RawConn) error {
 	return func(network, address string, c syscall.RawConn) error {
+		if ap, perr := netip.ParseAddrPort(address); perr == nil {
+			if refused := metadataAddress(ap.Addr()); refused != nil {
+				return refused
+			}
+		}
 		err := g.Safe(network, address, c)
 		if err == nil {
 			return nil

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"code.dny.dev/ssrf"
 )
@@ -127,7 +128,7 @@ func TestLinkLocalRefusedEvenWhenPrivateAllowed(t *testing.T) {
 		"169.254.169.254:80": true, "[fe80::1]:443": true, "[::ffff:169.254.169.254]:80": true,
 		"10.0.0.5:8080": false, "127.0.0.1:9": false, "192.168.1.10:443": false, "93.184.215.14:443": false,
 	} {
-		err := refuseLinkLocal("tcp", addr, nil)
+		err := refuseMetadata("tcp", addr, nil)
 		var e *AddressNotAllowedError
 		if refused != errors.As(err, &e) || (refused && (!e.Always || !strings.Contains(e.Error(), "even with --allow-private-webhooks"))) {
 			t.Errorf("%s: %v", addr, err)
@@ -144,5 +145,115 @@ func TestLinkLocalRefusedEvenWhenPrivateAllowed(t *testing.T) {
 		MessageID: "msg_1", Attempt: 1, PrivateKey: strings.Repeat("A", 64)})
 	if a.Success || !strings.Contains(a.Error, "link-local") {
 		t.Fatalf("delivery to the metadata address: %+v", a)
+	}
+}
+
+// A cloud metadata address written as IPv6 (NAT64, 6to4, IPv4-mapped or
+// -compatible forms of 169.254.169.254; AWS's fd00:ec2::254) stays
+// refused with private targets allowed, when saved and at connect; without
+// the flag it is refused too, and named as what it is.
+func TestMetadataAddressFormsRefusedInBothModes(t *testing.T) {
+	refused := []string{
+		"64:ff9b::a9fe:a9fe",       // NAT64 (RFC 6052 well-known prefix)
+		"64:ff9b:1::a9fe:a9fe",     // local-use NAT64, /96
+		"64:ff9b:1:a9fe:a9:fe00::", // local-use NAT64, /48
+		"2002:a9fe:a9fe::",         // 6to4
+		"2002:a9fe:a9fe:1::5",
+		"::a9fe:a9fe",            // IPv4-compatible
+		"::ffff:169.254.169.254", // IPv4-mapped
+		"fd00:ec2::254",          // AWS IMDS over IPv6
+		"169.254.169.254", "fe80::1",
+	}
+	for _, addr := range refused {
+		host := addr
+		if strings.Contains(addr, ":") {
+			host = "[" + addr + "]"
+		}
+		for _, allowPrivate := range []bool{true, false} {
+			err := CheckAddressLiteral("http://"+host+"/latest/meta-data/", allowPrivate)
+			var e *AddressNotAllowedError
+			if !errors.As(err, &e) || !e.Always || !strings.Contains(e.Error(), "even with --allow-private-webhooks") {
+				t.Errorf("saving %s (allowPrivate %v): %v, want refused even with private targets allowed", host, allowPrivate, err)
+			}
+		}
+		address := net.JoinHostPort(addr, "80")
+		if err := refuseMetadata("tcp", address, nil); !errors.Is(err, ErrAddressNotAllowed) {
+			t.Errorf("connect to %s with private targets allowed: %v", address, err)
+		}
+		if err := guard(guardian)("tcp", address, nil); !errors.Is(err, ErrAddressNotAllowed) {
+			t.Errorf("connect to %s: %v", address, err)
+		}
+	}
+	// Private targets that embed no link-local address are still allowed
+	// with the flag (and refused without it).
+	for _, addr := range []string{"64:ff9b::a00:5", "64:ff9b:1::c0a8:101", "2002:a00:5::", "fd00::2", "fd00:ec2::253", "::1"} {
+		if err := CheckAddressLiteral("http://["+addr+"]/hook", true); err != nil {
+			t.Errorf("saving [%s] with private targets allowed: %v", addr, err)
+		}
+		if err := refuseMetadata("tcp", net.JoinHostPort(addr, "80"), nil); err != nil {
+			t.Errorf("connect to [%s] with private targets allowed: %v", addr, err)
+		}
+		if err := CheckAddressLiteral("http://["+addr+"]/hook", false); !errors.Is(err, ErrAddressNotAllowed) {
+			t.Errorf("saving [%s] without private targets allowed: %v", addr, err)
+		}
+	}
+	// The allowing client refuses them before connecting.
+	d := NewDeliverer(true)
+	d.Timeout = 2 * time.Second
+	for _, host := range []string{"[64:ff9b::a9fe:a9fe]", "[2002:a9fe:a9fe::]", "[fd00:ec2::254]"} {
+		a := d.Deliver(context.Background(), Request{URL: "http://" + host + "/latest/meta-data/", Event: "test", Body: []byte("{}"),
+			MessageID: "msg_1", Attempt: 1, PrivateKey: strings.Repeat("A", 64)})
+		if a.Success || !strings.Contains(a.Error, "even with --allow-private-webhooks") {
+			t.Errorf("delivery to %s with private targets allowed: %+v", host, a)
+		}
+	}
+}
+
+// A host written the way a resolver still reads as an address (ideographic
+// or full-width full stops, a trailing dot) is the address when saved.
+func TestAddressLiteralReadAsDialled(t *testing.T) {
+	for _, c := range []struct {
+		url          string
+		allowPrivate bool
+		kind         string // "" means accepted
+	}{
+		{"http://127\u30020\u30020\u30021/", false, "a loopback address"},
+		{"http://127\uFF0E0\uFF0E0\uFF0E1/", false, "a loopback address"},
+		{"http://127\uFF610\uFF610\uFF611/", false, "a loopback address"},
+		{"http://\uFF11\uFF12\uFF17.0.0.1/", false, "a loopback address"}, // full-width digits
+		{"http://127.0.0.1./", false, "a loopback address"},
+		{"http://10.0.0.1./hook", false, "a private address"},
+		{"http://169.254.169.254./latest", true, "a link-local address"},
+		{"http://169\u3002254\u3002169\u3002254/latest", true, "a link-local address"},
+		{"http://127.0.0.1./", true, ""},
+		{"http://93.184.216.34./hook", false, ""},
+		{"https://example.com./hook", false, ""},
+	} {
+		err := CheckAddressLiteral(c.url, c.allowPrivate)
+		var e *AddressNotAllowedError
+		if c.kind == "" {
+			if err != nil {
+				t.Errorf("%s (allowPrivate %v): %v, want accepted", c.url, c.allowPrivate, err)
+			}
+			continue
+		}
+		if !errors.As(err, &e) || e.Kind != c.kind {
+			t.Errorf("%s (allowPrivate %v): %v, want refused as %s", c.url, c.allowPrivate, err, c.kind)
+		}
+	}
+}
+
+func TestDialHost(t *testing.T) {
+	for in, want := range map[string]string{
+		"example.com": "example.com", "example.com.": "example.com", "example.com..": "example.com.",
+		"127\u30020\u30020\u30021": "127.0.0.1", "B\u00fccher.example": "xn--bcher-kva.example",
+		"url_end_point.com": "url_end_point.com", "::1": "::1",
+	} {
+		if got, err := DialHost(in); err != nil || got != want {
+			t.Errorf("DialHost(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := DialHost("a\u200db.example"); err == nil {
+		t.Error("DialHost accepted a host IDNA refuses")
 	}
 }
