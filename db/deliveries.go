@@ -37,7 +37,28 @@ type AttemptRef struct {
 	Success bool
 }
 
-// RecordDelivery stores an attempt; ErrNotFound if its integration is gone.
+// MaxDeliveries is how many attempts an integration's delivery log keeps:
+// its newest, in the order the log lists them (25 pages of the dashboard's
+// 20, 5 of the API's largest page). Every attempt is a row, test events
+// and redeliveries too, so without a bound one write token at the rate
+// limit could grow the database by gigabytes a day.
+const MaxDeliveries = 500
+
+// trimBatch bounds the attempts one recorded attempt deletes. Once a log
+// is full, each new attempt pushes out one (migration 0010 cut the logs
+// written before to MaxDeliveries); a larger backlog, were MaxDeliveries
+// ever lowered, shrinks by this many per attempt instead of in one long
+// write.
+const trimBatch = 16
+
+// trimDeliveriesSQL deletes an integration's attempts beyond its newest
+// MaxDeliveries, at most trimBatch of them. deliveries_integration is the
+// list's order, so the cut is a walk of MaxDeliveries index entries.
+const trimDeliveriesSQL = `DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries
+	WHERE integration_id = ? ORDER BY created DESC, id DESC LIMIT ? OFFSET ?)`
+
+// RecordDelivery stores an attempt and drops the integration's attempts
+// beyond its newest MaxDeliveries; ErrNotFound if its integration is gone.
 func (d *DB) RecordDelivery(ctx context.Context, dl Delivery) (Delivery, error) {
 	dl.ID = uuid.NewString()
 	if dl.Created.IsZero() {
@@ -48,6 +69,10 @@ func (d *DB) RecordDelivery(ctx context.Context, dl Delivery) (Delivery, error) 
 			latency_ms, success, error, response_excerpt, body, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			dl.ID, dl.IntegrationID, dl.MessageID, dl.Event, dl.Attempt, dl.URL, dl.StatusCode, dl.Latency.Milliseconds(),
 			dl.Success, dl.Error, dl.ResponseExcerpt, dl.Body, fmtTime(dl.Created))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, trimDeliveriesSQL, dl.IntegrationID, trimBatch, MaxDeliveries)
 		return err
 	})
 	if isForeignKey(err) {
@@ -108,7 +133,8 @@ func (d *DB) NextAttempt(ctx context.Context, integrationID, messageID string) (
 	return last + 1, nil
 }
 
-// Deliveries lists an integration's attempts, newest first, with the total.
+// Deliveries lists an integration's attempts, newest first, with the total
+// (at most MaxDeliveries: every attempt counted is one a page can show).
 func (d *DB) Deliveries(ctx context.Context, integrationID string, page, size int) ([]Delivery, int, error) {
 	var total int
 	if err := d.queryRow(ctx, `SELECT COUNT(*) FROM deliveries WHERE integration_id = ?`, integrationID).Scan(&total); err != nil {

@@ -169,3 +169,31 @@ func TestClientTokensAreBounded(t *testing.T) {
 	}
 	mustStatus(t, a.postRaw("/connect/token", "application/x-www-form-urlencoded", form+"&scope=hubster-portal-api"), 200)
 }
+
+// TestConnectTokenNeedsAForm: a token request with a JSON body (or any
+// body not sent as a form) is told the body must be a form (RFC 6749
+// §4.4.2), not that grant_type is missing.
+func TestConnectTokenNeedsAForm(t *testing.T) {
+	a := newTestApp(t)
+	cl, secret, err := a.db.CreateClient(context.Background(), db.Client{TenantID: db.DefaultTenantID, Name: "json", Scope: "read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	json := `{"grant_type":"client_credentials","client_id":"` + cl.ID + `","client_secret":"` + secret + `"}`
+	for _, c := range []struct{ contentType, body string }{
+		{"application/json", json},
+		{"application/json; charset=utf-8", json},
+		{"", json},
+		{"text/plain", "grant_type=client_credentials&client_id=" + cl.ID + "&client_secret=" + secret},
+		{"multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\nclient_credentials\r\n--x--\r\n"},
+	} {
+		rec := a.postRaw("/connect/token", c.contentType, c.body)
+		e := decode[map[string]string](t, rec)
+		if rec.Code != 400 || e["error"] != "invalid_request" || !strings.Contains(e["error_description"], "application/x-www-form-urlencoded") ||
+			!strings.Contains(e["error_description"], "RFC 6749") || strings.Contains(e["error_description"], "grant_type is required") {
+			t.Errorf("Content-Type %q: %d %v", c.contentType, rec.Code, e)
+		}
+	}
+	form := "grant_type=client_credentials&client_id=" + cl.ID + "&client_secret=" + secret
+	mustStatus(t, a.postRaw("/connect/token", "Application/X-WWW-Form-Urlencoded; charset=UTF-8", form), 200)
+}

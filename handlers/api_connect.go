@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -34,6 +35,10 @@ func (h *handler) connectToken(c echo.Context) error {
 			return he
 		}
 		return oauthError(c, "invalid_request", "The request body could not be read.")
+	}
+	if kind, ok := formBody(c.Request().Header.Get(echo.HeaderContentType)); !ok {
+		return oauthError(c, "invalid_request", "The request body must be application/x-www-form-urlencoded (OAuth 2.0, RFC 6749 §4.4.2): "+
+			"grant_type=client_credentials&client_id=...&client_secret=...; this one is "+kind+".")
 	}
 	form := parseLooseForm(string(raw))
 	id, secret := form.Get("client_id"), form.Get("client_secret")
@@ -75,6 +80,21 @@ func (h *handler) connectToken(c echo.Context) error {
 	return okJSON(c.Response(), map[string]any{
 		"access_token": plain, "expires_in": int(accessTokenTTL / time.Second), "token_type": "Bearer", "scope": portalScope,
 	})
+}
+
+// formBody reports whether a token request's body is a form, as RFC 6749
+// §4.4.2 requires (and IdentityServer, behind Hubster's own endpoint), and
+// else what it is: read as a form, a JSON body lacks every parameter, and
+// the answer would blame grant_type, not the body.
+func formBody(contentType string) (kind string, ok bool) {
+	if contentType == "" {
+		return "sent with no Content-Type", false
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return "of no valid Content-Type", false
+	}
+	return mt, mt == echo.MIMEApplicationForm
 }
 
 // portalScope is the scope of every access token: Hubster's portal API.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -420,5 +421,39 @@ func TestRegenerateKeyQuery(t *testing.T) {
 	rec = a.api(http.MethodPost, "/api/v1/integrations/hubs/"+hub.ID+"?regenerate-key=true", tok, systemBody("https://hooks.example.com/b"))
 	if p := decode[Problem](t, rec); rec.Code != http.StatusBadRequest || p.Errors[0].Field != "regenerate-key" {
 		t.Errorf("regenerate-key on a create: %d %+v", rec.Code, p)
+	}
+}
+
+// TestDeliveryLogIsBounded: the delivery log keeps an integration's newest
+// db.MaxDeliveries attempts; a test event on a full log pushes out the
+// oldest, and the list's total stays what its pages hold.
+func TestDeliveryLogIsBounded(t *testing.T) {
+	a := newTestApp(t, allowPrivate)
+	rcv := newReceiver(t)
+	tok := a.token("write")
+	id, _ := createIntegration(t, a, tok, a.hub("Busy").ID, systemBody(rcv.URL+"/hook"))
+	base := time.Now().Add(-time.Hour)
+	for i := range db.MaxDeliveries {
+		if _, err := a.db.RecordDelivery(context.Background(), db.Delivery{IntegrationID: id, MessageID: "old", Event: "test",
+			Attempt: i + 1, URL: rcv.URL + "/hook", Body: "{}", Created: base.Add(time.Duration(i) * time.Millisecond)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, "")
+	mustStatus(t, rec, http.StatusOK)
+	sent := decode[deliveryJSON](t, rec)
+
+	pages := db.MaxDeliveries / 100
+	first := decode[page[deliveryJSON]](t, a.api("GET", "/api/v1/integrations/"+id+"/deliveries?pageSize=100", tok, ""))
+	last := decode[page[deliveryJSON]](t, a.api("GET", fmt.Sprintf("/api/v1/integrations/%s/deliveries?pageSize=100&pageNumber=%d", id, pages-1), tok, ""))
+	past := decode[page[deliveryJSON]](t, a.api("GET", fmt.Sprintf("/api/v1/integrations/%s/deliveries?pageSize=100&pageNumber=%d", id, pages), tok, ""))
+	if first.Total != db.MaxDeliveries || last.Total != db.MaxDeliveries || past.Total != db.MaxDeliveries {
+		t.Fatalf("totals %d, %d, %d; want %d", first.Total, last.Total, past.Total, db.MaxDeliveries)
+	}
+	if first.Results[0].DeliveryID != sent.DeliveryID || len(last.Results) != 100 || len(past.Results) != 0 {
+		t.Fatalf("newest %s (sent %s), last page %d rows, past it %d", first.Results[0].DeliveryID, sent.DeliveryID, len(last.Results), len(past.Results))
+	}
+	if oldest := last.Results[99]; oldest.Attempt != 2 {
+		t.Errorf("oldest kept is attempt %d; attempt 1, the oldest, should be gone", oldest.Attempt)
 	}
 }

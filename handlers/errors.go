@@ -181,8 +181,13 @@ func isAPIPath(p string) bool {
 	return strings.HasPrefix(p, "/api/") || p == "/api" || strings.HasPrefix(p, "/connect/")
 }
 
-// errorHandler renders every error: problem+json on the API, an HTML page
-// elsewhere. A bug is logged with its request id; the client gets the id.
+// isProbePath: /healthz and /readyz, asked by load balancers and scripts,
+// which read JSON, never the dashboard's HTML error page.
+func isProbePath(p string) bool { return p == "/healthz" || p == "/readyz" }
+
+// errorHandler renders every error: problem+json on the API, JSON on the
+// probes (/healthz, /readyz), an HTML page elsewhere. A bug is logged with
+// its request id; the client gets the id.
 func (h *handler) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
@@ -199,10 +204,31 @@ func (h *handler) errorHandler(err error, c echo.Context) {
 			c.Response().Header().Add(k, v)
 		}
 	}
-	if !isAPIPath(c.Request().URL.Path) {
+	switch path := c.Request().URL.Path; {
+	case isProbePath(path) && ae.Status == http.StatusServiceUnavailable:
+		notReady(c, ae.Detail)
+	case isAPIPath(path) || isProbePath(path):
+		writeProblem(c, ae, rid)
+	default:
 		h.renderErrorPage(c, ae)
-		return
 	}
+}
+
+// notReady is a probe's 503 (draining, or no database): the shape of its
+// 200, {"status":"ready"}, so a script reads .status either way. The
+// security headers are the page's, as on the 200 (securityHeaders).
+func notReady(c echo.Context, detail string) {
+	res := c.Response()
+	if res.Header().Get("Retry-After") == "" {
+		res.Header().Set("Retry-After", "5")
+	}
+	res.Header().Set(echo.HeaderContentType, "application/json; charset=utf-8")
+	res.WriteHeader(http.StatusServiceUnavailable)
+	writeJSON(res, map[string]string{"status": "unavailable", "detail": detail})
+}
+
+// writeProblem writes ae as problem+json; a HEAD request gets its status alone.
+func writeProblem(c echo.Context, ae *apiError, rid string) {
 	p := Problem{
 		Type: "about:blank", Title: http.StatusText(ae.Status), Status: ae.Status, Detail: ae.Detail,
 		Errors: ae.Errors, TrackingID: rid, Timestamp: time.Now().UTC().Format(time.RFC3339),

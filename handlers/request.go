@@ -164,6 +164,50 @@ func (b body) statusID(active, paused int) (int, bool, error) {
 		fmt.Sprintf("Property 'statusId' is %s; valid values are %d (Active) and %d (Paused).", s, active, paused))
 }
 
+// pathParams holds every route to one rule for its path parameters: each
+// is one whole, non-empty segment, percent-decoded. echo lets a route's
+// last parameter take the rest of the path ("/hubs/:id" matches
+// "/hubs/x/y/" with id "x/y/"), so a trailing slash or extra segments
+// were a 400 about a bad id on some routes and a 404 on others; they are
+// no such route (404) on all. echo matches the encoded path when a client
+// escaped more than it had to, and hands over "%2D" for "-": RFC 3986
+// §6.2.2.2 makes an escaped unreserved character the same as the
+// character, so the value is decoded before any handler validates it (an
+// escaped "/", %2F, is then part of the value, not a separator).
+func pathParams(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if strayParam(c) {
+			return echo.ErrNotFound
+		}
+		if c.Request().URL.RawPath != "" { // echo matched the path as sent, escapes and all
+			vals := slices.Clone(c.ParamValues())
+			for i, name := range c.ParamNames() {
+				if name == "*" {
+					continue
+				}
+				if v, err := url.PathUnescape(vals[i]); err == nil {
+					vals[i] = v
+				}
+			}
+			c.SetParamValues(vals...)
+		}
+		return next(c)
+	}
+}
+
+// strayParam reports whether a path parameter of the route c matched is
+// not one segment of the path: empty, or holding the path's own '/'. A
+// catch-all's "*" takes any rest by design.
+func strayParam(c echo.Context) bool {
+	vals := c.ParamValues()
+	for i, name := range c.ParamNames() {
+		if name != "*" && (vals[i] == "" || strings.Contains(vals[i], "/")) {
+			return true
+		}
+	}
+	return false
+}
+
 // parseID checks that an id in the path is a UUID.
 func parseID(c echo.Context, param, what string) (string, error) {
 	id := c.Param(param)

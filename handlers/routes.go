@@ -51,6 +51,7 @@ func New(cfg Config) *Server {
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders) // before drain: its 503 carries them too
 	e.Use(h.drain)
+	e.Use(pathParams)                   // a path parameter is one whole segment, decoded; else 404
 	e.Use(middleware.BodyLimit("1MiB")) // gommon reads "1M" as 10⁶ bytes
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{
 		Timeout: cfg.HandlerTimeout,
@@ -176,9 +177,10 @@ func (h *handler) healthz(c echo.Context) error {
 }
 
 // readyz says the database answers and the server is not shutting down.
+// Its 503 is JSON too (errorHandler's notReady), with Retry-After.
 func (h *handler) readyz(c echo.Context) error {
-	if h.draining.Load() {
-		return problem(http.StatusServiceUnavailable, codeUnavailable, "", "Shutting down.")
+	if h.draining.Load() { // drain answers before this runs; this keeps /readyz right without it
+		return problem(http.StatusServiceUnavailable, codeUnavailable, "", "The server is shutting down; retry shortly.")
 	}
 	if err := h.db.Ping(c.Request().Context()); err != nil {
 		return problem(http.StatusServiceUnavailable, codeUnavailable, "", "The database is unavailable.")
@@ -203,7 +205,8 @@ func (h *handler) requestLog() echo.MiddlewareFunc {
 
 // allowedMethods lists the methods a route of echo's own router takes
 // at r's path, asking it method by method; an answer from a catch-all
-// ("…/*") is no route.
+// ("…/*"), or a route whose parameter took more than a segment
+// (strayParam), is no route.
 func allowedMethods(e *echo.Echo, r *http.Request) []string {
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
@@ -212,7 +215,7 @@ func allowedMethods(e *echo.Echo, r *http.Request) []string {
 		}
 		c := e.NewContext(r, nil)
 		e.Router().Find(m, r.URL.Path, c)
-		if p := c.Path(); p != "" && !strings.HasSuffix(p, "/*") {
+		if p := c.Path(); p != "" && !strings.HasSuffix(p, "/*") && !strayParam(c) {
 			allow = append(allow, m)
 		}
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -74,4 +75,33 @@ func TestReadiness(t *testing.T) {
 	b := newTestApp(t)
 	b.db.Close()
 	mustStatus(t, b.api("GET", "/readyz", "", ""), 503)
+}
+
+// TestReadinessAnswersJSON: the probes' 503 (draining, no database) is
+// JSON of the 200's shape with Retry-After, not the dashboard's HTML
+// page, and carries the same security headers as their 200.
+func TestReadinessAnswersJSON(t *testing.T) {
+	a := newTestApp(t)
+	ok := a.api("GET", "/readyz", "", "")
+	mustStatus(t, ok, 200)
+	check := func(name string, rec *httptest.ResponseRecorder) {
+		t.Helper()
+		if rec.Code != 503 || rec.Header().Get("Content-Type") != "application/json; charset=utf-8" || rec.Header().Get("Retry-After") == "" {
+			t.Fatalf("%s: %d %v %s", name, rec.Code, rec.Header(), rec.Body.String())
+		}
+		if b := decode[map[string]string](t, rec); b["status"] != "unavailable" || b["detail"] == "" {
+			t.Errorf("%s: body %v", name, b)
+		}
+		for _, k := range []string{"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Cache-Control"} {
+			if got, want := rec.Header().Get(k), ok.Header().Get(k); got != want {
+				t.Errorf("%s: %s %q, the 200 has %q", name, k, got, want)
+			}
+		}
+	}
+	b := newTestApp(t)
+	b.db.Close()
+	check("readyz without a database", b.api("GET", "/readyz", "", ""))
+	a.srv.Drain()
+	check("readyz while draining", a.api("GET", "/readyz", "", ""))
+	check("healthz while draining", a.api("GET", "/healthz", "", ""))
 }
