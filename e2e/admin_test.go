@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
@@ -261,7 +262,8 @@ func TestUsersTableWrapsEmails(t *testing.T) {
 
 // TestActivityTableFits: the activity table fits its box at 1280 px when a
 // detail holds a URL ("attempt 1 to http://127.0.0.1:…/hook: failed: …")
-// and an actor is an API client's long id, and the Object id filter shows
+// and an actor is an API client's long id, and with a client.create row
+// (the client's id as its object), and the Object id filter shows
 // its whole placeholder (it was cut: "a hub, integration or user i") and
 // room for a whole id.
 func TestActivityTableFits(t *testing.T) {
@@ -278,6 +280,9 @@ func TestActivityTableFits(t *testing.T) {
 	must(t, err)
 	must(t, s.DB.RecordAudit(ctx, db.DefaultTenantID, db.Audit{Actor: "client:" + cl.ID, Action: "integration.redeliver",
 		Detail: "attempt 2 to " + rcv.URL + "/hook: failed: receiver answered 503"}, "integration", id, "Archive"))
+	// A client's own row: its id (hubster.portal.api.<32 hex>) is the object.
+	must(t, s.DB.RecordAudit(ctx, db.DefaultTenantID, db.Audit{Actor: "user:admin@example.com", Action: "client.create",
+		Detail: "scope write"}, "client", cl.ID, cl.Name))
 	for _, o := range pageOptions {
 		page := s.signedIn(t, "admin", o)
 		_, err := page.Goto("/activity")
@@ -342,4 +347,87 @@ func lineBreaks(t *testing.T, el playwright.Locator) [][2]string {
 		}
 	}
 	return out
+}
+
+// TestUsersRowControlsKeepFocus: as the only active admin, your own row's
+// role and Disable are disabled, with the reason beside them; Save and
+// Disable/Enable come back with focus on the row's button, and a Save that
+// changes nothing says so. Disabling yourself (with another admin) asks in
+// the second person. On a phone the top bar says who is signed in.
+func TestUsersRowControlsKeepFocus(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.createUser(t, "dana@example.com", "editor")
+	for _, o := range []PageOptions{{Width: Wide}, {Width: Narrow}} {
+		page := s.signedIn(t, "admin", o)
+		who := page.Locator(".sidebar-foot .who")
+		must(t, expect.Locator(who).ToBeVisible())
+		must(t, expect.Locator(who).ToHaveText("admin@example.com"))
+		must(t, expect.Locator(page.Locator(".sidebar-foot .role")).ToBeVisible())
+		_, err := page.Goto("/users")
+		must(t, err)
+		mine := page.Locator(`[data-testid="user-row"][data-email="admin@example.com"]`)
+		must(t, expect.Locator(mine.GetByLabel("Role of admin@example.com")).ToBeDisabled())
+		must(t, expect.Locator(mine.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Save role: admin@example.com"})).ToBeDisabled())
+		must(t, expect.Locator(mine.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Disable admin@example.com"})).ToBeDisabled())
+		must(t, expect.Locator(mine.GetByTestId("last-admin")).ToHaveText("You are the only active admin: make another user an admin first."))
+		tableFits(t, page.GetByTestId("users"))
+		noOverflow(t, page)
+		shot(t, page, "users-last-admin-"+o.suffix())
+	}
+
+	page := s.signedIn(t, "admin")
+	var mu sync.Mutex
+	var dialogs []string
+	page.OnDialog(func(d playwright.Dialog) {
+		mu.Lock()
+		dialogs = append(dialogs, d.Message())
+		mu.Unlock()
+		if strings.Contains(d.Message(), "your own account") {
+			d.Dismiss()
+		} else {
+			d.Accept()
+		}
+	})
+	_, err := page.Goto("/users")
+	must(t, err)
+	row := page.Locator(`[data-testid="user-row"][data-email="dana@example.com"]`)
+	button := func(name string) playwright.Locator {
+		return row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: name, Exact: playwright.Bool(true)})
+	}
+	toast := func(text string) {
+		t.Helper()
+		must(t, expect.Locator(page.Locator("#toasts .toast").Filter(playwright.LocatorFilterOptions{HasText: text})).ToBeVisible())
+	}
+	_, err = row.GetByLabel("Role of dana@example.com").SelectOption(playwright.SelectOptionValues{Values: &[]string{"viewer"}})
+	must(t, err)
+	must(t, button("Save role: dana@example.com").Click())
+	toast("editor → viewer")
+	must(t, expect.Locator(button("Save role: dana@example.com")).ToBeFocused())
+	must(t, page.Keyboard().Press("Enter"))
+	toast("Nothing changed")
+	must(t, expect.Locator(button("Save role: dana@example.com")).ToBeFocused())
+	shot(t, page, "users-nothing-changed")
+
+	must(t, button("Disable dana@example.com").Click())
+	toast("dana@example.com: disabled")
+	must(t, expect.Locator(button("Enable dana@example.com")).ToBeFocused())
+	must(t, page.Keyboard().Press("Enter"))
+	toast("dana@example.com: enabled")
+	must(t, expect.Locator(button("Disable dana@example.com")).ToBeFocused())
+
+	// With a second admin, your own row works, and speaks to you.
+	_, err = row.GetByLabel("Role of dana@example.com").SelectOption(playwright.SelectOptionValues{Values: &[]string{"admin"}})
+	must(t, err)
+	must(t, button("Save role: dana@example.com").Click())
+	toast("viewer → admin")
+	mine := page.Locator(`[data-testid="user-row"][data-email="admin@example.com"]`)
+	must(t, expect.Locator(mine.GetByTestId("last-admin")).ToHaveCount(0))
+	must(t, mine.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Disable admin@example.com"}).Click())
+	atPath(t, page, "/users")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(dialogs) != 2 || !strings.HasPrefix(dialogs[0], "Disable dana@example.com? They are") || !strings.HasPrefix(dialogs[1], "Disable your own account (admin@example.com)? You are signed out") {
+		t.Errorf("confirmations: %q", dialogs)
+	}
 }

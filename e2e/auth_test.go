@@ -67,8 +67,50 @@ func TestSignedOutVisitGoesToLoginAndBack(t *testing.T) {
 	_, err := page.Goto("/activity")
 	must(t, err)
 	atPath(t, page, "/login?next=%2Factivity")
+	must(t, expect.Locator(page.GetByTestId("login-notice")).ToHaveCount(0)) // a first visit: nothing ended
 	LoginPage{page}.Submit(t, "admin@example.com", adminPassword)
 	atPath(t, page, "/activity")
+}
+
+// TestCookieGoneSaysNothingWasSaved: the browser drops the session cookie
+// when it expires (12 hours), and a page left open still has its forms.
+// A row's Pause (htmx) or a form sent then goes to sign-in, which says
+// the session ended and what was sent was not saved, and afterwards back
+// to the page it was sent from, where nothing changed.
+func TestCookieGoneSaysNothingWasSaved(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	s.seedIntegration(t, s.token(t, "write"), hub, "Website chat", "WebChat")
+	page := s.signedIn(t, "editor")
+	hp := HubPage{page}
+	dropSession := func() {
+		t.Helper()
+		must(t, page.Context().ClearCookies(playwright.BrowserContextClearCookiesOptions{Name: "hubadmin_session"}))
+	}
+	notice := page.GetByTestId("login-notice")
+
+	_, err := page.Goto("/hubs/" + hub.ID)
+	must(t, err)
+	dropSession()
+	must(t, hp.button(t, "Pause Website chat").Click())
+	atPath(t, page, "/login?next=%2Fhubs%2F"+hub.ID+"&signed-out=unsaved")
+	must(t, expect.Locator(notice).ToHaveText("Your session has ended, so what you submitted was not saved. Sign in again to go back to where you were, and submit it again."))
+	shot(t, page, "login-session-ended-unsaved")
+	LoginPage{page}.Submit(t, "editor@example.com", adminPassword)
+	atPath(t, page, "/hubs/"+hub.ID)
+	must(t, expect.Locator(hp.row("Website chat").GetByTestId("status")).ToHaveText("Active"))
+
+	_, err = page.Goto("/hubs/" + hub.ID + "/edit")
+	must(t, err)
+	must(t, page.GetByLabel("Name").Fill("Sales"))
+	dropSession()
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Save hub"}).Click())
+	atPath(t, page, "/login?next=%2Fhubs%2F"+hub.ID+"%2Fedit&signed-out=unsaved")
+	must(t, expect.Locator(notice).ToContainText("what you submitted was not saved"))
+	LoginPage{page}.Submit(t, "editor@example.com", adminPassword)
+	atPath(t, page, "/hubs/"+hub.ID+"/edit")
+	must(t, expect.Locator(page.GetByLabel("Name")).ToHaveValue("Support"))
 }
 
 func TestLogoutEndsSession(t *testing.T) {

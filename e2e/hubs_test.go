@@ -268,12 +268,20 @@ func TestHubFiltersNarrowAndSurviveReload(t *testing.T) {
 	_, err = page.GetByLabel("Channel").SelectOption(playwright.SelectOptionValues{Values: &[]string{"WebChat"}})
 	must(t, err)
 	must(t, expect.Locator(hp.rows()).ToHaveCount(2))
-	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`channelId=WebChat`)))
+	// The address bar holds the filters in force, not the empty ones
+	// (statusId=&q=) the form sends too.
+	atPath(t, page, "/hubs/"+hub.ID+"?channelId=WebChat")
 
 	must(t, page.GetByLabel("Search by name").PressSequentially("shop"))
 	must(t, expect.Locator(hp.rows()).ToHaveCount(1))
 	must(t, expect.Locator(hp.rows()).ToContainText("Shop chat"))
-	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`q=shop`)))
+	atPath(t, page, "/hubs/"+hub.ID+"?channelId=WebChat&q=shop")
+	_, err = page.GetByLabel("Channel").SelectOption(playwright.SelectOptionValues{Values: &[]string{""}})
+	must(t, err)
+	atPath(t, page, "/hubs/"+hub.ID+"?q=shop")
+	_, err = page.GetByLabel("Channel").SelectOption(playwright.SelectOptionValues{Values: &[]string{"WebChat"}})
+	must(t, err)
+	atPath(t, page, "/hubs/"+hub.ID+"?channelId=WebChat&q=shop")
 	sameDocument(t, page)
 
 	_, err = page.Reload()
@@ -404,4 +412,71 @@ func TestLongValuesDoNotWidenPages(t *testing.T) {
 		must(t, err)
 		noOverflow(t, narrow)
 	}
+}
+
+// On page 2 of the hubs list, Pause and Resume change the row in place:
+// the page stays, and the keyboard's focus goes to the row's new button
+// (as on a hub page's integration rows). Delete asks for the name on a page
+// of its own, its field focused, and comes back to page 2. The row's
+// three buttons stand equally apart.
+func TestHubListPage2KeepsItsPlace(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	for i := range 52 {
+		s.hub(t, fmt.Sprintf("Hub %02d", i))
+	}
+	tok := s.token(t, "write")
+	hub := s.hub(t, "Zeta support")
+	s.seedIntegration(t, tok, hub, "Site chat", "WebChat")
+	for _, o := range []PageOptions{{Width: Wide}, {Width: Narrow}} {
+		page := s.signedIn(t, "editor", o)
+		_, err := page.Goto("/hubs?page=2")
+		must(t, err)
+		rows := page.GetByTestId("hub-row")
+		must(t, expect.Locator(rows).ToHaveCount(3))
+		row := rows.Filter(playwright.LocatorFilterOptions{HasText: "Zeta support"})
+		// Counts read as counts, not as a second status pill.
+		must(t, expect.Locator(row.Locator("td.counts")).ToHaveText("1 active · 0 paused"))
+		must(t, expect.Locator(row.Locator("td.counts .pill")).ToHaveCount(0))
+		gaps, err := row.Locator("td.actions").Evaluate(`td => {
+			const [edit, pause, del] = td.querySelectorAll("a[role=button], button");
+			const r = el => el.getBoundingClientRect();
+			return [r(pause).left - r(edit).right, r(del).left - r(pause).right];
+		}`, nil)
+		must(t, err)
+		if g := gaps.([]any); number(t, g[0]) < 3 || number(t, g[0]) != number(t, g[1]) {
+			t.Errorf("at %s the row's buttons stand %v and %v px apart", o.suffix(), g[0], g[1])
+		}
+		shot(t, page, "hubs-page2-"+o.suffix())
+		markDocument(t, page)
+
+		button := func(label string) playwright.Locator {
+			return page.GetByRole("button", playwright.PageGetByRoleOptions{Name: label, Exact: playwright.Bool(true)})
+		}
+		must(t, button("Pause Zeta support").Focus())
+		must(t, page.Keyboard().Press("Enter"))
+		must(t, expect.Locator(row.GetByTestId("status")).ToHaveText("Paused"))
+		must(t, expect.Locator(button("Resume Zeta support")).ToBeFocused())
+		must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("Hub “Zeta support” paused"))
+		shot(t, page, "hubs-page2-paused-"+o.suffix())
+		must(t, page.Keyboard().Press("Enter"))
+		must(t, expect.Locator(row.GetByTestId("status")).ToHaveText("Active"))
+		must(t, expect.Locator(button("Pause Zeta support")).ToBeFocused())
+		must(t, expect.Locator(row.Locator("td.counts")).ToHaveText("1 active · 0 paused"))
+		atPath(t, page, "/hubs?page=2")
+		sameDocument(t, page)
+	}
+
+	page := s.signedIn(t, "editor")
+	_, err := page.Goto("/hubs?page=2")
+	must(t, err)
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Delete Hub 51"}).Click())
+	confirm := page.GetByLabel("Type Hub 51 to confirm")
+	must(t, expect.Locator(confirm).ToBeFocused())
+	shot(t, page, "hub-delete-focused")
+	must(t, page.Keyboard().Type("Hub 51"))
+	must(t, page.Keyboard().Press("Enter"))
+	atPath(t, page, "/hubs?page=2")
+	must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("Hub “Hub 51” deleted"))
+	must(t, expect.Locator(page.GetByTestId("hub-row")).ToHaveCount(2))
 }

@@ -1,11 +1,14 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"hubadmin/db"
 )
 
 func TestActivityShowsAndFiltersTheAuditLog(t *testing.T) {
@@ -152,5 +155,41 @@ func TestAuditSaysWhatChanged(t *testing.T) {
 	}
 	if all := fmt.Sprint(details); strings.Contains(all, "s3cr3t") {
 		t.Errorf("a URL's query reached the audit log: %s", all)
+	}
+}
+
+// An API client's id (hubster.portal.api.<32 hex>) cannot wrap: the object
+// column shows its end, as it does a UUID's, and the whole id is in the
+// link's title and filter URL (it made the table wider than its box).
+func TestActivityShortensLongObjectIDs(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	cl, _, err := a.db.CreateClient(ctx, db.Client{TenantID: db.DefaultTenantID, Name: "dotnet", Scope: "write"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(cl.ID, "hubster.portal.api.") {
+		t.Fatalf("client id %q", cl.ID)
+	}
+	if err := a.db.RecordAudit(ctx, db.DefaultTenantID, db.Audit{Actor: "user:admin@example.com", Action: "client.create", Detail: "scope write"}, "client", cl.ID, "dotnet"); err != nil {
+		t.Fatal(err)
+	}
+	d := doc(t, a.signIn("viewer").get("/activity"))
+	link := d.Find(`[data-testid="activity-row"] td.activity-object a.mono`)
+	if link.Length() != 1 {
+		t.Fatalf("object id links: %d", link.Length())
+	}
+	want := "client …" + cl.ID[len(cl.ID)-12:]
+	if got := strings.Join(strings.Fields(link.Text()), " "); got != want {
+		t.Errorf("object id shown as %q, want %q", got, want)
+	}
+	if title, _ := link.Attr("title"); !strings.Contains(title, cl.ID) {
+		t.Errorf("title %q lacks the whole id", title)
+	}
+	if href, _ := link.Attr("href"); href != "/activity?objectId="+url.QueryEscape(cl.ID) {
+		t.Errorf("filter link %q", href)
+	}
+	if strings.Contains(d.Find("table").Text(), cl.ID) {
+		t.Error("the table's text still holds the whole id")
 	}
 }

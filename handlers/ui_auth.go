@@ -192,6 +192,7 @@ var signedOutNotes = map[string]string{
 	"here":       "You are signed out.",
 	"everywhere": "You are signed out on every browser and device.",
 	"ended":      "Your session has ended. Sign in again to go back to where you were.",
+	"unsaved":    "Your session has ended, so what you submitted was not saved. Sign in again to go back to where you were, and submit it again.",
 }
 
 // uiSignOutEverywhere ends every session of the current user.

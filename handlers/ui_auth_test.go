@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"hubadmin/db"
 )
 
 func TestSetupCreatesFirstAdminThenDisappears(t *testing.T) {
@@ -240,8 +242,9 @@ func TestUnknownPageIs404ForEveryRole(t *testing.T) {
 }
 
 // TestSessionEndedComesBackToThePage: a row action or form sent after the
-// session ended goes to sign-in, saying the session ended, and back to the
-// page it was sent from afterwards (not to the action's POST-only path).
+// session ended goes to sign-in, saying the session ended and what was sent
+// was not saved, and back to the page it was sent from afterwards (not to
+// the action's POST-only path).
 func TestSessionEndedComesBackToThePage(t *testing.T) {
 	a := newTestApp(t)
 	hub := a.hub("Support")
@@ -254,7 +257,7 @@ func TestSessionEndedComesBackToThePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := "/hubs/" + hub.ID + "?q=w&page=1"
-	want := "/login?next=" + url.QueryEscape(page) + "&signed-out=ended"
+	want := "/login?next=" + url.QueryEscape(page) + "&signed-out=unsaved"
 
 	req := httptest.NewRequest(http.MethodPost, "/hubs/"+hub.ID+"/pause", strings.NewReader(url.Values{"_csrf": {b.csrf}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -272,11 +275,14 @@ func TestSessionEndedComesBackToThePage(t *testing.T) {
 	req = httptest.NewRequest(http.MethodPost, "/hubs/"+hub.ID+"/pause", strings.NewReader(url.Values{"_csrf": {b.csrf}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Referer", "https://evil.example/hubs")
-	if rec := b.send(req); rec.Header().Get("Location") != "/login?signed-out=ended" {
+	if rec := b.send(req); rec.Header().Get("Location") != "/login?signed-out=unsaved" {
 		t.Errorf("form post from elsewhere: Location %q", rec.Header().Get("Location"))
 	}
-	if rec := b.get(want); !strings.Contains(rec.Body.String(), "Your session has ended") {
-		t.Errorf("sign-in page does not say the session ended")
+	if rec := b.get(want); !strings.Contains(rec.Body.String(), "Your session has ended, so what you submitted was not saved") {
+		t.Errorf("sign-in page does not say the session ended and nothing was saved")
+	}
+	if rec := b.get("/activity"); rec.Header().Get("Location") != "/login?next=%2Factivity&signed-out=ended" {
+		t.Errorf("page after the session ended: %q", rec.Header().Get("Location"))
 	}
 	rec := b.post("/login", url.Values{"email": {"editor@example.com"}, "password": {"correct horse battery"}, "next": {page}}, false)
 	if rec.Header().Get("Location") != page {
@@ -284,6 +290,50 @@ func TestSessionEndedComesBackToThePage(t *testing.T) {
 	}
 	if rec := a.newBrowser().get("/hubs"); rec.Header().Get("Location") != "/login?next=%2Fhubs" {
 		t.Errorf("never signed in: %q (no 'session ended')", rec.Header().Get("Location"))
+	}
+}
+
+// TestCookieGoneSaysSessionEnded: the browser drops the session cookie
+// when it expires (12 hours), so a form or row action sent from a page
+// left open comes without one. Sign-in says the session ended and that
+// what was sent was not saved, as after "Sign out everywhere"; an htmx
+// search says the session ended; a plain first visit says nothing.
+func TestCookieGoneSaysSessionEnded(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	b := a.signIn("editor")
+	delete(b.cookies, sessionCookie)
+	page := "/hubs/" + hub.ID + "?q=w"
+
+	rec := b.post("/hubs/"+hub.ID, url.Values{"name": {"Renamed"}}, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/login?signed-out=unsaved" {
+		t.Errorf("form post: %d, Location %q", rec.Code, rec.Header().Get("Location"))
+	}
+	req := httptest.NewRequest(http.MethodPost, "/hubs/"+hub.ID+"/pause", strings.NewReader(url.Values{"_csrf": {b.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Current-URL", "http://example.com"+page)
+	want := "/login?next=" + url.QueryEscape(page) + "&signed-out=unsaved"
+	if rec := b.send(req); rec.Code != http.StatusUnauthorized || rec.Header().Get("HX-Redirect") != want {
+		t.Errorf("htmx row action: %d, HX-Redirect %q, want %q", rec.Code, rec.Header().Get("HX-Redirect"), want)
+	}
+	req = httptest.NewRequest(http.MethodGet, page, nil)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Current-URL", "http://example.com"+page)
+	want = "/login?next=" + url.QueryEscape(page) + "&signed-out=ended"
+	if rec := b.send(req); rec.Header().Get("HX-Redirect") != want {
+		t.Errorf("htmx search: HX-Redirect %q, want %q", rec.Header().Get("HX-Redirect"), want)
+	}
+	if got, _ := a.db.Hub(context.Background(), hub.ID); got.Name != "Support" || got.StatusID != db.HubActive {
+		t.Errorf("the hub changed without a session: %+v", got)
+	}
+
+	notice := doc(t, b.get("/login?signed-out=unsaved")).Find(`[data-testid="login-notice"]`).Text()
+	if notice != signedOutNotes["unsaved"] || !strings.HasPrefix(notice, "Your session has ended") {
+		t.Errorf("sign-in notice %q", notice)
+	}
+	if rec := b.get("/hubs"); rec.Header().Get("Location") != "/login?next=%2Fhubs" {
+		t.Errorf("first visit: %q (no notice)", rec.Header().Get("Location"))
 	}
 }
 

@@ -100,8 +100,8 @@ func (h *handler) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 			if back := returnPath(c.Request()); back != "" {
 				q.Set("next", back)
 			}
-			if _, err := c.Cookie(sessionCookie); err == nil {
-				q.Set("signed-out", "ended") // it had a session: say it ended
+			if why := signedOutReason(c); why != "" {
+				q.Set("signed-out", why)
 			}
 			if len(q) > 0 {
 				target += "?" + q.Encode()
@@ -120,6 +120,26 @@ func (h *handler) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// signedOutReason says why sign-in is asked for (the login page's
+// ?signed-out=, see signedOutNotes), or "" for a first visit. A request
+// with a session cookie had a session that ended on the server. So did a
+// form post or an htmx request without one, sent from a page that was
+// open while signed in: the browser dropped the cookie when it expired.
+// A post's changes were not made, and the notice says so, or the operator
+// would think them saved. A plain GET without a cookie is a first visit
+// or a bookmark, with nothing to explain.
+func signedOutReason(c echo.Context) string {
+	r := c.Request()
+	_, err := c.Cookie(sessionCookie)
+	switch {
+	case !isRead(r.Method):
+		return "unsaved"
+	case err == nil || r.Header.Get("HX-Request") == "true":
+		return "ended"
+	}
+	return ""
 }
 
 // returnPath is where to come back to after signing in: the page asked
@@ -198,7 +218,13 @@ func render(c echo.Context, status int, comp templ.Component) error {
 			htmlBufs.Put(buf)
 		}
 	}()
-	if err := comp.Render(c.Request().Context(), buf); err != nil {
+	ctx := c.Request().Context()
+	if status >= http.StatusBadRequest { // a refused form: see formPages
+		if u := formPageURL(c); u != "" {
+			ctx = views.WithPageURL(ctx, u)
+		}
+	}
+	if err := comp.Render(ctx, buf); err != nil {
 		return err
 	}
 	h := c.Response().Header()
@@ -210,6 +236,57 @@ func render(c echo.Context, status int, comp templ.Component) error {
 }
 
 var htmlBufs = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
+
+// formPages maps each dashboard form's POST route to the GET address of
+// the page the form is on (the route's parameters filled in). A refused
+// form's answer (422, or any error page) carries it (render), so that the
+// browser's history holds a GET there instead of the POST. A form that
+// worked redirects; the few 200 answers to a POST keep it on purpose: a
+// new token's secret is shown once, and reloading it says the form was
+// already sent.
+var formPages = map[string]string{
+	"/setup":                              "/setup",
+	"/login":                              "/login",
+	"/hubs":                               "/hubs/new",
+	"/hubs/:id":                           "/hubs/:id/edit",
+	"/hubs/:id/delete":                    "/hubs/:id/delete",
+	"/hubs/:id/integrations/new/:channel": "/hubs/:id/integrations/new/:channel",
+	"/hubs/:id/slack/connect":             "/hubs/:id/integrations/new/slack",
+	"/integrations/:id":                   "/integrations/:id/edit",
+	"/account/password":                   "/account/password",
+	"/tokens":                             "/tokens",
+	"/users":                              "/users",
+	"/users/:id":                          "/users",
+}
+
+// formPageURL is the GET address of the page whose form a plain POST
+// came from, or "" for anything else (a GET has its own address; htmx
+// swaps parts of the page and keeps its history entry).
+func formPageURL(c echo.Context) string {
+	r := c.Request()
+	if isRead(r.Method) || r.Header.Get("HX-Request") == "true" {
+		return ""
+	}
+	u, ok := formPages[c.Path()]
+	if !ok {
+		return ""
+	}
+	for _, name := range c.ParamNames() {
+		u = strings.Replace(u, ":"+name, url.PathEscape(c.Param(name)), 1)
+	}
+	// Where to go afterwards is kept; the note that sent a visitor to sign
+	// in (signed-out=) has been read and is not shown again.
+	if formPagesWithNext[c.Path()] {
+		if next, ok := localPath(c.FormValue("next")); ok {
+			u += "?" + url.Values{"next": {next}}.Encode()
+		}
+	}
+	return u
+}
+
+// formPagesWithNext are the form pages whose GET takes ?next=, where to go
+// once the form is done, and whose form sends it back as a hidden field.
+var formPagesWithNext = map[string]bool{"/login": true, "/hubs/:id/delete": true}
 
 // redirect answers a form: 303 for plain posts, HX-Redirect for htmx.
 func redirect(c echo.Context, to string) error {

@@ -33,13 +33,17 @@ func (h *handler) uiHubs(c echo.Context) error {
 	if to, past := pastTheEnd(c.Request().URL, pg, len(list), total); past {
 		return c.Redirect(http.StatusSeeOther, to)
 	}
-	m := views.HubList{Total: total, Hubs: make([]views.HubRow, 0, len(list))}
+	m := views.HubList{Total: total, Hubs: make([]views.HubRow, 0, len(list)), Here: pageLink(c.Request().URL, pg)}
 	for _, hb := range list {
-		m.Hubs = append(m.Hubs, views.HubRow{ID: hb.ID, Name: hb.Name, Description: hb.Description, Active: hb.StatusID == db.HubActive,
-			ActiveCount: hb.Active, PausedCount: hb.Paused, Created: hb.Created})
+		m.Hubs = append(m.Hubs, hubListRow(hb))
 	}
 	m.PrevURL, m.NextURL, m.Summary = pagerLinks(c.Request().URL, pg, len(list), total, "hub", "hubs")
 	return render(c, http.StatusOK, views.Hubs(h.page(c, "Hubs", "hubs"), m))
+}
+
+func hubListRow(hb db.Hub) views.HubRow {
+	return views.HubRow{ID: hb.ID, Name: hb.Name, Description: hb.Description, Active: hb.StatusID == db.HubActive,
+		ActiveCount: hb.Active, PausedCount: hb.Paused, Created: hb.Created}
 }
 
 // uiHubNew is the empty hub form.
@@ -207,6 +211,19 @@ func (h *handler) setHubStatus(c echo.Context, status int, verb string) error {
 		return err
 	}
 	h.flash(c, "success", fmt.Sprintf("Hub “%s” %s", out.Name, verb))
+	if isPartial(c) {
+		// A row of the hubs list: the row comes back, with its counts.
+		ctx := c.Request().Context()
+		for _, n := range []struct {
+			status int
+			count  *int
+		}{{db.IntegrationActive, &out.Active}, {db.IntegrationPaused, &out.Paused}} {
+			if _, *n.count, err = h.db.Integrations(ctx, db.IntegrationFilter{TenantID: out.TenantID, HubID: out.ID, StatusID: n.status, Size: 1, Summary: true}); err != nil {
+				return err
+			}
+		}
+		return render(c, http.StatusOK, views.HubListRow(h.partialPage(c), hubListRow(out), backTo(c, "/hubs")))
+	}
 	return redirect(c, backTo(c, "/hubs/"+hub.ID))
 }
 
@@ -224,7 +241,8 @@ func (h *handler) uiHubDeleteConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.HubDeleteConfirm(h.page(c, "Delete hub", "hubs"), views.HubDelete{ID: hub.ID, Name: hub.Name, Integrations: n}))
+	next, _ := localPath(c.QueryParam("next"))
+	return render(c, http.StatusOK, views.HubDeleteConfirm(h.page(c, "Delete hub", "hubs"), views.HubDelete{ID: hub.ID, Name: hub.Name, Integrations: n, Next: next}))
 }
 
 // uiHubDelete deletes a hub once its exact name was typed; the browser
@@ -241,7 +259,8 @@ func (h *handler) uiHubDelete(c echo.Context) error {
 	typed := c.FormValue("confirm")
 	if typed != hub.Name {
 		f := views.Form{Values: url.Values{"confirm": {typed}}, Errors: map[string]string{"confirm": "Type the hub's name exactly as shown (same case) to delete it."}}
-		return render(c, http.StatusUnprocessableEntity, views.HubDeleteConfirm(h.page(c, "Delete hub", "hubs"), views.HubDelete{ID: hub.ID, Name: hub.Name, Integrations: n, Form: f}))
+		return render(c, http.StatusUnprocessableEntity, views.HubDeleteConfirm(h.page(c, "Delete hub", "hubs"),
+			views.HubDelete{ID: hub.ID, Name: hub.Name, Integrations: n, Form: f, Next: backTo(c, "")}))
 	}
 	if err := h.db.DeleteHub(c.Request().Context(), hub, actorOf(c).audit("hub.delete", "")); err != nil {
 		return err
@@ -251,7 +270,9 @@ func (h *handler) uiHubDelete(c echo.Context) error {
 		msg = fmt.Sprintf("Hub “%s” and its %d integration(s) deleted", hub.Name, n)
 	}
 	h.flash(c, "success", msg)
-	return redirect(c, "/hubs")
+	// Back to the list's page it came from; one left empty sends on to
+	// the last page (pastTheEnd).
+	return redirect(c, backTo(c, "/hubs"))
 }
 
 func (h *handler) hubIntegrationCount(c echo.Context, hub db.Hub) (int, error) {
@@ -265,6 +286,14 @@ func (h *handler) uiHub(c echo.Context) error {
 	hub, err := h.uiOwnHub(c)
 	if err != nil {
 		return err
+	}
+	// The filter form sends every field, "All channels" as channelId=:
+	// the address bar and bookmarks get the filters in force only.
+	if to, ok := withoutEmptyParams(c.Request().URL); ok {
+		if !isPartial(c) {
+			return c.Redirect(http.StatusSeeOther, to)
+		}
+		c.Response().Header().Set("HX-Push-Url", to)
 	}
 	pg, err := uiPageNumber(c)
 	if err != nil {
@@ -421,7 +450,15 @@ func (h *handler) goneHub(c echo.Context, err error) error {
 		return ae // it exists, in another tenant: no such hub here
 	}
 	h.flash(c, "error", "This hub no longer exists: it was deleted elsewhere.")
-	return redirect(c, "/hubs")
+	if isPartial(c) {
+		return c.HTML(http.StatusOK, "") // its row in the list goes away
+	}
+	// Back to the list's page it came from, never to the hub's own page.
+	to := "/hubs"
+	if next := backTo(c, ""); next == "/hubs" || strings.HasPrefix(next, "/hubs?") {
+		to = next
+	}
+	return redirect(c, to)
 }
 
 // isPartial reports an htmx request that swaps part of a page (not a
@@ -482,6 +519,26 @@ func uiPageNumber(c echo.Context) (int, error) {
 		return 0, badRequest(codeOutOfRange, "page", fmt.Sprintf("Parameter 'page' is '%s'; it must be a page number from 1.", s))
 	}
 	return n, nil
+}
+
+// withoutEmptyParams is u without its empty query parameters, and whether
+// it had any.
+func withoutEmptyParams(u *url.URL) (string, bool) {
+	q := u.Query()
+	empty := false
+	for k, vs := range q {
+		if strings.TrimSpace(strings.Join(vs, "")) == "" {
+			q.Del(k)
+			empty = true
+		}
+	}
+	if !empty {
+		return "", false
+	}
+	if len(q) == 0 {
+		return u.Path, true
+	}
+	return u.Path + "?" + q.Encode(), true
 }
 
 // pageLink is the list at u on page n, its other query parameters (the

@@ -366,7 +366,6 @@ func TestHubPageFiltersAndPartial(t *testing.T) {
 		{"statusId=3002", []string{"paused Shop chat"}},
 		{"q=CHAT", []string{"Website chat", "paused Shop chat"}},
 		{"q=bot&channelId=Direct", []string{"Agent bot"}},
-		{"channelId=&statusId=&q=", []string{"Website chat", "paused Shop chat", "Audit hook", "Agent bot"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -411,6 +410,43 @@ func TestHubPageFiltersAndPartial(t *testing.T) {
 	req.Header.Set("HX-History-Restore-Request", "true")
 	if rec := b.send(req); !strings.Contains(rec.Body.String(), "<html") {
 		t.Error("history restore got a partial")
+	}
+}
+
+// The filter form sends its empty fields too (channelId=&statusId=&q=x);
+// the address bar gets the filters in force only: a plain GET is sent on
+// to that URL, an htmx one pushes it (HX-Push-Url) with the table.
+func TestHubPageFiltersLeaveEmptyOut(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	a.seedIntegrations(hub, [2]string{"Website chat", "WebChat"}, [2]string{"Agent bot", "Direct"})
+	b := a.signIn("viewer")
+	base := "/hubs/" + hub.ID
+	for _, tt := range []struct{ query, want string }{
+		{"channelId=&statusId=&q=", base},
+		{"channelId=&statusId=&q=chat", base + "?q=chat"},
+		{"channelId=WebChat&statusId=&q=+", base + "?channelId=WebChat"},
+		{"channelId=Direct&statusId=active&q=&page=1", base + "?channelId=Direct&page=1&statusId=active"},
+	} {
+		t.Run(tt.query, func(t *testing.T) {
+			rec := b.get(base + "?" + tt.query)
+			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != tt.want {
+				t.Errorf("full page: %d to %q, want %q", rec.Code, rec.Header().Get("Location"), tt.want)
+			}
+			rec = b.htmxGet(base + "?" + tt.query)
+			mustStatus(t, rec, http.StatusOK)
+			if got := rec.Header().Get("HX-Push-Url"); got != tt.want {
+				t.Errorf("partial pushes %q, want %q", got, tt.want)
+			}
+			if doc(t, rec).Find(`[data-testid="integration-row"]`).Length() == 0 {
+				t.Errorf("partial has no rows: %s", rec.Body.String())
+			}
+		})
+	}
+	// Without empty parameters nothing changes: no redirect, no push.
+	mustStatus(t, b.get(base+"?q=chat"), http.StatusOK)
+	if got := b.htmxGet(base + "?q=chat").Header().Get("HX-Push-Url"); got != "" {
+		t.Errorf("a canonical query pushes %q", got)
 	}
 }
 
@@ -748,4 +784,119 @@ func TestHubActionOnDeletedHub(t *testing.T) {
 			t.Errorf("%s: the hub list does not say why", action)
 		}
 	}
+}
+
+// On page 2 of the hubs list, Pause and Resume come back to page 2: htmx
+// gets the row back (its button now the other one), a plain form is sent
+// back to the page; Delete goes through its confirmation page to the same
+// page, or to the last one when that page is left empty.
+func TestHubListActionsStayOnTheirPage(t *testing.T) {
+	a := newTestApp(t)
+	var last db.Hub
+	for i := range uiPageSize + 2 {
+		last = a.hub(fmt.Sprintf("Hub %03d", i))
+	}
+	a.seedIntegrations(last, [2]string{"Chat", "WebChat"}, [2]string{"paused Hook", "System"})
+	b := a.signIn("editor")
+	const here = "/hubs?page=2"
+
+	d := doc(t, b.get(here))
+	row := d.Find(`[data-testid="hub-row"][data-hub-id="` + last.ID + `"]`)
+	if v, _ := row.Find(`form[action="/hubs/` + last.ID + `/pause"] input[name="next"]`).Attr("value"); v != here {
+		t.Errorf("pause form's next %q, want %q", v, here)
+	}
+	if hx, _ := row.Find(`button[aria-label="Pause Hub 051"]`).Attr("hx-post"); hx != "/hubs/"+last.ID+"/pause" {
+		t.Errorf("pause button's hx-post %q", hx)
+	}
+	if href, _ := row.Find(`a[aria-label="Delete Hub 051"]`).Attr("href"); href != "/hubs/"+last.ID+"/delete?next="+url.QueryEscape(here) {
+		t.Errorf("delete link %q", href)
+	}
+	if d.Find(`#hub-list[data-row-focus="#new-hub"] tbody[hx-target="closest tr"]`).Length() != 1 || d.Find("#new-hub").Length() != 1 {
+		t.Error("the list is not a row-focus region")
+	}
+	if href, _ := doc(t, b.get("/hubs")).Find(`a[aria-label="Delete Hub 000"]`).Attr("href"); href != "/hubs/"+a.mustHubID("Hub 000")+"/delete" {
+		t.Errorf("delete link on page 1: %q", href)
+	}
+
+	rec := b.post("/hubs/"+last.ID+"/pause", url.Values{"next": {here}}, true)
+	mustStatus(t, rec, http.StatusOK)
+	// A row alone parses only inside a table.
+	part, err := goquery.NewDocumentFromReader(strings.NewReader("<table><tbody>" + rec.Body.String() + "</tbody></table>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(rec.Body.String(), "<tr") || part.Find(`tr[data-testid="hub-row"]`).Length() != 1 {
+		t.Fatalf("htmx pause: want the row alone: %s", rec.Body.String())
+	}
+	if hx, _ := part.Find(`button[aria-label="Resume Hub 051"]`).Attr("hx-post"); hx != "/hubs/"+last.ID+"/resume" {
+		t.Errorf("the new row's Resume posts to %q", hx)
+	}
+	if v, _ := part.Find(`input[name="next"]`).Attr("value"); v != here {
+		t.Errorf("the new row's next %q", v)
+	}
+	if got := strings.Join(strings.Fields(part.Find("td.counts").Text()), " "); got != "1 active · 1 paused" || part.Find("td.counts .pill").Length() != 0 {
+		t.Errorf("the new row's counts %q (pills: %d)", got, part.Find("td.counts .pill").Length())
+	}
+	if part.Find(`[data-testid="status"]`).Text() != "Paused" || toastOf(t, rec) != "Hub “Hub 051” paused" {
+		t.Errorf("status %q, toast %q", part.Find(`[data-testid="status"]`).Text(), toastOf(t, rec))
+	}
+	rec = b.post("/hubs/"+last.ID+"/resume", url.Values{"next": {here}}, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != here {
+		t.Errorf("plain resume: %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+
+	// Delete: the confirmation page keeps where to go back to.
+	d = doc(t, b.get("/hubs/"+last.ID+"/delete?next="+url.QueryEscape(here)))
+	if v, _ := d.Find(`form[data-testid="hub-delete-form"] input[name="next"]`).Attr("value"); v != here {
+		t.Errorf("confirm page's next %q", v)
+	}
+	if href, _ := d.Find(`form[data-testid="hub-delete-form"] a:contains("Cancel")`).Attr("href"); href != here {
+		t.Errorf("Cancel goes to %q", href)
+	}
+	if _, ok := d.Find("#f-confirm").Attr("autofocus"); !ok {
+		t.Error("the name field is not focused")
+	}
+	if doc(t, b.get("/hubs/"+last.ID+"/delete?next=https://evil.example/")).Find(`input[name="next"]`).Length() != 0 {
+		t.Error("a foreign next is kept")
+	}
+	if v, _ := doc(t, b.post("/hubs/"+last.ID+"/delete", url.Values{"confirm": {"nope"}, "next": {here}}, false)).Find(`input[name="next"]`).Attr("value"); v != here {
+		t.Errorf("a refused delete keeps next %q", v)
+	}
+	rec = b.post("/hubs/"+last.ID+"/delete", url.Values{"confirm": {"Hub 051"}, "next": {here}}, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != here {
+		t.Fatalf("delete: %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+	// The last hub of page 2: back to page 2, which sends on to page 1.
+	rec = b.post("/hubs/"+a.mustHubID("Hub 050")+"/delete", url.Values{"confirm": {"Hub 050"}, "next": {here}}, false)
+	if rec.Header().Get("Location") != here {
+		t.Fatalf("delete: %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := b.get(here); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/hubs" {
+		t.Errorf("the emptied page 2: %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+
+	// A row's hub deleted elsewhere: its row goes away, with the reason.
+	gone := a.mustHubID("Hub 049")
+	mustStatus(t, a.api("DELETE", "/api/v1/hubs/"+gone, a.token("write"), ""), http.StatusOK)
+	rec = b.post("/hubs/"+gone+"/pause", url.Values{"next": {"/hubs"}}, true)
+	mustStatus(t, rec, http.StatusOK)
+	if strings.TrimSpace(rec.Body.String()) != "" || !strings.Contains(toastOf(t, rec), "no longer exists") {
+		t.Errorf("gone hub's row: %q, toast %q", rec.Body.String(), rec.Header().Get("HX-Trigger"))
+	}
+}
+
+// mustHubID is the id of the default tenant's hub of that name.
+func (a *testApp) mustHubID(name string) string {
+	a.t.Helper()
+	hubs, _, err := a.db.Hubs(context.Background(), db.HubFilter{TenantID: db.DefaultTenantID, Query: name, Size: 10})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	for _, h := range hubs {
+		if h.Name == name {
+			return h.ID
+		}
+	}
+	a.t.Fatalf("no hub %q", name)
+	return ""
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,14 +28,52 @@ func (h *handler) renderUsers(c echo.Context, status int, m views.UsersPage) err
 	if err != nil {
 		return err
 	}
+	admins := 0
 	for _, u := range users {
-		row := views.UserRow{ID: u.ID, Email: u.Email, Role: u.Role, Disabled: u.Disabled, Created: stampUTC(u.Created), Self: u.ID == me.ID}
+		if u.Role == "admin" && !u.Disabled {
+			admins++
+		}
+	}
+	focusID, focus := h.takeUserFocus(c)
+	for _, u := range users {
+		row := views.UserRow{ID: u.ID, Email: u.Email, Role: u.Role, Disabled: u.Disabled, Created: stampUTC(u.Created), Self: u.ID == me.ID,
+			LastAdmin: admins == 1 && u.Role == "admin" && !u.Disabled}
 		if u.LastLogin != nil {
 			row.LastLogin = stampUTC(*u.LastLogin)
+		}
+		if u.ID == focusID {
+			row.Focus = focus
 		}
 		m.Users = append(m.Users, row)
 	}
 	return render(c, status, views.Users(h.page(c, "Users", "users"), m))
+}
+
+// userFocusKey is the session value naming the control of a user's row
+// ("<id> role" or "<id> status") that was used: after the redirect back to
+// /users, that row's control has autofocus, so the keyboard keeps its place.
+const userFocusKey = "usersFocus"
+
+func (h *handler) keepUserFocus(c echo.Context, id, control string) {
+	if s := currentSession(c); s != nil && !s.IsNew {
+		s.Values[userFocusKey] = id + " " + control
+		_ = h.sessions.Save(c.Request(), c.Response(), s)
+	}
+}
+
+func (h *handler) takeUserFocus(c echo.Context) (id, control string) {
+	s := currentSession(c)
+	if s == nil || s.IsNew {
+		return "", ""
+	}
+	v, _ := s.Values[userFocusKey].(string)
+	if v == "" {
+		return "", ""
+	}
+	delete(s.Values, userFocusKey)
+	_ = h.sessions.Save(c.Request(), c.Response(), s)
+	id, control, _ = strings.Cut(v, " ")
+	return id, control
 }
 
 // uiUserCreate adds a user to the admin's tenant with an initial password.
@@ -62,6 +101,12 @@ func (h *handler) uiUserCreate(c echo.Context) error {
 		return h.renderUsers(c, http.StatusUnprocessableEntity, views.UsersPage{Form: formOf(form, errs)})
 	}
 	if len(errs) > 0 {
+		if ValidEmail(email) { // a taken email is named with the rest, not on the next try
+			err := withNameTaken(errs, func() (bool, error) { return h.emailTaken(c.Request().Context(), email) }, emailExists)
+			if !errors.As(err, &errs) {
+				return err
+			}
+		}
 		return fail(errs)
 	}
 	hash, err := HashPassword(pw)
@@ -70,7 +115,7 @@ func (h *handler) uiUserCreate(c echo.Context) error {
 	}
 	u, err := h.db.CreateUser(c.Request().Context(), db.User{TenantID: me.TenantID, Email: email, PasswordHash: hash, Role: role})
 	if errors.Is(err, db.ErrConflict) {
-		return fail(channels.FieldErrors{{Field: "email", Message: "A user with this email already exists."}})
+		return fail(channels.FieldErrors{emailExists})
 	}
 	if err != nil {
 		return err
@@ -78,6 +123,18 @@ func (h *handler) uiUserCreate(c echo.Context) error {
 	h.recordAudit(c, me.TenantID, actorOf(c).audit("user.create", "role "+role), "user", u.ID, u.Email)
 	h.flash(c, "success", fmt.Sprintf("User %s created as %s. Give them their password over a safe channel.", u.Email, role))
 	return redirect(c, "/users")
+}
+
+var emailExists = channels.FieldError{Field: "email", Message: "A user with this email already exists."}
+
+// emailTaken reports whether a user has this email (in any tenant: an
+// email signs in one user).
+func (h *handler) emailTaken(ctx context.Context, email string) (bool, error) {
+	_, err := h.db.UserByEmail(ctx, email)
+	if errors.Is(err, db.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // uiUserSave changes a user's role and/or disabled flag: each field is
@@ -98,6 +155,11 @@ func (h *handler) uiUserSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	control := "role"
+	if form.Has("disabled") {
+		control = "status"
+	}
+	h.keepUserFocus(c, u.ID, control)
 	role, disabled := u.Role, u.Disabled
 	if form.Has("role") {
 		role = form.Get("role")
@@ -111,6 +173,7 @@ func (h *handler) uiUserSave(c echo.Context) error {
 		}
 	}
 	if role == u.Role && disabled == u.Disabled {
+		h.flash(c, "info", fmt.Sprintf("Nothing changed: %s is already %s.", u.Email, userState(role, disabled)))
 		return redirect(c, "/users")
 	}
 	if u.Role == "admin" && !u.Disabled && (role != "admin" || disabled) {
@@ -147,6 +210,14 @@ func (h *handler) uiUserSave(c echo.Context) error {
 		return redirect(c, "/hubs")
 	}
 	return redirect(c, "/users")
+}
+
+// userState is a user's role and status in words: "an active editor".
+func userState(role string, disabled bool) string {
+	if disabled {
+		return "a disabled " + role
+	}
+	return "an active " + role
 }
 
 // refuseUserChange answers every refused role or status change on the

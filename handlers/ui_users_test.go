@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"hubadmin/db"
 )
 
@@ -57,6 +59,16 @@ func TestUsersCreate(t *testing.T) {
 				t.Fatalf("want error %q, the email kept and the password gone: %s", tt.error, body)
 			}
 		})
+	}
+	// Every problem at once: a taken email is named with a short password,
+	// not only once the password is fixed.
+	rec = admin.post("/users", url.Values{"email": {"new@example.com"}, "role": {"editor"}, "password": {"short"}}, false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	d := doc(t, rec)
+	for field, says := range map[string]string{"email": "already exists", "password": "at least 8 characters"} {
+		if msg := d.Find(`#f-` + field + `-error`).Text(); !strings.Contains(msg, says) {
+			t.Errorf("error next to %s %q, want %q", field, msg, says)
+		}
 	}
 	users, _ := a.db.Users(context.Background(), db.DefaultTenantID)
 	if len(users) != 2 {
@@ -139,5 +151,92 @@ func TestUsersAreForAdminsOnly(t *testing.T) {
 		mustStatus(t, b.get("/users"), http.StatusForbidden)
 		mustStatus(t, b.post("/users", url.Values{"email": {"z@example.com"}, "role": {"admin"}, "password": {"long enough pw"}}, false), http.StatusForbidden)
 		mustStatus(t, b.post("/users/"+id, url.Values{"disabled": {"true"}}, false), http.StatusForbidden)
+	}
+}
+
+// The only active admin's row shows why its role and status cannot change
+// (its controls are disabled, the server refuses anyway), speaking to the
+// signed-in admin as "you"; once there are two admins, both rows work.
+func TestUsersLastAdminRowSaysWhy(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin")
+	a.signIn("editor")
+	me, editor := userID(t, a, "admin@example.com"), userID(t, a, "editor@example.com")
+	row := func(d *goquery.Document, email string) *goquery.Selection {
+		return d.Find(`[data-testid="user-row"][data-email="` + email + `"]`)
+	}
+
+	d := doc(t, admin.get("/users"))
+	mine := row(d, "admin@example.com")
+	for _, sel := range []string{`select[name="role"]`, `.role-form button`, `button[aria-label="Disable admin@example.com"]`} {
+		c := mine.Find(sel)
+		if _, off := c.Attr("disabled"); c.Length() != 1 || !off {
+			t.Errorf("last admin's %s is not disabled", sel)
+		}
+		if by, _ := c.Attr("aria-describedby"); by != "last-admin-"+me {
+			t.Errorf("last admin's %s is described by %q", sel, by)
+		}
+	}
+	if got := mine.Find("#last-admin-" + me).Text(); !strings.Contains(got, "You are the only active admin") {
+		t.Errorf("the reason says %q", got)
+	}
+	if got, _ := mine.Find("form[data-confirm]").Attr("data-confirm"); !strings.Contains(got, "Disable your own account") || !strings.Contains(got, "You are signed out") {
+		t.Errorf("own row's confirmation: %q", got)
+	}
+	other := row(d, "editor@example.com")
+	if other.Find("[disabled]").Length() != 0 || other.Find(`[data-testid="last-admin"]`).Length() != 0 {
+		t.Error("an editor's row has disabled controls")
+	}
+	if got, _ := other.Find("form[data-confirm]").Attr("data-confirm"); !strings.HasPrefix(got, "Disable editor@example.com? They are") {
+		t.Errorf("other row's confirmation: %q", got)
+	}
+
+	mustStatus(t, admin.post("/users/"+editor, url.Values{"role": {"admin"}}, false), http.StatusSeeOther)
+	d = doc(t, admin.get("/users"))
+	if n := d.Find(`[data-testid="user-row"] [disabled], [data-testid="last-admin"]`).Length(); n != 0 {
+		t.Errorf("with two admins, %d controls are still disabled or explained", n)
+	}
+}
+
+// After Save or Disable/Enable the page comes back with that row's button
+// focused (autofocus, once); a Save that changes nothing says so.
+func TestUsersChangeKeepsFocusAndSaysNothingChanged(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin")
+	a.signIn("editor")
+	id := userID(t, a, "editor@example.com")
+	focused := func(d *goquery.Document) string {
+		var out []string
+		d.Find("[autofocus]").Each(func(_ int, s *goquery.Selection) {
+			label, _ := s.Attr("aria-label")
+			out = append(out, label)
+		})
+		return strings.Join(out, ", ")
+	}
+
+	for _, tt := range []struct {
+		form         url.Values
+		focus, toast string
+	}{
+		{url.Values{"role": {"viewer"}}, "Save role: editor@example.com", "role editor → viewer"},
+		{url.Values{"role": {"viewer"}}, "Save role: editor@example.com", "Nothing changed: editor@example.com is already an active viewer."},
+		{url.Values{"disabled": {"true"}}, "Enable editor@example.com", "disabled"},
+		{url.Values{"disabled": {"false"}}, "Disable editor@example.com", "enabled"},
+		{url.Values{"role": {"root"}}, "Save role: editor@example.com", "Choose admin, editor or viewer"},
+	} {
+		rec := admin.post("/users/"+id, tt.form, false)
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/users" {
+			t.Fatalf("%v: %d to %q", tt.form, rec.Code, rec.Header().Get("Location"))
+		}
+		d := doc(t, admin.get("/users"))
+		if got := focused(d); got != tt.focus {
+			t.Errorf("%v: autofocus on %q, want %q", tt.form, got, tt.focus)
+		}
+		if got := d.Find("#toasts").Text(); !strings.Contains(got, tt.toast) {
+			t.Errorf("%v: toasts %q, want %q", tt.form, got, tt.toast)
+		}
+		if got := focused(doc(t, admin.get("/users"))); got != "" {
+			t.Errorf("%v: a reload still focuses %q", tt.form, got)
+		}
 	}
 }

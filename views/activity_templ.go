@@ -417,11 +417,13 @@ func Activity(p Page, m ActivityPage) templ.Component {
 
 // shortID is an id as the activity table shows it: a UUID's last twelve
 // characters, random in every version (the first ones of a version 7 id are
-// its time, alike for objects made together); the full id is in the
-// link's title and its filter URL.
+// its time, alike for objects made together), and so of any other long id
+// (an API client's hubster.portal.api.<32 hex>, which cannot wrap and
+// widened the table past its box); the full id is in the link's title and
+// its filter URL.
 func shortID(id string) string {
-	if len(id) == 36 && id[23] == '-' {
-		return "…" + id[24:]
+	if len(id) > 20 {
+		return "…" + id[len(id)-12:]
 	}
 	return id
 }

@@ -32,6 +32,21 @@
     });
   }
 
+  // ---- A form's answer is a GET in the history ---------------------------------
+  // A refused form is answered with its page again (422), at the POST's
+  // address, and the history entry was that POST: Back from the next page,
+  // or Reload, asked "Confirm Form Resubmission". The server names the
+  // form page's GET address in <meta name="page-url">; putting it in place
+  // of the POST's makes the entry a GET, loaded again without sending
+  // anything (e2e/history_test.go checks it in Chromium). The meta is in
+  // <head>, before this script, so it is there however the script loads.
+  (function answerAsGet() {
+    var meta = document.querySelector('meta[name="page-url"]');
+    if (meta && meta.content && window.history && history.replaceState) {
+      history.replaceState(null, "", meta.content);
+    }
+  })();
+
   // ---- CSRF: every htmx request carries the token from <meta name="csrf-token">.
   document.addEventListener("htmx:configRequest", function (e) {
     var meta = document.querySelector('meta[name="csrf-token"]');
