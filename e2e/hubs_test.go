@@ -480,3 +480,111 @@ func TestHubListPage2KeepsItsPlace(t *testing.T) {
 	must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("Hub “Hub 51” deleted"))
 	must(t, expect.Locator(page.GetByTestId("hub-row")).ToHaveCount(2))
 }
+
+// The hubs list's search box narrows the list as one types, without a
+// reload, and puts the search in the address bar; Back restores the
+// earlier search; a row's Pause stays on the searched list, and Delete
+// comes back to it. Without JavaScript it is a plain GET form.
+func TestHubListSearch(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	tok := s.token(t, "write")
+	for _, name := range []string{"Support EU", "Sales", "Support US", "Marketing", "Billing"} {
+		hub := s.hub(t, name)
+		if name == "Support US" {
+			s.seedIntegration(t, tok, hub, "Site chat", "WebChat")
+		}
+	}
+	for _, o := range []PageOptions{{Width: Wide}, {Width: Narrow}} {
+		page := s.signedIn(t, "editor", o)
+		rows := page.GetByTestId("hub-row")
+		search := page.GetByRole("searchbox", playwright.PageGetByRoleOptions{Name: "Search by name"})
+		must(t, expect.Locator(rows).ToHaveCount(5))
+		markDocument(t, page)
+
+		must(t, search.PressSequentially("SUPP"))
+		must(t, expect.Locator(rows).ToHaveCount(2))
+		atPath(t, page, "/hubs?q=SUPP")
+		must(t, expect.Locator(page.Locator(".pager")).ToContainText("2 hubs"))
+		must(t, expect.Locator(search).ToBeFocused())
+		sameDocument(t, page)
+		shot(t, page, "hubs-search-"+o.suffix())
+		if o.Width == Narrow {
+			noOverflow(t, page)
+		}
+
+		must(t, search.Fill("nothing like this"))
+		must(t, expect.Locator(page.GetByTestId("empty-state")).ToContainText("No hub matches"))
+		atPath(t, page, "/hubs?q=nothing%20like%20this")
+		must(t, expect.Locator(page.GetByTestId("new-hub")).ToBeVisible())
+		shot(t, page, "hubs-no-match-"+o.suffix())
+		if o.Width == Narrow {
+			// A long search without spaces wraps in the empty state.
+			_, err := page.Goto("/hubs?q=" + strings.Repeat("x", 120))
+			must(t, err)
+			must(t, expect.Locator(page.GetByTestId("empty-state")).ToContainText("No hub matches"))
+			noOverflow(t, page)
+			shot(t, page, "hubs-no-match-long-"+o.suffix())
+			_, err = page.GoBack()
+			must(t, err)
+			atPath(t, page, "/hubs?q=nothing%20like%20this")
+		}
+
+		// Back: the previous search, its box and its rows.
+		_, err := page.GoBack()
+		must(t, err)
+		atPath(t, page, "/hubs?q=SUPP")
+		must(t, expect.Locator(rows).ToHaveCount(2))
+		must(t, expect.Locator(search).ToHaveValue("SUPP"))
+		_, err = page.GoForward()
+		must(t, err)
+		atPath(t, page, "/hubs?q=nothing%20like%20this")
+		must(t, expect.Locator(page.GetByTestId("empty-state")).ToContainText("No hub matches"))
+		_, err = page.GoBack()
+		must(t, err)
+		must(t, expect.Locator(rows).ToHaveCount(2))
+
+		// A row action on the searched list stays on it.
+		markDocument(t, page)
+		row := rows.Filter(playwright.LocatorFilterOptions{HasText: "Support US"})
+		pause := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Pause Support US", Exact: playwright.Bool(true)})
+		must(t, pause.Click())
+		must(t, expect.Locator(row.GetByTestId("status")).ToHaveText("Paused"))
+		must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("Hub “Support US” paused"))
+		must(t, expect.Locator(rows).ToHaveCount(2))
+		atPath(t, page, "/hubs?q=SUPP")
+		sameDocument(t, page)
+		must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Resume Support US", Exact: playwright.Bool(true)}).Click())
+		must(t, expect.Locator(row.GetByTestId("status")).ToHaveText("Active"))
+		must(t, expect.Locator(row.Locator("td.counts")).ToHaveText("1 active · 0 paused"))
+
+		// Emptying the box shows every hub again, at /hubs.
+		must(t, search.Fill(""))
+		must(t, expect.Locator(rows).ToHaveCount(5))
+		atPath(t, page, "/hubs")
+	}
+
+	// Delete from the searched list: through its page, back to the search.
+	page := s.signedIn(t, "editor")
+	_, err := page.Goto("/hubs?q=supp")
+	must(t, err)
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Delete Support EU"}).Click())
+	must(t, expect.Locator(page.GetByLabel("Type Support EU to confirm")).ToBeFocused())
+	must(t, page.Keyboard().Type("Support EU"))
+	must(t, page.Keyboard().Press("Enter"))
+	atPath(t, page, "/hubs?q=supp")
+	must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("Hub “Support EU” deleted"))
+	must(t, expect.Locator(page.GetByTestId("hub-row")).ToHaveCount(1))
+	must(t, expect.Locator(page.GetByLabel("Search by name")).ToHaveValue("supp"))
+
+	// Without JavaScript: Enter submits the search; the URL has no empty q=.
+	plain := s.signedIn(t, "viewer", PageOptions{Width: Narrow, NoJS: true})
+	must(t, plain.GetByLabel("Search by name").Fill("sales"))
+	must(t, plain.GetByLabel("Search by name").Press("Enter"))
+	atPath(t, plain, "/hubs?q=sales")
+	must(t, expect.Locator(plain.GetByTestId("hub-row")).ToHaveCount(1))
+	must(t, plain.GetByLabel("Search by name").Fill(""))
+	must(t, plain.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Search", Exact: playwright.Bool(true)}).Click())
+	atPath(t, plain, "/hubs")
+	must(t, expect.Locator(plain.GetByTestId("hub-row")).ToHaveCount(4))
+}

@@ -20,24 +20,55 @@ import (
 // uiPageSize is the rows per page of the dashboard's lists.
 const uiPageSize = 50
 
-// uiHubs is the hubs list with each hub's integration counts.
+// uiHubs is the hubs list with each hub's integration counts, searched by
+// name (?q=, as the API's list: any case, NFKC) and paged. It works as the
+// hub page's integrations do: htmx search requests get the list alone, and
+// the address bar gets the query in force only.
 func (h *handler) uiHubs(c echo.Context) error {
+	if to, ok := withoutEmptyParams(c.Request().URL); ok {
+		if !isPartial(c) {
+			return c.Redirect(http.StatusSeeOther, to)
+		}
+		c.Response().Header().Set("HX-Push-Url", to)
+	}
 	pg, err := uiPageNumber(c)
 	if err != nil {
 		return err
 	}
-	list, total, err := h.db.Hubs(c.Request().Context(), db.HubFilter{TenantID: currentUser(c).TenantID, Page: pg - 1, Size: uiPageSize})
+	f := db.HubFilter{TenantID: currentUser(c).TenantID, Query: c.QueryParam("q"), Page: pg - 1, Size: uiPageSize}
+	if len(f.Query) > 200 {
+		return badRequest(codeOutOfRange, "q", "Parameter 'q' is longer than 200 characters.")
+	}
+	ctx := c.Request().Context()
+	list, total, err := h.db.Hubs(ctx, f)
 	if err != nil {
 		return err
 	}
 	if to, past := pastTheEnd(c.Request().URL, pg, len(list), total); past {
-		return c.Redirect(http.StatusSeeOther, to)
+		if !isPartial(c) {
+			return c.Redirect(http.StatusSeeOther, to)
+		}
+		pg = lastPage(total) // as on the hub page: a redirect would lose the headers
+		f.Page = pg - 1
+		if list, total, err = h.db.Hubs(ctx, f); err != nil {
+			return err
+		}
 	}
-	m := views.HubList{Total: total, Hubs: make([]views.HubRow, 0, len(list)), Here: pageLink(c.Request().URL, pg)}
+	m := views.HubList{Total: total, HubTotal: total, Query: f.Query, Hubs: make([]views.HubRow, 0, len(list)), Here: pageLink(c.Request().URL, pg)}
+	if m.Filtered() {
+		all := f
+		all.Query, all.Page, all.Size = "", 0, 1
+		if _, m.HubTotal, err = h.db.Hubs(ctx, all); err != nil {
+			return err
+		}
+	}
 	for _, hb := range list {
 		m.Hubs = append(m.Hubs, hubListRow(hb))
 	}
 	m.PrevURL, m.NextURL, m.Summary = pagerLinks(c.Request().URL, pg, len(list), total, "hub", "hubs")
+	if isPartial(c) {
+		return render(c, http.StatusOK, views.HubListTable(h.partialPage(c), m))
+	}
 	return render(c, http.StatusOK, views.Hubs(h.page(c, "Hubs", "hubs"), m))
 }
 
@@ -525,14 +556,7 @@ func uiPageNumber(c echo.Context) (int, error) {
 // it had any.
 func withoutEmptyParams(u *url.URL) (string, bool) {
 	q := u.Query()
-	empty := false
-	for k, vs := range q {
-		if strings.TrimSpace(strings.Join(vs, "")) == "" {
-			q.Del(k)
-			empty = true
-		}
-	}
-	if !empty {
+	if !dropEmpty(q) {
 		return "", false
 	}
 	if len(q) == 0 {
@@ -541,10 +565,26 @@ func withoutEmptyParams(u *url.URL) (string, bool) {
 	return u.Path + "?" + q.Encode(), true
 }
 
+// dropEmpty deletes the parameters without a value (a filter form's
+// fields left empty, "q=+") and reports whether there were any.
+func dropEmpty(q url.Values) bool {
+	empty := false
+	for k, vs := range q {
+		if strings.TrimSpace(strings.Join(vs, "")) == "" {
+			q.Del(k)
+			empty = true
+		}
+	}
+	return empty
+}
+
 // pageLink is the list at u on page n, its other query parameters (the
-// filters) kept.
+// filters in force) kept: the empty ones a filter form sends are left out,
+// so a pager link or a row action's way back is the URL the address bar
+// shows.
 func pageLink(u *url.URL, n int) string {
 	q := u.Query()
+	dropEmpty(q)
 	q.Del("page")
 	if n > 1 {
 		q.Set("page", strconv.Itoa(n))

@@ -900,3 +900,256 @@ func (a *testApp) mustHubID(name string) string {
 	a.t.Fatalf("no hub %q", name)
 	return ""
 }
+
+// The hubs list is searched by name as the API's list is (any case, NFKC,
+// contains), as a full page and as the htmx partial the search box swaps in;
+// no match has an empty state of its own, not "No hubs yet".
+func TestHubsListSearch(t *testing.T) {
+	a := newTestApp(t)
+	for _, name := range []string{"Support EU", "Sales", "support US", "Ｓｕｐｐｏｒｔ Asia", "Marketing"} {
+		a.hub(name)
+	}
+	other, err := a.db.CreateTenant(context.Background(), "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.hub("Support other tenant", other.ID)
+	b := a.signIn("editor")
+
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"support", []string{"Support EU", "support US", "Ｓｕｐｐｏｒｔ Asia"}},
+		{"SUPPORT e", []string{"Support EU"}},
+		{"ｓｕｐｐｏｒｔ", []string{"Support EU", "support US", "Ｓｕｐｐｏｒｔ Asia"}},
+		{" sal ", []string{"Sales"}},
+		{"%", nil},
+		{"_", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			path := "/hubs?q=" + url.QueryEscape(tt.q)
+			full := doc(t, b.get(path))
+			if got := rowNames(full, `[data-testid="hub-row"]`); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("full page rows %v, want %v", got, tt.want)
+			}
+			if v, _ := full.Find(`form[data-testid="filters"] input[name="q"]`).Attr("value"); v != tt.q {
+				t.Errorf("the search box shows %q", v)
+			}
+			if full.Find(`#new-hub`).Length() != 1 {
+				t.Error("a search hides New hub")
+			}
+			// The API's list answers the same hubs.
+			var api struct{ Results []struct{ Name string } }
+			if err := json.Unmarshal(a.api("GET", "/api/v1/hubs?pageSize=50&"+path[len("/hubs?"):], a.token("read"), "").Body.Bytes(), &api); err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, r := range api.Results {
+				names = append(names, r.Name)
+			}
+			if strings.Join(names, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("the API finds %v, the dashboard %v", names, tt.want)
+			}
+
+			rec := b.htmxGet(path)
+			mustStatus(t, rec, http.StatusOK)
+			part := doc(t, rec)
+			if got := rowNames(part, `[data-testid="hub-row"]`); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("partial rows %v, want %v", got, tt.want)
+			}
+			if strings.Contains(rec.Body.String(), "<html") || part.Find(`[data-testid="filters"], header, nav.sidebar`).Length() != 0 ||
+				part.Find(`#hub-list`).Length() != 1 {
+				t.Errorf("partial is not the list alone: %s", rec.Body.String())
+			}
+		})
+	}
+
+	// The count says how many match, also on a single page.
+	d := doc(t, b.get("/hubs?q=support"))
+	if got := d.Find(`#hub-list .pager`).Text(); !strings.Contains(got, "3 hubs") {
+		t.Errorf("pager %q, want the 3 matches counted", got)
+	}
+	if d.Find(`.pager`).Length() != 1 {
+		t.Error("want one pager")
+	}
+	if doc(t, b.get("/hubs")).Find(`.pager`).Length() != 0 {
+		t.Error("an unsearched single page has a pager")
+	}
+
+	// No match: its own empty state, the search box still there to change.
+	for _, rec := range []*httptest.ResponseRecorder{b.get("/hubs?q=nothing-like-this"), b.htmxGet("/hubs?q=nothing-like-this")} {
+		d := doc(t, rec)
+		empty := d.Find(`#hub-list [data-testid="empty-state"]`)
+		if !strings.Contains(empty.Text(), "No hub matches") || strings.Contains(empty.Text(), "No hubs yet") ||
+			d.Find(`a[data-testid="clear-filters"][href="/hubs"]`).Length() != 1 || d.Find(`[data-testid="hubs"]`).Length() != 0 {
+			t.Errorf("no match: want “No hub matches” with a Clear search link: %s", empty.Text())
+		}
+	}
+	if d := doc(t, b.get("/hubs?q=nothing-like-this")); d.Find(`form[data-testid="filters"]`).Length() != 1 || d.Find(`#new-hub`).Length() != 1 {
+		t.Error("no match: the search box or New hub is gone")
+	}
+
+	mustStatus(t, b.get("/hubs?q="+strings.Repeat("q", 201)), http.StatusBadRequest)
+	mustStatus(t, b.get("/hubs?q="+strings.Repeat("q", 200)), http.StatusOK)
+
+	// A history restore (Back, Forward) gets the whole page.
+	req := httptest.NewRequest(http.MethodGet, "/hubs?q=sales", nil)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-History-Restore-Request", "true")
+	if rec := b.send(req); !strings.Contains(rec.Body.String(), "<html") || doc(t, rec).Find(`input[name="q"][value="sales"]`).Length() != 1 {
+		t.Error("history restore did not get the whole page with its search")
+	}
+}
+
+// A tenant without hubs gets "No hubs yet" and no search box; after its
+// last hub is deleted elsewhere, a search swaps that in too.
+func TestHubsListSearchWithoutHubs(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	for _, path := range []string{"/hubs", "/hubs?q=x"} {
+		d := doc(t, b.get(path))
+		if !strings.Contains(d.Find(`[data-testid="empty-state"]`).Text(), "No hubs yet") || d.Find(`[data-testid="filters"]`).Length() != 0 {
+			t.Errorf("%s: want “No hubs yet” and no search box", path)
+		}
+	}
+	d := doc(t, b.htmxGet("/hubs?q=x"))
+	if !strings.Contains(d.Find(`#hub-list [data-testid="empty-state"]`).Text(), "No hubs yet") {
+		t.Errorf("partial without hubs: %q", d.Text())
+	}
+}
+
+// The search box sends q= even when emptied: the address bar gets the
+// search in force only (a plain GET is sent on, htmx is told the URL to
+// push), and so do the pager's links and the rows' way back.
+func TestHubsListSearchLeavesEmptyOut(t *testing.T) {
+	a := newTestApp(t)
+	for i := range uiPageSize + 2 {
+		a.hub(fmt.Sprintf("Hub %03d", i))
+	}
+	b := a.signIn("editor")
+	for _, tt := range []struct{ query, want string }{
+		{"q=", "/hubs"},
+		{"q=+", "/hubs"},
+		{"q=&page=2", "/hubs?page=2"},
+	} {
+		t.Run(tt.query, func(t *testing.T) {
+			rec := b.get("/hubs?" + tt.query)
+			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != tt.want {
+				t.Errorf("full page: %d to %q, want %q", rec.Code, rec.Header().Get("Location"), tt.want)
+			}
+			rec = b.htmxGet("/hubs?" + tt.query)
+			mustStatus(t, rec, http.StatusOK)
+			if got := rec.Header().Get("HX-Push-Url"); got != tt.want {
+				t.Errorf("partial pushes %q, want %q", got, tt.want)
+			}
+			d := doc(t, rec)
+			if d.Find(`[data-testid="hub-row"]`).Length() == 0 {
+				t.Fatalf("partial has no rows: %s", rec.Body.String())
+			}
+			// Nothing in the list carries the empty q= on.
+			for _, sel := range []string{`a[rel]`, `a[aria-label^="Delete"]`} {
+				d.Find(sel).Each(func(_ int, s *goquery.Selection) {
+					if href, _ := s.Attr("href"); strings.Contains(href, "q%3D") || strings.Contains(href, "q=") {
+						t.Errorf("%s links to %q", sel, href)
+					}
+				})
+			}
+			if v, _ := d.Find(`input[name="next"]`).First().Attr("value"); v != tt.want {
+				t.Errorf("a row's next is %q, want %q", v, tt.want)
+			}
+		})
+	}
+	mustStatus(t, b.get("/hubs?q=hub"), http.StatusOK)
+	if got := b.htmxGet("/hubs?q=hub").Header().Get("HX-Push-Url"); got != "" {
+		t.Errorf("a canonical query pushes %q", got)
+	}
+}
+
+// Paging a search keeps it, and so do the rows' actions: Pause and Resume
+// (htmx or not) and Delete come back to the searched page they were on.
+func TestHubsListSearchPagesAndRowActions(t *testing.T) {
+	a := newTestApp(t)
+	var last db.Hub
+	for i := range uiPageSize + 2 {
+		last = a.hub(fmt.Sprintf("Team %03d", i))
+		a.hub(fmt.Sprintf("Other %03d", i))
+	}
+	b := a.signIn("editor")
+	d := doc(t, b.get("/hubs?q=team"))
+	if n := d.Find(`[data-testid="hub-row"]`).Length(); n != uiPageSize {
+		t.Fatalf("page 1 rows: %d", n)
+	}
+	const here = "/hubs?page=2&q=team"
+	if href, _ := d.Find(`a[rel="next"]`).Attr("href"); href != here {
+		t.Fatalf("next link does not keep the search: %q", href)
+	}
+	if got := d.Find(".pager").Text(); !strings.Contains(got, "1–50 of 52 hubs") {
+		t.Errorf("pager %q", got)
+	}
+	// htmx's search answer has the same links (the pager is in the part it swaps).
+	if href, _ := doc(t, b.htmxGet("/hubs?q=team")).Find(`#hub-list a[rel="next"]`).Attr("href"); href != here {
+		t.Errorf("partial's next link %q", href)
+	}
+
+	d = doc(t, b.get(here))
+	if got := rowNames(d, `[data-testid="hub-row"]`); strings.Join(got, "|") != "Team 050|Team 051" {
+		t.Fatalf("page 2: %v", got)
+	}
+	if href, _ := d.Find(`a[rel="prev"]`).Attr("href"); href != "/hubs?q=team" {
+		t.Errorf("prev link %q", href)
+	}
+	row := d.Find(`[data-testid="hub-row"][data-hub-id="` + last.ID + `"]`)
+	if v, _ := row.Find(`form[action="/hubs/` + last.ID + `/pause"] input[name="next"]`).Attr("value"); v != here {
+		t.Errorf("pause form's next %q, want %q", v, here)
+	}
+	if href, _ := row.Find(`a[aria-label="Delete Team 051"]`).Attr("href"); href != "/hubs/"+last.ID+"/delete?next="+url.QueryEscape(here) {
+		t.Errorf("delete link %q", href)
+	}
+
+	rec := b.post("/hubs/"+last.ID+"/pause", url.Values{"next": {here}}, true)
+	mustStatus(t, rec, http.StatusOK)
+	part, err := goquery.NewDocumentFromReader(strings.NewReader("<table><tbody>" + rec.Body.String() + "</tbody></table>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := part.Find(`form[action="/hubs/` + last.ID + `/resume"] input[name="next"]`).Attr("value"); v != here {
+		t.Errorf("the new row's next %q", v)
+	}
+	rec = b.post("/hubs/"+last.ID+"/resume", url.Values{"next": {here}}, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != here {
+		t.Errorf("plain resume: %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+
+	d = doc(t, b.get("/hubs/"+last.ID+"/delete?next="+url.QueryEscape(here)))
+	if href, _ := d.Find(`form[data-testid="hub-delete-form"] a:contains("Cancel")`).Attr("href"); href != here {
+		t.Errorf("Cancel goes to %q", href)
+	}
+	rec = b.post("/hubs/"+last.ID+"/delete", url.Values{"confirm": {"Team 051"}, "next": {here}}, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != here {
+		t.Fatalf("delete: %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if got := rowNames(doc(t, b.get(here)), `[data-testid="hub-row"]`); strings.Join(got, "|") != "Team 050" {
+		t.Errorf("page 2 after the delete: %v", got)
+	}
+	// Its last row deleted, the searched page 2 sends on to page 1, search kept.
+	rec = b.post("/hubs/"+a.mustHubID("Team 050")+"/delete", url.Values{"confirm": {"Team 050"}, "next": {here}}, false)
+	if rec.Header().Get("Location") != here {
+		t.Fatalf("delete: %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := b.get(here); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/hubs?q=team" {
+		t.Errorf("the emptied page 2: %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+	// As a partial, the last page's list comes back in place.
+	if n := doc(t, b.htmxGet(here)).Find(`[data-testid="hub-row"]`).Length(); n != uiPageSize {
+		t.Errorf("partial past the end: %d rows", n)
+	}
+	// A gone hub's plain action goes back to the searched list.
+	gone := a.mustHubID("Team 049")
+	mustStatus(t, a.api("DELETE", "/api/v1/hubs/"+gone, a.token("write"), ""), http.StatusOK)
+	rec = b.post("/hubs/"+gone+"/pause", url.Values{"next": {"/hubs?q=team"}}, false)
+	if rec.Header().Get("Location") != "/hubs?q=team" {
+		t.Errorf("gone hub: to %q", rec.Header().Get("Location"))
+	}
+}
