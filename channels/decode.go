@@ -290,6 +290,9 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, FieldErrors) {
 			}
 			return nil, nil
 		}
+		if f.Kind == MultiChoice {
+			out = withoutCovered(out)
+		}
 		if f.Max > 0 && len(out) > f.Max {
 			return fail(FieldError{CodeOutOfRange, path, fmt.Sprintf("Property '%s' holds %d items; at most %d are allowed.", path, len(out), f.Max)})
 		}
@@ -419,6 +422,26 @@ func messageText(path string, v json.RawMessage) (string, *FieldError) {
 		return "", &e
 	}
 	return s, nil
+}
+
+// withoutCovered drops the choices of a multi-choice list that another
+// choice of the list already means: "x" means every "x:…" choice (System's
+// "message" is message:customer, message:agent and message:bot), so with
+// "message" given the others are redundant and the list is stored and
+// returned as ["message"]. The converse is not done: all of the "x:…"
+// choices stay as given (the seed returns the three message events as
+// sent), and "x" would also mean any "x:…" choice added later. items are
+// canonical choices, without repeats; their order is kept.
+func withoutCovered(items []string) []string {
+	covered := func(s string) bool {
+		for _, c := range items {
+			if strings.HasPrefix(s, c+":") {
+				return true
+			}
+		}
+		return false
+	}
+	return slices.DeleteFunc(slices.Clone(items), covered)
 }
 
 func choice(choices []string, s string) (string, bool) {

@@ -190,3 +190,53 @@ func TestWebhookURLHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestSystemEventsNormalised: "message" means the three message events,
+// so given with any of them it is stored alone; the three without it stay
+// as given (the seed returns them so), and a repeat in any case is one.
+func TestSystemEventsNormalised(t *testing.T) {
+	for _, c := range []struct {
+		events string
+		want   []string
+	}{
+		{`["message","message:agent"]`, []string{"message"}},
+		{`["message:agent","MESSAGE"]`, []string{"message"}},
+		{`["message:customer","message:agent","message:bot","message"]`, []string{"message"}},
+		{`["message:customer","message:agent","message:bot"]`, []string{"message:customer", "message:agent", "message:bot"}},
+		{`["message:bot","message:customer"]`, []string{"message:bot", "message:customer"}},
+		{`["message:agent","Message:Agent"," message:agent "]`, []string{"message:agent"}},
+		{`["message","message"]`, []string{"message"}},
+	} {
+		for _, op := range []Op{Create, Update} {
+			cfg, errs := system.Decode(json.RawMessage(`{"webhookUrl":"https://example.com/h","events":`+c.events+`}`), op)
+			if len(errs) > 0 {
+				t.Fatalf("%s: %v", c.events, errs)
+			}
+			if got := cfg.Strings("events"); !slices.Equal(got, c.want) {
+				t.Errorf("%s (op %d): events %q, want %q", c.events, op, got, c.want)
+			}
+		}
+	}
+	// A bad item is still reported where it was sent, the normalisation
+	// notwithstanding.
+	_, errs := system.Decode(json.RawMessage(`{"webhookUrl":"https://example.com/h","events":["message:agent","message","nope"]}`), Create)
+	if len(errs) != 1 || errs[0].Field != "configuration.events[2]" {
+		t.Errorf("bad item with a covered one: %v", errs)
+	}
+}
+
+// TestWithoutCoveredLeavesOtherListsAlone: only "x:…" items under an "x"
+// given are dropped; names that merely start alike are not.
+func TestWithoutCoveredLeavesOtherListsAlone(t *testing.T) {
+	in := []string{"message:agent", "messages", "message-x", "other:message"}
+	if got := withoutCovered(in); !slices.Equal(got, in) {
+		t.Errorf("withoutCovered(%q) = %q", in, got)
+	}
+	in = []string{"a:b", "a", "b", "b:c:d"}
+	if got := withoutCovered(in); !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("withoutCovered(%q) = %q", in, got)
+	}
+	if in[0] != "a:b" {
+		t.Error("withoutCovered changed its input")
+	}
+}

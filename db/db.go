@@ -57,8 +57,13 @@ func checkVersion(ctx context.Context, tx *Tx, q, id string, read time.Time) (ti
 
 // ConflictError says which unique rule a write broke; it matches ErrConflict.
 type ConflictError struct {
-	What   string // "name", "channel"
-	Holder string // for "channel": the name of the integration holding it, if of the same tenant
+	What string // "name", "channel"
+	// For "channel", the integration holding it, if it is of the same
+	// tenant as the write; all empty for another tenant's, whose names
+	// and ids are not told.
+	Holder    string // its name
+	HolderID  string // its integrationId
+	HolderHub string // its hub's name
 }
 
 func (e *ConflictError) Error() string        { return "conflict on " + e.What }

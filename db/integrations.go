@@ -292,14 +292,16 @@ func checkAttach(ctx context.Context, tx *Tx, in Integration) error {
 	if in.AttachKey == "" {
 		return nil
 	}
-	var holder, tenant string
-	err := tx.QueryRowContext(ctx, `SELECT name, tenant_id FROM integrations WHERE attach_key = ? AND id <> ?`,
-		in.AttachKey, in.ID).Scan(&holder, &tenant)
+	var tenant string
+	ce := &ConflictError{What: "channel"}
+	err := tx.QueryRowContext(ctx, `SELECT i.name, i.id, COALESCE(h.name, ''), i.tenant_id
+		FROM integrations i LEFT JOIN hubs h ON h.id = i.hub_id WHERE i.attach_key = ? AND i.id <> ?`,
+		in.AttachKey, in.ID).Scan(&ce.Holder, &ce.HolderID, &ce.HolderHub, &tenant)
 	if err == nil {
 		if tenant != in.TenantID {
-			holder = "" // another tenant's names are not told
+			ce = &ConflictError{What: "channel"} // another tenant's names and ids are not told
 		}
-		return &ConflictError{What: "channel", Holder: holder}
+		return ce
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: unable to check channel: %w", err)

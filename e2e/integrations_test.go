@@ -378,3 +378,82 @@ func TestIntegrationSlackConnectInSandbox(t *testing.T) {
 	must(t, expect.Locator(page.GetByTestId("prop-type")).ToHaveText("Agent"))
 	must(t, expect.Locator(page.GetByTestId("readonly-note")).ToBeVisible())
 }
+
+// "message" means the three message events: ticking it ticks and disables
+// them (they are not sent), unticking it gives them back, still ticked;
+// the integration keeps "message" alone, and its edit form shows the
+// three ticked and disabled again.
+func TestSystemMessageEventCoversTheOthers(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	page := s.signedIn(t, "editor")
+	n := NewIntegrationPage{page, hub.ID}.Pick(t, "System")
+	box := func(event string) playwright.Locator {
+		return page.GetByLabel(event, playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
+	}
+	subs := []string{"message:customer", "message:agent", "message:bot"}
+	must(t, box("message:agent").Check())
+	must(t, box("message").Check())
+	for _, e := range subs {
+		must(t, expect.Locator(box(e)).ToBeChecked())
+		must(t, expect.Locator(box(e)).ToBeDisabled())
+	}
+	must(t, box("message").Uncheck())
+	for _, e := range subs {
+		must(t, expect.Locator(box(e)).ToBeChecked())
+		must(t, expect.Locator(box(e)).ToBeEnabled())
+	}
+	must(t, box("message:bot").Uncheck()) // each is its own choice again
+	must(t, expect.Locator(box("message:bot")).Not().ToBeChecked())
+	must(t, box("message").Check())
+	must(t, expect.Locator(box("message:bot")).ToBeChecked())
+	must(t, expect.Locator(box("message:bot")).ToBeDisabled())
+
+	must(t, n.Name().Fill("Archive"))
+	must(t, n.Field("webhookUrl", 0).Fill("https://example.com/events"))
+	n.Submit(t)
+	id := createdAt(t, page)
+	cfg := page.GetByTestId("configuration")
+	must(t, expect.Locator(cfg).ToContainText("message"))
+	must(t, expect.Locator(cfg).Not().ToContainText("message:"))
+
+	_, err := page.Goto("/integrations/" + id + "/edit")
+	must(t, err)
+	must(t, expect.Locator(box("message")).ToBeChecked())
+	for _, e := range subs {
+		must(t, expect.Locator(box(e)).ToBeChecked())
+		must(t, expect.Locator(box(e)).ToBeDisabled())
+	}
+	must(t, box("message").Uncheck())
+	must(t, box("message:customer").Uncheck())
+	must(t, NewIntegrationPage{page, hub.ID}.Button("Save changes").Click())
+	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/integrations/`+id+`$`)))
+	must(t, expect.Locator(cfg).ToContainText("message:agent"))
+	must(t, expect.Locator(cfg).ToContainText("message:bot"))
+	must(t, expect.Locator(cfg).Not().ToContainText("message:customer"))
+}
+
+// A Twilio number already attached to another integration of the tenant:
+// the banner names it and its hub, and its link opens it.
+func TestAttachedChannelBannerLinksTheHolder(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	first, second := s.hub(t, "First"), s.hub(t, "Second")
+	hex := "0123456789abcdef0123456789abcdef"
+	twilio := `"accountSid":"AC` + hex + `","authToken":"fedcba9876543210fedcba9876543210","numberSid":"PN` + hex + `"`
+	id := s.apiIntegration(t, first.ID, `{"channelId":"TwilioSMS","name":"Support <SMS>","configuration":{`+twilio+`}}`)
+	page := s.signedIn(t, "editor")
+	n := NewIntegrationPage{page, second.ID}.Pick(t, "Twilio SMS")
+	must(t, n.Name().Fill("Again"))
+	must(t, n.Field("accountSid", 0).Fill("AC"+hex))
+	must(t, n.Field("authToken", 0).Fill("fedcba9876543210fedcba9876543210"))
+	must(t, n.Field("numberSid", 0).Fill("PN"+hex))
+	n.Submit(t)
+	banner := page.GetByTestId("form-error")
+	must(t, expect.Locator(banner).ToContainText("already attached to the integration 'Support <SMS>' in the hub 'First'"))
+	must(t, expect.Locator(banner).ToBeFocused())
+	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Open “Support <SMS>”"}).Click())
+	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/integrations/`+id+`$`)))
+	must(t, expect.Locator(page.GetByTestId("integration-name")).ToContainText("Support <SMS>"))
+}

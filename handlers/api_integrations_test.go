@@ -340,8 +340,68 @@ func TestChannelAttachedOnce(t *testing.T) {
 	rec := a.api("POST", "/api/v1/integrations/hubs/"+h2.ID, tok, body)
 	mustStatus(t, rec, 400)
 	p := decode[Problem](t, rec)
-	if p.Errors[0].Code != codeAttached || !strings.Contains(p.Detail, "'SMS'") {
+	if p.Errors[0].Code != codeAttached || !strings.Contains(p.Detail, "the integration 'SMS' in the hub 'One'") {
 		t.Fatalf("attach twice: %+v", p)
+	}
+
+	// Another tenant is told the channel is taken, not by whom nor where.
+	other, err := a.db.CreateTenant(context.Background(), "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := a.hub("Theirs", other.ID)
+	rec = a.api("POST", "/api/v1/integrations/hubs/"+theirs.ID, a.token("write", other.ID),
+		`{"channelId":"TwilioSMS","name":"Mine","configuration":`+twilioConfig+`}`)
+	mustStatus(t, rec, 400)
+	answer := rec.Body.String()
+	p = decode[Problem](t, rec)
+	if p.Errors[0].Code != codeAttached || !strings.Contains(p.Detail, "already attached to another integration;") {
+		t.Fatalf("attach from another tenant: %+v", p)
+	}
+	for _, leak := range []string{"'SMS'", "'One'", h1.ID} {
+		if strings.Contains(answer, leak) {
+			t.Errorf("another tenant is told %q: %s", leak, answer)
+		}
+	}
+}
+
+// TestSystemEventsNormalised: "message" means the three message events,
+// so given with any of them it is stored and returned alone, on create and
+// update; the three without it are kept as sent (as the seed shows).
+func TestSystemEventsNormalised(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Events")
+	events := func(o integrationOut) string {
+		var cfg struct {
+			Events json.RawMessage `json:"events"`
+		}
+		if err := json.Unmarshal(o.Configuration, &cfg); err != nil {
+			t.Fatal(err)
+		}
+		return string(cfg.Events)
+	}
+	rec := a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok,
+		`{"channelId":"System","name":"Events","configuration":{"webhookUrl":"https://events.example.com/in","events":["message","message:agent"]}}`)
+	mustStatus(t, rec, 200)
+	in := decode[integrationOut](t, rec)
+	if got := events(in); got != `["message"]` {
+		t.Fatalf("created with events %s, want [\"message\"]", got)
+	}
+	if got := events(decode[integrationOut](t, a.api("GET", "/api/v1/integrations/"+in.IntegrationID, tok, ""))); got != `["message"]` {
+		t.Fatalf("stored events %s", got)
+	}
+	for _, c := range [][2]string{
+		{`["message:customer","message:agent","message:bot"]`, `["message:customer","message:agent","message:bot"]`},
+		{`["message:bot","MESSAGE","message:bot"]`, `["message"]`},
+		{`["message:agent","message:agent"]`, `["message:agent"]`},
+	} {
+		rec := a.api("POST", "/api/v1/integrations/hubs/"+in.IntegrationID, tok,
+			`{"configuration":{"webhookUrl":"https://events.example.com/in","events":`+c[0]+`}}`)
+		mustStatus(t, rec, 200)
+		if got := events(decode[integrationOut](t, rec)); got != c[1] {
+			t.Errorf("update with %s: events %s, want %s", c[0], got, c[1])
+		}
 	}
 }
 

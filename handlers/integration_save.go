@@ -247,6 +247,9 @@ func (h *handler) webhookTargetError(cfg channels.Config, prev string) *channels
 }
 
 // conflictError turns a store conflict into the field error a user reads.
+// A channel attached to an integration of the same tenant names it and its
+// hub, and carries it (attachedError) for the dashboard's link; another
+// tenant's holder is not told.
 func conflictError(err error) error {
 	var ce *db.ConflictError
 	if !errors.As(err, &ce) {
@@ -257,13 +260,30 @@ func conflictError(err error) error {
 		holder := "another integration"
 		if ce.Holder != "" {
 			holder = fmt.Sprintf("the integration '%s'", ce.Holder)
+			if ce.HolderHub != "" {
+				holder += fmt.Sprintf(" in the hub '%s'", ce.HolderHub)
+			}
 		}
-		return channels.FieldErrors{{Code: codeAttached, Field: "configuration",
+		errs := channels.FieldErrors{{Code: codeAttached, Field: "configuration",
 			Message: fmt.Sprintf("This channel is already attached to %s; a phone number or page can belong to one integration only.", holder)}}
+		if ce.Holder == "" || ce.HolderID == "" {
+			return errs
+		}
+		return &attachedError{FieldErrors: errs, ID: ce.HolderID, Name: ce.Holder}
 	default:
 		return channels.FieldErrors{integrationNameExists}
 	}
 }
+
+// attachedError is the refusal of a channel held by an integration of the
+// same tenant: the field errors everyone reads (it unwraps to them), with
+// the holder, which the dashboard links to.
+type attachedError struct {
+	channels.FieldErrors
+	ID, Name string // the holding integration
+}
+
+func (e *attachedError) Unwrap() error { return e.FieldErrors }
 
 // updateWarning is the Warning header for configurations that cannot change.
 func updateWarning(ch *channels.Channel) string {

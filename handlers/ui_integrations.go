@@ -45,7 +45,7 @@ func (h *handler) uiIntegrationNew(c echo.Context) error {
 		return h.renderSlackConnect(c, http.StatusOK, hub, ch, f)
 	}
 	f := views.Form{Values: integrationDefaults(ch)}
-	return h.renderIntegrationNew(c, http.StatusOK, hub, ch, f)
+	return h.renderIntegrationNew(c, http.StatusOK, hub, ch, f, nil)
 }
 
 // uiIntegrationCreate creates through the API's own path; a refused form is
@@ -64,17 +64,17 @@ func (h *handler) uiIntegrationCreate(c echo.Context) error {
 		return err
 	}
 	if more, ok := withListRow(ch, form); ok {
-		return h.renderIntegrationNew(c, http.StatusOK, hub, ch, views.Form{Values: more, Errors: map[string]string{}, Focus: form.Get("_add")})
+		return h.renderIntegrationNew(c, http.StatusOK, hub, ch, views.Form{Values: more, Errors: map[string]string{}, Focus: form.Get("_add")}, nil)
 	}
 	name := form.Get("name")
 	in := integrationInput{Channel: ch, Name: &name, Config: ch.FromForm(form, channels.Create)}
 	out, err := h.createIntegration(c.Request().Context(), actorOf(c), hub, in, h.slackRedirectURI(c))
 	if err != nil {
-		errs, err := formErrors(err)
-		if err != nil {
-			return err
+		errs, ferr := formErrors(err)
+		if ferr != nil {
+			return ferr
 		}
-		return h.renderIntegrationNew(c, http.StatusUnprocessableEntity, hub, ch, formOf(form, readableErrors(ch, errs)))
+		return h.renderIntegrationNew(c, http.StatusUnprocessableEntity, hub, ch, formOf(form, readableErrors(ch, errs)), attachedHolder(err))
 	}
 	h.flash(c, "success", "Integration \""+out.Name+"\" created")
 	return redirect(c, "/integrations/"+out.ID+"?created=1")
@@ -124,7 +124,18 @@ func (h *handler) uiNewTarget(c echo.Context) (db.Hub, *channels.Channel, error)
 	return hub, ch, nil
 }
 
-func (h *handler) renderIntegrationNew(c echo.Context, status int, hub db.Hub, ch *channels.Channel, f views.Form) error {
+// attachedHolder is the integration of the same tenant that holds the
+// channel a save was refused for, for the banner's link; nil otherwise
+// (another tenant's holder is not told, so there is nothing to link).
+func attachedHolder(err error) *views.AttachedHolder {
+	var ae *attachedError
+	if !errors.As(err, &ae) {
+		return nil
+	}
+	return &views.AttachedHolder{Name: ae.Name, Href: "/integrations/" + ae.ID}
+}
+
+func (h *handler) renderIntegrationNew(c echo.Context, status int, hub db.Hub, ch *channels.Channel, f views.Form, holder *views.AttachedHolder) error {
 	m := views.IntegrationForm{
 		Action:       "/hubs/" + hub.ID + "/integrations/new/" + strings.ToLower(ch.ID),
 		Cancel:       "/hubs/" + hub.ID,
@@ -134,6 +145,7 @@ func (h *handler) renderIntegrationNew(c echo.Context, status int, hub db.Hub, c
 		ChannelIcon:  ch.Icon,
 		Fields:       integrationFields(ch, channels.Create),
 		Form:         f,
+		Holder:       holder,
 		ProviderNote: integrationProviderNote(ch),
 		Submit:       "Create integration",
 	}
@@ -218,7 +230,7 @@ func (h *handler) uiIntegrationEdit(c echo.Context) error {
 	} else {
 		values.Set("status", "active")
 	}
-	return h.renderIntegrationEdit(c, http.StatusOK, in, hub, ch, views.Form{Values: values})
+	return h.renderIntegrationEdit(c, http.StatusOK, in, hub, ch, views.Form{Values: values}, nil)
 }
 
 // uiIntegrationSave updates through the API's own path.
@@ -236,7 +248,7 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 		return err
 	}
 	if more, ok := withListRow(ch, form); ok {
-		return h.renderIntegrationEdit(c, http.StatusOK, cur, hub, ch, views.Form{Values: more, Errors: map[string]string{}, Focus: form.Get("_add")})
+		return h.renderIntegrationEdit(c, http.StatusOK, cur, hub, ch, views.Form{Values: more, Errors: map[string]string{}, Focus: form.Get("_add")}, nil)
 	}
 	name := form.Get("name")
 	in := integrationInput{Name: &name, Version: parseFormVersion(form)}
@@ -259,20 +271,20 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 		form.Set("version", formVersion(cur.Modified))
 		f := formOf(form, nil)
 		f.Error = fmt.Sprintf(staleForm, "integration", "integration")
-		return h.renderIntegrationEdit(c, http.StatusConflict, cur, hub, ch, f)
+		return h.renderIntegrationEdit(c, http.StatusConflict, cur, hub, ch, f, nil)
 	}
 	if err != nil {
-		errs, err := formErrors(err)
-		if err != nil {
-			return err
+		errs, ferr := formErrors(err)
+		if ferr != nil {
+			return ferr
 		}
-		return h.renderIntegrationEdit(c, http.StatusUnprocessableEntity, cur, hub, ch, formOf(form, readableErrors(ch, errs)))
+		return h.renderIntegrationEdit(c, http.StatusUnprocessableEntity, cur, hub, ch, formOf(form, readableErrors(ch, errs)), attachedHolder(err))
 	}
 	h.flash(c, "success", "Integration \""+out.Name+"\" saved")
 	return redirect(c, "/integrations/"+out.ID)
 }
 
-func (h *handler) renderIntegrationEdit(c echo.Context, status int, in db.Integration, hub db.Hub, ch *channels.Channel, f views.Form) error {
+func (h *handler) renderIntegrationEdit(c echo.Context, status int, in db.Integration, hub db.Hub, ch *channels.Channel, f views.Form, holder *views.AttachedHolder) error {
 	m := views.IntegrationForm{
 		Action:       "/integrations/" + in.ID,
 		Cancel:       "/integrations/" + in.ID,
@@ -281,6 +293,7 @@ func (h *handler) renderIntegrationEdit(c echo.Context, status int, in db.Integr
 		ChannelTitle: ch.Title,
 		ChannelIcon:  ch.Icon,
 		Form:         f,
+		Holder:       holder,
 		Edit:         true,
 		Updatable:    ch.Updatable,
 		Submit:       "Save changes",

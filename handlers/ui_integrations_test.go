@@ -438,3 +438,101 @@ func TestListAddWithoutJavaScript(t *testing.T) {
 		t.Fatal("Add on the edit form saved the integration")
 	}
 }
+
+// A Twilio number attached to another integration of the tenant: the
+// banner names it and its hub and links to it, names escaped as typed.
+// Another tenant's holder is not told, nor linked.
+func TestAttachedChannelBannerLinksTheHolder(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hold := a.hub(`Main <b>"&"</b>`)
+	holderName := `SMS <i>one</i> & "two"`
+	form := func(name string) url.Values {
+		return url.Values{"name": {name}, "cfg.accountSid": {twilioSID}, "cfg.authToken": {twilioToken}, "cfg.numberSid": {twilioNumber}}
+	}
+	id := integrationCreated(t, b.post("/hubs/"+hold.ID+"/integrations/new/twiliosms", form(holderName), false))
+
+	hub := a.hub("Second")
+	rec := b.post("/hubs/"+hub.ID+"/integrations/new/twiliosms", form("Again"), false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	if body := rec.Body.String(); strings.Contains(body, "<i>one</i>") || strings.Contains(body, "<b>\"&\"</b>") {
+		t.Fatal("a name reached the HTML unescaped")
+	}
+	d := doc(t, rec)
+	banner := d.Find(`[data-testid="form-error"]`)
+	want := `This channel is already attached to the integration '` + holderName + `' in the hub '` + hold.Name + `'`
+	if text := strings.Join(strings.Fields(banner.Text()), " "); !strings.Contains(text, want) {
+		t.Errorf("banner %q, want it to say %q", text, want)
+	}
+	link := banner.Find(`a[data-testid="holder-link"]`)
+	if href, _ := link.Attr("href"); link.Length() != 1 || href != "/integrations/"+id {
+		t.Fatalf("holder link: %d, href %q, want /integrations/%s", link.Length(), href, id)
+	}
+	if text := strings.TrimSpace(link.Text()); text != "Open “"+holderName+"”" {
+		t.Errorf("link text %q", text)
+	}
+	mustStatus(t, b.get("/integrations/"+id), http.StatusOK) // the link leads somewhere this user may go
+	if d.Find(`input[name="name"][value="Again"]`).Length() != 1 {
+		t.Error("name not kept")
+	}
+
+	// Another tenant's integration holds the number: the banner says it is
+	// taken, no more, and links nowhere.
+	other, err := a.db.CreateTenant(context.Background(), "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := a.hub("Theirs", other.ID)
+	otherNumber := "PN" + strings.Repeat("ab", 16)
+	rec = a.api("POST", "/api/v1/integrations/hubs/"+theirs.ID, a.token("write", other.ID),
+		`{"channelId":"TwilioSMS","name":"Their SMS","configuration":{"accountSid":"`+twilioSID+`","authToken":"`+twilioToken+`","numberSid":"`+otherNumber+`"}}`)
+	mustStatus(t, rec, http.StatusOK)
+	f := form("Taken")
+	f.Set("cfg.numberSid", otherNumber)
+	rec = b.post("/hubs/"+hub.ID+"/integrations/new/twiliosms", f, false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	d = doc(t, rec)
+	banner = d.Find(`[data-testid="form-error"]`)
+	if text := strings.Join(strings.Fields(banner.Text()), " "); text != "This channel is already attached to another integration; a phone number or page can belong to one integration only." {
+		t.Errorf("banner for another tenant's holder: %q", text)
+	}
+	if banner.Find("a").Length() != 0 {
+		t.Error("banner links to another tenant's integration")
+	}
+	for _, leak := range []string{"Their SMS", "Theirs"} {
+		if strings.Contains(rec.Body.String(), leak) {
+			t.Errorf("the form tells %q", leak)
+		}
+	}
+}
+
+// Without JavaScript the form sends "message" with the sub-events ticked:
+// the integration keeps "message" alone, listed once on its page, and its
+// edit form ticks only that box (app.js ticks and disables the others).
+func TestSystemEventsFormNormalised(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hub := a.hub("Support")
+	id := integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/system", url.Values{"name": {"Archive"},
+		"cfg.webhookUrl": {"https://example.com/events"}, "cfg.events": {"message", "message:agent", "message:bot"}}, false))
+	in, err := a.db.Integration(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(in.Config); !strings.Contains(got, `"events":["message"]`) {
+		t.Fatalf("stored configuration %s", got)
+	}
+	page := b.get("/integrations/" + id)
+	mustStatus(t, page, http.StatusOK)
+	if body := page.Body.String(); strings.Contains(body, "message:agent") || strings.Contains(body, "message:bot") {
+		t.Error("the integration page lists the sub-events of \"message\"")
+	}
+	d := doc(t, b.get("/integrations/"+id+"/edit"))
+	var ticked []string
+	d.Find(`fieldset[data-multichoice] input[name="cfg.events"][checked]`).Each(func(_ int, s *goquery.Selection) {
+		ticked = append(ticked, s.AttrOr("value", ""))
+	})
+	if strings.Join(ticked, ",") != "message" {
+		t.Errorf("edit form ticks %v", ticked)
+	}
+}

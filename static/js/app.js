@@ -219,6 +219,44 @@
     }
   });
 
+  // ---- Choices that mean others -----------------------------------------------
+  // <fieldset data-multichoice> of checkboxes: a choice "x" means every
+  // "x:…" choice (System's "message" is message:customer, message:agent and
+  // message:bot), as the server reads the list. While "x" is ticked, its
+  // choices show ticked and are disabled (so not sent: the server would
+  // drop them anyway); unticking "x" enables them again, still ticked —
+  // the same events, now picked one by one, to untick the ones not wanted.
+  // Without this file the server does the same on save.
+  function coveredBoxes(group, box) {
+    return Array.prototype.filter.call(group.querySelectorAll("input[type=checkbox]"), function (b) {
+      return b !== box && b.value.indexOf(box.value + ":") === 0;
+    });
+  }
+
+  function syncMultichoice(group) {
+    var boxes = group.querySelectorAll("input[type=checkbox]");
+    var covered = new Set();
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.checked && !box.disabled) coveredBoxes(group, box).forEach(function (b) { covered.add(b); });
+    });
+    Array.prototype.forEach.call(boxes, function (b) {
+      if (covered.has(b)) {
+        b.checked = true;
+        b.disabled = true;
+        b.setAttribute("data-covered", "");
+      } else if (b.hasAttribute("data-covered")) {
+        b.disabled = false; // disabled here only, so enabled here again
+        b.removeAttribute("data-covered");
+      }
+    });
+  }
+
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    var group = el.closest && el.type === "checkbox" && el.closest("[data-multichoice]");
+    if (group) syncMultichoice(group);
+  });
+
   // ---- Confirmations ----------------------------------------------------------
   // <form data-confirm="Delete “Support SMS”?">: capture phase, so a cancel
   // also stops htmx's own submit listener on the form.
@@ -337,6 +375,7 @@
   // come back with its buttons still disabled.
   window.addEventListener("pageshow", function (e) {
     if (e.persisted) clearBusy(document);
+    each(document, "[data-multichoice]", syncMultichoice); // boxes the browser restored
   });
 
   // ---- Auto-submitting filters -----------------------------------------------
@@ -423,6 +462,7 @@
   // ---- Initialisation (page load and every htmx-loaded element) ------------------
   function init(root) {
     each(root, "[data-list-editor]", syncListEditor);
+    each(root, "[data-multichoice]", syncMultichoice);
     each(root, "input[data-confirm-match]", function (i) { syncConfirmMatch(i.form); });
     scheduleToasts(); // document-wide: toasts may arrive out of band
   }
