@@ -117,7 +117,7 @@ func TestIntegrationCreateEachChannelThroughForms(t *testing.T) {
 		n.Submit(t)
 		createdAt(t, page)
 		must(t, expect.Locator(page.GetByTestId("integration-name")).ToContainText(tc.name))
-		must(t, expect.Locator(page.Locator(".toast")).ToContainText(`Integration "`+tc.name+`" created`))
+		must(t, expect.Locator(page.Locator(".toast")).ToContainText(`Integration “`+tc.name+`” created`))
 	}
 	_, err := page.Goto("/hubs/" + hub.ID)
 	must(t, err)
@@ -295,7 +295,7 @@ func TestIntegrationEditWebChat(t *testing.T) {
 	must(t, expect.Locator(cfg).ToContainText("https://other.example.com:8443"))
 	must(t, expect.Locator(cfg).ToContainText("Welcome back"))
 	must(t, expect.Locator(cfg).Not().ToContainText("old.example.com"))
-	must(t, expect.Locator(page.Locator(".toast")).ToContainText(`Integration "Chat" saved`))
+	must(t, expect.Locator(page.Locator(".toast")).ToContainText(`Integration “Chat” saved`))
 }
 
 // TestIntegrationEnterInNameSaves: Enter in a field saves the form, though

@@ -76,7 +76,7 @@ func (h *handler) uiIntegrationCreate(c echo.Context) error {
 		}
 		return h.renderIntegrationNew(c, http.StatusUnprocessableEntity, hub, ch, formOf(form, readableErrors(ch, errs)), attachedHolder(err))
 	}
-	h.flash(c, "success", "Integration \""+out.Name+"\" created")
+	h.flash(c, "success", "Integration “"+out.Name+"” created")
 	return redirect(c, "/integrations/"+out.ID+"?created=1")
 }
 
@@ -280,7 +280,7 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 		}
 		return h.renderIntegrationEdit(c, http.StatusUnprocessableEntity, cur, hub, ch, formOf(form, readableErrors(ch, errs)), attachedHolder(err))
 	}
-	h.flash(c, "success", "Integration \""+out.Name+"\" saved")
+	h.flash(c, "success", "Integration “"+out.Name+"” saved")
 	return redirect(c, "/integrations/"+out.ID)
 }
 
@@ -329,7 +329,7 @@ func (h *handler) uiIntegrationRegenerate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", "Signing keys of \""+cur.Name+"\" regenerated; the old keys no longer work")
+	h.flash(c, "success", "Signing keys of “"+cur.Name+"” regenerated; the old keys no longer work")
 	return redirect(c, "/integrations/"+cur.ID)
 }
 

@@ -144,7 +144,7 @@ func (h *handler) uiSlackCallback(c echo.Context) error {
 		back := "/hubs/" + hub.ID + "/integrations/new/slack?name=" + url.QueryEscape(name)
 		return h.slackProblem(c, "Slack integration not created", readableErrors(ch, errs).Error()+" Nothing was created.", back, "Try again")
 	}
-	h.flash(c, "success", "Integration \""+out.Name+"\" created")
+	h.flash(c, "success", "Integration “"+out.Name+"” created")
 	return redirect(c, "/integrations/"+out.ID+"?created=1")
 }
 
