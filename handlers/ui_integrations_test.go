@@ -84,7 +84,7 @@ func TestCreateEachChannelThroughItsForm(t *testing.T) {
 			rec := b.get("/integrations/" + id + "?created=1")
 			mustStatus(t, rec, http.StatusOK)
 			body := rec.Body.String()
-			for _, want := range append(tc.page, tc.form.Get("name")+"&#34; created") {
+			for _, want := range append(tc.page, tc.form.Get("name")+"” created") {
 				if !strings.Contains(body, want) {
 					t.Errorf("integration page lacks %q", want)
 				}
