@@ -109,7 +109,7 @@ func startBinary(dbPath, dir string) (*binaryServer, time.Duration, error) {
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(filepath.Join(dir, "hubadmin"), "serve", "--addr", addr, "--db", dbPath, "--providers", "sandbox",
-		"--log-format", "json", "--rate-limit", "1e6")
+		"--log-format", "json", "--rate-limit", "1e9")
 	cmd.Stdout, cmd.Stderr = nil, nil
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {

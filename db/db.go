@@ -601,8 +601,19 @@ func (d *DB) Backup(ctx context.Context, dst string) error {
 	if err != nil {
 		return err
 	}
+	// A link (latest.db → a dated file) is followed: the file it names is
+	// replaced, and the link still names it.
+	if st, err := os.Lstat(abs); err == nil && st.Mode()&os.ModeSymlink != 0 {
+		if abs, err = filepath.EvalSymlinks(abs); err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+	}
 	if err := d.checkBackupTarget(abs); err != nil {
 		return err
+	}
+	mode := os.FileMode(0o600)
+	if st, err := os.Stat(abs); err == nil {
+		mode = st.Mode().Perm() // an earlier backup keeps the mode its owner gave it
 	}
 	// The copy is made beside the target, readable by its owner only (it
 	// holds what the database holds), then renamed over it: a target is
@@ -638,6 +649,10 @@ func (d *DB) Backup(ctx context.Context, dst string) error {
 		os.Remove(tmp)
 		return fmt.Errorf("db: backup copy failed integrity_check: %v %s", err, res)
 	}
+	if err := os.Chmod(tmp, mode); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("db: backup: %w", err)
+	}
 	if err := os.Rename(tmp, abs); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("db: unable to move backup into place: %w", err)
@@ -651,7 +666,7 @@ const sqliteHeader = "SQLite format 3\x00"
 // checkBackupTarget refuses a target that a backup must not replace: the
 // database itself or one of its -wal, -shm or -journal files (the server
 // would go on writing to a deleted file), anything but a regular file (a
-// directory, a device, a pipe), and a file that is neither empty nor an
+// directory, a device, a pipe; links are followed before), and a file that is neither empty nor an
 // SQLite database (a key file, a configuration file typed by mistake). An
 // earlier backup is replaced, so a nightly job can write the same path.
 func (d *DB) checkBackupTarget(abs string) error {

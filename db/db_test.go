@@ -901,15 +901,42 @@ func TestBackupRefusesWhatItMustNotReplace(t *testing.T) {
 	if hubs, total, err := d.Hubs(ctx, HubFilter{TenantID: DefaultTenantID, Size: 10}); err != nil || total != 1 || hubs[0].Name != "Kept" {
 		t.Fatalf("database after refused backups: %v %d %v", hubs, total, err)
 	}
-	// An earlier backup is replaced, readable by its owner only.
+	// A new backup is readable by its owner only; an earlier one is
+	// replaced and keeps the mode its owner gave it.
 	dst := filepath.Join(dir, "nightly.db")
-	for range 2 {
-		if err := d.Backup(ctx, dst); err != nil {
-			t.Fatalf("backup over an earlier one: %v", err)
-		}
+	if err := d.Backup(ctx, dst); err != nil {
+		t.Fatal(err)
 	}
 	if st, err := os.Stat(dst); err != nil || st.Mode().Perm() != 0o600 {
-		t.Fatalf("backup mode: %v %v", st.Mode(), err)
+		t.Fatalf("new backup mode: %v %v", st.Mode(), err)
+	}
+	os.Chmod(dst, 0o640)
+	if err := d.Backup(ctx, dst); err != nil {
+		t.Fatalf("backup over an earlier one: %v", err)
+	}
+	if st, err := os.Stat(dst); err != nil || st.Mode().Perm() != 0o640 {
+		t.Fatalf("replaced backup mode: %v %v", st.Mode(), err)
+	}
+	// A link to an earlier backup: the file it names is replaced, the
+	// link stays.
+	latest := filepath.Join(dir, "latest.db")
+	if err := os.Symlink(dst, latest); err != nil {
+		t.Fatal(err)
+	}
+	newHub(t, d, "Later")
+	if err := d.Backup(ctx, latest); err != nil {
+		t.Fatalf("backup to a link: %v", err)
+	}
+	if st, err := os.Lstat(latest); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v %v", st, err)
+	}
+	c, err := Open(ctx, dst, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, total, err := c.Hubs(ctx, HubFilter{TenantID: DefaultTenantID, Size: 10}); err != nil || total != 2 {
+		t.Fatalf("the linked file holds %d hubs, %v; want 2", total, err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -37,4 +38,20 @@ func TestEveryProblemInOneAnswer(t *testing.T) {
 	if n := len(a.hubIntegrations(hub)); n != 0 {
 		t.Fatalf("%d integrations stored", n)
 	}
+}
+
+// TestSearchLengthCountsCharacters: the 200 a search may hold are
+// characters, as the box's maxlength counts them, not bytes (150
+// ideographs are 450 bytes).
+func TestSearchLengthCountsCharacters(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("read")
+	hub := a.hub("Support")
+	b := a.signIn("viewer")
+	long := strings.Repeat("漢", 150)
+	mustStatus(t, a.api("GET", "/api/v1/integrations?hubId="+hub.ID+"&q="+url.QueryEscape(long), tok, ""), http.StatusOK)
+	mustStatus(t, b.get("/hubs?q="+url.QueryEscape(long)), http.StatusOK)
+	tooLong := strings.Repeat("a", 201)
+	mustStatus(t, a.api("GET", "/api/v1/integrations?hubId="+hub.ID+"&q="+tooLong, tok, ""), http.StatusBadRequest)
+	mustStatus(t, b.get("/hubs?q="+tooLong), http.StatusBadRequest)
 }

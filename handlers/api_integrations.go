@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -341,7 +342,7 @@ func integrationFilter(c echo.Context, f *db.IntegrationFilter) error {
 		}
 	}
 	f.Query = c.QueryParam("q")
-	if len(f.Query) > 200 {
+	if utf8.RuneCountInString(f.Query) > 200 {
 		return badRequest(codeOutOfRange, "q", "Parameter 'q' is longer than 200 characters.")
 	}
 	return nil

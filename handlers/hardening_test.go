@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -457,6 +458,21 @@ func TestUnknownQueryParameters(t *testing.T) {
 		case 400:
 			if p := decode[Problem](t, rec); p.Errors[0].Field != c.field {
 				t.Errorf("%s: %+v", c.path, p)
+			}
+		}
+	}
+}
+
+// TestHugeRateLimitIsNoLimit: a rate so large that twice it overflows an
+// int (or +Inf, which the command line takes as "no limit") lets every
+// request through; the burst had overflowed into one that refused all.
+func TestHugeRateLimitIsNoLimit(t *testing.T) {
+	for _, r := range []float64{1e19, math.Inf(1)} {
+		a := newTestApp(t, func(c *Config) { c.RateLimit = r })
+		tok := a.token("read")
+		for i := range 50 {
+			if rec := a.api("GET", "/api/v1/hubs", tok, ""); rec.Code != http.StatusOK {
+				t.Fatalf("rate %g, request %d: %d", r, i, rec.Code)
 			}
 		}
 	}

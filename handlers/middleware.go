@@ -81,14 +81,19 @@ func (h *handler) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// maxBurst bounds a token's burst (twice its rate).
+const maxBurst = 1 << 30
+
 // rateLimit limits each API token to its rate; over it, 429 with Retry-After.
 func (h *handler) rateLimit() echo.MiddlewareFunc {
 	r := h.cfg.RateLimit
 	if r <= 0 {
 		r = 20
 	}
+	// The burst is twice the rate, as a count: a huge rate (or +Inf, no
+	// limit) must not overflow it into a negative burst that refuses all.
 	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(r), Burst: int(2 * r), ExpiresIn: 3 * time.Minute,
+		Rate: rate.Limit(r), Burst: int(min(2*r, maxBurst)), ExpiresIn: 3 * time.Minute,
 	})
 	retry := strconv.Itoa(max(1, int(1/r+0.999)))
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{

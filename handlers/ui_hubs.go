@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -36,7 +37,7 @@ func (h *handler) uiHubs(c echo.Context) error {
 		return err
 	}
 	f := db.HubFilter{TenantID: currentUser(c).TenantID, Query: c.QueryParam("q"), Page: pg - 1, Size: uiPageSize}
-	if len(f.Query) > 200 {
+	if utf8.RuneCountInString(f.Query) > 200 {
 		return badRequest(codeOutOfRange, "q", "Parameter 'q' is longer than 200 characters.")
 	}
 	ctx := c.Request().Context()
