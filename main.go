@@ -161,6 +161,7 @@ Commands:
   token create --name N [--scope read|write] [--tenant T]    prints the token
   client create --name N [--scope read|write] [--tenant T]   prints client_id and client_secret
   backup --to FILE          consistent online copy of the database
+  secrets forget --yes      a lost secret key: delete the integrations whose secrets it sealed
   version                   version and build info
 
 Run "hubadmin <command> -h" for its flags.
@@ -205,6 +206,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return fmt.Errorf("%s: unknown action %q (create)", cmd, action)
 		}
 		return create(ctx, cmd, rest, stdin, stdout, stderr)
+	case "secrets":
+		action, rest, err := sub()
+		if err != nil || action != "forget" {
+			return errors.New("secrets: the action is forget (secrets forget --yes)")
+		}
+		return secretsForget(ctx, rest, stdout, stderr)
 	case "backup":
 		fs, o := newFlags("backup", stderr)
 		to := fs.String("to", "", "destination file")
@@ -267,7 +274,8 @@ func openStore(ctx context.Context, o *options) (*db.DB, *db.Sealer, error) {
 		}
 		if sealed {
 			return nil, nil, fmt.Errorf("secret key file %s is missing, and the database %s holds secrets sealed with a key: "+
-				"restore that key file (or point --secret-key-file at it); nothing was changed", o.key(), o.dbPath)
+				"restore that key file (or point --secret-key-file at it); nothing was changed. If it is lost for good, "+
+				"'hubadmin secrets forget' lists the integrations that cannot be opened, and with --yes deletes them", o.key(), o.dbPath)
 		}
 	}
 	key, err := db.LoadOrCreateKey(o.key())
@@ -432,6 +440,58 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stderr io
 		return err
 	}
 	fmt.Fprintln(stderr, "password set for", u.Email+"; their sessions ended")
+	return nil
+}
+
+// secretsForget is the way out of a lost secret key: the integrations
+// whose secrets the key file at hand cannot open (all that have secrets,
+// when there is no key file) are deleted, each named on stdout and in the
+// audit log, so that the server starts again and they can be made anew.
+// Nothing else is touched. Without --yes it only lists them.
+func secretsForget(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, o := newFlags("secrets forget", stderr)
+	yes := fs.Bool("yes", false, "delete them (without it, only list them)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	known := func(string) bool { return false } // no key file: none opens
+	if b, err := os.ReadFile(o.key()); err == nil {
+		seal, err := db.NewSealer(b)
+		if err != nil {
+			return fmt.Errorf("secret key file %s: %w", o.key(), err)
+		}
+		known = seal.Knows
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if _, err := os.Stat(o.dbPath); err != nil {
+		return fmt.Errorf("secrets forget: no database at %s", o.dbPath)
+	}
+	d, err := db.Open(ctx, o.dbPath, nil)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if !*yes {
+		gone, err := d.UnreadableIntegrations(ctx, known)
+		if err != nil {
+			return err
+		}
+		for _, u := range gone {
+			fmt.Fprintf(stdout, "%s\t%s\t%s\n", u.ID, u.ChannelID, u.Name)
+		}
+		fmt.Fprintf(stderr, "%d integrations hold secrets the key file %s cannot open; run again with --yes to delete them\n", len(gone), o.key())
+		return nil
+	}
+	gone, err := d.DeleteUnreadableIntegrations(ctx, known,
+		db.Audit{Actor: "cli", Action: "integration.delete", Detail: "its secrets could not be opened: the secret key that sealed them is lost (secrets forget)"})
+	if err != nil {
+		return err
+	}
+	for _, u := range gone {
+		fmt.Fprintf(stdout, "%s\t%s\t%s\n", u.ID, u.ChannelID, u.Name)
+	}
+	fmt.Fprintf(stderr, "deleted %d integrations whose secrets could not be opened; make them again with their credentials\n", len(gone))
 	return nil
 }
 

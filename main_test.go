@@ -512,3 +512,58 @@ func TestLostKeyFileIsNotMadeAnew(t *testing.T) {
 		t.Errorf("with the key back: %v", err)
 	}
 }
+
+// TestSecretsForgetIsTheWayOut: with the key lost for good, "secrets
+// forget" lists the integrations it cannot open and changes nothing;
+// with --yes it deletes those alone (a web chat without secrets and the
+// hub stay), says so in the audit log, and the commands start again with
+// a new key.
+func TestSecretsForgetIsTheWayOut(t *testing.T) {
+	dir := t.TempDir()
+	tok, err := cli(t, dir, "", "token", "create", "--name", "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok = strings.TrimSpace(tok)
+	s := startServer(t, dir)
+	hub := seedHub(t, s.base, tok)
+	for _, body := range []string{
+		`{"channelId":"System","name":"Events","configuration":{"webhookUrl":"https://example.com/hook","events":["message"]}}`,
+		`{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["example.com"]}}`,
+	} {
+		if code, b, err := call("POST", s.base+"/api/v1/integrations/hubs/"+hub, tok, body); err != nil || code != 200 {
+			t.Fatalf("integration: %d %s %v", code, b, err)
+		}
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+	os.Remove(filepath.Join(dir, "h.db.key"))
+
+	out, err := cli(t, dir, "", "secrets", "forget")
+	if err != nil || strings.Count(out, "\n") != 1 || !strings.Contains(out, "Events") {
+		t.Fatalf("secrets forget (a list): %q %v", out, err)
+	}
+	if _, err := cli(t, dir, "", "token", "create", "--name", "again"); err == nil {
+		t.Fatal("listing deleted something: the key is still needed")
+	}
+	out, err = cli(t, dir, "", "secrets", "forget", "--yes")
+	if err != nil || !strings.Contains(out, "Events") {
+		t.Fatalf("secrets forget --yes: %q %v", out, err)
+	}
+	if _, err := cli(t, dir, "", "token", "create", "--name", "again"); err != nil {
+		t.Fatalf("after forgetting: %v", err)
+	}
+	d, err := db.Open(context.Background(), filepath.Join(dir, "h.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	list, total, err := d.Integrations(context.Background(), db.IntegrationFilter{TenantID: db.DefaultTenantID, HubID: hub, Size: 10, Summary: true})
+	if err != nil || total != 1 || list[0].Name != "Chat" {
+		t.Fatalf("left: %v %d %v", list, total, err)
+	}
+	entries, _, err := d.AuditEntries(context.Background(), db.AuditFilter{TenantID: db.DefaultTenantID, Size: 10})
+	if err != nil || len(entries) == 0 || entries[0].Action != "integration.delete" || !strings.Contains(entries[0].Detail, "secrets forget") {
+		t.Fatalf("audit: %+v %v", entries, err)
+	}
+}

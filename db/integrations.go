@@ -587,3 +587,72 @@ func (d *DB) exists(ctx context.Context, q string, args ...any) (bool, error) {
 	}
 	return true, nil
 }
+
+// UnreadableIntegration is an integration whose secrets no key at hand
+// opens.
+type UnreadableIntegration struct {
+	ID, TenantID, HubID, Name, ChannelID string
+}
+
+// unreadableSQL selects the integrations that hold secrets, with the id
+// of the key that sealed them.
+const unreadableSQL = `SELECT id, tenant_id, hub_id, name, channel_id, COALESCE(key_id, '') FROM integrations
+	WHERE length(secrets) > 0 ORDER BY tenant_id, hub_id, created, id`
+
+// scanUnreadable reads unreadableSQL's rows, keeping those whose key
+// known does not name.
+func scanUnreadable(rows *sql.Rows, known func(keyID string) bool) ([]UnreadableIntegration, error) {
+	defer rows.Close()
+	var out []UnreadableIntegration
+	for rows.Next() {
+		var u UnreadableIntegration
+		var keyID string
+		if err := rows.Scan(&u.ID, &u.TenantID, &u.HubID, &u.Name, &u.ChannelID, &keyID); err != nil {
+			return nil, err
+		}
+		if !known(keyID) {
+			out = append(out, u)
+		}
+	}
+	return out, rows.Err()
+}
+
+// UnreadableIntegrations lists the integrations whose secrets were sealed
+// with a key that known does not name.
+func (d *DB) UnreadableIntegrations(ctx context.Context, known func(keyID string) bool) ([]UnreadableIntegration, error) {
+	rows, err := d.query(ctx, unreadableSQL)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to find integrations with secrets: %w", err)
+	}
+	return scanUnreadable(rows, known)
+}
+
+// DeleteUnreadableIntegrations deletes the integrations whose secrets were
+// sealed with a key that known does not name (every one with secrets when
+// the key file is lost), with an audit entry each, in one transaction.
+// It is the way out of a lost key: their credentials cannot be read by
+// anyone any more, so they are removed and made again, and everything
+// else (hubs, other integrations, users, tokens) is kept. Used by the
+// "secrets forget" command; the database is opened without a sealer.
+func (d *DB) DeleteUnreadableIntegrations(ctx context.Context, known func(keyID string) bool, audit Audit) ([]UnreadableIntegration, error) {
+	var gone []UnreadableIntegration
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
+		rows, err := tx.conn.QueryContext(ctx, unreadableSQL)
+		if err != nil {
+			return fmt.Errorf("store: unable to find integrations with secrets: %w", err)
+		}
+		if gone, err = scanUnreadable(rows, known); err != nil {
+			return err
+		}
+		for _, u := range gone {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM integrations WHERE id = ?`, u.ID); err != nil {
+				return fmt.Errorf("store: unable to delete integration %s: %w", u.ID, err)
+			}
+			if err := audit.write(ctx, tx, u.TenantID, "integration", u.ID, u.Name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return gone, err
+}
