@@ -480,7 +480,7 @@ func secretsForget(ctx context.Context, args []string, stdout, stderr io.Writer)
 		for _, u := range gone {
 			fmt.Fprintf(stdout, "%s\t%s\t%s\n", u.ID, u.ChannelID, u.Name)
 		}
-		fmt.Fprintf(stderr, "%d integrations hold secrets the key file %s cannot open; run again with --yes to delete them\n", len(gone), o.key())
+		fmt.Fprintf(stderr, "%s secrets the key file %s cannot open; run again with --yes to delete them\n", integrationsHold(len(gone)), o.key())
 		return nil
 	}
 	gone, err := d.DeleteUnreadableIntegrations(ctx, known,
@@ -491,8 +491,16 @@ func secretsForget(ctx context.Context, args []string, stdout, stderr io.Writer)
 	for _, u := range gone {
 		fmt.Fprintf(stdout, "%s\t%s\t%s\n", u.ID, u.ChannelID, u.Name)
 	}
-	fmt.Fprintf(stderr, "deleted %d integrations whose secrets could not be opened; make them again with their credentials\n", len(gone))
+	fmt.Fprintf(stderr, "deleted: %s secrets that could not be opened; make them again with their credentials\n", integrationsHold(len(gone)))
 	return nil
+}
+
+// integrationsHold counts integrations in words: "1 integration holds".
+func integrationsHold(n int) string {
+	if n == 1 {
+		return "1 integration holds"
+	}
+	return fmt.Sprintf("%d integrations hold", n)
 }
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
