@@ -189,6 +189,9 @@ func TestConnectTokenNeedsAForm(t *testing.T) {
 	} {
 		rec := a.postRaw("/connect/token", c.contentType, c.body)
 		e := decode[map[string]string](t, rec)
+		if strings.Contains(rec.Body.String(), `\u0026`) {
+			t.Errorf("the description's & is escaped for HTML: %s", rec.Body.String())
+		}
 		if rec.Code != 400 || e["error"] != "invalid_request" || !strings.Contains(e["error_description"], "application/x-www-form-urlencoded") ||
 			!strings.Contains(e["error_description"], "RFC 6749") || strings.Contains(e["error_description"], "grant_type is required") {
 			t.Errorf("Content-Type %q: %d %v", c.contentType, rec.Code, e)

@@ -19,8 +19,14 @@ const accessTokenTTL = 30 * 24 * time.Hour
 
 // oauthError is RFC 6749's error body. Its Cache-Control: no-store, as
 // the token's (§5.1), comes with every API answer (securityHeaders).
+// It is written as every other answer is (writeJSON: no HTML escaping),
+// so a description's "&" reads as "&", not "\u0026".
 func oauthError(c echo.Context, code, desc string) error {
-	return c.JSON(http.StatusBadRequest, map[string]string{"error": code, "error_description": desc})
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	w.WriteHeader(http.StatusBadRequest)
+	writeJSON(w, map[string]string{"error": code, "error_description": desc})
+	return nil
 }
 
 // connectToken is POST /connect/token: OAuth2 client credentials, as
