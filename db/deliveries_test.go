@@ -173,3 +173,42 @@ func TestMigrationCutsLongDeliveryLogs(t *testing.T) {
 		t.Errorf("short log after migration: %d rows, want 3", n)
 	}
 }
+
+// TestMigrationStoresCoveredEventsOnce: a System integration saved before
+// with "message" and some of its sub-events lists "message" alone after
+// migration 11; the rest of its configuration is byte for byte the same,
+// and a list without "message" is left as it was.
+func TestMigrationStoresCoveredEventsOnce(t *testing.T) {
+	d, path := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Hub")
+	both, subs := newSystemIntegration(t, d, h, "Both"), newSystemIntegration(t, d, h, "Subs")
+	d.Close()
+	raw := downTo(t, path, 10)
+	for id, cfg := range map[string]string{
+		both.ID: `{"events":["message:agent","message","message:bot"],"publicSigningKey":"AB","webhookUrl":"https://example.com/a?b=1\u0026c=<2>"}`,
+		subs.ID: `{"events":["message:agent","message:bot"],"webhookUrl":"https://example.com/x"}`,
+	} {
+		if _, err := raw.ExecContext(ctx, `UPDATE integrations SET config = ? WHERE id = ?`, cfg, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	d2, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatalf("migrate up: %v", err)
+	}
+	defer d2.Close()
+	for id, want := range map[string]string{
+		both.ID: `{"events":["message"],"publicSigningKey":"AB","webhookUrl":"https://example.com/a?b=1\u0026c=<2>"}`,
+		subs.ID: `{"events":["message:agent","message:bot"],"webhookUrl":"https://example.com/x"}`,
+	} {
+		in, err := d2.Integration(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(in.Config) != want {
+			t.Errorf("config after migration:\n got %s\nwant %s", in.Config, want)
+		}
+	}
+}
