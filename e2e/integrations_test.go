@@ -143,7 +143,7 @@ func TestIntegrationFormErrorsKeepEveryValue(t *testing.T) {
 		must(t, n.Button("Add message").Click())
 		must(t, n.Field("start", 0).Fill("Hi there"))
 		n.Submit(t)
-		must(t, expect.Locator(page.Locator("#f-name-error")).ToContainText("Name is required"))
+		must(t, expect.Locator(page.Locator("#f-name-error")).ToContainText("Enter a name."))
 		// The caret is in the first field to fix.
 		must(t, expect.Locator(n.Name()).ToBeFocused())
 		must(t, expect.Locator(page.Locator(`[data-field="cfg.allowedOrigins"] .field-error`)).ToContainText("Allowed origin must be"))

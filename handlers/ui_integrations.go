@@ -473,6 +473,10 @@ func readableErrors(ch *channels.Channel, errs channels.FieldErrors) channels.Fi
 			}
 			return ch.Label(key)
 		})
+		// A missing name: what the hub form says too.
+		if fe.Field == "name" && fe.Code == codeRequired {
+			fe.Message = "Enter a name."
+		}
 		// A list left empty: say what to do rather than "Events is required."
 		if key, ok := strings.CutPrefix(fe.Field, "configuration."); ok && (fe.Code == codeRequired || fe.Code == channels.CodeEmpty) {
 			if f, ok := ch.Field(key); ok {

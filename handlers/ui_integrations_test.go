@@ -130,7 +130,7 @@ func TestInvalidFormsKeepValuesAndShowErrorsByTheirFields(t *testing.T) {
 		kept    []string          // selectors that must match (typed values, where errors stand)
 	}{
 		{"empty name", "webchat", url.Values{"name": {"  "}, "cfg.allowedOrigins": {"www.example.com"}, "cfg.start": {"Hi there"}},
-			map[string]string{"f-name-error": "Name is required"},
+			map[string]string{"f-name-error": "Enter a name."},
 			[]string{`input[name="cfg.allowedOrigins"][value="www.example.com"]`, `textarea[name="cfg.start"]:contains("Hi there")`}},
 		{"duplicate name", "webchat", url.Values{"name": {"taken"}, "cfg.allowedOrigins": {"a.example.com", "b.example.com"}},
 			map[string]string{"f-name-error": "already exists"},
@@ -163,7 +163,7 @@ func TestInvalidFormsKeepValuesAndShowErrorsByTheirFields(t *testing.T) {
 			map[string]string{"f-cfg-webhookUrl-error": "Webhook URL"},
 			[]string{`input[name="cfg.echo"][checked]`, `select[name="cfg.integrationType"] option[value="Agent"][selected]`}},
 		{"multichoice kept", "system", url.Values{"name": {""}, "cfg.webhookUrl": {"https://example.com/e"}, "cfg.events": {"message:bot"}},
-			map[string]string{"f-name-error": "required"},
+			map[string]string{"f-name-error": "Enter a name."},
 			[]string{`input[name="cfg.events"][value="message:bot"][checked]`, `input[name="cfg.events"][value="message"]:not([checked])`}},
 		{"bad SID", "twiliosms", url.Values{"name": {"SMS"}, "cfg.accountSid": {"AC123"}, "cfg.authToken": {twilioToken}, "cfg.numberSid": {twilioNumber}},
 			map[string]string{"f-cfg-accountSid-error": "AC followed by 32"},

@@ -109,7 +109,7 @@ func TestSlackConnectChecksNameFirst(t *testing.T) {
 	b := a.signIn("editor")
 	hub := a.hub("Support")
 	integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/webchat", url.Values{"name": {"Taken"}, "cfg.allowedOrigins": {"a.example.com"}}, false))
-	for name, want := range map[string]string{"": "Name is required", "TAKEN": "already exists"} {
+	for name, want := range map[string]string{"": "Enter a name.", "TAKEN": "already exists"} {
 		rec := b.post("/hubs/"+hub.ID+"/slack/connect", url.Values{"name": {name}}, false)
 		mustStatus(t, rec, http.StatusUnprocessableEntity)
 		if msg := doc(t, rec).Find("#f-name-error").Text(); !strings.Contains(msg, want) {
