@@ -55,3 +55,20 @@ func TestSearchLengthCountsCharacters(t *testing.T) {
 	mustStatus(t, a.api("GET", "/api/v1/integrations?hubId="+hub.ID+"&q="+tooLong, tok, ""), http.StatusBadRequest)
 	mustStatus(t, b.get("/hubs?q="+tooLong), http.StatusBadRequest)
 }
+
+// TestSetupPageSignedIn: once set up, /setup is a 404 (SPEC); to someone
+// signed in (Back after setting up) it does not say "Sign in instead".
+func TestSetupPageSignedIn(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("admin")
+	rec := b.get("/setup")
+	mustStatus(t, rec, http.StatusNotFound)
+	if body := rec.Body.String(); strings.Contains(body, "Sign in instead") || !strings.Contains(body, "you are signed in") {
+		t.Fatalf("signed in: %s", body)
+	}
+	rec = a.newBrowser().get("/setup")
+	mustStatus(t, rec, http.StatusNotFound)
+	if !strings.Contains(rec.Body.String(), "Sign in instead") {
+		t.Fatal("signed out: no way to sign in offered")
+	}
+}

@@ -193,3 +193,22 @@ func TestActivityShortensLongObjectIDs(t *testing.T) {
 		t.Error("the table's text still holds the whole id")
 	}
 }
+
+// TestActivityShortensClientActors: an API client as the actor is shown by
+// its id's last twelve characters (it took four lines), the whole in the
+// cell's title.
+func TestActivityShortensClientActors(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	actor := "client:hubster.portal.api.3f996ab325a5d43364871806fe33bffe"
+	if err := a.db.RecordAudit(ctx, db.DefaultTenantID, db.Audit{Actor: actor, Action: "hub.create"}, "hub", "h1", "Main"); err != nil {
+		t.Fatal(err)
+	}
+	cell := doc(t, a.signIn("viewer").get("/activity")).Find(`[data-testid="activity-row"] td.activity-actor`).First()
+	if got, want := strings.Join(strings.Fields(cell.Text()), ""), "client:…"+actor[len(actor)-12:]; got != want {
+		t.Errorf("actor shown as %q, want %q", got, want)
+	}
+	if title, _ := cell.Attr("title"); title != actor {
+		t.Errorf("title %q", title)
+	}
+}

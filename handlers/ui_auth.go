@@ -47,8 +47,11 @@ func (h *handler) setupForm(c echo.Context) error {
 // says, with a page that says why rather than "It may have been deleted".
 func (h *handler) alreadySetUp(c echo.Context) error {
 	const title = "Already set up"
-	return render(c, http.StatusNotFound, views.ErrorPage(h.page(c, title, ""), http.StatusNotFound, title,
-		"This server has its administrator already, so there is nothing to set up. Sign in instead; an administrator can add users on the Users page."))
+	detail := "This server has its administrator already, so there is nothing to set up. Sign in instead; an administrator can add users on the Users page."
+	if currentUser(c) != nil { // Back to the setup page, after setting up
+		detail = "This server is set up, and you are signed in; an administrator can add users on the Users page."
+	}
+	return render(c, http.StatusNotFound, views.ErrorPage(h.page(c, title, ""), http.StatusNotFound, title, detail))
 }
 
 func (h *handler) setupSubmit(c echo.Context) error {
