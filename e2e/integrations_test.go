@@ -451,7 +451,7 @@ func TestAttachedChannelBannerLinksTheHolder(t *testing.T) {
 	must(t, n.Field("numberSid", 0).Fill("PN"+hex))
 	n.Submit(t)
 	banner := page.GetByTestId("form-error")
-	must(t, expect.Locator(banner).ToContainText("already attached to the integration 'Support <SMS>' in the hub 'First'"))
+	must(t, expect.Locator(banner).ToContainText("already attached to “Support <SMS>” in the hub “First”"))
 	must(t, expect.Locator(banner).ToBeFocused())
 	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Open “Support <SMS>”"}).Click())
 	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/integrations/`+id+`$`)))

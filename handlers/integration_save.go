@@ -269,7 +269,7 @@ func conflictError(err error) error {
 		if ce.Holder == "" || ce.HolderID == "" {
 			return errs
 		}
-		return &attachedError{FieldErrors: errs, ID: ce.HolderID, Name: ce.Holder}
+		return &attachedError{FieldErrors: errs, ID: ce.HolderID, Name: ce.Holder, Hub: ce.HolderHub}
 	default:
 		return channels.FieldErrors{integrationNameExists}
 	}
@@ -281,6 +281,7 @@ func conflictError(err error) error {
 type attachedError struct {
 	channels.FieldErrors
 	ID, Name string // the holding integration
+	Hub      string // its hub's name
 }
 
 func (e *attachedError) Unwrap() error { return e.FieldErrors }

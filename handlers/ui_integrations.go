@@ -74,7 +74,7 @@ func (h *handler) uiIntegrationCreate(c echo.Context) error {
 		if ferr != nil {
 			return ferr
 		}
-		return h.renderIntegrationNew(c, http.StatusUnprocessableEntity, hub, ch, formOf(form, readableErrors(ch, errs)), attachedHolder(err))
+		return h.renderIntegrationNew(c, http.StatusUnprocessableEntity, hub, ch, withAttachedHolder(formOf(form, readableErrors(ch, errs)), err), attachedHolder(err))
 	}
 	h.flash(c, "success", "Integration “"+out.Name+"” created")
 	return redirect(c, "/integrations/"+out.ID+"?created=1")
@@ -133,6 +133,22 @@ func attachedHolder(err error) *views.AttachedHolder {
 		return nil
 	}
 	return &views.AttachedHolder{Name: ae.Name, Href: "/integrations/" + ae.ID}
+}
+
+// withAttachedHolder puts the banner of a channel attached elsewhere in
+// the tenant in the dashboard's words: names in “…” as its toasts quote
+// them (the API's message quotes them '…', as its other messages do).
+func withAttachedHolder(f views.Form, err error) views.Form {
+	var ae *attachedError
+	if !errors.As(err, &ae) {
+		return f
+	}
+	where := ""
+	if ae.Hub != "" {
+		where = " in the hub “" + ae.Hub + "”"
+	}
+	f.Error = "This channel is already attached to “" + ae.Name + "”" + where + "; a phone number or page can belong to one integration only."
+	return f
 }
 
 func (h *handler) renderIntegrationNew(c echo.Context, status int, hub db.Hub, ch *channels.Channel, f views.Form, holder *views.AttachedHolder) error {
@@ -278,7 +294,7 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 		if ferr != nil {
 			return ferr
 		}
-		return h.renderIntegrationEdit(c, http.StatusUnprocessableEntity, cur, hub, ch, formOf(form, readableErrors(ch, errs)), attachedHolder(err))
+		return h.renderIntegrationEdit(c, http.StatusUnprocessableEntity, cur, hub, ch, withAttachedHolder(formOf(form, readableErrors(ch, errs)), err), attachedHolder(err))
 	}
 	h.flash(c, "success", "Integration “"+out.Name+"” saved")
 	return redirect(c, "/integrations/"+out.ID)

@@ -460,7 +460,7 @@ func TestAttachedChannelBannerLinksTheHolder(t *testing.T) {
 	}
 	d := doc(t, rec)
 	banner := d.Find(`[data-testid="form-error"]`)
-	want := `This channel is already attached to the integration '` + holderName + `' in the hub '` + hold.Name + `'`
+	want := `This channel is already attached to “` + holderName + `” in the hub “` + hold.Name + `”`
 	if text := strings.Join(strings.Fields(banner.Text()), " "); !strings.Contains(text, want) {
 		t.Errorf("banner %q, want it to say %q", text, want)
 	}
