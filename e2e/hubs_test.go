@@ -479,6 +479,8 @@ func TestHubListPage2KeepsItsPlace(t *testing.T) {
 	atPath(t, page, "/hubs?page=2")
 	must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("Hub “Hub 51” deleted"))
 	must(t, expect.Locator(page.GetByTestId("hub-row")).ToHaveCount(2))
+	// The keyboard is on the row now in the deleted one's place.
+	must(t, expect.Locator(page.Locator(`#hub-list [data-testid="hub-row"] a[aria-label^="Edit "][autofocus]`)).ToBeFocused())
 }
 
 // The hubs list's search box narrows the list as one types, without a

@@ -66,6 +66,9 @@ func (h *handler) uiHubs(c echo.Context) error {
 	for _, hb := range list {
 		m.Hubs = append(m.Hubs, hubListRow(hb))
 	}
+	if !isPartial(c) {
+		h.focusAfterDelete(c, &m)
+	}
 	m.PrevURL, m.NextURL, m.Summary = pagerLinks(c.Request().URL, pg, len(list), total, "hub", "hubs")
 	if isPartial(c) {
 		return render(c, http.StatusOK, views.HubListTable(h.partialPage(c), m))
@@ -302,9 +305,55 @@ func (h *handler) uiHubDelete(c echo.Context) error {
 		msg = fmt.Sprintf("Hub “%s” and its %d integration(s) deleted", hub.Name, n)
 	}
 	h.flash(c, "success", msg)
+	h.keepHubFocus(c, hub)
 	// Back to the list's page it came from; one left empty sends on to
 	// the last page (pastTheEnd).
 	return redirect(c, backTo(c, "/hubs"))
+}
+
+// hubFocusKey is the session value that places a deleted hub in the list's
+// order ("<created> <id>"): on the list page the redirect after its delete
+// comes back to, the keyboard goes to the row now in its place (the next
+// hub), else the page's last row, else New hub, as after a row's Pause it
+// stays on that row. It is read once.
+const hubFocusKey = "hubsFocus"
+
+func (h *handler) keepHubFocus(c echo.Context, hub db.Hub) {
+	if s := currentSession(c); s != nil && !s.IsNew {
+		s.Values[hubFocusKey] = hub.Created.UTC().Format(time.RFC3339Nano) + " " + hub.ID
+		_ = h.sessions.Save(c.Request(), c.Response(), s)
+	}
+}
+
+// focusAfterDelete marks where the keyboard goes on the list page after a
+// hub's delete (keepHubFocus), if this page is that.
+func (h *handler) focusAfterDelete(c echo.Context, m *views.HubList) {
+	s := currentSession(c)
+	if s == nil || s.IsNew {
+		return
+	}
+	v, _ := s.Values[hubFocusKey].(string)
+	if v == "" {
+		return
+	}
+	delete(s.Values, hubFocusKey)
+	_ = h.sessions.Save(c.Request(), c.Response(), s)
+	at, id, _ := strings.Cut(v, " ")
+	created, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil || currentUser(c).Role == "viewer" {
+		return
+	}
+	for i, hb := range m.Hubs { // in the list's order: created, then id
+		if hb.Created.After(created) || (hb.Created.Equal(created) && hb.ID > id) {
+			m.Hubs[i].Focus = true
+			return
+		}
+	}
+	if n := len(m.Hubs); n > 0 {
+		m.Hubs[n-1].Focus = true
+		return
+	}
+	m.FocusNew = true
 }
 
 func (h *handler) hubIntegrationCount(c echo.Context, hub db.Hub) (int, error) {

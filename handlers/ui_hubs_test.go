@@ -1153,3 +1153,50 @@ func TestHubsListSearchPagesAndRowActions(t *testing.T) {
 		t.Errorf("gone hub: to %q", rec.Header().Get("Location"))
 	}
 }
+
+// TestHubDeleteKeepsTheKeyboardsPlace: back on the list after a hub's
+// delete, the keyboard is on the row now in its place (its Edit), else on
+// the page's last row, else on Create hub; once, not on a reload.
+func TestHubDeleteKeepsTheKeyboardsPlace(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	first, second, third := a.hub("First"), a.hub("Second"), a.hub("Third")
+	focused := func() string {
+		t.Helper()
+		d := doc(t, b.get("/hubs"))
+		var on []string
+		d.Find("[autofocus]").Each(func(_ int, s *goquery.Selection) {
+			label, ok := s.Attr("aria-label")
+			if !ok {
+				label = strings.TrimSpace(s.Text())
+			}
+			on = append(on, label)
+		})
+		return strings.Join(on, " | ")
+	}
+	del := func(hub db.Hub) {
+		t.Helper()
+		rec := b.post("/hubs/"+hub.ID+"/delete", url.Values{"confirm": {hub.Name}, "next": {"/hubs"}}, false)
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("delete %s: %d", hub.Name, rec.Code)
+		}
+	}
+	if got := focused(); got != "" {
+		t.Fatalf("before any delete, autofocus on %q", got)
+	}
+	del(second)
+	if got := focused(); got != "Edit Third" {
+		t.Errorf("after deleting the middle row: autofocus on %q, want Edit Third", got)
+	}
+	if got := focused(); got != "" {
+		t.Errorf("on a reload: autofocus on %q", got)
+	}
+	del(third)
+	if got := focused(); got != "Edit First" {
+		t.Errorf("after deleting the last row: autofocus on %q, want Edit First", got)
+	}
+	del(first)
+	if got := focused(); !strings.Contains(got, "Create hub") {
+		t.Errorf("after deleting every hub: autofocus on %q, want Create hub", got)
+	}
+}
