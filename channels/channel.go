@@ -38,10 +38,13 @@ type Field struct {
 	Placeholder string
 	Choices     []string
 	Numbers     []string // Hubster's numbers for Choices, if it has them
-	Default     any      // used when absent (Bool fields)
-	UpdateOnly  bool     // accepted on update only (regenerateKeys)
-	Spent       bool     // used up by Provision at create (Slack's code and nonce): never stored, so not shown
-	Max         int      // list kinds: most items
+	// Covering (MultiChoice): a choice "x" means every "x:…" choice, so
+	// given with any of them it is kept alone (System's "message").
+	Covering   bool
+	Default    any  // used when absent (Bool fields)
+	UpdateOnly bool // accepted on update only (regenerateKeys)
+	Spent      bool // used up by Provision at create (Slack's code and nonce): never stored, so not shown
+	Max        int  // list kinds: most items
 	// Check validates a present value that has the right type; it returns
 	// the reason it is invalid, or "".
 	Check func(v any) string

@@ -290,7 +290,7 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, FieldErrors) {
 			}
 			return nil, nil
 		}
-		if f.Kind == MultiChoice {
+		if f.Covering {
 			out = withoutCovered(out)
 		}
 		if f.Max > 0 && len(out) > f.Max {
@@ -424,7 +424,7 @@ func messageText(path string, v json.RawMessage) (string, *FieldError) {
 	return s, nil
 }
 
-// withoutCovered drops the choices of a multi-choice list that another
+// withoutCovered drops the choices of a Covering list that another
 // choice of the list already means: "x" means every "x:…" choice (System's
 // "message" is message:customer, message:agent and message:bot), so with
 // "message" given the others are redundant and the list is stored and

@@ -20,9 +20,9 @@ var system = register(&Channel{
 		{Name: "webhookUrl", Label: "Webhook URL", Kind: URL, Required: true, Placeholder: "https://example.com/events",
 			Help: "Where events are posted, signed."},
 		// "message" means the three others: given with any of them, it is
-		// stored alone (withoutCovered, in decode.go). The three without it
-		// are kept as given. Test events are sent whatever the list holds.
-		{Name: "events", Label: "Events", Kind: MultiChoice, Required: true,
+		// stored alone (Covering). The three without it are kept as given.
+		// Test events are sent whatever the list holds.
+		{Name: "events", Label: "Events", Kind: MultiChoice, Required: true, Covering: true,
 			Choices: []string{"message", "message:customer", "message:agent", "message:bot"},
 			Help:    "Which messages to receive; \"message\" means all three."},
 		{Name: "regenerateKeys", Label: "Regenerate signing keys", Kind: Bool, UpdateOnly: true,
