@@ -302,7 +302,10 @@ func (h *handler) uiHubDelete(c echo.Context) error {
 	}
 	msg := fmt.Sprintf("Hub “%s” deleted", hub.Name)
 	if n > 0 {
-		msg = fmt.Sprintf("Hub “%s” and its %d integration(s) deleted", hub.Name, n)
+		msg = fmt.Sprintf("Hub “%s” and its %d integrations deleted", hub.Name, n)
+		if n == 1 {
+			msg = fmt.Sprintf("Hub “%s” and its integration deleted", hub.Name)
+		}
 	}
 	h.flash(c, "success", msg)
 	h.keepHubFocus(c, hub)

@@ -334,7 +334,7 @@ func TestHubDeleteNeedsItsExactName(t *testing.T) {
 	if _, n, _ := a.db.Integrations(context.Background(), db.IntegrationFilter{TenantID: db.DefaultTenantID}); n != 0 {
 		t.Fatalf("%d integrations left", n)
 	}
-	if got := doc(t, b.get("/hubs")).Find("#toasts").Text(); !strings.Contains(got, "Hub “Support EU” and its 2 integration(s) deleted") {
+	if got := doc(t, b.get("/hubs")).Find("#toasts").Text(); !strings.Contains(got, "Hub “Support EU” and its 2 integrations deleted") {
 		t.Errorf("flash: %q", got)
 	}
 }
