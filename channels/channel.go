@@ -101,9 +101,12 @@ type Env struct {
 	Providers Providers
 	// Previous is the stored configuration on update, nil on create.
 	Previous Config
-	// ConsumeNonce validates and uses up a Slack OAuth state nonce.
-	ConsumeNonce func(ctx context.Context, nonce string) error
-	// SlackRedirectURI is the redirect_uri the authorize URL carried.
+	// ConsumeNonce validates and uses up a Slack OAuth state nonce; it
+	// returns the redirect_uri its authorize URL carried when that was not
+	// SlackRedirectURI (a program's own), else "".
+	ConsumeNonce func(ctx context.Context, nonce string) (redirectURI string, err error)
+	// SlackRedirectURI is this server's callback, the redirect_uri of the
+	// authorize URLs it builds unless a nonce names another.
 	SlackRedirectURI string
 }
 

@@ -81,7 +81,7 @@ func (l *liveFacebook) node(ctx context.Context, path string, query url.Values, 
 	}
 	var n graphNode
 	if err := res.decode(&n); err != nil {
-		return graphNode{}, Unreachable("Facebook", err)
+		return graphNode{}, Failing("Facebook", err)
 	}
 	if n.ID == "" {
 		return graphNode{}, Rejected("Facebook", "Facebook returned no id for /%s", path)
@@ -109,7 +109,7 @@ func graphRefusal(res providerResponse, token string) error {
 		text = res.statusText()
 	}
 	if res.unavailable() || graphTransient(e.Error.Code) {
-		return Unreachable("Facebook", fmt.Errorf("it answered %s: %s", res.statusText(), text))
+		return Failing("Facebook", fmt.Errorf("it answered %s: %s", res.statusText(), text))
 	}
 	return RejectedField("Facebook", "pageAccessToken", "Facebook rejected the page access token: %s", text)
 }

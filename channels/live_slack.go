@@ -170,10 +170,10 @@ func (l *liveSlack) call(ctx context.Context, method string, form url.Values, to
 		return Unreachable("Slack", err)
 	}
 	if !res.ok() {
-		return Unreachable("Slack", fmt.Errorf("%s: it answered %s", method, res.statusText()))
+		return Failing("Slack", fmt.Errorf("%s answered %s", method, res.statusText()))
 	}
 	if err := res.decode(v); err != nil {
-		return Unreachable("Slack", fmt.Errorf("%s: %w", method, err))
+		return Failing("Slack", fmt.Errorf("%s: %w", method, err))
 	}
 	return nil
 }

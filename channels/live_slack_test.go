@@ -217,7 +217,8 @@ func TestLiveSlackUnreachable(t *testing.T) {
 		want    string
 	}{
 		{"nothing listens", closedServerURL(t), context.Background(), "Slack could not be reached: POST http"},
-		{"server error", down.URL, context.Background(), "HTTP 503 Service Unavailable"},
+		// Reached, but in trouble: said so, not "could not be reached".
+		{"server error", down.URL, context.Background(), "Slack did not give a usable answer (oauth.v2.access answered HTTP 503 Service Unavailable); try again later"},
 		{"context cancelled", down.URL, cancelled, "context canceled"},
 	}
 	for _, tt := range tests {

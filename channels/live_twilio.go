@@ -64,7 +64,7 @@ func (l *liveTwilio) PhoneNumber(ctx context.Context, accountSid, authToken, num
 	}
 	var n twilioNumber
 	if err := res.decode(&n); err != nil {
-		return TwilioNumber{}, Unreachable("Twilio", err)
+		return TwilioNumber{}, Failing("Twilio", err)
 	}
 	if n.PhoneNumber == "" {
 		return TwilioNumber{}, Rejected("Twilio", "Twilio returned no phone number for %s", numberSid)
@@ -99,7 +99,7 @@ func twilioRefusal(res providerResponse, accountSid, authToken, numberSid string
 	case res.status == http.StatusNotFound:
 		return RejectedField("Twilio", "numberSid", "Twilio has no phone number %s in account %s", numberSid, accountSid)
 	case res.unavailable():
-		return Unreachable("Twilio", fmt.Errorf("it answered %s: %s", res.statusText(), text))
+		return Failing("Twilio", fmt.Errorf("it answered %s: %s", res.statusText(), text))
 	case e.Code != 0:
 		return Rejected("Twilio", "Twilio refused the request: %s (%s, code %d)", text, res.statusText(), e.Code)
 	default:

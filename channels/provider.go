@@ -92,6 +92,14 @@ func Unreachable(provider string, err error) error {
 		Message: fmt.Sprintf("%s could not be reached: %v", provider, err)}
 }
 
+// Failing is a provider that was reached but answered with its own
+// trouble (a 5xx, a rate limit, a page that is not its API's JSON): like
+// Unreachable, not the input's fault, but not "could not be reached".
+func Failing(provider string, err error) error {
+	return &ProviderError{Provider: provider, Unreachable: true,
+		Message: fmt.Sprintf("%s did not give a usable answer (%v); try again later", provider, err)}
+}
+
 // AsProviderError reports whether err is a ProviderError.
 func AsProviderError(err error) (*ProviderError, bool) {
 	var pe *ProviderError

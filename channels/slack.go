@@ -36,13 +36,18 @@ var slack = register(&Channel{
 		if env.ConsumeNonce == nil {
 			return nil, FieldErrors{{CodeStateInvalid, "configuration.nonce", "Property 'configuration.nonce' cannot be checked here."}}
 		}
-		if err := env.ConsumeNonce(ctx, cfg.String("nonce")); errors.Is(err, ErrNonce) {
+		redirectURI, err := env.ConsumeNonce(ctx, cfg.String("nonce"))
+		if errors.Is(err, ErrNonce) {
 			return nil, FieldErrors{{CodeStateInvalid, "configuration.nonce",
 				"Property 'configuration.nonce' is unknown, expired, already used or issued for another hub; ask POST /api/v1/integrations/slack/nonce for a new one."}}
 		} else if err != nil {
 			return nil, err
 		}
-		in, err := env.Providers.Slack.Exchange(ctx, cfg.String("code"), env.SlackRedirectURI)
+		if redirectURI == "" {
+			redirectURI = env.SlackRedirectURI
+		}
+		// Slack requires the redirect_uri the authorize URL carried.
+		in, err := env.Providers.Slack.Exchange(ctx, cfg.String("code"), redirectURI)
 		if err != nil {
 			return nil, err
 		}

@@ -215,3 +215,48 @@ func TestLiveSlack(t *testing.T) {
 		t.Errorf("%d integrations, want 2", n)
 	}
 }
+
+// TestLiveSlackProgramRedirect: a program that asks for a nonce with its own
+// redirectUri gets an authorize URL that sends the user there, and its code
+// is exchanged with that same redirect_uri (Slack refuses any other).
+func TestLiveSlackProgramRedirect(t *testing.T) {
+	fake := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/oauth.v2.access":
+			if r.PostForm.Get("redirect_uri") != "https://app.example.com/slack/done?x=1" {
+				w.Write([]byte(`{"ok":false,"error":"bad_redirect_uri"}`))
+				return
+			}
+			w.Write([]byte(`{"ok":true,"access_token":"xoxb-1-2-abc","bot_user_id":"U1","team":{"name":"T","id":"T1"},"authed_user":{"id":"U2","access_token":"xoxp-1"}}`))
+		case "/auth.test":
+			w.Write([]byte(`{"ok":true,"user":"bot","user_id":"U1"}`))
+		default:
+			w.Write([]byte(`{"ok":false,"error":"unknown_method"}`))
+		}
+	})
+	a := liveApp(t, "http://127.0.0.1:1", "http://127.0.0.1:1", fake.URL)
+	tok := a.token("write")
+	h := a.hub("Slack")
+	rec := a.api("POST", "/api/v1/integrations/slack/nonce", tok, `{"hubId":"`+h.ID+`","redirectUri":"https://app.example.com/slack/done?x=1"}`)
+	mustStatus(t, rec, 200)
+	out := decode[map[string]string](t, rec)
+	authURL, err := url.Parse(out["authorizeUrl"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := authURL.Query().Get("redirect_uri"); got != "https://app.example.com/slack/done?x=1" {
+		t.Errorf("authorize URL's redirect_uri = %q", got)
+	}
+	if authURL.Query().Get("state") != out["nonce"] {
+		t.Errorf("authorize URL's state is not the nonce: %s", authURL)
+	}
+	rec = a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, `{"channelId":"Slack","name":"Agents","configuration":{"code":"c","nonce":"`+out["nonce"]+`"}}`)
+	mustStatus(t, rec, 200)
+	// A nonce without one: the server's own callback, as before.
+	n := decode[map[string]string](t, a.api("POST", "/api/v1/integrations/slack/nonce", tok, `{"hubId":"`+h.ID+`"}`))["nonce"]
+	rec = a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, `{"channelId":"Slack","name":"Other","configuration":{"code":"c","nonce":"`+n+`"}}`)
+	mustStatus(t, rec, 400)
+	if p := decode[Problem](t, rec); !strings.Contains(p.Detail, "bad_redirect_uri") {
+		t.Errorf("own callback sent as the program's: %s", rec.Body.String())
+	}
+}

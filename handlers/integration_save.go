@@ -147,18 +147,18 @@ func (h *handler) createIntegration(ctx context.Context, a actor, hub db.Hub, in
 		}
 	}
 	env := channels.Env{Providers: h.providers, SlackRedirectURI: redirectURI}
-	env.ConsumeNonce = func(ctx context.Context, nonce string) error {
+	env.ConsumeNonce = func(ctx context.Context, nonce string) (string, error) {
 		// Another hub's or tenant's nonce is refused without spending it.
-		_, err := h.db.ConsumeOAuthState(ctx, nonce, func(st db.OAuthState) bool {
+		st, err := h.db.ConsumeOAuthState(ctx, nonce, func(st db.OAuthState) bool {
 			return st.HubID == hub.ID && st.TenantID == hub.TenantID
 		})
 		if errors.Is(err, db.ErrStateInvalid) {
-			return channels.ErrNonce
+			return "", channels.ErrNonce
 		}
-		return err
+		return st.RedirectURI, err
 	}
-	if in.SlackState != nil {
-		env.ConsumeNonce = func(context.Context, string) error { return nil }
+	if in.SlackState != nil { // spent by the dashboard's callback
+		env.ConsumeNonce = func(context.Context, string) (string, error) { return in.SlackState.RedirectURI, nil }
 	}
 	cfg, err := ch.Provision(ctx, cfg, env)
 	if err != nil {

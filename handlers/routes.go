@@ -138,6 +138,7 @@ func New(cfg Config) *Server {
 	in.POST("/hubs/:id/integrations/new/:channel", h.uiIntegrationCreate)
 	in.POST("/hubs/:id/slack/connect", h.uiSlackConnect)
 	in.GET("/oauth/slack/callback", h.uiSlackCallback)
+	in.POST("/oauth/slack/callback", h.uiSlackCallback) // names a state the API issued without one
 
 	in.GET("/integrations/:id", h.uiIntegration)
 	in.GET("/integrations/:id/edit", h.uiIntegrationEdit)

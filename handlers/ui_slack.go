@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -69,7 +71,7 @@ func (h *handler) uiSlackConnect(c echo.Context) error {
 		f.Error = "Slack is not configured on this server, so nothing was started."
 		return h.renderSlackConnect(c, http.StatusUnprocessableEntity, hub, ch, f)
 	}
-	_, _, authURL, err := h.issueSlackState(c, hub, currentUser(c).ID, name)
+	_, _, authURL, err := h.issueSlackState(c, db.OAuthState{TenantID: hub.TenantID, HubID: hub.ID, UserID: currentUser(c).ID, Name: name})
 	if pe, ok := channels.AsProviderError(err); ok {
 		f := formOf(form, nil)
 		f.Error = pe.Message
@@ -103,24 +105,47 @@ func (h *handler) uiSlackCallback(c echo.Context) error {
 				back = "/hubs/" + st.HubID + "/integrations/new/slack?name=" + url.QueryEscape(st.Name)
 			}
 		}
-		detail := "Slack did not connect the workspace (" + reason + "). Nothing was created."
+		// Slack's reasons are short codes (access_denied, invalid_scope…);
+		// anything else in a link is not repeated on this page.
+		detail := "Slack did not connect the workspace. Nothing was created."
+		if slackErrorCode.MatchString(reason) {
+			detail = "Slack did not connect the workspace (" + reason + "). Nothing was created."
+		}
 		if reason == "access_denied" {
 			detail = "The app was not approved in Slack, so nothing was created. You can try again."
 		}
 		return h.slackProblem(c, "Slack connection cancelled", detail, back, "Try again")
 	}
+	if c.Request().Method == http.MethodPost {
+		form, err := c.FormParams()
+		if err != nil {
+			return err
+		}
+		state, code = form.Get("state"), form.Get("code")
+	}
 	if state == "" || code == "" {
 		return h.slackProblem(c, "Slack sign-in link incomplete",
 			"This address needs the code and state Slack adds when it sends you back. Start again from the hub's New integration page.", "/hubs", "Back to hubs")
 	}
-	st, err := h.db.ConsumeOAuthState(ctx, state, theirs)
-	if errors.Is(err, db.ErrStateInvalid) {
+	expired := func() error {
 		return h.slackProblem(c, "Slack sign-in link expired or already used",
 			"Each Connect to Slack link works once, for 10 minutes, for the person who started it. Nothing was created. Start again from the hub's New integration page.",
 			"/hubs", "Back to hubs")
 	}
+	// Looked at first, spent only once the integration can be named.
+	st, err := h.db.OAuthStateOf(ctx, state, theirs)
+	if errors.Is(err, db.ErrStateInvalid) {
+		return expired()
+	}
 	if err != nil {
 		return err
+	}
+	if st.RedirectURI != "" {
+		// A program asked for this state with its own redirect address:
+		// Slack sends the code there, and the program finishes it.
+		return h.slackProblem(c, "Slack sign-in started by a program",
+			"This Slack sign-in was started through the API for another address, "+st.RedirectURI+", which creates the integration. Nothing was created here.",
+			"/hubs/"+st.HubID, "Back to the hub")
 	}
 	hub, err := h.db.Hub(ctx, st.HubID)
 	if errors.Is(err, db.ErrNotFound) {
@@ -130,11 +155,38 @@ func (h *handler) uiSlackCallback(c echo.Context) error {
 		return err
 	}
 	ch, _ := channels.ByID("Slack")
+	name := st.Name
+	if name == "" {
+		// A state from the API without a name: the operator names the
+		// integration here, and Slack's code comes along in the form.
+		finish := views.SlackConnect{Action: slackCallbackPath, Cancel: "/hubs/" + hub.ID, Configured: true, Finish: true, Code: code, State: state}
+		if c.Request().Method != http.MethodPost {
+			return h.renderSlackFinish(c, http.StatusOK, hub, ch, finish, url.Values{})
+		}
+		form, _ := c.FormParams()
+		n, fe := checkName(form.Get("name"))
+		if fe == nil {
+			if err := h.nameFree(ctx, hub.ID, "", n); err != nil {
+				errs, err := formErrors(err)
+				if err != nil {
+					return err
+				}
+				return h.renderSlackFinish(c, http.StatusUnprocessableEntity, hub, ch, finish, form, errs...)
+			}
+		} else {
+			return h.renderSlackFinish(c, http.StatusUnprocessableEntity, hub, ch, finish, form, *fe)
+		}
+		name = n
+	}
+	if st, err = h.db.ConsumeOAuthState(ctx, state, theirs); errors.Is(err, db.ErrStateInvalid) {
+		return expired() // spent meanwhile (a second tab, a double click)
+	} else if err != nil {
+		return err
+	}
 	cfg, err := json.Marshal(map[string]string{"code": code, "nonce": state})
 	if err != nil {
 		return err
 	}
-	name := st.Name
 	out, err := h.createIntegration(ctx, actorOf(c), hub, integrationInput{Channel: ch, Name: &name, Config: cfg, SlackState: &st}, h.slackRedirectURI(c))
 	if err != nil {
 		errs, err := formErrors(err)
@@ -142,10 +194,30 @@ func (h *handler) uiSlackCallback(c echo.Context) error {
 			return err
 		}
 		back := "/hubs/" + hub.ID + "/integrations/new/slack?name=" + url.QueryEscape(name)
-		return h.slackProblem(c, "Slack integration not created", readableErrors(ch, errs).Error()+" Nothing was created.", back, "Try again")
+		return h.slackProblem(c, "Slack integration not created", sentence(readableErrors(ch, errs).Error())+" Nothing was created.", back, "Try again")
 	}
 	h.flash(c, "success", "Integration “"+out.Name+"” created")
 	return redirect(c, "/integrations/"+out.ID+"?created=1")
+}
+
+// renderSlackFinish is the form that names a Slack integration whose
+// state a program asked for without a name, after Slack approved it.
+func (h *handler) renderSlackFinish(c echo.Context, status int, hub db.Hub, ch *channels.Channel, s views.SlackConnect, values url.Values, errs ...channels.FieldError) error {
+	s.Form = formOf(values, readableErrors(ch, channels.FieldErrors(errs)))
+	m := views.IntegrationForm{HubID: hub.ID, HubName: hub.Name, ChannelTitle: ch.Title, ChannelIcon: ch.Icon}
+	return render(c, status, views.SlackConnectPage(h.page(c, "New Slack integration", "hubs"), m, s, ch.Summary))
+}
+
+// slackErrorCode is the shape of Slack's OAuth error codes.
+var slackErrorCode = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
+
+// sentence ends s with a full stop unless it ends with punctuation.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.ContainsRune(".!?…", []rune(s)[len([]rune(s))-1]) {
+		return s
+	}
+	return s + "."
 }
 
 // slackProblem is a 400 page that says what went wrong and links back.
