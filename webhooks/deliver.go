@@ -3,6 +3,7 @@ package webhooks
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -49,9 +50,12 @@ type Attempt struct {
 	// StatusCode is 0 when the receiver never answered.
 	StatusCode int
 	Latency    time.Duration
-	// Error says why the attempt failed; empty on success.
+	// Error says why the attempt failed, in one line of at most 300 bytes;
+	// empty on success.
 	Error string
-	// ResponseExcerpt is the first ExcerptLimit bytes of the answer's body.
+	// ResponseExcerpt is the first ExcerptLimit bytes of the answer's body,
+	// as text (see excerptText), followed by a "[hubadmin: …]" line when
+	// the body stopped before them.
 	ResponseExcerpt string
 	Success         bool
 }
@@ -76,6 +80,12 @@ func NewDeliverer(allowPrivate bool) *Deliverer {
 // Deliver makes one attempt and reports it; it never returns an error, since
 // every failure is a recorded Attempt. Only a 2xx answer is a success.
 func (d *Deliverer) Deliver(ctx context.Context, r Request) Attempt {
+	a := d.attempt(ctx, r)
+	a.Error = reason(a.Error)
+	return a
+}
+
+func (d *Deliverer) attempt(ctx context.Context, r Request) Attempt {
 	at := time.Now()
 	a := Attempt{At: at, Event: r.Event, AttemptNo: r.Attempt}
 	if err := CheckURL(r.URL); err != nil {
@@ -112,24 +122,33 @@ func (d *Deliverer) Deliver(ctx context.Context, r Request) Attempt {
 		defer client.CloseIdleConnections()
 	}
 	resp, err := client.Do(req)
-	a.Latency = time.Since(at)
 	if err != nil {
-		a.Error = failure(ctx, req.URL.Hostname(), err, timeout)
+		a.Latency = time.Since(at)
+		a.Error = failure(ctx, req.URL, err, timeout)
 		return a
 	}
 	defer resp.Body.Close()
 
 	a.StatusCode = resp.StatusCode
-	// A read error (the receiver stalls after its status line) leaves a
-	// shorter excerpt; the status decides the outcome.
-	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, ExcerptLimit))
-	// Stored as TEXT and shown in the dashboard: a cut multi-byte rune or a
-	// binary answer must not make it invalid UTF-8.
-	a.ResponseExcerpt = strings.ToValidUTF8(string(excerpt), "\uFFFD")
+	// The excerpt is read within the attempt's timeout and its latency: a
+	// receiver that sends its status line and then stalls took that long.
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, ExcerptLimit))
+	a.Latency = time.Since(at)
+	a.ResponseExcerpt = excerptText(body)
+	if readErr != nil {
+		// The status still decides the outcome (SPEC 7.2), and Error stays
+		// empty on success: the excerpt says why it is short.
+		note := fmt.Sprintf("[hubadmin: the answer's body was cut short after %d bytes: %s]",
+			len(body), cutShort(ctx, readErr, timeout))
+		if a.ResponseExcerpt != "" {
+			note = "\n" + note
+		}
+		a.ResponseExcerpt += note
+	}
 	switch {
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		if loc := resp.Header.Get("Location"); loc != "" {
-			a.Error = fmt.Sprintf("redirect to %s not followed", loc)
+			a.Error = fmt.Sprintf("redirect to %s not followed", quoted(loc))
 		} else {
 			a.Error = fmt.Sprintf("receiver answered %d; redirects are not followed", resp.StatusCode)
 		}
@@ -142,10 +161,10 @@ func (d *Deliverer) Deliver(ctx context.Context, r Request) Attempt {
 }
 
 // failure turns a transport error into the reason an operator reads.
-func failure(parent context.Context, host string, err error, timeout time.Duration) string {
+func failure(parent context.Context, u *url.URL, err error, timeout time.Duration) string {
 	var refused *AddressNotAllowedError
 	if errors.As(err, &refused) {
-		refused.Host = host
+		refused.Host = quoted(u.Hostname())
 		return refused.Error()
 	}
 	if errors.Is(err, ErrAddressNotAllowed) {
@@ -154,19 +173,79 @@ func failure(parent context.Context, host string, err error, timeout time.Durati
 	if parent.Err() != nil {
 		return "delivery cancelled: " + context.Cause(parent).Error()
 	}
-	var netErr net.Error
-	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()) {
+	if timedOut(err) {
 		return fmt.Sprintf("no answer within %s", timeout)
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
-		return fmt.Sprintf("could not resolve %s: %s", dnsErr.Name, dnsErr.Err)
+		return fmt.Sprintf("could not resolve %s: %s", quoted(dnsErr.Name), dnsErr.Err)
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return "could not connect: " + opErr.Error()
+		target := quoted(u.Host)
+		if opErr.Addr != nil && opErr.Addr.String() != u.Host {
+			target += " (" + opErr.Addr.String() + ")"
+		}
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			return "could not connect: connection refused by " + target
+		}
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			return fmt.Sprintf("could not connect to %s: %s", target, errno)
+		}
+		return fmt.Sprintf("could not connect to %s: %s", target, opErr.Err)
+	}
+	if why := tlsFailure(err); why != "" {
+		return "TLS handshake failed: " + why
+	}
+	if closedEarly(err) {
+		return "the receiver closed the connection without answering"
 	}
 	return unwrapURLError(err).Error()
+}
+
+// cutShort says why reading an answer's body failed after its status line.
+func cutShort(parent context.Context, err error, timeout time.Duration) string {
+	switch {
+	case parent.Err() != nil:
+		return "delivery cancelled: " + context.Cause(parent).Error()
+	case timedOut(err):
+		return fmt.Sprintf("nothing more within %s", timeout)
+	case closedEarly(err):
+		return "the receiver closed the connection"
+	}
+	return reason(err.Error())
+}
+
+// timedOut tells the attempt's timeout, or a socket's, running out.
+func timedOut(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout())
+}
+
+// closedEarly tells a connection that the receiver closed or reset before
+// its answer was complete (net/http reports a bare EOF).
+func closedEarly(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE)
+}
+
+// tlsFailure says why a TLS handshake failed, or "" for another error.
+func tlsFailure(err error) string {
+	var verify *tls.CertificateVerificationError
+	var record tls.RecordHeaderError
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, http.ErrSchemeMismatch):
+		return "the receiver answered in plain HTTP (should the URL start with http://?)"
+	case errors.As(err, &verify):
+		return verify.Err.Error()
+	case errors.As(err, &record):
+		return "the receiver does not speak TLS on this port"
+	case errors.As(err, &opErr) && opErr.Op == "remote error": // a TLS alert
+		return "the receiver refused it: " + opErr.Err.Error()
+	}
+	return ""
 }
 
 // unwrapURLError drops net/http's `Post "https://…":` prefix, which repeats

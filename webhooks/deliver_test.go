@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"bufio"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -72,6 +76,33 @@ func (r *connRecorder) assertNoConnection(t *testing.T) {
 	if first.RemoteAddr().String() != sentinel.LocalAddr().String() {
 		t.Fatalf("a connection from %s reached the receiver before the sentinel", first.RemoteAddr())
 	}
+}
+
+// rawReceiver is a receiver on loopback that reads one request per
+// connection and then lets answer write what it likes, HTTP or not.
+func rawReceiver(t *testing.T, answer func(c net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				if req, err := http.ReadRequest(bufio.NewReader(c)); err == nil {
+					io.Copy(io.Discard, req.Body)
+					answer(c)
+				}
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/hook"
 }
 
 func TestDeliverRefusesNonPublicTargets(t *testing.T) {
@@ -225,6 +256,11 @@ func TestDeliverFailures(t *testing.T) {
 	closedURL := closed.URL
 	closed.Close()
 
+	tlsReceiver := httptest.NewUnstartedServer(http.NotFoundHandler())
+	tlsReceiver.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake
+	tlsReceiver.StartTLS()
+	t.Cleanup(tlsReceiver.Close)
+
 	tests := []struct {
 		name        string
 		handler     http.HandlerFunc
@@ -232,6 +268,7 @@ func TestDeliverFailures(t *testing.T) {
 		wantStatus  int
 		wantError   string
 		wantExcerpt string
+		slow        bool // a TLS handshake, slow under -race: more than 200ms
 	}{
 		{
 			name: "500",
@@ -269,13 +306,22 @@ func TestDeliverFailures(t *testing.T) {
 			},
 			wantError: "no answer within 200ms",
 		},
-		{name: "nothing listening", url: closedURL, wantError: "could not connect: dial tcp"},
+		{name: "nothing listening", url: closedURL, wantError: "could not connect: connection refused by " + strings.TrimPrefix(closedURL, "http://")},
+		{name: "closes without answering", url: rawReceiver(t, func(net.Conn) {}), wantError: "the receiver closed the connection without answering"},
+		{name: "TLS with an unknown certificate", url: tlsReceiver.URL + "/hook", wantError: "TLS handshake failed: x509: certificate signed by unknown authority", slow: true},
+		{name: "https to a plain HTTP receiver", url: "https://" + strings.TrimPrefix(elsewhere.URL, "http://") + "/hook", wantError: "TLS handshake failed: the receiver answered in plain HTTP"},
 		{name: "invalid URL", url: "ftp://example.com/hook", wantError: "https://"},
 	}
 	d := NewDeliverer(true)
 	d.Timeout = 200 * time.Millisecond
+	slow := NewDeliverer(true)
+	slow.Timeout = 5 * time.Second
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			d := d
+			if tt.slow {
+				d = slow
+			}
 			url := tt.url
 			if tt.handler != nil {
 				receiver := httptest.NewServer(tt.handler)
@@ -327,6 +373,10 @@ func TestDeliverKeepsAnExcerpt(t *testing.T) {
 		{"short", "thanks", "thanks"},
 		{"long", strings.Repeat("x", 5000), strings.Repeat("x", ExcerptLimit)},
 		{"rune cut at the limit", strings.Repeat("x", ExcerptLimit-1) + "é", strings.Repeat("x", ExcerptLimit-1) + "\uFFFD"},
+		{"control characters", "a\x00b\x01\x1bc\td\r\n\x7f\u0085e", "a\uFFFDb\uFFFDc\td\r\n\uFFFDe"},
+		{"invalid UTF-8", "ok \xff\xfe\xc3 ok", "ok \uFFFD ok"},
+		{"binary", strings.Repeat("\x00\xff", 3000), "\uFFFD"},
+		{"binary with text in it", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "\uFFFDPNG\r\n\uFFFD\n\uFFFD\rIHDR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -335,9 +385,124 @@ func TestDeliverKeepsAnExcerpt(t *testing.T) {
 			}))
 			t.Cleanup(receiver.Close)
 			a := NewDeliverer(true).Deliver(context.Background(), Request{URL: receiver.URL, Event: "test", Body: []byte(`{}`)})
-			if !a.Success || a.ResponseExcerpt != tt.want {
+			if !a.Success || a.ResponseExcerpt != tt.want || !textOnly(a.ResponseExcerpt, "\t\n\r") {
 				t.Fatalf("Attempt = success %v, excerpt of %d bytes %q…, want %d bytes",
 					a.Success, len(a.ResponseExcerpt), a.ResponseExcerpt[:min(20, len(a.ResponseExcerpt))], len(tt.want))
+			}
+		})
+	}
+}
+
+// textOnly says whether s is valid UTF-8 without control characters other
+// than those in allowed.
+func textOnly(s, allowed string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) && !strings.ContainsRune(allowed, r) {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
+}
+
+// A receiver writes what it likes in its status line and headers; the
+// reason recorded (delivery log, audit log, toast) stays one short line.
+func TestDeliverBoundsTheError(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer string
+		want   string
+	}{
+		{"huge status line", "HTTP/1.1 200" + strings.Repeat("X", 900000) + "\r\n\r\n", `malformed HTTP status code "200XXX`},
+		{"status line with control bytes", "HTTP/1.1 2\x00\x1b[31m\xff0 OK\r\n\r\n", "malformed HTTP status code"},
+		{"not HTTP at all", strings.Repeat("\x00\x01\xfebinary", 50000) + "\r\n\r\n", "malformed HTTP response"},
+		{"huge Location", "HTTP/1.1 302 Found\r\nLocation: https://elsewhere.example/" + strings.Repeat("é", 100000) + "\r\nContent-Length: 0\r\n\r\n",
+			"redirect to https://elsewhere.example/ééé"},
+		{"Location with invalid UTF-8", "HTTP/1.1 302 Found\r\nLocation: /a\xff\xfeb\r\nContent-Length: 0\r\n\r\n", "redirect to /a\uFFFDb not followed"},
+	}
+	d := NewDeliverer(true)
+	d.Timeout = 5 * time.Second
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			url := rawReceiver(t, func(c net.Conn) { io.WriteString(c, tt.answer) })
+			a := d.Deliver(context.Background(), Request{URL: url, Event: "test", Body: []byte(`{}`)})
+			t.Logf("failed: %.400q", a.Error) // cut: a regression would log 900 KB
+			if a.Success || !strings.Contains(a.Error, tt.want) {
+				t.Fatalf("Attempt = success %v, error of %d bytes, want a failure containing %q", a.Success, len(a.Error), tt.want)
+			}
+			if len(a.Error) > errorLimit || !textOnly(a.Error, "") {
+				t.Fatalf("Error = %q (%d bytes), want one line of text of at most %d bytes", a.Error, len(a.Error), errorLimit)
+			}
+		})
+	}
+}
+
+// A receiver that sends its status line at once and then stalls or drops
+// its body: the status decides, but the latency is the whole wait and the
+// excerpt says it was cut short.
+func TestDeliverNotesAStalledBody(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	stall := func(status int, partial string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body) // the server notices the client leaving only once the body is read
+			w.WriteHeader(status)
+			io.WriteString(w, partial)
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+		}
+	}
+	tests := []struct {
+		name        string
+		handler     http.HandlerFunc
+		answer      string // raw, instead of handler
+		wantStatus  int
+		wantSuccess bool
+		wantError   string
+		wantExcerpt string
+		stalls      bool
+	}{
+		{
+			name: "stalls before the body", handler: stall(200, ""), wantStatus: 200, wantSuccess: true, stalls: true,
+			wantExcerpt: "[hubadmin: the answer's body was cut short after 0 bytes: nothing more within 300ms]",
+		},
+		{
+			name: "stalls within the body", handler: stall(202, "accep\x00"), wantStatus: 202, wantSuccess: true, stalls: true,
+			wantExcerpt: "accep\uFFFD\n[hubadmin: the answer's body was cut short after 6 bytes: nothing more within 300ms]",
+		},
+		{
+			name: "stalls after a 500", handler: stall(500, "oops"), wantStatus: 500, wantError: "receiver answered 500", stalls: true,
+			wantExcerpt: "oops\n[hubadmin: the answer's body was cut short after 4 bytes: nothing more within 300ms]",
+		},
+		{
+			name: "closes within the body", answer: "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort", wantStatus: 200, wantSuccess: true,
+			wantExcerpt: "short\n[hubadmin: the answer's body was cut short after 5 bytes: the receiver closed the connection]",
+		},
+		{
+			name: "a full excerpt is not waited for", handler: stall(200, strings.Repeat("x", ExcerptLimit)), wantStatus: 200, wantSuccess: true,
+			wantExcerpt: strings.Repeat("x", ExcerptLimit),
+		},
+	}
+	d := NewDeliverer(true)
+	d.Timeout = timeout
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var url string
+			if tt.handler != nil {
+				receiver := httptest.NewServer(tt.handler)
+				t.Cleanup(receiver.Close)
+				url = receiver.URL + "/hook"
+			} else {
+				url = rawReceiver(t, func(c net.Conn) { io.WriteString(c, tt.answer) })
+			}
+			a := d.Deliver(context.Background(), Request{URL: url, Event: "test", Body: []byte(`{}`)})
+			if a.Success != tt.wantSuccess || a.StatusCode != tt.wantStatus || a.Error != tt.wantError || a.ResponseExcerpt != tt.wantExcerpt {
+				t.Fatalf("Attempt = %+v, want success %v, status %d, error %q, excerpt %q",
+					a, tt.wantSuccess, tt.wantStatus, tt.wantError, tt.wantExcerpt)
+			}
+			if tt.stalls && a.Latency < timeout {
+				t.Errorf("Latency = %s, want the whole wait (at least %s)", a.Latency, timeout)
+			}
+			if !tt.stalls && a.Latency >= timeout {
+				t.Errorf("Latency = %s, want less than the timeout %s", a.Latency, timeout)
 			}
 		})
 	}
