@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -60,6 +61,13 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 	return f
 }
 
+// calls returns the oauth.v2.access forms received so far.
+func (f *fakeSlack) calls() []url.Values {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]url.Values(nil), f.exchanges...)
+}
+
 // withLiveSlack points the server's Slack client at the fake.
 func withLiveSlack(f *fakeSlack) ServerOption {
 	return func(c *handlers.Config) {
@@ -86,8 +94,8 @@ func TestSlackConnectAgainstFakeSlack(t *testing.T) {
 	must(t, expect.Locator(page.GetByTestId("integration-name")).ToContainText("Agents in Slack"))
 	must(t, expect.Locator(page.Locator("body")).ToContainText("T0FAKE123"))
 	must(t, expect.Locator(page.Locator("body")).ToContainText("helpbot"))
-	if len(fake.exchanges) != 1 || !strings.HasSuffix(fake.exchanges[0].Get("redirect_uri"), "/oauth/slack/callback") {
-		t.Fatalf("oauth.v2.access calls: %v", fake.exchanges)
+	if c := fake.calls(); len(c) != 1 || !strings.HasSuffix(c[0].Get("redirect_uri"), "/oauth/slack/callback") {
+		t.Fatalf("oauth.v2.access calls: %v", c)
 	}
 
 	// The same callback again: a clear error page, nothing created.
@@ -96,8 +104,45 @@ func TestSlackConnectAgainstFakeSlack(t *testing.T) {
 	must(t, expect.Locator(page.GetByTestId("error-page")).ToContainText("expired"))
 	_, n, err := s.DB.Integrations(context.Background(), db.IntegrationFilter{TenantID: db.DefaultTenantID, HubID: hub.ID})
 	must(t, err)
-	if n != 1 || len(fake.exchanges) != 1 {
-		t.Fatalf("after replay: %d integrations, %d exchanges", n, len(fake.exchanges))
+	if c := fake.calls(); n != 1 || len(c) != 1 {
+		t.Fatalf("after replay: %d integrations, %d exchanges", n, len(c))
 	}
 	_ = id
+}
+
+// TestSlackNonceFromAPIFinishedInDashboard: a program asks for a nonce
+// without a name or its own redirect address and hands the authorize URL
+// to an operator; after Slack approves, the dashboard asks for the name
+// (an empty one is refused next to the field) and then creates it.
+func TestSlackNonceFromAPIFinishedInDashboard(t *testing.T) {
+	t.Parallel()
+	fake := newFakeSlack(t)
+	s := newServer(t, withLiveSlack(fake))
+	hub := s.hub(t, "Support")
+	status, body := s.api(t, s.token(t, "write"), http.MethodPost, "/api/v1/integrations/slack/nonce", `{"hubId":"`+hub.ID+`"}`)
+	if status != http.StatusOK {
+		t.Fatalf("nonce: %d %s", status, body)
+	}
+	var out struct{ AuthorizeURL string }
+	must(t, json.Unmarshal([]byte(body), &out))
+
+	page := s.signedIn(t, "editor")
+	_, err := page.Goto(out.AuthorizeURL)
+	must(t, err)
+	must(t, expect.Locator(page.GetByTestId("slack-finish")).ToBeVisible())
+	must(t, expect.Locator(page.Locator("body")).ToContainText("Slack approved the app"))
+	must(t, page.GetByTestId("slack-finish").Click())
+	must(t, expect.Locator(page.Locator("#f-name-error")).ToContainText("Enter a name."))
+	shot(t, page, "slack-finish-name")
+	if c := fake.calls(); len(c) != 0 {
+		t.Fatalf("Slack was asked before the integration had a name: %v", c)
+	}
+	must(t, page.Locator("#f-name").Fill("Agents from the API"))
+	must(t, page.GetByTestId("slack-finish").Click())
+	createdAt(t, page)
+	must(t, expect.Locator(page.GetByTestId("integration-name")).ToContainText("Agents from the API"))
+	must(t, expect.Locator(page.Locator("body")).ToContainText("T0FAKE123"))
+	if c := fake.calls(); len(c) != 1 || !strings.HasSuffix(c[0].Get("redirect_uri"), "/oauth/slack/callback") {
+		t.Fatalf("oauth.v2.access calls: %v", c)
+	}
 }
