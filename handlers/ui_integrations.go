@@ -15,6 +15,7 @@ import (
 	"hubadmin/channels"
 	"hubadmin/db"
 	"hubadmin/views"
+	"hubadmin/webhooks"
 )
 
 // uiChannelPicker is the first step of a new integration: one card per channel.
@@ -209,6 +210,18 @@ func (h *handler) uiIntegration(c echo.Context) error {
 	}
 	_, hasWebhook := ch.Field("webhookUrl")
 	m.Webhooks = hasWebhook && cfg.String("webhookUrl") != ""
+	if key := cfg.String("privateSigningKey"); m.Webhooks && key != "" {
+		// What a Standard Webhooks library takes as its secret: the same
+		// key, as "whsec_" + base64 of its bytes.
+		secret := webhooks.StandardSecret(key)
+		v := views.IntegrationValue{Key: "standardWebhooksSecret", Label: "Standard Webhooks secret", Mono: true,
+			Secret: true, Masked: channels.Mask(secret)}
+		if canWrite {
+			v.Reveal = secret
+		}
+		m.Keys = append(m.Keys, v)
+		m.SignedTwice = true
+	}
 	if m.Webhooks {
 		// Rendered with the page (no request after load, and the log is
 		// there without JavaScript); ?deliveries=N is a page of the log.

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -178,5 +179,49 @@ func TestDeliveryRowRetriedElsewhere(t *testing.T) {
 	}
 	if row = deliveryRow(d, map[string]bool{"a1": true, "a2": true}); row.Retried.Href != "#delivery-a2" {
 		t.Fatalf("retry on the page: href %q", row.Retried.Href)
+	}
+}
+
+// TestIntegrationPageShowsStandardWebhooksSecret: where deliveries are
+// signed, the keys panel also gives the secret a Standard Webhooks library
+// takes, which verifies a real delivery's webhook-signature; a viewer sees
+// it masked only, and a Direct integration without a webhook URL (nothing
+// delivered) does not show it.
+func TestIntegrationPageShowsStandardWebhooksSecret(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	rec := a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok, `{"channelId":"System","name":"Archive","configuration":{"webhookUrl":"https://example.com/events","events":["message"]}}`)
+	mustStatus(t, rec, http.StatusOK)
+	id := decode[integrationOut](t, rec).IntegrationID
+	in, err := a.db.Integration(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := doc(t, a.signIn("editor").get("/integrations/"+id)).Find(`#cfg-standardWebhooksSecret`)
+	value := secret.AttrOr("data-value", "")
+	if value != webhooks.StandardSecret(in.Secrets["privateSigningKey"]) {
+		t.Fatalf("Standard Webhooks secret %q", value)
+	}
+	// The secret as a library decodes it verifies what the server signs.
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(value, "whsec_"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, at := []byte(`{"event":"test"}`), time.Now()
+	h := webhooks.Sign(body, in.Secrets["privateSigningKey"], "pub", "msg_1", at)
+	if err := webhooks.VerifyStandard(body, h, key, at, time.Minute); err != nil {
+		t.Fatalf("a delivery does not verify with the page's secret: %v", err)
+	}
+	viewer := doc(t, a.signIn("viewer").get("/integrations/"+id)).Find(`#cfg-standardWebhooksSecret`)
+	if viewer.Length() != 1 || viewer.AttrOr("data-value", "") != "" || strings.Contains(viewer.Text(), value) {
+		t.Errorf("viewer sees %q (data-value %q)", viewer.Text(), viewer.AttrOr("data-value", ""))
+	}
+	rec = a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok, `{"channelId":"Direct","name":"Bot","configuration":{"integrationType":"Agent"}}`)
+	mustStatus(t, rec, http.StatusOK)
+	page := doc(t, a.signIn("editor").get("/integrations/"+decode[integrationOut](t, rec).IntegrationID))
+	if page.Find(`[data-testid="signing-keys"]`).Length() != 1 || page.Find(`#cfg-standardWebhooksSecret`).Length() != 0 {
+		t.Errorf("Direct without a webhook URL: keys panel %d, Standard Webhooks secret %d",
+			page.Find(`[data-testid="signing-keys"]`).Length(), page.Find(`#cfg-standardWebhooksSecret`).Length())
 	}
 }
