@@ -63,20 +63,9 @@ func (d *DB) CreateOAuthState(ctx context.Context, s OAuthState, ttl time.Durati
 func (d *DB) ConsumeOAuthState(ctx context.Context, nonce string, mine func(OAuthState) bool) (OAuthState, error) {
 	var s OAuthState
 	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
-		var user, redirect, used sql.NullString
-		var expires string
-		err := tx.QueryRowContext(ctx, `SELECT tenant_id, hub_id, user_id, name, redirect_uri, expires, used FROM oauth_states WHERE nonce_hash = ?`,
-			HashSecret(nonce)).Scan(&s.TenantID, &s.HubID, &user, &s.Name, &redirect, &expires, &used)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrStateInvalid
-		}
-		if err != nil {
-			return fmt.Errorf("store: unable to fetch oauth state: %w", err)
-		}
-		s.UserID, s.RedirectURI = user.String, redirect.String
-		s.Expires = parseTime(expires)
-		if used.Valid || !now().Before(s.Expires) || !mine(s) {
-			return ErrStateInvalid
+		var err error
+		if s, err = usableOAuthState(tx.QueryRowContext(ctx, selectOAuthState, HashSecret(nonce)), mine); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE oauth_states SET used = ? WHERE nonce_hash = ?`, fmtTime(now()), HashSecret(nonce))
 		return err
@@ -90,11 +79,18 @@ func (d *DB) ConsumeOAuthState(ctx context.Context, nonce string, mine func(OAut
 // OAuthStateOf returns what a nonce was issued for, without using it up:
 // ErrStateInvalid unless it is unused, unexpired and mine accepts it.
 func (d *DB) OAuthStateOf(ctx context.Context, nonce string, mine func(OAuthState) bool) (OAuthState, error) {
+	return usableOAuthState(d.lookup(ctx, selectOAuthState, HashSecret(nonce)), mine)
+}
+
+const selectOAuthState = `SELECT tenant_id, hub_id, user_id, name, redirect_uri, expires, used FROM oauth_states WHERE nonce_hash = ?`
+
+// usableOAuthState reads a row of selectOAuthState: ErrStateInvalid unless
+// there is one, unused, unexpired, and mine accepts it.
+func usableOAuthState(row *sql.Row, mine func(OAuthState) bool) (OAuthState, error) {
 	var s OAuthState
 	var user, redirect, used sql.NullString
 	var expires string
-	err := d.lookup(ctx, `SELECT tenant_id, hub_id, user_id, name, redirect_uri, expires, used FROM oauth_states WHERE nonce_hash = ?`,
-		HashSecret(nonce)).Scan(&s.TenantID, &s.HubID, &user, &s.Name, &redirect, &expires, &used)
+	err := row.Scan(&s.TenantID, &s.HubID, &user, &s.Name, &redirect, &expires, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return OAuthState{}, ErrStateInvalid
 	}
