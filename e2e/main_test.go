@@ -2,8 +2,9 @@
 //
 // Each test gets its own database in t.TempDir(), its own server on
 // 127.0.0.1:0 and its own browser context, so tests run in parallel. Run
-// e2e/setup.sh first (the Taskfile's test task does): it installs Debian's
-// Chromium and the Playwright driver without downloading browsers.
+// e2e/setup.sh and e2e/axe.sh first (the Taskfile's test task does): they
+// install Debian's Chromium and the Playwright driver without downloading
+// browsers, and the axe-core that TestScreens checks every page with.
 package e2e
 
 import (

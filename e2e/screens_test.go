@@ -17,8 +17,9 @@ import (
 
 // TestScreens visits every page of the dashboard at 1280 and 390 px, light
 // and dark, saves a full-page screenshot of each (screens-<page>-<width>
-// [-dark].png) for review, and fails if any page overflows its viewport or
-// reports a console error or CSP violation.
+// [-dark].png) for review, and fails if any page overflows its viewport,
+// reports a console error or CSP violation, or breaks an axe-core rule of
+// WCAG 2.1 A/AA or axe's best practices.
 func TestScreens(t *testing.T) {
 	t.Parallel()
 	for _, o := range []PageOptions{{Width: Wide}, {Width: Narrow}, {Width: Wide, Dark: true}, {Width: Narrow, Dark: true}} {
@@ -117,6 +118,7 @@ func screensOf(t *testing.T, o PageOptions, suffix string) {
 		must(t, err)
 		shot(t, page, "screens-"+name+"-"+suffix)
 		overflowing(t, page)
+		accessible(t, page, name)
 	}
 	visit(page, "setup", "/setup")
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create administrator"}).Click())
