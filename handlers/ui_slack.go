@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,14 +32,18 @@ func (h *handler) slackReady(c echo.Context) bool {
 }
 
 func (h *handler) renderSlackConnect(c echo.Context, status int, hub db.Hub, ch *channels.Channel, f views.Form) error {
-	m := views.IntegrationForm{HubID: hub.ID, HubName: hub.Name, ChannelTitle: ch.Title, ChannelIcon: ch.Icon}
-	s := views.SlackConnect{
+	return h.renderSlackPage(c, status, hub, ch, views.SlackConnect{
 		Action:     "/hubs/" + hub.ID + "/slack/connect",
 		Cancel:     "/hubs/" + hub.ID,
 		Form:       f,
 		Configured: h.slackReady(c),
 		Missing:    fmt.Sprintf(slackSettings, h.slackRedirectURI(c)),
-	}
+	})
+}
+
+// renderSlackPage is the Slack form of a hub: Connect, or Finish.
+func (h *handler) renderSlackPage(c echo.Context, status int, hub db.Hub, ch *channels.Channel, s views.SlackConnect) error {
+	m := views.IntegrationForm{HubID: hub.ID, HubName: hub.Name, ChannelTitle: ch.Title, ChannelIcon: ch.Icon}
 	return render(c, status, views.SlackConnectPage(h.page(c, "New Slack integration", "hubs"), m, s, ch.Summary))
 }
 
@@ -165,16 +170,15 @@ func (h *handler) uiSlackCallback(c echo.Context) error {
 		}
 		form, _ := c.FormParams()
 		n, fe := checkName(form.Get("name"))
-		if fe == nil {
-			if err := h.nameFree(ctx, hub.ID, "", n); err != nil {
-				errs, err := formErrors(err)
-				if err != nil {
-					return err
-				}
-				return h.renderSlackFinish(c, http.StatusUnprocessableEntity, hub, ch, finish, form, errs...)
-			}
-		} else {
+		if fe != nil {
 			return h.renderSlackFinish(c, http.StatusUnprocessableEntity, hub, ch, finish, form, *fe)
+		}
+		if err := h.nameFree(ctx, hub.ID, "", n); err != nil {
+			errs, err := formErrors(err)
+			if err != nil {
+				return err
+			}
+			return h.renderSlackFinish(c, http.StatusUnprocessableEntity, hub, ch, finish, form, errs...)
 		}
 		name = n
 	}
@@ -204,8 +208,7 @@ func (h *handler) uiSlackCallback(c echo.Context) error {
 // state a program asked for without a name, after Slack approved it.
 func (h *handler) renderSlackFinish(c echo.Context, status int, hub db.Hub, ch *channels.Channel, s views.SlackConnect, values url.Values, errs ...channels.FieldError) error {
 	s.Form = formOf(values, readableErrors(ch, channels.FieldErrors(errs)))
-	m := views.IntegrationForm{HubID: hub.ID, HubName: hub.Name, ChannelTitle: ch.Title, ChannelIcon: ch.Icon}
-	return render(c, status, views.SlackConnectPage(h.page(c, "New Slack integration", "hubs"), m, s, ch.Summary))
+	return h.renderSlackPage(c, status, hub, ch, s)
 }
 
 // slackErrorCode is the shape of Slack's OAuth error codes.
@@ -214,7 +217,7 @@ var slackErrorCode = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
 // sentence ends s with a full stop unless it ends with punctuation.
 func sentence(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.ContainsRune(".!?…", []rune(s)[len([]rune(s))-1]) {
+	if last, _ := utf8.DecodeLastRuneInString(s); s == "" || strings.ContainsRune(".!?…", last) {
 		return s
 	}
 	return s + "."
