@@ -54,13 +54,7 @@ func renormalizeTable(ctx context.Context, tx *sql.Tx, table, scope string) erro
 		}
 		renamed, key := name, nameKey(name)
 		for n := 8; taken[key]; n++ {
-			// The name keeps to 100 characters with its suffix, so it can
-			// still be saved as it is.
-			suffix := " (" + id[:min(n, len(id))] + ")"
-			if n > len(id) { // even the whole id is taken: count on
-				suffix = fmt.Sprintf(" (%s %d)", id, n-len(id))
-			}
-			renamed = truncateRunes(name, 100-utf8.RuneCountInString(suffix)) + suffix
+			renamed = withIDSuffix(name, id, n)
 			key = nameKey(renamed)
 		}
 		taken[key] = true
@@ -85,6 +79,26 @@ func renormalizeTable(ctx context.Context, tx *sql.Tx, table, scope string) erro
 		}
 	}
 	return nil
+}
+
+// maxName is the length of a name the API and forms accept.
+const maxName = 100
+
+// idSuffix is what tells a renamed duplicate apart: the first n characters
+// of its id in parentheses, or, once n passes the id's length, the whole
+// id and a count.
+func idSuffix(id string, n int) string {
+	if n > len(id) {
+		return fmt.Sprintf(" (%s %d)", id, n-len(id))
+	}
+	return " (" + id[:n] + ")"
+}
+
+// withIDSuffix is name with idSuffix(id, n), shortened before the suffix
+// to keep to maxName characters, so that it can still be saved as it is.
+func withIDSuffix(name, id string, n int) string {
+	suffix := idSuffix(id, n)
+	return truncateRunes(name, maxName-utf8.RuneCountInString(suffix)) + suffix
 }
 
 // truncateRunes keeps the first n characters of s.

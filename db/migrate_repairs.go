@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/pressly/goose/v3"
 )
@@ -90,9 +89,6 @@ func rekeyEmails(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// maxName is the length of a name the API and forms accept.
-const maxName = 100
-
 // shortenLongNames shortens the names of table longer than maxName
 // characters. Only 0007's renames made such names: the suffix it appended
 // is kept (a longer start of the id if that key is taken in the scope),
@@ -126,12 +122,13 @@ func shortenLongNames(ctx context.Context, tx *sql.Tx, table, scope string) erro
 		return err == nil, err
 	}
 	for _, l := range longs {
-		suffix := " (" + l.id[:min(8, len(l.id))] + ")"
-		base, had := strings.CutSuffix(l.name, suffix)
-		if !had {
-			suffix = ""
+		// 0007 appended the first 8 characters of the id; a name without
+		// that suffix is only shortened.
+		base, had := strings.CutSuffix(l.name, idSuffix(l.id, min(8, len(l.id))))
+		renamed := truncateRunes(base, maxName)
+		if had {
+			renamed = withIDSuffix(base, l.id, min(8, len(l.id)))
 		}
-		renamed := truncateRunes(base, maxName-utf8.RuneCountInString(suffix)) + suffix
 		key := nameKey(renamed)
 		for n := 9; ; n++ {
 			t, err := taken(l.scope, key, l.id)
@@ -141,11 +138,7 @@ func shortenLongNames(ctx context.Context, tx *sql.Tx, table, scope string) erro
 			if !t {
 				break
 			}
-			suffix = " (" + l.id[:min(n, len(l.id))] + ")"
-			if n > len(l.id) { // even the whole id is taken: count on
-				suffix = fmt.Sprintf(" (%s %d)", l.id, n-len(l.id))
-			}
-			renamed = truncateRunes(base, maxName-utf8.RuneCountInString(suffix)) + suffix
+			renamed = withIDSuffix(base, l.id, n)
 			key = nameKey(renamed)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET name = ?, name_key = ? WHERE id = ?`, renamed, key, l.id); err != nil {

@@ -3,6 +3,9 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,15 +53,8 @@ const axeRun = `async () => {
 	})));
 }`
 
-type axeViolation struct {
-	ID, Impact, Help, HelpURL string
-	Nodes                     []struct{ Target, HTML, Summary string }
-}
-
-// accessible injects axe-core into the page and fails the test with each
-// violation it finds: rule, impact, help, and the first elements with
-// their HTML and what is wrong with them.
-func accessible(t *testing.T, page playwright.Page, name string) {
+// axeViolations injects axe-core into the page and returns what it finds.
+func axeViolations(t *testing.T, page playwright.Page) []axeViolation {
 	t.Helper()
 	src, err := axeSource()
 	if err != nil {
@@ -77,6 +73,20 @@ func accessible(t *testing.T, page playwright.Page, name string) {
 	must(t, err)
 	var violations []axeViolation
 	must(t, json.Unmarshal([]byte(out.(string)), &violations))
+	return violations
+}
+
+type axeViolation struct {
+	ID, Impact, Help, HelpURL string
+	Nodes                     []struct{ Target, HTML, Summary string }
+}
+
+// accessible injects axe-core into the page and fails the test with each
+// violation it finds: rule, impact, help, and the first elements with
+// their HTML and what is wrong with them.
+func accessible(t *testing.T, page playwright.Page, name string) {
+	t.Helper()
+	violations := axeViolations(t, page)
 	if len(violations) == 0 {
 		return
 	}
@@ -96,4 +106,32 @@ func accessible(t *testing.T, page playwright.Page, name string) {
 		}
 	}
 	t.Error(b.String())
+}
+
+// TestAxeFindsViolations: the check TestScreens relies on reports what it
+// should on a page built to break three rules (an image without text, an
+// unlabelled input, grey on grey), so a clean run of TestScreens means the
+// pages passed, not that axe never ran.
+func TestAxeFindsViolations(t *testing.T) {
+	t.Parallel()
+	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!doctype html><html lang="en"><head><title>Bad</title></head><body><main>
+<h1>Bad page</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text">
+<p style="color:#999;background:#aaa">hard to read</p></main></body></html>`)
+	}))
+	t.Cleanup(bad.Close)
+	s := newServer(t)
+	page := s.newPage(t)
+	_, err := page.Goto(bad.URL)
+	must(t, err)
+	found := map[string]bool{}
+	for _, v := range axeViolations(t, page) {
+		found[v.ID] = true
+	}
+	for _, rule := range []string{"image-alt", "label", "color-contrast"} {
+		if !found[rule] {
+			t.Errorf("axe did not report %s on a page that breaks it; found %v", rule, found)
+		}
+	}
 }
