@@ -590,3 +590,70 @@ func TestHubListSearch(t *testing.T) {
 	atPath(t, plain, "/hubs")
 	must(t, expect.Locator(plain.GetByTestId("hub-row")).ToHaveCount(4))
 }
+
+// coveredByToasts reports how many toasts are shown and how many of the
+// page's buttons and links (in main) they cover.
+func coveredByToasts(t *testing.T, page playwright.Page) (shown, covered int) {
+	t.Helper()
+	v, err := page.Evaluate(`() => {
+		const toasts = [...document.querySelectorAll("#toasts .toast")].filter(el => el.checkVisibility()).map(el => el.getBoundingClientRect());
+		const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+		const controls = [...document.querySelectorAll("main button, main a")].filter(el => el.checkVisibility()).map(el => el.getBoundingClientRect());
+		return toasts.length + " " + controls.filter(c => toasts.some(t => hit(t, c))).length;
+	}`)
+	must(t, err)
+	if _, err := fmt.Sscan(v.(string), &shown, &covered); err != nil {
+		t.Fatal(err)
+	}
+	return shown, covered
+}
+
+// Toasts must not stand over the buttons an operator clicks next: pausing
+// rows one after another at the bottom of the window (they were bottom
+// right, over the rows' Pause and Delete buttons).
+func TestToastsLeaveRowButtonsClear(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	tok := s.token(t, "write")
+	for i := range 24 {
+		s.seedIntegration(t, tok, hub, fmt.Sprintf("Chat %02d", i+1), "WebChat")
+	}
+	t.Run("wide", func(t *testing.T) {
+		page := s.signedIn(t, "editor")
+		hp := HubPage{page}
+		_, err := page.Goto("/hubs/" + hub.ID)
+		must(t, err)
+		// The 14th row sits at the bottom of a 900 px window.
+		must(t, hp.button(t, "Pause Chat 14").ScrollIntoViewIfNeeded())
+		for _, name := range []string{"Chat 14", "Chat 15", "Chat 16", "Chat 17"} {
+			// A short timeout: a covered button would make the click wait.
+			must(t, hp.button(t, "Pause "+name).Click(playwright.LocatorClickOptions{Timeout: playwright.Float(3000)}))
+			must(t, expect.Locator(hp.row(name).GetByTestId("status")).ToHaveText("Paused"))
+		}
+		hp.toast(t, "Integration “Chat 17” paused")
+		shown, covered := coveredByToasts(t, page)
+		if shown != 3 || covered != 0 {
+			t.Errorf("after four pauses: %d toasts shown (want the newest 3), covering %d of the page's buttons and links (want 0)", shown, covered)
+		}
+	})
+	t.Run("phone", func(t *testing.T) {
+		page := s.signedIn(t, "editor", PageOptions{Width: Narrow})
+		hp := HubPage{page}
+		_, err := page.Goto("/hubs/" + hub.ID)
+		must(t, err)
+		last := hp.button(t, "Delete Chat 24")
+		must(t, hp.button(t, "Pause Chat 24").Click())
+		hp.toast(t, "Integration “Chat 24” paused")
+		// Scrolled to the end, the last card's buttons clear the toast.
+		_, err = page.Evaluate(`() => window.scrollTo(0, document.documentElement.scrollHeight)`)
+		must(t, err)
+		box, err := last.BoundingBox()
+		must(t, err)
+		toastBox, err := page.Locator("#toasts .toast").First().BoundingBox()
+		must(t, err)
+		if box.Y+box.Height > toastBox.Y {
+			t.Errorf("scrolled to the end, the last card's Delete button (bottom %.0f px) is under the toast (top %.0f px)", box.Y+box.Height, toastBox.Y)
+		}
+	})
+}
