@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1001,4 +1002,38 @@ func TestWrongKeyRefusedAtOpen(t *testing.T) {
 		t.Fatalf("a new database with any key: %v", err)
 	}
 	c.Close()
+}
+
+func TestHubsFilteredByStatus(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	for i, status := range []int{HubActive, HubPaused, HubActive, HubPaused, HubPaused} {
+		if _, err := d.CreateHub(ctx, Hub{TenantID: DefaultTenantID, Name: fmt.Sprintf("Support %d", i), StatusID: status}, Audit{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		f     HubFilter
+		names []string
+		total int
+	}{
+		{HubFilter{StatusID: HubPaused, Size: 2}, []string{"Support 1", "Support 3"}, 3},
+		{HubFilter{StatusID: HubPaused, Size: 2, Page: 1}, []string{"Support 4"}, 3},
+		{HubFilter{StatusID: HubActive, Size: 10}, []string{"Support 0", "Support 2"}, 2},
+		{HubFilter{StatusID: HubPaused, Query: "4", Size: 10}, []string{"Support 4"}, 1},
+		{HubFilter{Size: 10}, []string{"Support 0", "Support 1", "Support 2", "Support 3", "Support 4"}, 5},
+	} {
+		tc.f.TenantID = DefaultTenantID
+		list, total, err := d.Hubs(ctx, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, h := range list {
+			names = append(names, h.Name)
+		}
+		if total != tc.total || !slices.Equal(names, tc.names) {
+			t.Errorf("%+v: %v of %d, want %v of %d", tc.f, names, total, tc.names, tc.total)
+		}
+	}
 }

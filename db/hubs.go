@@ -97,6 +97,7 @@ func (d *DB) Hub(ctx context.Context, id string) (Hub, error) {
 type HubFilter struct {
 	TenantID string
 	Query    string
+	StatusID int // HubActive or HubPaused; 0 = either
 	Page     int
 	Size     int
 }
@@ -107,6 +108,10 @@ func (f HubFilter) where() (string, []any) {
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where += ` AND h.name_key LIKE ? ESCAPE '\'`
 		args = append(args, "%"+likeEscape(nameKey(q))+"%")
+	}
+	if f.StatusID != 0 {
+		where += ` AND h.status_id = ?`
+		args = append(args, f.StatusID)
 	}
 	return where, args
 }

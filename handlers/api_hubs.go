@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -248,13 +249,36 @@ func (h *handler) hubDelete(c echo.Context) error {
 	return okJSON(c.Response(), hubView(hub))
 }
 
+// hubFilter reads the hubs lists' filters (the API's and the dashboard's):
+// ?q= the name search, ?statusId= 2000 or active, 2002 or paused.
+func hubFilter(c echo.Context, f *db.HubFilter) error {
+	f.Query = c.QueryParam("q")
+	if utf8.RuneCountInString(f.Query) > 200 {
+		return badRequest(codeOutOfRange, "q", "Parameter 'q' is longer than 200 characters.")
+	}
+	switch s := c.QueryParam("statusId"); strings.ToLower(s) {
+	case "":
+	case "2000", "active":
+		f.StatusID = db.HubActive
+	case "2002", "paused":
+		f.StatusID = db.HubPaused
+	default:
+		return badRequest(codeOutOfRange, "statusId", fmt.Sprintf("Parameter 'statusId' is '%s'; valid values are 2000 or active, and 2002 or paused.", s))
+	}
+	return nil
+}
+
 // hubList is GET /hubs, paged like integrations.
 func (h *handler) hubList(c echo.Context) error {
 	pg, size, err := paging(c)
 	if err != nil {
 		return err
 	}
-	list, total, err := h.db.Hubs(c.Request().Context(), db.HubFilter{TenantID: actorOf(c).TenantID, Query: c.QueryParam("q"), Page: pg, Size: size})
+	f := db.HubFilter{TenantID: actorOf(c).TenantID, Page: pg, Size: size}
+	if err := hubFilter(c, &f); err != nil {
+		return err
+	}
+	list, total, err := h.db.Hubs(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

@@ -441,7 +441,8 @@ func TestUnknownQueryParameters(t *testing.T) {
 		{"/api/v1/integrations?hubId=" + one.ID + "&status=paused", "status", 400},
 		{"/api/v1/integrations?hubId=" + one.ID + "&hubId=" + two.ID, "hubId", 400},
 		{"/api/v1/integrations?hubId=" + one.ID + "&HUBID=" + two.ID, "hubId", 400},
-		{"/api/v1/hubs?statusId=2002", "statusId", 400},
+		{"/api/v1/hubs?status=2002", "status", 400},
+		{"/api/v1/hubs?statusId=3002", "statusId", 400}, // an integration's status
 		{"/api/v1/hubs/" + one.ID + "?verbose=1", "verbose", 400},
 		{"/api/v1/no/such/route?x=1", "", 404},
 	} {

@@ -258,7 +258,7 @@ var apiParams = map[string][]string{
 	"GET /api/v1/integrations":                {"hubId", "channelId", "statusId", "q", "pageNumber", "pageSize"},
 	"PUT /api/v1/integrations/:id":            {"regenerate-key"},
 	"POST /api/v1/integrations/hubs/:id":      {"regenerate-key"}, // an update, when the id is an integration's
-	"GET /api/v1/hubs":                        {"q", "pageNumber", "pageSize"},
+	"GET /api/v1/hubs":                        {"q", "statusId", "pageNumber", "pageSize"},
 	"GET /api/v1/audit":                       {"actor", "action", "objectType", "objectId", "pageNumber", "pageSize"},
 	"GET /api/v1/integrations/:id/deliveries": {"pageNumber", "pageSize"},
 }

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -36,9 +35,9 @@ func (h *handler) uiHubs(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := db.HubFilter{TenantID: currentUser(c).TenantID, Query: c.QueryParam("q"), Page: pg - 1, Size: uiPageSize}
-	if utf8.RuneCountInString(f.Query) > 200 {
-		return badRequest(codeOutOfRange, "q", "Parameter 'q' is longer than 200 characters.")
+	f := db.HubFilter{TenantID: currentUser(c).TenantID, Page: pg - 1, Size: uiPageSize}
+	if err := hubFilter(c, &f); err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
 	list, total, err := h.db.Hubs(ctx, f)
@@ -56,9 +55,15 @@ func (h *handler) uiHubs(c echo.Context) error {
 		}
 	}
 	m := views.HubList{Total: total, HubTotal: total, Query: f.Query, Hubs: make([]views.HubRow, 0, len(list)), Here: pageLink(c.Request().URL, pg)}
+	switch f.StatusID {
+	case db.HubActive:
+		m.Status = "active"
+	case db.HubPaused:
+		m.Status = "paused"
+	}
 	if m.Filtered() {
 		all := f
-		all.Query, all.Page, all.Size = "", 0, 1
+		all.Query, all.StatusID, all.Page, all.Size = "", 0, 0, 1
 		if _, m.HubTotal, err = h.db.Hubs(ctx, all); err != nil {
 			return err
 		}

@@ -1200,3 +1200,75 @@ func TestHubDeleteKeepsTheKeyboardsPlace(t *testing.T) {
 		t.Errorf("after deleting every hub: autofocus on %q, want Create hub", got)
 	}
 }
+
+// The hubs list filters by status, in the dashboard (a select next to the
+// search, its own empty state) and in the API (?statusId=), totals included.
+func TestHubsListByStatus(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	for _, name := range []string{"Support EU", "Sales", "support US", "Marketing"} {
+		hb := a.hub(name)
+		if name == "Sales" || name == "support US" {
+			mustStatus(t, a.api("PUT", "/api/v1/hubs/"+hb.ID, tok, `{"statusId":2002}`), http.StatusOK)
+		}
+	}
+	b := a.signIn("viewer")
+	for _, tt := range []struct {
+		query string
+		want  []string
+	}{
+		{"statusId=paused", []string{"Sales", "support US"}},
+		{"statusId=active", []string{"Support EU", "Marketing"}},
+		{"statusId=paused&q=support", []string{"support US"}},
+		{"statusId=active&q=sales", nil},
+	} {
+		t.Run(tt.query, func(t *testing.T) {
+			for _, rec := range []*httptest.ResponseRecorder{b.get("/hubs?" + tt.query), b.htmxGet("/hubs?" + tt.query)} {
+				mustStatus(t, rec, http.StatusOK)
+				d := doc(t, rec)
+				if got := rowNames(d, `[data-testid="hub-row"]`); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+					t.Errorf("rows %v, want %v", got, tt.want)
+				}
+				if tt.want == nil {
+					empty := d.Find(`#hub-list [data-testid="empty-state"]`).Text()
+					if !strings.Contains(empty, "No active hub's name contains “sales”") || d.Find(`a[data-testid="clear-filters"][href="/hubs"]`).Length() != 1 {
+						t.Errorf("empty state: %q", empty)
+					}
+				}
+			}
+			full := doc(t, b.get("/hubs?"+tt.query))
+			status, _ := url.ParseQuery(tt.query)
+			if v, _ := full.Find(`form[data-testid="filters"] select[name="statusId"] option[selected]`).Attr("value"); v != status.Get("statusId") {
+				t.Errorf("the status select shows %q", v)
+			}
+			var api struct {
+				Total   int
+				Results []struct{ Name string }
+			}
+			if err := json.Unmarshal(a.api("GET", "/api/v1/hubs?"+tt.query, tok, "").Body.Bytes(), &api); err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, r := range api.Results {
+				names = append(names, r.Name)
+			}
+			if strings.Join(names, "|") != strings.Join(tt.want, "|") || api.Total != len(tt.want) {
+				t.Errorf("the API finds %v of %d, the dashboard %v", names, api.Total, tt.want)
+			}
+		})
+	}
+	// Hubster's numbers work as the words do; anything else is a 400 naming the field.
+	var api struct{ Total int }
+	if err := json.Unmarshal(a.api("GET", "/api/v1/hubs?statusId=2002", tok, "").Body.Bytes(), &api); err != nil || api.Total != 2 {
+		t.Errorf("statusId=2002: %d hubs, %v", api.Total, err)
+	}
+	rec := a.api("GET", "/api/v1/hubs?statusId=stopped", tok, "")
+	mustStatus(t, rec, http.StatusBadRequest)
+	if p := decode[Problem](t, rec); p.Errors[0].Field != "statusId" || !strings.Contains(p.Errors[0].Description, "2002 or paused") {
+		t.Errorf("statusId=stopped: %+v", p)
+	}
+	mustStatus(t, b.get("/hubs?statusId=stopped"), http.StatusBadRequest)
+	if empty := doc(t, b.get("/hubs?statusId=paused&q=nothing")).Find(`[data-testid="empty-state"]`).Text(); !strings.Contains(empty, "No paused hub's name contains “nothing”") {
+		t.Errorf("empty state: %q", empty)
+	}
+}
