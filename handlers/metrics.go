@@ -82,12 +82,24 @@ func (m *metrics) middleware() echo.MiddlewareFunc {
 			if route == "" {
 				route = "unmatched"
 			}
-			method := c.Request().Method
+			method := metricMethod(c.Request().Method)
 			m.requests.WithLabelValues(route, method, strconv.Itoa(c.Response().Status)).Inc()
 			m.duration.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
 			return err
 		}
 	}
+}
+
+// metricMethod is a request's method as a label: the standard ones by
+// name, any other as OTHER. A client may send any token as its method,
+// and each distinct one would be a series kept for the process's life.
+func metricMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "OTHER"
 }
 
 // metricsEndpoint is GET /metrics: Prometheus text format. It is off (404)
