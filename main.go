@@ -12,6 +12,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -60,7 +61,8 @@ func tuneGC() {
 // Every command reads the database and its key; serve the rest.
 type options struct {
 	addr, dbPath, keyFile, providers, secureCookies, publicURL, logFormat string
-	metricsToken                                                          string
+	metricsToken, trustedProxies                                          string
+	proxies                                                               []*net.IPNet // trustedProxies, parsed by checkServe
 	allowPrivate                                                          bool
 	rateLimit                                                             float64
 	// envErr is an environment variable that could not be read as its
@@ -100,6 +102,7 @@ func serveFlags(fs *flag.FlagSet, o *options) {
 	fs.Float64Var(&o.rateLimit, "rate-limit", rl, "requests per second per API token, burst twice that (HUBADMIN_RATE_LIMIT)")
 	fs.StringVar(&o.publicURL, "public-url", env("HUBADMIN_PUBLIC_URL", ""), "external base URL, e.g. https://hub.example.com (HUBADMIN_PUBLIC_URL)")
 	fs.StringVar(&o.metricsToken, "metrics-token", env("HUBADMIN_METRICS_TOKEN", ""), "enables GET /metrics behind 'Authorization: Bearer <token>'; empty = /metrics is 404 (HUBADMIN_METRICS_TOKEN)")
+	fs.StringVar(&o.trustedProxies, "trusted-proxies", env("HUBADMIN_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For names the client: comma-separated addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8; empty = the connection's address (HUBADMIN_TRUSTED_PROXIES)")
 	fs.StringVar(&o.logFormat, "log-format", env("HUBADMIN_LOG_FORMAT", "text"), "text or json (HUBADMIN_LOG_FORMAT)")
 }
 
@@ -119,6 +122,25 @@ func (o *options) checkServe() error {
 	}
 	if o.providers != "live" && o.providers != "sandbox" {
 		return fmt.Errorf("--providers must be live or sandbox, not %q", o.providers)
+	}
+	for _, p := range strings.Split(o.trustedProxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		pre, err := netip.ParsePrefix(p)
+		if err != nil {
+			a, aerr := netip.ParseAddr(p)
+			if aerr != nil || a.Zone() != "" {
+				return fmt.Errorf("--trusted-proxies must list addresses or CIDR ranges (127.0.0.1, 10.0.0.0/8, ::1), not %q", p)
+			}
+			pre = netip.PrefixFrom(a, a.BitLen())
+		}
+		pre = pre.Masked()
+		bits := 128
+		if pre.Addr().Is4() {
+			bits = 32
+		}
+		o.proxies = append(o.proxies, &net.IPNet{IP: pre.Addr().AsSlice(), Mask: net.CIDRMask(pre.Bits(), bits)})
 	}
 	if o.publicURL != "" {
 		u, err := url.Parse(o.publicURL)
@@ -540,17 +562,22 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		prov = channels.Sandbox()
 	}
 
-	srv := handlers.New(handlers.Config{
-		DB: d, Providers: prov, SessionKey: seal.MACKey(), SecureCookies: o.secureCookies, RateLimit: o.rateLimit,
-		AllowPrivateWebhooks: o.allowPrivate, PublicURL: strings.TrimRight(o.publicURL, "/"),
-		SlackConfigured: prov.Sandbox || (slackID != "" && slackSecret != ""), Version: version, Logger: logger,
-		MetricsToken: o.metricsToken,
-	})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	// On a loopback address (the default), only local names may reach it.
+	tcp, _ := ln.Addr().(*net.TCPAddr)
+	loopback := tcp != nil && tcp.IP.IsLoopback()
+	srv := handlers.New(handlers.Config{
+		DB: d, Providers: prov, SessionKey: seal.MACKey(), SecureCookies: o.secureCookies, RateLimit: o.rateLimit,
+		AllowPrivateWebhooks: o.allowPrivate, PublicURL: strings.TrimRight(o.publicURL, "/"),
+		SlackConfigured: prov.Sandbox || (slackID != "" && slackSecret != ""), Version: version, Logger: logger,
+		MetricsToken: o.metricsToken, TrustedProxies: o.proxies, LoopbackOnly: loopback,
+	})
+	// ReadTimeout: a body (1 MiB at most) sent a byte at a time would
+	// otherwise hold its connection and goroutine for as long as it likes.
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 120 * time.Second}
 	base := "http://" + ln.Addr().String()
 	logger.Info("hubadmin listening", "url", base, "db", o.dbPath, "providers", o.providers, "version", version)
 	if has, err := d.HasUsers(ctx); err == nil && !has {

@@ -216,6 +216,14 @@ func TestSIGTERMDrains(t *testing.T) {
 	}
 	tok = strings.TrimSpace(tok)
 	s := startServer(t, dir)
+	// Listening on 127.0.0.1, it answers as a local name only.
+	req, _ := http.NewRequest("GET", s.base+"/login", nil)
+	req.Host = "rebound.example:80"
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusBadRequest {
+		t.Errorf("Host rebound.example on the loopback server: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
 	hub := seedHub(t, s.base, tok)
 	var mu sync.Mutex
 	counts := map[string]int{}
@@ -325,6 +333,14 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	tok, _ := cli(t, dir, "", "token", "create", "--name", "load")
 	tok = strings.TrimSpace(tok)
 	s := startServer(t, dir)
+	// Listening on 127.0.0.1, it answers as a local name only.
+	req, _ := http.NewRequest("GET", s.base+"/login", nil)
+	req.Host = "rebound.example:80"
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusBadRequest {
+		t.Errorf("Host rebound.example on the loopback server: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
 	hub := seedHub(t, s.base, tok)
 	var mu sync.Mutex
 	var ids []string
@@ -362,6 +378,14 @@ func TestBackupDuringLoad(t *testing.T) {
 	tok, _ := cli(t, dir, "", "token", "create", "--name", "load")
 	tok = strings.TrimSpace(tok)
 	s := startServer(t, dir)
+	// Listening on 127.0.0.1, it answers as a local name only.
+	req, _ := http.NewRequest("GET", s.base+"/login", nil)
+	req.Host = "rebound.example:80"
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusBadRequest {
+		t.Errorf("Host rebound.example on the loopback server: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
 	hub := seedHub(t, s.base, tok)
 	var mu sync.Mutex
 	var ids []string
@@ -441,6 +465,8 @@ func TestCommandsRefuseWhatTheyWouldGetWrong(t *testing.T) {
 		{[]string{"serve", "--log-format", "xml"}, "", "--log-format must be text or json"},
 		{[]string{"serve", "--public-url", "not a url"}, "", "--public-url must be"},
 		{[]string{"serve", "--public-url", "https://hub.example.com/?x=1"}, "", "--public-url must be"},
+		{[]string{"serve", "--trusted-proxies", "nginx"}, "", "--trusted-proxies must list"},
+		{[]string{"serve"}, "HUBADMIN_TRUSTED_PROXIES=10.0.0.0/8,fe80::1%eth0", "--trusted-proxies must list"},
 		{[]string{"user", "create", "--email", "a@", "--role", "admin", "--password-stdin"}, "", "--email must be an email address"},
 		{[]string{"user", "create", "--email", "notanemail", "--role", "admin", "--password-stdin"}, "", "--email must be an email address"},
 		{[]string{"tenant", "create", "--name", "acme"}, "", `a tenant named "acme" already exists`},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,16 @@ type Config struct {
 	HandlerTimeout time.Duration
 	// Webhooks delivers signed test events; nil builds one from AllowPrivateWebhooks.
 	Webhooks *webhooks.Deliverer
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client (sign-in throttling, rate limits and logs use that address).
+	// Empty: the connection's own address, whatever headers say.
+	TrustedProxies []*net.IPNet
+	// LoopbackOnly: the server listens on a loopback address, so a request
+	// naming any other host (other than PublicURL's) in Host came through
+	// a name that was made to resolve to this machine (DNS rebinding: a
+	// web page's script then reads and posts to the dashboard, /setup
+	// included, as its own site) and is refused.
+	LoopbackOnly bool
 	// MetricsToken enables GET /metrics (Prometheus text format) behind
 	// "Authorization: Bearer <MetricsToken>"; empty disables it (404).
 	MetricsToken string

@@ -478,3 +478,41 @@ func TestHugeRateLimitIsNoLimit(t *testing.T) {
 		}
 	}
 }
+
+// On a loopback listener, a request through any other name (DNS rebinding:
+// a web page's own domain made to resolve to 127.0.0.1) is refused, on
+// every route; local names and the public URL's host are served.
+func TestLoopbackServerAnswersLocalNamesOnly(t *testing.T) {
+	a := newTestApp(t, func(c *Config) { c.LoopbackOnly, c.PublicURL = true, "https://Hub.Example.com" })
+	for _, c := range []struct {
+		host string
+		ok   bool
+	}{
+		{"127.0.0.1:8080", true}, {"localhost:8080", true}, {"LOCALHOST", true}, {"[::1]:8080", true},
+		{"app.localhost:8080", true}, {"127.0.0.2", true}, {"hub.example.com", true}, {"hub.example.com:443", true},
+		{"attacker.example:8080", false}, {"192.168.1.10:8080", false}, {"localhost.attacker.example", false}, {"", false},
+	} {
+		for _, path := range []string{"/setup", "/login", "/api/v1/hubs", "/static/css/app.css"} {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.Host = c.host
+			rec := httptest.NewRecorder()
+			a.srv.ServeHTTP(rec, req)
+			if refused := rec.Code == http.StatusBadRequest && strings.Contains(rec.Body.String(), "--public-url"); refused == c.ok {
+				t.Errorf("Host %q, %s: %d %.120s", c.host, path, rec.Code, rec.Body.String())
+			}
+		}
+	}
+	// Probes answer under any name.
+	req := httptest.NewRequest(http.MethodGet, "/readyz", nil)
+	req.Host = "rebound.example"
+	rec := httptest.NewRecorder()
+	a.srv.ServeHTTP(rec, req)
+	mustStatus(t, rec, http.StatusOK)
+	// Not on a loopback listener: any name (a LAN address, a proxy's).
+	b := newTestApp(t)
+	req = httptest.NewRequest(http.MethodGet, "/setup", nil)
+	req.Host = "hubadmin.lan:8080"
+	rec = httptest.NewRecorder()
+	b.srv.ServeHTTP(rec, req)
+	mustStatus(t, rec, http.StatusOK)
+}

@@ -112,6 +112,7 @@ func (h *handler) startSession(c echo.Context, u db.User) error {
 	if err := h.sessions.Save(c.Request(), c.Response(), sess); err != nil {
 		return err
 	}
+	newCSRFToken(c)
 	// Stored now: a flash set after sign-in (setup's welcome) goes into
 	// this session, not the one it replaced.
 	sess.IsNew = false
@@ -186,6 +187,7 @@ func (h *handler) logout(c echo.Context) error {
 			return err
 		}
 	}
+	newCSRFToken(c)
 	return c.Redirect(http.StatusSeeOther, "/login?signed-out=here")
 }
 
@@ -204,11 +206,17 @@ func (h *handler) uiSignOutEverywhere(c echo.Context) error {
 	if err := h.db.DeleteUserSessions(c.Request().Context(), u.ID); err != nil {
 		return err
 	}
+	newCSRFToken(c)
 	return c.Redirect(http.StatusSeeOther, "/login?signed-out=everywhere")
 }
 
-// loginThrottle slows password guessing: per account and per client
-// address, failures within a window block further tries until it passes.
+// loginThrottle slows password guessing. Failures within a window are
+// counted three ways, each blocking further tries once over its limit:
+// per account and client address (a guesser at one address, without
+// locking the account's owner out from theirs), per address (one guesser
+// trying many accounts), and per account from anywhere (guessers spread
+// over many addresses: it takes ten addresses to reach, so no lone
+// stranger can lock an account).
 type loginThrottle struct {
 	mu       sync.Mutex
 	failures map[string][]time.Time
@@ -216,14 +224,27 @@ type loginThrottle struct {
 }
 
 const (
-	loginWindow      = 15 * time.Minute
-	loginMaxAccount  = 10
-	loginMaxAddress  = 50
-	loginMapMaxItems = 100000
+	loginWindow       = 15 * time.Minute
+	loginMaxAccountAt = 10  // one account from one address
+	loginMaxAddress   = 50  // one address, any accounts
+	loginMaxAccount   = 100 // one account, any addresses
+	loginMapMaxItems  = 100000
 )
 
 func newLoginThrottle() *loginThrottle {
 	return &loginThrottle{failures: map[string][]time.Time{}, now: time.Now}
+}
+
+// loginKeys are the counters a try counts in, with their limits.
+func loginKeys(email, ip string) [3]struct {
+	key   string
+	limit int
+} {
+	account := strings.ToLower(email)
+	return [3]struct {
+		key   string
+		limit int
+	}{{"at:" + ip + " " + account, loginMaxAccountAt}, {"ip:" + ip, loginMaxAddress}, {"a:" + account, loginMaxAccount}}
 }
 
 func (t *loginThrottle) recent(key string, now time.Time) []time.Time {
@@ -247,10 +268,10 @@ func (t *loginThrottle) blocked(email, ip string) time.Duration {
 	defer t.mu.Unlock()
 	now := t.now()
 	var wait time.Duration
-	for key, limit := range map[string]int{"a:" + strings.ToLower(email): loginMaxAccount, "ip:" + ip: loginMaxAddress} {
-		r := t.recent(key, now)
-		if len(r) >= limit {
-			wait = max(wait, loginWindow-now.Sub(r[len(r)-limit]))
+	for _, k := range loginKeys(email, ip) {
+		r := t.recent(k.key, now)
+		if len(r) >= k.limit {
+			wait = max(wait, loginWindow-now.Sub(r[len(r)-k.limit]))
 		}
 	}
 	return wait
@@ -259,19 +280,42 @@ func (t *loginThrottle) blocked(email, ip string) time.Duration {
 func (t *loginThrottle) failed(email, ip string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if len(t.failures) > loginMapMaxItems {
-		t.failures = map[string][]time.Time{} // bounded memory under a flood
-	}
 	now := t.now()
-	for _, key := range []string{"a:" + strings.ToLower(email), "ip:" + ip} {
-		t.failures[key] = append(t.recent(key, now), now)
+	if len(t.failures) > loginMapMaxItems {
+		t.evict(now)
+	}
+	for _, k := range loginKeys(email, ip) {
+		t.failures[k.key] = append(t.recent(k.key, now), now)
 	}
 }
 
+// evict bounds the counters' memory under a flood of new addresses and
+// accounts: expired counters go first, then per-address ones, and the
+// per-account counters only if that was not enough. (Dropping them all at
+// once, as before, let a flood wipe every account's count.)
+func (t *loginThrottle) evict(now time.Time) {
+	target := loginMapMaxItems * 9 / 10
+	for key := range t.failures {
+		t.recent(key, now)
+	}
+	for _, keep := range []string{"a:", ""} {
+		for key := range t.failures {
+			if len(t.failures) <= target {
+				return
+			}
+			if keep == "" || !strings.HasPrefix(key, keep) {
+				delete(t.failures, key)
+			}
+		}
+	}
+}
+
+// succeeded clears the account's count at this address: its owner is
+// back. The other counts stand (a guesser elsewhere is not forgiven).
 func (t *loginThrottle) succeeded(email, ip string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.failures, "a:"+strings.ToLower(email))
+	delete(t.failures, loginKeys(email, ip)[0].key)
 }
 
 // uiPasswordForm is the signed-in user's password change.

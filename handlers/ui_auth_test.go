@@ -379,11 +379,11 @@ func TestChangePassword(t *testing.T) {
 	}
 	// Guessing the current password is throttled as sign-ins are.
 	var last int
-	for range loginMaxAccount + 1 {
+	for range loginMaxAccountAt + 1 {
 		last = b.post("/account/password", url.Values{"current": {"guess guess"}, "password": {"x y z w v u"}, "confirm": {"x y z w v u"}}, false).Code
 	}
 	if last != http.StatusTooManyRequests {
-		t.Errorf("after %d wrong current passwords: %d, want 429", loginMaxAccount+1, last)
+		t.Errorf("after %d wrong current passwords: %d, want 429", loginMaxAccountAt+1, last)
 	}
 }
 
@@ -414,6 +414,48 @@ func TestNextIsNeverAnOpenRedirect(t *testing.T) {
 	for _, p := range []string{"/\\evil", "/\t/evil", "//evil"} {
 		if !strings.Contains(a.newBrowser().get("/login?next="+url.QueryEscape(p)).Body.String(), `name="next" value=""`) {
 			t.Errorf("the sign-in form carries next %q", p)
+		}
+	}
+}
+
+// The CSRF token changes at sign-in and sign-out (one known before, say
+// planted by a sibling site or left by the browser's last user, is no good
+// after), and its cookie is Secure whenever the session's is.
+func TestCSRFTokenIsNewAfterSignIn(t *testing.T) {
+	a := newTestApp(t)
+	a.signIn("editor") // creates the user
+	b := a.newBrowser()
+	b.get("/login")
+	before := b.csrf
+	if rec := b.post("/login", url.Values{"email": {"editor@example.com"}, "password": {"correct horse battery"}}, false); rec.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", rec.Code)
+	}
+	if _, ok := b.cookies[csrfCookie]; ok {
+		t.Fatal("the CSRF cookie outlived the sign-in")
+	}
+	if rec := b.post("/hubs", url.Values{"name": {"Planted"}, "_csrf": {before}}, false); rec.Code != http.StatusForbidden {
+		t.Errorf("the token from before sign-in still works: %d", rec.Code)
+	}
+	b.get("/hubs")
+	if b.csrf == "" || b.csrf == before {
+		t.Errorf("no new token after sign-in (%q, before %q)", b.csrf, before)
+	}
+	signedIn := b.csrf
+	if rec := b.post("/logout", nil, false); rec.Code != http.StatusSeeOther {
+		t.Fatalf("sign-out: %d", rec.Code)
+	}
+	if b.get("/login"); b.csrf == signedIn {
+		t.Error("the signed-in token survived the sign-out")
+	}
+
+	// Secure as the session cookie is: here, over HTTPS through a proxy.
+	req := httptest.NewRequest(http.MethodGet, "/login", nil)
+	req.Header.Set("X-Forwarded-Proto", "https")
+	rec := httptest.NewRecorder()
+	a.srv.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == csrfCookie && !c.Secure {
+			t.Error("the CSRF cookie is not Secure on an HTTPS request")
 		}
 	}
 }

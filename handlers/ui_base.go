@@ -28,21 +28,46 @@ const (
 	userKey    = "user"
 )
 
+// csrfCookie holds the dashboard's CSRF token.
+const csrfCookie = "hubadmin_csrf"
+
 // csrf protects every mutating dashboard request; forms send _csrf, htmx
-// the X-CSRF-Token header (static/js/app.js).
+// the X-CSRF-Token header (static/js/app.js). Its cookie is Secure when
+// the session's is (with --secure-cookies auto, on a request that came
+// over HTTPS): two middlewares, one per kind of request.
 func (h *handler) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     "hubadmin_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteLaxMode,
-		CookieSecure:   h.cfg.SecureCookies == "true",
-		ErrorHandler: func(err error, c echo.Context) error {
-			return &apiError{Status: http.StatusForbidden, Detail: "The form was out of date or not sent from this dashboard. Reload the page and try again.",
-				Errors: []ProblemError{{Code: codeForbidden, Description: "CSRF token missing or invalid."}}}
-		},
-	})
+	build := func(secure bool) echo.MiddlewareFunc {
+		return middleware.CSRFWithConfig(middleware.CSRFConfig{
+			TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+			CookieName:     csrfCookie,
+			CookiePath:     "/",
+			CookieHTTPOnly: true,
+			CookieSameSite: http.SameSiteLaxMode,
+			CookieSecure:   secure,
+			ErrorHandler: func(err error, c echo.Context) error {
+				return &apiError{Status: http.StatusForbidden, Detail: "The form was out of date or not sent from this dashboard. Reload the page and try again.",
+					Errors: []ProblemError{{Code: codeForbidden, Description: "CSRF token missing or invalid."}}}
+			},
+		})
+	}
+	secure, plain := build(true), build(false)
+	isSecure := secureCookies(h.cfg.SecureCookies)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		s, p := secure(next), plain(next)
+		return func(c echo.Context) error {
+			if isSecure(c.Request()) {
+				return s(c)
+			}
+			return p(c)
+		}
+	}
+}
+
+// newCSRFToken drops the CSRF cookie, so the next page gets a new token:
+// at sign-in and sign-out, a token known before (planted by a sibling
+// site, or left by the browser's previous user) is no longer good.
+func newCSRFToken(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: csrfCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
 // loadSession puts the session and its user (if any, and not disabled) in

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -46,6 +48,106 @@ func TestLoginThrottle(t *testing.T) {
 	mu.Unlock()
 	if res := try("admin@example.com", "correct horse battery"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("right password after the window: %d", res.StatusCode)
+	}
+}
+
+// loginFrom posts the sign-in form from a client address, with extra
+// headers (e.g. a forged X-Forwarded-For).
+func (b *browser) loginFrom(remote, email, pw string, header ...string) int {
+	form := url.Values{"email": {email}, "password": {pw}, "_csrf": {b.csrf}}
+	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = remote
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return b.send(req).Code
+}
+
+// The throttle counts the connection's address, not what a client says
+// it is: a forged X-Forwarded-For neither escapes the per-address limit
+// nor, unless it comes from a trusted proxy, names the client. And a
+// guesser at one address does not lock the account's owner out.
+func TestLoginThrottleAddresses(t *testing.T) {
+	a := newTestApp(t)
+	a.signIn("admin")
+	b := a.newBrowser()
+	b.get("/login")
+	const blocked = http.StatusUnprocessableEntity
+	// One address guessing many accounts, each try under a new forged address.
+	for i := range loginMaxAddress {
+		b.loginFrom("203.0.113.7:4000", fmt.Sprintf("user%d@example.com", i), "wrong password", "X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i), "X-Real-Ip", fmt.Sprintf("198.51.100.%d", i))
+	}
+	if code := b.loginFrom("203.0.113.7:4000", "admin@example.com", "correct horse battery", "X-Forwarded-For", "198.51.100.250"); code != blocked {
+		t.Errorf("a forged X-Forwarded-For escaped the per-address limit: %d", code)
+	}
+	// A guesser at one address blocks the account there only.
+	for range loginMaxAccountAt {
+		b.loginFrom("203.0.113.8:4000", "admin@example.com", "wrong password")
+	}
+	if code := b.loginFrom("203.0.113.8:4000", "admin@example.com", "correct horse battery"); code != blocked {
+		t.Errorf("the guesser's address may try again: %d", code)
+	}
+	if code := b.loginFrom("192.0.2.44:5000", "admin@example.com", "correct horse battery"); code != http.StatusSeeOther {
+		t.Errorf("the owner, elsewhere, is locked out: %d", code)
+	}
+	b = a.newBrowser() // signed in now, with a new CSRF token to come
+	b.get("/login")
+	// Guessers at many addresses: the account is blocked from anywhere.
+	for i := range loginMaxAccount / loginMaxAccountAt {
+		for range loginMaxAccountAt {
+			b.loginFrom(fmt.Sprintf("198.18.0.%d:4000", i), "admin@example.com", "wrong password")
+		}
+	}
+	if code := b.loginFrom("192.0.2.45:5000", "admin@example.com", "correct horse battery"); code != blocked {
+		t.Errorf("%d failures from many addresses did not block the account: %d", loginMaxAccount, code)
+	}
+
+	// Behind a trusted proxy, the address it forwards is the client's.
+	p := newTestApp(t, func(c *Config) {
+		c.TrustedProxies = []*net.IPNet{{IP: net.IPv4(127, 0, 0, 1), Mask: net.CIDRMask(32, 32)}}
+	})
+	p.signIn("admin")
+	pb := p.newBrowser()
+	pb.get("/login")
+	for range loginMaxAccountAt {
+		pb.loginFrom("127.0.0.1:4000", "admin@example.com", "wrong password", "X-Forwarded-For", "203.0.113.9")
+	}
+	if code := pb.loginFrom("127.0.0.1:4000", "admin@example.com", "correct horse battery", "X-Forwarded-For", "203.0.113.9"); code != blocked {
+		t.Errorf("the forwarded guesser may try again: %d", code)
+	}
+	if code := pb.loginFrom("127.0.0.1:4000", "admin@example.com", "correct horse battery", "X-Forwarded-For", "203.0.113.10"); code != http.StatusSeeOther {
+		t.Errorf("another client behind the proxy is blocked: %d", code)
+	}
+	pb = p.newBrowser()
+	pb.get("/login")
+	// A client that is not the proxy cannot pose as another.
+	for range loginMaxAccountAt {
+		pb.loginFrom("192.0.2.60:4000", "admin@example.com", "wrong password", "X-Forwarded-For", "203.0.113.11")
+	}
+	if code := pb.loginFrom("192.0.2.60:4000", "admin@example.com", "correct horse battery", "X-Forwarded-For", "203.0.113.12"); code != blocked {
+		t.Errorf("a forged X-Forwarded-For from outside the proxies was believed: %d", code)
+	}
+}
+
+// Under a flood of new keys, expired and per-address counters go before
+// the per-account ones (all of them used to be dropped at once).
+func TestLoginThrottleEvictsPerAddressFirst(t *testing.T) {
+	l := newLoginThrottle()
+	now := time.Now()
+	l.now = func() time.Time { return now }
+	for range loginMaxAccountAt {
+		l.failed("admin@example.com", "192.0.2.1")
+	}
+	for i := 0; len(l.failures) <= loginMapMaxItems; i++ {
+		l.failed(fmt.Sprintf("u%d@example.com", i%1000), fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
+	}
+	l.failed("x@example.com", "10.255.255.255") // over the bound: evicts
+	if len(l.failures) > loginMapMaxItems {
+		t.Errorf("%d counters kept, want at most %d", len(l.failures), loginMapMaxItems)
+	}
+	if n := len(l.failures["a:admin@example.com"]); n != loginMaxAccountAt {
+		t.Errorf("the account's count is %d after the flood, want %d", n, loginMaxAccountAt)
 	}
 }
 
