@@ -318,7 +318,7 @@ func TestDeleteIntegrationThenHub(t *testing.T) {
 	must(t, hp.button(t, "Delete Website chat").Click())
 	must(t, expect.Locator(hp.row("Website chat")).ToHaveCount(0))
 	hp.toast(t, "Integration “Website chat” deleted")
-	if !regexp.MustCompile(`Delete integration “Website chat”\?`).MatchString(asked) {
+	if !regexp.MustCompile(`Delete the integration “Website chat”\?`).MatchString(asked) {
 		t.Errorf("confirmation said %q", asked)
 	}
 	must(t, expect.Locator(hp.rows()).ToHaveCount(1))
@@ -379,9 +379,13 @@ func TestLongValuesDoNotWidenPages(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
 	hub := s.hub(t, "Support")
-	long := strings.Repeat("x", 80)
-	s.hub(t, "Team_"+strings.Repeat("y", 80))
-	s.apiIntegration(t, hub.ID, `{"channelId":"WebChat","name":"`+long+`","configuration":{"allowedOrigins":["a.com"]}}`)
+	long := strings.Repeat("x", 100) // names are at most 100 characters
+	team := s.hub(t, "Team_"+strings.Repeat("y", 95))
+	chat := s.apiIntegration(t, hub.ID, `{"channelId":"WebChat","name":"`+long+`","configuration":{"allowedOrigins":["a.com"]}}`)
+	gone := s.apiIntegration(t, hub.ID, `{"channelId":"WebChat","name":"`+strings.Repeat("z", 100)+`","configuration":{"allowedOrigins":["a.com"]}}`)
+	if status, _ := s.api(t, s.token(t, "write"), "DELETE", "/api/v1/integrations/"+gone, ""); status != 200 {
+		t.Fatalf("delete: %d", status)
+	}
 	bot := s.apiIntegration(t, hub.ID, `{"channelId":"Direct","name":"Bot","configuration":{"integrationType":"Agent","webhookUrl":"https://example.com/hook","start":[{"type":"text","text":"Track it at https://shop.example.com/orders/track?utm_source=hubster&utm_medium=chat&utm_campaign=welcome_message_2026_q4_long"}]}}`)
 
 	wide := s.signedIn(t, "editor")
@@ -405,9 +409,17 @@ func TestLongValuesDoNotWidenPages(t *testing.T) {
 	if w := number(t, width); w < 200 {
 		t.Errorf("the activity detail column is %.0f px wide at %d px", w, Wide)
 	}
+	// Long names (a deleted integration's, in the log) wrap in their column.
+	tableFits(t, wide.GetByTestId("activity"))
+	for _, path := range []string{"/integrations/" + chat + "/edit", "/hubs/" + team.ID + "/delete", "/hubs/" + team.ID + "/edit"} {
+		_, err := wide.Goto(path)
+		must(t, err)
+		noOverflow(t, wide)
+	}
 
 	narrow := s.signedIn(t, "editor", PageOptions{Width: Narrow})
-	for _, path := range []string{"/hubs", "/hubs/" + hub.ID, "/integrations/" + bot, "/activity"} {
+	for _, path := range []string{"/hubs", "/hubs/" + hub.ID, "/integrations/" + bot, "/activity",
+		"/integrations/" + chat, "/integrations/" + chat + "/edit", "/hubs/" + team.ID + "/delete"} {
 		_, err := narrow.Goto(path)
 		must(t, err)
 		noOverflow(t, narrow)

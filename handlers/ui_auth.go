@@ -94,6 +94,7 @@ func (h *handler) setupSubmit(c echo.Context) error {
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
+	_ = h.db.TouchLogin(c.Request().Context(), u.ID) // setup signs in: the Users page says when
 	h.flash(c, "success", "Welcome! Create your first hub to add integrations.")
 	return c.Redirect(http.StatusSeeOther, "/hubs")
 }

@@ -36,6 +36,10 @@ func TestSetupCreatesFirstAdminThenDisappears(t *testing.T) {
 	if rec := b.get(rec.Header().Get("Location")); !strings.Contains(rec.Body.String(), "Welcome! Create your first hub") {
 		t.Errorf("the welcome toast is missing after setup: %s", rec.Body.String())
 	}
+	// Setup signed the admin in: the Users page says when, not "never".
+	if u, err := a.db.UserByEmail(context.Background(), "boss@example.com"); err != nil || u.LastLogin == nil {
+		t.Errorf("after setup the admin's last sign-in is %v (%v)", u.LastLogin, err)
+	}
 	rec = b.get("/setup")
 	mustStatus(t, rec, http.StatusNotFound)
 	if !strings.Contains(rec.Body.String(), "Already set up") {

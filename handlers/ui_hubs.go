@@ -48,6 +48,7 @@ func (h *handler) uiHubs(c echo.Context) error {
 		if !isPartial(c) {
 			return c.Redirect(http.StatusSeeOther, to)
 		}
+		c.Response().Header().Set("HX-Replace-Url", to)
 		pg = lastPage(total) // as on the hub page: a redirect would lose the headers
 		f.Page = pg - 1
 		if list, total, err = h.db.Hubs(ctx, f); err != nil {
@@ -403,7 +404,8 @@ func (h *handler) uiHub(c echo.Context) error {
 		}
 		// A partial (the table after deleting the last row of the last
 		// page) is answered with the last page, under the headers the
-		// caller set: a redirect would lose them.
+		// caller set: a redirect would lose them. The address bar follows.
+		c.Response().Header().Set("HX-Replace-Url", to)
 		pg = lastPage(total)
 		f.Page = pg - 1
 		if list, total, err = h.db.Integrations(ctx, f); err != nil {
@@ -485,7 +487,7 @@ func (h *handler) uiIntegrationDelete(c echo.Context) error {
 	}
 	if !confirmed(c) {
 		return h.askConfirm(c, "hubs", views.ConfirmAction{Title: "Delete integration",
-			Message: "Delete the integration “" + in.Name + "”? Its channel stops working at once, and its configuration, signing keys and delivery log are gone. This cannot be undone.",
+			Message: views.DeleteIntegrationQuestion(in.Name),
 			Button:  "Delete integration", Icon: "trash-2", Back: "/integrations/" + in.ID, BackTo: in.Name})
 	}
 	if err := h.db.DeleteIntegration(c.Request().Context(), in, actorOf(c).audit("integration.delete", in.ChannelID)); err != nil {

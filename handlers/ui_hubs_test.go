@@ -171,6 +171,11 @@ func TestHubPagePastTheEnd(t *testing.T) {
 	if n := doc(t, rec).Find(`[data-testid="integration-row"]`).Length(); n != 1 {
 		t.Fatalf("partial past the end: %d rows, want the last page's 1", n)
 	}
+	// and the address bar says which page that is (a reload or a bookmark
+	// then shows the same).
+	if got := rec.Header().Get("HX-Replace-Url"); got != "/hubs/"+hub.ID+"?channelId=WebChat" {
+		t.Errorf("partial past the end sets the address to %q", got)
+	}
 	// An empty filter result is not "past the end": page 1 shows its empty state.
 	mustStatus(t, b.get("/hubs/"+hub.ID+"?channelId=Slack"), http.StatusOK)
 }

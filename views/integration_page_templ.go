@@ -284,9 +284,9 @@ func IntegrationPageView(p Page, m IntegrationPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var11 string
-				templ_7745c5c3_Var11, templ_7745c5c3_Err = templruntime.NewAttributeExpression("Delete the integration \u201c" + m.Name + "\u201d? This cannot be undone.").Resolve(ctx)
+				templ_7745c5c3_Var11, templ_7745c5c3_Err = templruntime.NewAttributeExpression(DeleteIntegrationQuestion(m.Name)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/integration_page.templ`, Line: 99, Col: 197}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/integration_page.templ`, Line: 99, Col: 155}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var11)
 				if templ_7745c5c3_Err != nil {

@@ -66,3 +66,9 @@ func (f Form) Has(name, value string) bool {
 	}
 	return false
 }
+
+// DeleteIntegrationQuestion is what every way of deleting an integration
+// asks first (a row's button, its page's, the page asking without script).
+func DeleteIntegrationQuestion(name string) string {
+	return "Delete the integration “" + name + "”? Its channel stops working at once, and its configuration, signing keys and delivery log are gone. This cannot be undone."
+}
