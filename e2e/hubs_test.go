@@ -290,6 +290,13 @@ func TestHubFiltersNarrowAndSurviveReload(t *testing.T) {
 	must(t, expect.Locator(page.GetByLabel("Search by name")).ToHaveValue("shop"))
 	must(t, expect.Locator(page.GetByLabel("Channel")).ToHaveValue("WebChat"))
 
+	// An integration opened from the filtered list leads back to it.
+	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Shop chat", Exact: playwright.Bool(true)}).Click())
+	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/integrations/[0-9a-f-]+$`)))
+	must(t, page.GetByRole("navigation", playwright.PageGetByRoleOptions{Name: "Breadcrumb"}).GetByRole("link").Click())
+	atPath(t, page, "/hubs/"+hub.ID+"?channelId=WebChat&q=shop")
+	must(t, expect.Locator(hp.rows()).ToHaveCount(1))
+
 	_, err = page.GetByLabel("Status").SelectOption(playwright.SelectOptionValues{Values: &[]string{"paused"}})
 	must(t, err)
 	must(t, expect.Locator(page.GetByTestId("empty-state")).ToContainText("No integrations match"))

@@ -170,6 +170,21 @@ func (h *handler) renderIntegrationNew(c echo.Context, status int, hub db.Hub, c
 }
 
 // uiIntegration is the integration page.
+// hubPageLeft is the hub's page the user came from, with its filters and
+// page number (from Referer, this server's own hub page only), or the
+// hub's first page.
+func hubPageLeft(c echo.Context, hubID string) string {
+	page := "/hubs/" + hubID
+	ref, err := url.Parse(c.Request().Referer())
+	if err != nil || ref.Host != c.Request().Host || ref.Path != page || ref.RawQuery == "" {
+		return page
+	}
+	if back, ok := localPath(page + "?" + ref.RawQuery); ok {
+		return back
+	}
+	return page
+}
+
 func (h *handler) uiIntegration(c echo.Context) error {
 	in, hub, err := h.uiOwnIntegration(c)
 	if err != nil {
@@ -186,7 +201,7 @@ func (h *handler) uiIntegration(c echo.Context) error {
 		ChannelID: ch.ID, ChannelTitle: ch.Title, ChannelIcon: ch.Icon,
 		Type: in.IntegrationType, Active: in.StatusID == db.IntegrationActive, InboundID: in.InboundID,
 		Created: in.Created.UTC().Format(time.RFC3339), Modified: in.Modified.UTC().Format(time.RFC3339),
-		CanWrite: canWrite, HubPaused: hub.StatusID == db.HubPaused,
+		CanWrite: canWrite, HubPaused: hub.StatusID == db.HubPaused, HubBack: hubPageLeft(c, hub.ID),
 	}
 	_, m.Regenerate = ch.Field("regenerateKeys")
 	for _, k := range ch.Keys() {

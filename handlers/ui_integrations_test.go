@@ -536,3 +536,35 @@ func TestSystemEventsFormNormalised(t *testing.T) {
 		t.Errorf("edit form ticks %v", ticked)
 	}
 }
+
+// From a filtered, paged hub page, the integration's page leads back to
+// that same view (its back link and where a delete lands); from anywhere
+// else, to the hub's first page.
+func TestIntegrationPageLeadsBackToTheListAsLeft(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	other := a.hub("Sales")
+	ids := a.seedIntegrations(hub, [2]string{"Chat", "WebChat"}, [2]string{"Hook", "System"})
+	b := a.signIn("editor")
+	left := "/hubs/" + hub.ID + "?channelId=WebChat&q=ch"
+	for _, c := range []struct{ referer, want string }{
+		{"http://example.com" + left, left},
+		{"http://evil.example" + left, "/hubs/" + hub.ID},                    // another site's page
+		{"http://example.com/hubs/" + other.ID + "?q=ch", "/hubs/" + hub.ID}, // another hub's
+		{"", "/hubs/" + hub.ID},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/integrations/"+ids["Chat"], nil)
+		req.Header.Set("Referer", c.referer)
+		d := doc(t, b.send(req))
+		if href, _ := d.Find(`nav.breadcrumb a`).Attr("href"); href != c.want {
+			t.Errorf("Referer %q: back link %q, want %q", c.referer, href, c.want)
+		}
+		if next, _ := d.Find(`form[action$="/delete"] input[name="next"]`).Attr("value"); next != c.want {
+			t.Errorf("Referer %q: delete lands on %q, want %q", c.referer, next, c.want)
+		}
+	}
+	rec := b.post("/integrations/"+ids["Chat"]+"/delete", url.Values{"next": {left}, "confirmed": {"1"}}, false)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != left {
+		t.Errorf("delete: %d to %q, want %q", rec.Code, rec.Header().Get("Location"), left)
+	}
+}
