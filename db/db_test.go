@@ -1037,3 +1037,38 @@ func TestHubsFilteredByStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchWithNULMatchesNothing: SQLite reads a LIKE pattern up to its
+// first NUL, so a search starting with one ("%\x00zzz%" read as "%")
+// matched every row. The handlers refuse such a search; the store, its
+// last line, matches nothing.
+func TestSearchWithNULMatchesNothing(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Support")
+	if _, err := d.CreateIntegration(ctx, Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "WebChat",
+		IntegrationType: "Customer", Name: "Chat", StatusID: IntegrationActive, Config: json.RawMessage(`{}`)}, Audit{Actor: "user:ann@example.com", Action: "integration.create"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"\x00zzz", "S\x00zzz", "\x00"} {
+		if _, n, err := d.Hubs(ctx, HubFilter{TenantID: DefaultTenantID, Query: q, Size: 10}); err != nil || n != 0 {
+			t.Errorf("hubs %q: %d, %v", q, n, err)
+		}
+		if _, n, err := d.Integrations(ctx, IntegrationFilter{TenantID: DefaultTenantID, Query: q, Size: 10}); err != nil || n != 0 {
+			t.Errorf("integrations %q: %d, %v", q, n, err)
+		}
+		for _, f := range []AuditFilter{{Actor: q}, {Action: q}, {ObjectID: q}} {
+			f.TenantID, f.Size = DefaultTenantID, 10
+			if _, n, err := d.AuditEntries(ctx, f); err != nil || n != 0 {
+				t.Errorf("audit actor %q action %q objectId %q: %d, %v", f.Actor, f.Action, f.ObjectID, n, err)
+			}
+		}
+	}
+	// The searches without the NUL still find.
+	if _, n, _ := d.Integrations(ctx, IntegrationFilter{TenantID: DefaultTenantID, Query: "ch", Size: 10}); n != 1 {
+		t.Errorf("integrations 'ch': %d", n)
+	}
+	if _, n, _ := d.AuditEntries(ctx, AuditFilter{TenantID: DefaultTenantID, Actor: "ann", Size: 10}); n != 1 {
+		t.Errorf("audit 'ann': %d", n)
+	}
+}

@@ -248,8 +248,12 @@ func hubContents(ctx context.Context, tx *Tx, hubID string) (string, error) {
 	return fmt.Sprintf("with its %d %s: %s", n, noun, strings.Join(names, ", ")), nil
 }
 
+// likeEscape makes s a LIKE pattern that matches s alone. SQLite reads a
+// pattern up to its first NUL, so "%\x00zzz%" would be "%" and match every
+// row; a NUL becomes U+0001, which names and ids cannot hold, so such a
+// search matches nothing (the handlers refuse it before it gets here).
 func likeEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`, "\x00", "\x01")
 	return r.Replace(s)
 }
 

@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/labstack/echo/v4"
 
+	"hubadmin/channels"
 	"hubadmin/db"
 )
 
@@ -54,10 +55,16 @@ func (h *handler) apiAudit(c echo.Context) error {
 func auditFilter(c echo.Context, tenantID string) (db.AuditFilter, error) {
 	f := db.AuditFilter{TenantID: tenantID, Actor: c.QueryParam("actor"), Action: c.QueryParam("action"),
 		ObjectType: c.QueryParam("objectType"), ObjectID: c.QueryParam("objectId")}
-	for name, v := range map[string]string{"actor": f.Actor, "action": f.Action, "objectType": f.ObjectType, "objectId": f.ObjectID} {
-		if len(v) > 200 {
-			return db.AuditFilter{}, badRequest(codeOutOfRange, name, "Parameter '"+name+"' is longer than 200 characters.")
+	var errs channels.FieldErrors
+	for _, p := range []struct{ name, v string }{{"actor", f.Actor}, {"action", f.Action}, {"objectType", f.ObjectType}, {"objectId", f.ObjectID}} {
+		if len(p.v) > 200 {
+			errs = append(errs, channels.FieldError{Code: codeOutOfRange, Field: p.name, Message: "Parameter '" + p.name + "' is longer than 200 characters."})
+		} else if fe := searchParam(p.name, p.v); fe != nil {
+			errs = append(errs, *fe)
 		}
+	}
+	if len(errs) > 0 {
+		return db.AuditFilter{}, errs
 	}
 	return f, nil
 }

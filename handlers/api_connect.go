@@ -47,8 +47,19 @@ func (h *handler) connectToken(c echo.Context) error {
 			"grant_type=client_credentials&client_id=...&client_secret=...; this one is "+kind+".")
 	}
 	form := parseLooseForm(string(raw))
+	if len(c.Request().Header.Values(echo.HeaderAuthorization)) > 1 {
+		return oauthError(c, "invalid_request", "The Authorization header is given more than once; send one.")
+	}
 	id, secret := form.Get("client_id"), form.Get("client_secret")
-	if bid, bsecret, ok := c.Request().BasicAuth(); ok && id == "" {
+	if bid, bsecret, ok := c.Request().BasicAuth(); ok {
+		// RFC 6749 §2.3.1: one authentication method per request. Neither
+		// of two may win: a wrong Basic secret beside a right body, or a
+		// read client's Basic beside a write client's body, gets no
+		// token. The body may repeat the Basic client_id, which proves
+		// nothing on its own.
+		if form.Has("client_secret") || (form.Has("client_id") && id != bid) {
+			return oauthError(c, "invalid_request", "The client authenticates twice, with HTTP Basic and with client_id/client_secret in the body; use one of them.")
+		}
 		id, secret = bid, bsecret
 	}
 	for _, k := range []string{"grant_type", "client_id", "client_secret", "scope"} {

@@ -1,10 +1,14 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -27,49 +31,57 @@ type hubInput struct {
 	StatusID        *int
 	// Version: as integrationInput's, an edit form's modified time.
 	Version *time.Time
+	// Errs: what reading the API's body found wrong, reported with the rest.
+	Errs channels.FieldErrors
 }
 
-func readHubBody(c echo.Context) (hubInput, error) {
-	var in hubInput
+// readHubBody reads a hub from the API. What is wrong with a property is
+// in in.Errs, to be reported with the rest (applyHub); err is for a body
+// that cannot be read at all.
+func readHubBody(c echo.Context) (in hubInput, err error) {
 	b, err := readBody(c, false)
 	if err != nil {
 		return in, err
 	}
-	if err := b.only([]string{"name", "description", "closeDormantConversation", "statusId"}, hubEchoKeys); err != nil {
-		return in, err
-	}
-	if s, ok, err := b.str("name"); err != nil {
-		return in, err
+	unknown := b.only([]string{"name", "description", "closeDormantConversation", "statusId"}, hubEchoKeys)
+	if s, ok, fe := b.str("name"); fe != nil {
+		in.Errs = append(in.Errs, *fe)
 	} else if ok {
 		in.Name = &s
 	}
-	if s, ok, err := b.str("description"); err != nil {
-		return in, err
+	if s, ok, fe := b.str("description"); fe != nil {
+		in.Errs = append(in.Errs, *fe)
 	} else if ok {
 		in.Description = &s
 	}
 	if _, present := b["closedormantconversation"]; present {
-		in.CloseDormantSet = true
-		if b.has("closeDormantConversation") {
-			var n int
-			if err := json.Unmarshal(b.raw("closeDormantConversation"), &n); err != nil {
-				return in, badRequest(codeWrongType, "closeDormantConversation", "Property 'closeDormantConversation' must be a whole number of days, or null.")
+		var n int
+		if !b.has("closeDormantConversation") {
+			in.CloseDormantSet = true
+		} else if raw := bytes.TrimSpace(b.raw("closeDormantConversation")); json.Unmarshal(raw, &n) != nil {
+			fe := channels.FieldError{Code: codeWrongType, Field: "closeDormantConversation",
+				Message: "Property 'closeDormantConversation' must be a whole number of days, or null."}
+			if wholeNumber.Match(raw) { // too long for an int
+				fe = closeDormantRange(string(raw))
 			}
-			in.CloseDormant = &n
+			in.Errs = append(in.Errs, fe)
+		} else {
+			in.CloseDormantSet, in.CloseDormant = true, &n
 		}
 	}
-	if st, ok, err := b.statusID(db.HubActive, db.HubPaused); err != nil {
-		return in, err
+	if st, ok, fe := b.statusID(db.HubActive, db.HubPaused); fe != nil {
+		in.Errs = append(in.Errs, *fe)
 	} else if ok {
 		in.StatusID = &st
 	}
+	in.Errs = append(in.Errs, unknown...)
 	return in, nil
 }
 
 // applyHub validates a hub input onto h (create when h.ID is empty).
 func applyHub(h *db.Hub, in hubInput) channels.FieldErrors {
-	var errs channels.FieldErrors
-	if in.Name != nil || h.ID == "" {
+	errs := slices.Clone(in.Errs)
+	if (in.Name != nil || h.ID == "") && errs.For("name") == "" { // a name of the wrong type is reported already
 		name := ""
 		if in.Name != nil {
 			name = *in.Name
@@ -92,8 +104,7 @@ func applyHub(h *db.Hub, in hubInput) channels.FieldErrors {
 	}
 	if in.CloseDormantSet {
 		if in.CloseDormant != nil && (*in.CloseDormant < 1 || *in.CloseDormant > 3650) {
-			errs = append(errs, channels.FieldError{Code: codeOutOfRange, Field: "closeDormantConversation",
-				Message: fmt.Sprintf("Property 'closeDormantConversation' is %d; it must be a number of days from 1 to 3650, or null to keep conversations open.", *in.CloseDormant)})
+			errs = append(errs, closeDormantRange(strconv.Itoa(*in.CloseDormant)))
 		} else {
 			h.CloseDormantConversation = in.CloseDormant
 		}
@@ -102,6 +113,14 @@ func applyHub(h *db.Hub, in hubInput) channels.FieldErrors {
 		h.StatusID = *in.StatusID
 	}
 	return errs
+}
+
+// wholeNumber is JSON's integer syntax.
+var wholeNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+
+func closeDormantRange(days string) channels.FieldError {
+	return channels.FieldError{Code: codeOutOfRange, Field: "closeDormantConversation",
+		Message: fmt.Sprintf("Property 'closeDormantConversation' is %s; it must be a number of days from 1 to 3650, or null to keep conversations open.", days)}
 }
 
 var hubNameExists = channels.FieldError{Code: codeHubNameExists, Field: "name", Message: "A hub with this name already exists (names are case-insensitive)."}
@@ -255,6 +274,9 @@ func hubFilter(c echo.Context, f *db.HubFilter) error {
 	f.Query = c.QueryParam("q")
 	if utf8.RuneCountInString(f.Query) > 200 {
 		return badRequest(codeOutOfRange, "q", "Parameter 'q' is longer than 200 characters.")
+	}
+	if fe := searchParam("q", f.Query); fe != nil {
+		return channels.FieldErrors{*fe}
 	}
 	switch s := c.QueryParam("statusId"); strings.ToLower(s) {
 	case "":

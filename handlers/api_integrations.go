@@ -100,28 +100,26 @@ func (h *handler) integrationCreate(c echo.Context, hub db.Hub) error {
 	if err != nil {
 		return err
 	}
-	if err := b.only([]string{"channelId", "name", "statusId", "configuration"}, integrationEchoKeys); err != nil {
-		return err
-	}
+	unknown := b.only([]string{"channelId", "name", "statusId", "configuration"}, integrationEchoKeys)
 	in := integrationInput{}
-	var errs channels.FieldErrors
-	chName, ok, err := b.enum("channelId")
-	if err != nil {
-		return err
+	// Every problem of the body is in one answer: createIntegration
+	// reports these with its own.
+	chName, ok, fe := b.enum("channelId")
+	switch {
+	case fe != nil:
+		in.Errs = append(in.Errs, *fe)
+	case !ok:
+		in.Errs = append(in.Errs, channels.FieldError{Code: codeRequired, Field: "channelId", Message: "Property 'channelId' is required."})
+	default:
+		if ch, found := channels.ByID(chName); found {
+			in.Channel = ch
+		} else {
+			in.Errs = append(in.Errs, channels.FieldError{Code: codeOutOfRange, Field: "channelId",
+				Message: fmt.Sprintf("Property 'channelId' is '%s'; supported channels: %s.", chName, channels.Names())})
+		}
 	}
-	if !ok {
-		errs = append(errs, channels.FieldError{Code: codeRequired, Field: "channelId", Message: "Property 'channelId' is required."})
-	} else if ch, found := channels.ByID(chName); !found {
-		return badRequest(codeOutOfRange, "channelId", fmt.Sprintf("Property 'channelId' is '%s'; supported channels: %s.", chName, channels.Names()))
-	} else {
-		in.Channel = ch
-	}
-	if err := h.readCommon(b, &in); err != nil {
-		return err
-	}
-	if len(errs) > 0 {
-		return fieldErrors(errs)
-	}
+	readCommon(b, &in)
+	in.Errs = append(in.Errs, unknown...)
 	out, err := h.createIntegration(c.Request().Context(), actorOf(c), hub, in, h.slackRedirectURI(c))
 	if err != nil {
 		return err
@@ -129,28 +127,30 @@ func (h *handler) integrationCreate(c echo.Context, hub db.Hub) error {
 	return okIntegration(c, out)
 }
 
-// readCommon reads name, statusId and configuration.
-func (h *handler) readCommon(b body, in *integrationInput) error {
-	if name, ok, err := b.str("name"); err != nil {
-		return err
+// readCommon reads name, statusId and configuration; what is wrong with
+// them goes to in.Errs.
+func readCommon(b body, in *integrationInput) {
+	if name, ok, fe := b.str("name"); fe != nil {
+		in.Errs = append(in.Errs, *fe)
 	} else if ok {
 		in.Name = &name
 	}
-	if st, ok, err := b.statusID(db.IntegrationActive, db.IntegrationPaused); err != nil {
-		return err
+	if st, ok, fe := b.statusID(db.IntegrationActive, db.IntegrationPaused); fe != nil {
+		in.Errs = append(in.Errs, *fe)
 	} else if ok {
 		in.StatusID = &st
 	}
 	if b.has("configuration") {
-		in.Config = configurationObject(b.raw("configuration"))
+		cfg := configurationObject(b.raw("configuration"))
 		// A configuration sent as a string is JSON of its own, which the
 		// body's check did not read inside.
-		if esc, bad := channels.LoneSurrogate(in.Config); bad {
-			return badRequest(codeBadFormat, "configuration", fmt.Sprintf(
-				"Property 'configuration' holds %s, half of a UTF-16 surrogate pair, which is no character; escape characters outside the BMP as a pair, or send them as UTF-8.", esc))
+		if esc, bad := channels.LoneSurrogate(cfg); bad {
+			in.Errs = append(in.Errs, channels.FieldError{Code: codeBadFormat, Field: "configuration", Message: fmt.Sprintf(
+				"Property 'configuration' holds %s, half of a UTF-16 surrogate pair, which is no character; escape characters outside the BMP as a pair, or send them as UTF-8.", esc)})
+		} else {
+			in.Config = cfg
 		}
 	}
-	return nil
 }
 
 // configurationObject unwraps a configuration sent as a JSON string that
@@ -196,24 +196,22 @@ func (h *handler) integrationUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := b.only([]string{"name", "statusId", "configuration"}, append(integrationEchoKeys, "channelId")); err != nil {
-		return err
-	}
-	if s, ok, err := b.enum("channelId"); err != nil {
-		return err
+	in := integrationInput{}
+	unknown := b.only([]string{"name", "statusId", "configuration"}, append(integrationEchoKeys, "channelId"))
+	if s, ok, fe := b.enum("channelId"); fe != nil {
+		in.Errs = append(in.Errs, *fe)
 	} else if ok {
 		if ch, found := channels.ByID(s); !found || ch.ID != cur.ChannelID {
-			return badRequest(codeOutOfRange, "channelId", fmt.Sprintf("Property 'channelId' cannot change: this is a %s integration; delete and recreate it to change its channel.", cur.ChannelID))
+			in.Errs = append(in.Errs, channels.FieldError{Code: codeOutOfRange, Field: "channelId",
+				Message: fmt.Sprintf("Property 'channelId' cannot change: this is a %s integration; delete and recreate it to change its channel.", cur.ChannelID)})
 		}
 	}
-	in := integrationInput{}
-	if err := h.readCommon(b, &in); err != nil {
-		return err
-	}
+	readCommon(b, &in)
+	in.Errs = append(in.Errs, unknown...)
 	if regen {
 		if v, _ := regenerateKeysIn(in.Config); v == "false" {
-			return badRequest(codeOutOfRange, "regenerate-key",
-				"Parameter 'regenerate-key' is true but the body's configuration.regenerateKeys is false; leave one out.")
+			in.Errs = append(in.Errs, channels.FieldError{Code: codeOutOfRange, Field: "regenerate-key",
+				Message: "Parameter 'regenerate-key' is true but the body's configuration.regenerateKeys is false; leave one out."})
 		}
 		in.Regenerate = true
 	}
@@ -344,6 +342,9 @@ func integrationFilter(c echo.Context, f *db.IntegrationFilter) error {
 	f.Query = c.QueryParam("q")
 	if utf8.RuneCountInString(f.Query) > 200 {
 		return badRequest(codeOutOfRange, "q", "Parameter 'q' is longer than 200 characters.")
+	}
+	if fe := searchParam("q", f.Query); fe != nil {
+		return channels.FieldErrors{*fe}
 	}
 	return nil
 }

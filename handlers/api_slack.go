@@ -40,36 +40,31 @@ func (h *handler) slackNonce(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := b.only([]string{"hubId", "name", "redirectUri"}, nil); err != nil {
-		return err
-	}
+	unknown := b.only([]string{"hubId", "name", "redirectUri"}, nil)
 	var errs channels.FieldErrors
-	s, ok, err := b.str("hubId")
-	if err != nil {
-		return err
-	}
-	if !ok {
+	s, ok, fe := b.str("hubId")
+	if fe != nil {
+		errs = append(errs, *fe)
+	} else if !ok {
 		errs = append(errs, channels.FieldError{Code: codeRequired, Field: "hubId", Message: "Property 'hubId' is required."})
 	}
-	name, hasName, err := b.str("name")
-	if err != nil {
-		return err
-	}
-	if hasName {
-		var fe *channels.FieldError
+	name, hasName, fe := b.str("name")
+	if fe != nil {
+		errs = append(errs, *fe)
+	} else if hasName {
 		if name, fe = checkName(name); fe != nil {
 			errs = append(errs, *fe)
 		}
 	}
-	redirectURI, hasRedirect, err := b.str("redirectUri")
-	if err != nil {
-		return err
-	}
-	if hasRedirect {
+	redirectURI, hasRedirect, fe := b.str("redirectUri")
+	if fe != nil {
+		errs = append(errs, *fe)
+	} else if hasRedirect {
 		if fe := checkRedirectURI(redirectURI); fe != nil {
 			errs = append(errs, *fe)
 		}
 	}
+	errs = append(errs, unknown...)
 	if len(errs) > 0 {
 		return fieldErrors(errs)
 	}

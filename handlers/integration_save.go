@@ -36,6 +36,9 @@ type integrationInput struct {
 	// (an edit form's): if the integration changed since, the store refuses
 	// it with db.ErrStale instead of the change being applied again.
 	Version *time.Time
+	// Errs: what reading the API's body found wrong (a property of the
+	// wrong type, an unknown channel or key), reported with the rest.
+	Errs channels.FieldErrors
 }
 
 // checkName validates an integration or hub name: 1–100 characters after
@@ -110,14 +113,18 @@ func invisible(r rune) bool {
 // createIntegration validates, provisions and stores a new integration:
 // the one path of the API and the dashboard.
 func (h *handler) createIntegration(ctx context.Context, a actor, hub db.Hub, in integrationInput, redirectURI string) (db.Integration, error) {
-	var errs channels.FieldErrors
+	errs := slices.Clone(in.Errs)
 	name := ""
-	if in.Name == nil {
+	switch {
+	case errs.For("name") != "": // of the wrong type
+	case in.Name == nil:
 		errs = append(errs, channels.FieldError{Code: codeRequired, Field: "name", Message: "Property 'name' is required."})
-	} else if n, fe := checkName(*in.Name); fe != nil {
-		errs = append(errs, *fe)
-	} else {
-		name = n
+	default:
+		if n, fe := checkName(*in.Name); fe != nil {
+			errs = append(errs, *fe)
+		} else {
+			name = n
+		}
 	}
 	status := db.IntegrationActive
 	if in.StatusID != nil {
@@ -125,9 +132,12 @@ func (h *handler) createIntegration(ctx context.Context, a actor, hub db.Hub, in
 	}
 	ch := in.Channel
 	var cfg channels.Config
-	if in.Config == nil {
+	switch {
+	case errs.For("configuration") != "": // not readable
+	case in.Config == nil:
 		errs = append(errs, channels.FieldError{Code: codeRequired, Field: "configuration", Message: "Property 'configuration' is required."})
-	} else {
+	case ch == nil: // unknown or missing, in errs: nothing to check the configuration against
+	default:
 		var ferrs channels.FieldErrors
 		cfg, ferrs = ch.Decode(in.Config, channels.Create)
 		errs = append(errs, ferrs...)
@@ -331,7 +341,7 @@ func (h *handler) updateIntegrationOnce(ctx context.Context, a actor, cur db.Int
 	if _, given := regenerateKeysIn(in.Config); in.Regenerate && !given {
 		in.Config = withRegenerate(cur, in.Config)
 	}
-	var errs channels.FieldErrors
+	errs := slices.Clone(in.Errs)
 	next := cur
 	if in.Name != nil {
 		if n, fe := checkName(*in.Name); fe != nil {

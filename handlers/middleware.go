@@ -50,6 +50,12 @@ func (h *handler) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 			e.Header = http.Header{"Www-Authenticate": {bearer}}
 			return e
 		}
+		// Two headers are two credentials, of which Get would read the
+		// first in silence: the one a proxy added, or the one it meant to
+		// replace.
+		if len(c.Request().Header.Values(echo.HeaderAuthorization)) > 1 {
+			return unauthorized("The Authorization header is given more than once; send one, 'Bearer <token>'.", `Bearer realm="hubadmin", error="invalid_request"`)
+		}
 		auth := c.Request().Header.Get(echo.HeaderAuthorization)
 		if auth == "" {
 			return unauthorized("An Authorization header with a Bearer token is required.", `Bearer realm="hubadmin"`)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"slices"
 	"sort"
@@ -85,8 +84,10 @@ func jsonReason(err error) string {
 }
 
 // only refuses keys not in allowed; ignored keys (what the server sends
-// back, e.g. integrationId) are accepted and dropped.
-func (b body) only(allowed, ignored []string) error {
+// back, e.g. integrationId) are accepted and dropped. The errors go with
+// the body's others (fieldErrors lists the first few): a body is up to
+// 1 MiB of keys.
+func (b body) only(allowed, ignored []string) channels.FieldErrors {
 	ok := map[string]bool{}
 	for _, k := range append(allowed, ignored...) {
 		ok[strings.ToLower(k)] = true
@@ -97,17 +98,14 @@ func (b body) only(allowed, ignored []string) error {
 			bad = append(bad, v.name)
 		}
 	}
-	if len(bad) == 0 {
-		return nil
-	}
 	sort.Strings(bad)
-	e := &apiError{Status: http.StatusBadRequest}
+	supported := strings.Join(allowed, ", ")
+	errs := make(channels.FieldErrors, 0, len(bad))
 	for _, k := range bad {
-		msg := fmt.Sprintf("Property '%s' is not supported; supported: %s.", k, strings.Join(allowed, ", "))
-		e.Errors = append(e.Errors, ProblemError{Code: codeNotSupported, Field: k, Description: msg})
-		e.Detail = strings.TrimSpace(e.Detail + " " + msg)
+		errs = append(errs, channels.FieldError{Code: codeNotSupported, Field: k,
+			Message: "Property '" + k + "' is not supported; supported: " + supported + "."})
 	}
-	return e
+	return errs
 }
 
 func (b body) has(k string) bool {
@@ -118,19 +116,19 @@ func (b body) has(k string) bool {
 func (b body) raw(k string) json.RawMessage { return b[strings.ToLower(k)].raw }
 
 // str reads a string property; absent or null gives ok=false.
-func (b body) str(k string) (string, bool, error) {
+func (b body) str(k string) (string, bool, *channels.FieldError) {
 	if !b.has(k) {
 		return "", false, nil
 	}
 	var s string
 	if err := json.Unmarshal(b.raw(k), &s); err != nil {
-		return "", false, badRequest(codeWrongType, k, fmt.Sprintf("Property '%s' must be a string.", k))
+		return "", false, &channels.FieldError{Code: codeWrongType, Field: k, Message: fmt.Sprintf("Property '%s' must be a string.", k)}
 	}
 	return s, true, nil
 }
 
 // enum reads a property given as a string or a number, as text.
-func (b body) enum(k string) (string, bool, error) {
+func (b body) enum(k string) (string, bool, *channels.FieldError) {
 	if !b.has(k) {
 		return "", false, nil
 	}
@@ -145,14 +143,14 @@ func (b body) enum(k string) (string, bool, error) {
 	if dec.Decode(&n) == nil {
 		return n.String(), true, nil
 	}
-	return "", false, badRequest(codeWrongType, k, fmt.Sprintf("Property '%s' must be a string or a number.", k))
+	return "", false, &channels.FieldError{Code: codeWrongType, Field: k, Message: fmt.Sprintf("Property '%s' must be a string or a number.", k)}
 }
 
 // statusID reads an integration or hub status: its number, or its name.
-func (b body) statusID(active, paused int) (int, bool, error) {
-	s, ok, err := b.enum("statusId")
-	if !ok || err != nil {
-		return 0, ok, err
+func (b body) statusID(active, paused int) (int, bool, *channels.FieldError) {
+	s, ok, fe := b.enum("statusId")
+	if !ok || fe != nil {
+		return 0, ok, fe
 	}
 	switch strings.ToLower(s) {
 	case strconv.Itoa(active), "active":
@@ -160,8 +158,8 @@ func (b body) statusID(active, paused int) (int, bool, error) {
 	case strconv.Itoa(paused), "paused":
 		return paused, true, nil
 	}
-	return 0, false, badRequest(codeOutOfRange, "statusId",
-		fmt.Sprintf("Property 'statusId' is %s; valid values are %d (Active) and %d (Paused).", s, active, paused))
+	return 0, false, &channels.FieldError{Code: codeOutOfRange, Field: "statusId",
+		Message: fmt.Sprintf("Property 'statusId' is '%s'; valid values are %d (Active) and %d (Paused).", s, active, paused)}
 }
 
 // pathParams holds every route to one rule for its path parameters: each
@@ -226,6 +224,9 @@ func paging(c echo.Context) (page, size int, err error) {
 			return def, nil
 		}
 		n, err := strconv.Atoi(s)
+		if errors.Is(err, strconv.ErrRange) { // a whole number, too long for an int
+			return 0, badRequest(codeOutOfRange, name, fmt.Sprintf("Parameter '%s' is %s; it must be between %d and %d.", name, s, lo, hi))
+		}
 		if err != nil {
 			return 0, badRequest(codeBadFormat, name, fmt.Sprintf("Parameter '%s' is '%s'; it must be a whole number.", name, s))
 		}
@@ -239,6 +240,18 @@ func paging(c echo.Context) (page, size int, err error) {
 	}
 	size, err = read("pageSize", 50, 1, 100)
 	return
+}
+
+// searchParam refuses a filter's text holding a NUL, which no name or id
+// holds: SQLite reads a LIKE pattern up to its first NUL, so "?q=%00zzz"
+// matched everything (the store now matches nothing, but the client is
+// told its search is not what it meant).
+func searchParam(name, v string) *channels.FieldError {
+	if strings.ContainsRune(v, 0) {
+		return &channels.FieldError{Code: codeBadFormat, Field: name,
+			Message: fmt.Sprintf("Parameter '%s' contains U+0000 (NUL), which no name or id holds; leave it out.", name)}
+	}
+	return nil
 }
 
 // page is the paged envelope of list endpoints.
@@ -272,9 +285,8 @@ func checkParams(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		allowed := apiParams[r.Method+" "+c.Path()]
-		q := r.URL.Query()
+		q, errs := parseQuery(r.URL.RawQuery)
 		fixed := make(url.Values, len(q))
-		var errs channels.FieldErrors
 		for k, vs := range q {
 			name := ""
 			for _, a := range allowed {
@@ -303,4 +315,33 @@ func checkParams(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(r)
 		return next(c)
 	}
+}
+
+// parseQuery reads a query string as url.ParseQuery does, pair by pair,
+// and names each pair it cannot read: r.URL.Query() drops those in
+// silence, and "?hubId=%zz…" or "?hubId=…;x" would list every hub's
+// integrations.
+func parseQuery(raw string) (url.Values, channels.FieldErrors) {
+	q := url.Values{}
+	var errs channels.FieldErrors
+	for pair := range strings.SplitSeq(raw, "&") {
+		v, err := url.ParseQuery(pair)
+		if err == nil {
+			for k, vs := range v {
+				q[k] = append(q[k], vs...)
+			}
+			continue
+		}
+		k, _, _ := strings.Cut(pair, "=")
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		msg := fmt.Sprintf("Parameter '%s' holds a ';', which does not separate parameters; use '&' between them, and %%3B for a ';' in a value.", k)
+		var esc url.EscapeError
+		if errors.As(err, &esc) {
+			msg = fmt.Sprintf("Parameter '%s' holds '%s', which is no percent-escape; send a '%%' as %%25.", k, string(esc))
+		}
+		errs = append(errs, channels.FieldError{Code: codeBadFormat, Field: k, Message: msg})
+	}
+	return q, errs
 }
