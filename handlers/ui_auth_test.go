@@ -463,3 +463,67 @@ func TestCSRFTokenIsNewAfterSignIn(t *testing.T) {
 		}
 	}
 }
+
+// A form sent after the session ended comes back filled in after sign-in,
+// at its page, once; its secrets are not kept.
+func TestUnsavedFormComesBack(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	b := a.signIn("editor")
+	u, err := a.db.UserByEmail(context.Background(), "editor@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		form, post string
+		sent       url.Values
+		kept, lost []string
+	}{
+		{"/hubs/" + hub.ID + "/integrations/new/webchat", "/hubs/" + hub.ID + "/integrations/new/webchat",
+			url.Values{"name": {"Shop chat"}, "cfg.allowedOrigins": {"shop.example.com", "help.example.com"}},
+			[]string{`input[name="name"][value="Shop chat"]`, `input[name="cfg.allowedOrigins"][value="shop.example.com"]`, `input[name="cfg.allowedOrigins"][value="help.example.com"]`}, nil},
+		{"/hubs/" + hub.ID + "/integrations/new/twiliosms", "/hubs/" + hub.ID + "/integrations/new/twiliosms",
+			url.Values{"name": {"SMS"}, "cfg.accountSid": {"AC0123456789abcdef0123456789abcdef"}, "cfg.authToken": {"fedcba9876543210fedcba9876543210"}},
+			[]string{`input[name="cfg.accountSid"][value="AC0123456789abcdef0123456789abcdef"]`}, []string{"fedcba9876543210fedcba9876543210"}},
+		{"/hubs/new", "/hubs", url.Values{"name": {"Support EU"}, "description": {"Second line"}},
+			[]string{`input[name="name"][value="Support EU"]`}, nil},
+	} {
+		b.get(c.form) // the form, open while signed in
+		if err := a.db.DeleteUserSessions(context.Background(), u.ID); err != nil {
+			t.Fatal(err)
+		}
+		c.sent.Set("_csrf", b.csrf)
+		req := httptest.NewRequest(http.MethodPost, c.post, strings.NewReader(c.sent.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Referer", "http://example.com"+c.form)
+		if rec := b.send(req); rec.Code != http.StatusSeeOther || !strings.Contains(rec.Header().Get("Location"), "signed-out=unsaved") {
+			t.Fatalf("%s after the session ended: %d %q", c.post, rec.Code, rec.Header().Get("Location"))
+		}
+		if ck := b.cookies[unsavedCookie]; ck == nil || strings.Contains(ck.Value, "Shop chat") {
+			t.Fatalf("%s: the typed form is not kept, or kept in clear", c.post)
+		}
+		b.get("/login")
+		if rec := b.post("/login", url.Values{"email": {"editor@example.com"}, "password": {"correct horse battery"}, "next": {c.form}}, false); rec.Header().Get("Location") != c.form {
+			t.Fatalf("sign-in leads to %q", rec.Header().Get("Location"))
+		}
+		b.get("/hubs") // another page first: the kept form waits for its own
+		rec := b.get(c.form)
+		d := doc(t, rec)
+		for _, sel := range c.kept {
+			if d.Find(sel).Length() == 0 {
+				t.Errorf("%s: %s is not filled in again", c.form, sel)
+			}
+		}
+		for _, s := range c.lost {
+			if strings.Contains(rec.Body.String(), s) {
+				t.Errorf("%s: a secret came back: %s", c.form, s)
+			}
+		}
+		if !strings.Contains(d.Find("#toasts").Text(), "here is what you typed") {
+			t.Errorf("%s: no word that the form came back", c.form)
+		}
+		if again := doc(t, b.get(c.form)); again.Find(c.kept[0]).Length() != 0 {
+			t.Errorf("%s: filled in a second time", c.form)
+		}
+	}
+}

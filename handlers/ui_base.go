@@ -127,6 +127,9 @@ func (h *handler) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			if why := signedOutReason(c); why != "" {
 				q.Set("signed-out", why)
+				if why == "unsaved" {
+					h.keepUnsaved(c, q.Get("next"))
+				}
 			}
 			if len(q) > 0 {
 				target += "?" + q.Encode()

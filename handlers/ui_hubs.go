@@ -92,7 +92,9 @@ func (h *handler) uiHubNew(c echo.Context) error {
 	if err := refuseViewer(c); err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.HubEdit(h.page(c, "New hub", "hubs"), views.HubForm{Form: views.Form{}}))
+	f := views.Form{}
+	f.Values, _ = h.takeUnsaved(c)
+	return render(c, http.StatusOK, views.HubEdit(h.page(c, "New hub", "hubs"), views.HubForm{Form: f}))
 }
 
 // uiHubCreate is POST /hubs from the form.
@@ -114,6 +116,9 @@ func (h *handler) uiHubEdit(c echo.Context) error {
 		values.Set("closeDormantConversation", strconv.Itoa(*hub.CloseDormantConversation))
 	}
 	values.Set("version", formVersion(hub.Modified))
+	if kept, ok := h.takeUnsaved(c); ok {
+		values = kept // with the version it was typed over: a change since is caught on save
+	}
 	return render(c, http.StatusOK, views.HubEdit(h.page(c, "Edit hub", "hubs"), views.HubForm{ID: hub.ID, Name: hub.Name, Form: views.Form{Values: values}}))
 }
 

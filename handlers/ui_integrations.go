@@ -46,6 +46,9 @@ func (h *handler) uiIntegrationNew(c echo.Context) error {
 		return h.renderSlackConnect(c, http.StatusOK, hub, ch, f)
 	}
 	f := views.Form{Values: integrationDefaults(ch)}
+	if kept, ok := h.takeUnsaved(c); ok {
+		f.Values = kept
+	}
 	return h.renderIntegrationNew(c, http.StatusOK, hub, ch, f, nil)
 }
 
@@ -273,6 +276,9 @@ func (h *handler) uiIntegrationEdit(c echo.Context) error {
 		values.Set("status", "paused")
 	} else {
 		values.Set("status", "active")
+	}
+	if kept, ok := h.takeUnsaved(c); ok {
+		values = kept // with the version it was typed over: a change since is caught on save
 	}
 	return h.renderIntegrationEdit(c, http.StatusOK, in, hub, ch, views.Form{Values: values}, nil)
 }
