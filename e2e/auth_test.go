@@ -110,7 +110,28 @@ func TestCookieGoneSaysNothingWasSaved(t *testing.T) {
 	must(t, expect.Locator(notice).ToContainText("what you submitted was not saved"))
 	LoginPage{page}.Submit(t, "editor@example.com", adminPassword)
 	atPath(t, page, "/hubs/"+hub.ID+"/edit")
-	must(t, expect.Locator(page.GetByLabel("Name")).ToHaveValue("Support"))
+	// What was typed comes back, to check and send again.
+	must(t, expect.Locator(page.GetByLabel("Name")).ToHaveValue("Sales"))
+	must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("here is what you typed"))
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Save hub"}).Click())
+	atPath(t, page, "/hubs/"+hub.ID)
+	must(t, expect.Locator(page.GetByRole("heading", playwright.PageGetByRoleOptions{Level: playwright.Int(1)})).ToContainText("Sales"))
+
+	// A new integration's form too, its list rows included.
+	_, err = page.Goto("/hubs/" + hub.ID + "/integrations/new/webchat")
+	must(t, err)
+	must(t, page.GetByLabel("Name").Fill("Shop chat"))
+	must(t, page.GetByRole("textbox", playwright.PageGetByRoleOptions{Name: "Allowed origins"}).First().Fill("shop.example.com"))
+	dropSession()
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create integration"}).Click())
+	must(t, expect.Locator(notice).ToContainText("what you submitted was not saved"))
+	LoginPage{page}.Submit(t, "editor@example.com", adminPassword)
+	atPath(t, page, "/hubs/"+hub.ID+"/integrations/new/webchat")
+	must(t, expect.Locator(page.GetByLabel("Name")).ToHaveValue("Shop chat"))
+	must(t, expect.Locator(page.GetByRole("textbox", playwright.PageGetByRoleOptions{Name: "Allowed origins"}).First()).ToHaveValue("shop.example.com"))
+	shot(t, page, "form-back-after-sign-in")
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create integration"}).Click())
+	must(t, expect.Locator(page.Locator("#toasts .toast")).ToContainText("Integration “Shop chat” created"))
 }
 
 func TestLogoutEndsSession(t *testing.T) {

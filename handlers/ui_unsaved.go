@@ -92,6 +92,6 @@ func (h *handler) takeUnsaved(c echo.Context) (url.Values, bool) {
 		return nil, false
 	}
 	c.SetCookie(&http.Cookie{Name: unsavedCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	h.flash(c, "info", "Your session had ended, so this was not saved: here is what you typed, to check and send again. Secrets (tokens, passwords) were not kept; enter them again.")
+	h.flash(c, "info", "Not saved yet (your session had ended): here is what you typed. Secrets were not kept; enter them again.")
 	return f.Values, true
 }
