@@ -1277,3 +1277,15 @@ func TestHubsListByStatus(t *testing.T) {
 		t.Errorf("empty state: %q", empty)
 	}
 }
+
+// On a phone a row is a card whose cells lose their column headers: the
+// type says what it is ("Type Agent"), next to the channel's name.
+func TestHubPageCardsLabelTheType(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	a.seedIntegrations(hub, [2]string{"Hook", "System"}, [2]string{"Bot", "Direct"})
+	d := doc(t, a.signIn("viewer").get("/hubs/"+hub.ID))
+	if n := d.Find(`[data-testid="integration-row"] td[data-label="Type"]`).Length(); n != 2 {
+		t.Errorf("%d type cells labelled, want 2", n)
+	}
+}
