@@ -575,6 +575,19 @@ func (d *DB) IntegrationNameTaken(ctx context.Context, hubID, selfID, name strin
 	return d.exists(ctx, `SELECT 1 FROM integrations WHERE hub_id = ? AND name_key = ? AND id <> ?`, hubID, nameKey(name), selfID)
 }
 
+// IntegrationNamed returns the id and the name as stored of the hub's
+// integration with the name, in any case; "" when there is none.
+func (d *DB) IntegrationNamed(ctx context.Context, hubID, name string) (id, stored string, err error) {
+	err = d.lookup(ctx, `SELECT id, name FROM integrations WHERE hub_id = ? AND name_key = ?`, hubID, nameKey(name)).Scan(&id, &stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("store: unable to find integration %q: %w", name, err)
+	}
+	return id, stored, nil
+}
+
 // exists reports whether the lookup q (a SELECT 1 …) finds a row.
 func (d *DB) exists(ctx context.Context, q string, args ...any) (bool, error) {
 	var one int

@@ -78,7 +78,7 @@ func (h *handler) uiIntegrationCreate(c echo.Context) error {
 		if ferr != nil {
 			return ferr
 		}
-		return h.renderIntegrationNew(c, http.StatusUnprocessableEntity, hub, ch, withAttachedHolder(formOf(form, readableErrors(ch, errs)), err), attachedHolder(err))
+		return h.renderIntegrationNew(c, http.StatusUnprocessableEntity, hub, ch, withAttachedHolder(formOf(form, readableErrors(ch, errs)), err), err)
 	}
 	h.flash(c, "success", "Integration “"+out.Name+"” created")
 	return redirect(c, "/integrations/"+out.ID+"?created=1")
@@ -128,6 +128,23 @@ func (h *handler) uiNewTarget(c echo.Context) (db.Hub, *channels.Channel, error)
 	return hub, ch, nil
 }
 
+// nameTakenBy is the hub's other integration whose name a refused save
+// asked for (code 700), to link under the name field; nil otherwise.
+func (h *handler) nameTakenBy(c echo.Context, hubID, selfID string, f views.Form, refused error) *views.AttachedHolder {
+	errs, _ := formErrors(refused)
+	for _, e := range errs {
+		if e.Field != "name" || e.Code != codeNameExists {
+			continue
+		}
+		id, name, err := h.db.IntegrationNamed(c.Request().Context(), hubID, f.Get("name"))
+		if err != nil || id == "" || id == selfID {
+			return nil
+		}
+		return &views.AttachedHolder{Name: name, Href: "/integrations/" + id}
+	}
+	return nil
+}
+
 // attachedHolder is the integration of the same tenant that holds the
 // channel a save was refused for, for the banner's link; nil otherwise
 // (another tenant's holder is not told, so there is nothing to link).
@@ -155,7 +172,9 @@ func withAttachedHolder(f views.Form, err error) views.Form {
 	return f
 }
 
-func (h *handler) renderIntegrationNew(c echo.Context, status int, hub db.Hub, ch *channels.Channel, f views.Form, holder *views.AttachedHolder) error {
+// renderIntegrationNew shows the form; refused is the error of a refused
+// save (nil for none), whose other integration, if it names one, is linked.
+func (h *handler) renderIntegrationNew(c echo.Context, status int, hub db.Hub, ch *channels.Channel, f views.Form, refused error) error {
 	m := views.IntegrationForm{
 		Action:       "/hubs/" + hub.ID + "/integrations/new/" + strings.ToLower(ch.ID),
 		Cancel:       "/hubs/" + hub.ID,
@@ -165,14 +184,14 @@ func (h *handler) renderIntegrationNew(c echo.Context, status int, hub db.Hub, c
 		ChannelIcon:  ch.Icon,
 		Fields:       integrationFields(ch, channels.Create),
 		Form:         f,
-		Holder:       holder,
+		Holder:       attachedHolder(refused),
+		NameTaken:    h.nameTakenBy(c, hub.ID, "", f, refused),
 		ProviderNote: integrationProviderNote(ch),
 		Submit:       "Create integration",
 	}
 	return render(c, status, views.IntegrationNewPage(h.page(c, "New "+ch.Title+" integration", "hubs"), m, ch.Summary))
 }
 
-// uiIntegration is the integration page.
 // hubPageLeft is the hub's page the user came from, with its filters and
 // page number (from Referer, this server's own hub page only), or the
 // hub's first page.
@@ -188,6 +207,7 @@ func hubPageLeft(c echo.Context, hubID string) string {
 	return page
 }
 
+// uiIntegration is the integration page.
 func (h *handler) uiIntegration(c echo.Context) error {
 	in, hub, err := h.uiOwnIntegration(c)
 	if err != nil {
@@ -328,13 +348,13 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 		if ferr != nil {
 			return ferr
 		}
-		return h.renderIntegrationEdit(c, http.StatusUnprocessableEntity, cur, hub, ch, withAttachedHolder(formOf(form, readableErrors(ch, errs)), err), attachedHolder(err))
+		return h.renderIntegrationEdit(c, http.StatusUnprocessableEntity, cur, hub, ch, withAttachedHolder(formOf(form, readableErrors(ch, errs)), err), err)
 	}
 	h.flash(c, "success", "Integration “"+out.Name+"” saved")
 	return redirect(c, "/integrations/"+out.ID)
 }
 
-func (h *handler) renderIntegrationEdit(c echo.Context, status int, in db.Integration, hub db.Hub, ch *channels.Channel, f views.Form, holder *views.AttachedHolder) error {
+func (h *handler) renderIntegrationEdit(c echo.Context, status int, in db.Integration, hub db.Hub, ch *channels.Channel, f views.Form, refused error) error {
 	m := views.IntegrationForm{
 		Action:       "/integrations/" + in.ID,
 		Cancel:       "/integrations/" + in.ID,
@@ -343,7 +363,8 @@ func (h *handler) renderIntegrationEdit(c echo.Context, status int, in db.Integr
 		ChannelTitle: ch.Title,
 		ChannelIcon:  ch.Icon,
 		Form:         f,
-		Holder:       holder,
+		Holder:       attachedHolder(refused),
+		NameTaken:    h.nameTakenBy(c, hub.ID, in.ID, f, refused),
 		Edit:         true,
 		Updatable:    ch.Updatable,
 		Submit:       "Save changes",

@@ -568,3 +568,36 @@ func TestIntegrationPageLeadsBackToTheListAsLeft(t *testing.T) {
 		t.Errorf("delete: %d to %q, want %q", rec.Code, rec.Header().Get("Location"), left)
 	}
 }
+
+// A name the hub already has is refused with a link to the integration
+// that has it (Back, then Create again, used to end there).
+func TestTakenNameLinksTheIntegration(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	ids := a.seedIntegrations(hub, [2]string{"Dbl chat", "WebChat"}, [2]string{"Other", "WebChat"})
+	b := a.signIn("editor")
+	b.get("/hubs/" + hub.ID + "/integrations/new/webchat")
+	for _, c := range []struct{ path, self string }{
+		{"/hubs/" + hub.ID + "/integrations/new/webchat", ""},
+		{"/integrations/" + ids["Other"], ids["Other"]},
+	} {
+		form := url.Values{"name": {"DBL chat"}, "cfg.allowedOrigins": {"shop.example.com"}}
+		if c.self != "" {
+			d := doc(t, b.get("/integrations/"+c.self+"/edit"))
+			v, _ := d.Find(`input[name="version"]`).Attr("value")
+			form.Set("version", v)
+		}
+		rec := b.post(c.path, form, false)
+		mustStatus(t, rec, http.StatusUnprocessableEntity)
+		link := doc(t, rec).Find(`[data-testid="name-taken"] a`)
+		if href, _ := link.Attr("href"); href != "/integrations/"+ids["Dbl chat"] || !strings.Contains(link.Text(), "Open “Dbl chat”") {
+			t.Errorf("%s: link %q %q", c.path, href, link.Text())
+		}
+	}
+	// Any other refusal links nothing.
+	rec := b.post("/hubs/"+hub.ID+"/integrations/new/webchat", url.Values{"name": {"New"}, "cfg.allowedOrigins": {"bad host"}}, false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	if doc(t, rec).Find(`[data-testid="name-taken"]`).Length() != 0 {
+		t.Error("a link to an integration under another refusal")
+	}
+}
