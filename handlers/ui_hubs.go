@@ -492,7 +492,7 @@ func (h *handler) uiIntegrationDelete(c echo.Context) error {
 	}
 	if !confirmed(c) {
 		return h.askConfirm(c, "hubs", views.ConfirmAction{Title: "Delete integration",
-			Message: views.DeleteIntegrationQuestion(in.Name),
+			Message: "Delete the integration “" + in.Name + "”? Its channel stops working at once, and its configuration, signing keys and delivery log are gone. This cannot be undone.",
 			Button:  "Delete integration", Icon: "trash-2", Back: "/integrations/" + in.ID, BackTo: in.Name})
 	}
 	if err := h.db.DeleteIntegration(c.Request().Context(), in, actorOf(c).audit("integration.delete", in.ChannelID)); err != nil {

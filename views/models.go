@@ -67,8 +67,9 @@ func (f Form) Has(name, value string) bool {
 	return false
 }
 
-// DeleteIntegrationQuestion is what every way of deleting an integration
-// asks first (a row's button, its page's, the page asking without script).
+// DeleteIntegrationQuestion is what deleting an integration asks first,
+// from its row and from its page alike. (The page asking without script
+// says more; a hub page carries this once per row, so it stays short.)
 func DeleteIntegrationQuestion(name string) string {
-	return "Delete the integration “" + name + "”? Its channel stops working at once, and its configuration, signing keys and delivery log are gone. This cannot be undone."
+	return "Delete the integration “" + name + "”? Its channel stops working at once. This cannot be undone."
 }
