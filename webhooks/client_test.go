@@ -163,6 +163,8 @@ func TestMetadataAddressFormsRefusedInBothModes(t *testing.T) {
 		"::ffff:169.254.169.254", // IPv4-mapped
 		"fd00:ec2::254",          // AWS IMDS over IPv6
 		"169.254.169.254", "fe80::1",
+		"100.100.100.200",    // Alibaba Cloud's, in the CGNAT range
+		"64:ff9b::6464:64c8", // the same through NAT64
 	}
 	for _, addr := range refused {
 		host := addr
@@ -186,7 +188,7 @@ func TestMetadataAddressFormsRefusedInBothModes(t *testing.T) {
 	}
 	// Private targets that embed no link-local address are still allowed
 	// with the flag (and refused without it).
-	for _, addr := range []string{"64:ff9b::a00:5", "64:ff9b:1::c0a8:101", "2002:a00:5::", "fd00::2", "fd00:ec2::253", "::1"} {
+	for _, addr := range []string{"64:ff9b::a00:5", "64:ff9b:1::c0a8:101", "2002:a00:5::", "fd00::2", "fd00:ec2::253", "::1", "::ffff:100.100.100.201"} {
 		if err := CheckAddressLiteral("http://["+addr+"]/hook", true); err != nil {
 			t.Errorf("saving [%s] with private targets allowed: %v", addr, err)
 		}

@@ -9,6 +9,10 @@ import (
 // address, which --allow-private-webhooks would otherwise let through.
 var awsMetadataV6 = netip.MustParseAddr("fd00:ec2::254")
 
+// alibabaMetadata is Alibaba Cloud's instance metadata address, in the
+// shared (CGNAT) range that --allow-private-webhooks lets through.
+var alibabaMetadata = netip.MustParseAddr("100.100.100.200")
+
 // An IPv6 address can carry an IPv4 address that a gateway on the way
 // (NAT64, a 6to4 relay, the host's own stack) translates it to, so a
 // link-local IPv4 address must be looked for inside these too.
@@ -26,8 +30,9 @@ var nat64Positions = [][4]int{{6, 7, 9, 10}, {7, 9, 10, 11}, {9, 10, 11, 12}, {1
 
 // metadataAddress says why an address is refused even with
 // --allow-private-webhooks: it is link-local, where cloud metadata services
-// answer (169.254.169.254, fe80::/10), or AWS's IPv6 metadata address, or
-// an IPv6 form of a link-local IPv4 address. It returns nil for any other.
+// answer (169.254.169.254, fe80::/10), or AWS's IPv6 or Alibaba Cloud's
+// metadata address, or an IPv6 form of a link-local IPv4 address or of
+// Alibaba's. It returns nil for any other.
 func metadataAddress(a netip.Addr) *AddressNotAllowedError {
 	a = a.Unmap() // ::ffff:169.254.169.254 is 169.254.169.254
 	refuse := func(kind string) *AddressNotAllowedError {
@@ -38,6 +43,8 @@ func metadataAddress(a netip.Addr) *AddressNotAllowedError {
 		return refuse("a link-local address")
 	case a.WithZone("") == awsMetadataV6:
 		return refuse("AWS's IPv6 instance metadata address")
+	case a == alibabaMetadata:
+		return refuse("Alibaba Cloud's instance metadata address")
 	}
 	if v4, how, ok := embeddedLinkLocal(a); ok {
 		return refuse(fmt.Sprintf("%s of the link-local address %s", how, v4))
@@ -69,7 +76,7 @@ func embeddedLinkLocal(a netip.Addr) (netip.Addr, string, bool) {
 		candidates, how = []netip.Addr{at([4]int{12, 13, 14, 15})}, "an IPv4-compatible address"
 	}
 	for _, v4 := range candidates {
-		if v4.IsLinkLocalUnicast() {
+		if v4.IsLinkLocalUnicast() || v4 == alibabaMetadata {
 			return v4, how, true
 		}
 	}
