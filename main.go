@@ -304,6 +304,11 @@ func openStore(ctx context.Context, o *options) (*db.DB, *db.Sealer, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("secret key: %w", err)
 	}
+	// Made 0600; one others can read opens every stored credential.
+	if fi, err := os.Stat(o.key()); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		slog.Warn("the secret key file can be read by other users of this machine: it opens every stored credential; make it private with chmod 600",
+			"file", o.key(), "mode", fmt.Sprintf("%04o", fi.Mode().Perm()))
+	}
 	seal, err := db.NewSealer(key)
 	if err != nil {
 		return nil, nil, err

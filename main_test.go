@@ -593,3 +593,28 @@ func TestSecretsForgetIsTheWayOut(t *testing.T) {
 		t.Fatalf("audit: %+v %v", entries, err)
 	}
 }
+
+// A key file others can read is used, with a warning that says how to
+// make it private (it is made 0600; a copy or an archive may loosen it).
+func TestReadableKeyFileIsWarnedAbout(t *testing.T) {
+	dir := t.TempDir()
+	warn := func() bool {
+		t.Helper()
+		cmd := exec.Command(binary, "token", "create", "--name", "t")
+		cmd.Env = append(os.Environ(), "HUBADMIN_DB="+filepath.Join(dir, "h.db"))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		return strings.Contains(string(out), "chmod 600")
+	}
+	if warn() {
+		t.Error("a new key file (0600) is warned about")
+	}
+	if err := os.Chmod(filepath.Join(dir, "h.db.key"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !warn() {
+		t.Error("a key file readable by all is not warned about")
+	}
+}
