@@ -3,6 +3,7 @@ package channels
 import (
 	"context"
 	"regexp"
+	"strings"
 )
 
 // twilioSMS connects a Twilio phone number. Its credentials are checked with
@@ -32,7 +33,8 @@ var twilioSMS = register(&Channel{
 	Order:   []string{"accountSid", "authToken", "numberSid", "phoneNumber", "capabilities"},
 	Type:    fixed(TypeCustomer),
 	Inbound: "accountSid",
-	Attach:  func(c Config) string { return "twilio-number:" + c.String("numberSid") },
+	// The SID in any case is the same number: the key is in one.
+	Attach: func(c Config) string { return "twilio-number:" + strings.ToLower(c.String("numberSid")) },
 	Provision: func(ctx context.Context, cfg Config, env Env) (Config, error) {
 		n, err := env.Providers.Twilio.PhoneNumber(ctx, cfg.String("accountSid"), cfg.String("authToken"), cfg.String("numberSid"))
 		if err != nil {

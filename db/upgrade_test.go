@@ -320,6 +320,9 @@ func testUpgradeFrom(t *testing.T, version int64) {
 		}
 		want := o.Integration
 		want.Name, want.Config = o.wantName, json.RawMessage(o.wantConfig)
+		if strings.HasPrefix(want.AttachKey, "twilio-number:") {
+			want.AttachKey = strings.ToLower(want.AttachKey) // migration 15
+		}
 		if want.Secrets == nil {
 			want.Secrets = got.Secrets // none stored: nil or empty alike
 		}
@@ -593,5 +596,49 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 	}
 	if err := Migrate(ctx, path); !errors.Is(err, ErrNewerSchema) {
 		t.Errorf("migrate on a newer schema: %v", err)
+	}
+}
+
+// Migration 15 writes Twilio numbers' keys in lower case, as the channel
+// now does (the same SID in other letters' case was taken for another
+// number), except where two integrations hold one number in two cases:
+// those stay as they were, and the upgrade does not fail on them.
+func TestUpgradeLowersTwilioKeys(t *testing.T) {
+	ctx := context.Background()
+	path, raw := schemaAt(t, 14)
+	hub := uuid.NewString()
+	if _, err := raw.ExecContext(ctx, `INSERT INTO hubs (id, tenant_id, name, name_key, created, modified) VALUES (?, ?, 'H', 'h', '2026-11-27T09:50:00.000000Z', '2026-11-27T09:50:00.000000Z')`, hub, DefaultTenantID); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]string{
+		"alone": "twilio-number:PN0123456789ABCDEF0123456789ABCDEF",
+		"twin1": "twilio-number:PNaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		"twin2": "twilio-number:PNAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+		"page":  "facebook-page:ABC",
+	}
+	ids := map[string]string{}
+	for name, key := range keys {
+		ids[name] = uuid.NewString()
+		if _, err := raw.ExecContext(ctx, `INSERT INTO integrations (id, hub_id, tenant_id, channel_id, integration_type, name, name_key, status_id, attach_key, config, created, modified)
+			VALUES (?, ?, ?, 'TwilioSMS', 'Customer', ?, ?, 3000, ?, '{}', '2026-11-27T09:50:00.000000Z', '2026-11-27T09:50:00.000000Z')`,
+			ids[name], hub, DefaultTenantID, name, name, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	d, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	want := map[string]string{"alone": strings.ToLower(keys["alone"]), "twin1": keys["twin1"], "twin2": keys["twin2"], "page": keys["page"]}
+	for name, id := range ids {
+		var got string
+		if err := d.read.QueryRowContext(ctx, `SELECT attach_key FROM integrations WHERE id = ?`, id).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want[name] {
+			t.Errorf("%s: key %q, want %q", name, got, want[name])
+		}
 	}
 }

@@ -343,6 +343,11 @@ func TestChannelAttachedOnce(t *testing.T) {
 	if p.Errors[0].Code != codeAttached || !strings.Contains(p.Detail, "the integration 'SMS' in the hub 'One'") {
 		t.Fatalf("attach twice: %+v", p)
 	}
+	// The same SID in other letters' case is the same number.
+	upper := strings.Replace(body, "PN667435536f4d1cefdf054abf99aaaa00", "PN667435536F4D1CEFDF054ABF99AAAA00", 1)
+	if rec := a.api("POST", "/api/v1/integrations/hubs/"+h2.ID, tok, upper); rec.Code != 400 || decode[Problem](t, rec).Errors[0].Code != codeAttached {
+		t.Fatalf("the SID in upper case: %d %s", rec.Code, rec.Body.String())
+	}
 
 	// Another tenant is told the channel is taken, not by whom nor where.
 	other, err := a.db.CreateTenant(context.Background(), "Other")
