@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/url"
 	"slices"
 	"sort"
@@ -32,6 +33,18 @@ type bodyValue struct {
 // readBody reads the request's JSON object. An empty body is allowed only
 // when optional is true.
 func readBody(c echo.Context, optional bool) (body, error) {
+	h := c.Request().Header
+	// Read as it came, a compressed body would be refused as "not JSON",
+	// and one in another charset stored as mojibake.
+	if enc := h.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+		return nil, badRequest(codeBadFormat, "Content-Encoding", fmt.Sprintf(
+			"The request body is sent with Content-Encoding '%s', which this server does not decode; send it uncompressed.", enc))
+	}
+	ctype, params, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	if cs := params["charset"]; cs != "" && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+		return nil, badRequest(codeBadFormat, "Content-Type", fmt.Sprintf(
+			"The request body is declared as charset '%s'; JSON is UTF-8 (RFC 8259 §8.1): send it so.", cs))
+	}
 	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		var he *echo.HTTPError
@@ -51,6 +64,9 @@ func readBody(c echo.Context, optional bool) (body, error) {
 	}
 	var obj map[string]json.RawMessage
 	if raw[0] != '{' {
+		if ctype == "application/x-www-form-urlencoded" || ctype == "multipart/form-data" {
+			return nil, badRequest(codeWrongType, "body", "The request body is form data ("+ctype+"); send a JSON object, with Content-Type: application/json.")
+		}
 		return nil, badRequest(codeWrongType, "body", "The request body must be a JSON object.")
 	}
 	// encoding/json would turn invalid text into U+FFFD in silence, so

@@ -339,3 +339,46 @@ func TestNumbersTooLongAreOutOfRange(t *testing.T) {
 		}
 	}
 }
+
+// A body the server would misread is refused for what it is: compressed,
+// in another charset, or form data instead of JSON; nothing is stored.
+func TestBodyEncodingIsChecked(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	for _, c := range []struct {
+		ctype, encoding, body, field, says string
+	}{
+		{"application/json", "gzip", `{"name":"Zipped"}`, "Content-Encoding", "does not decode"},
+		{"application/json; charset=latin1", "", `{"name":"Caf\xe9"}`, "Content-Type", "charset 'latin1'"},
+		{"application/x-www-form-urlencoded", "", `name=Form`, "body", "form data"},
+	} {
+		req := httptest.NewRequest(http.MethodPut, "/api/v1/hubs/"+hub.ID, strings.NewReader(c.body))
+		req.Header.Set("Content-Type", c.ctype)
+		if c.encoding != "" {
+			req.Header.Set("Content-Encoding", c.encoding)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		a.srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusBadRequest {
+			t.Errorf("%s %s: %d %s", c.ctype, c.encoding, rec.Code, rec.Body.String())
+			continue
+		}
+		if p := decode[Problem](t, rec); p.Errors[0].Field != c.field || !strings.Contains(p.Errors[0].Description, c.says) {
+			t.Errorf("%s %s: %+v", c.ctype, c.encoding, p.Errors)
+		}
+	}
+	// UTF-8 declared, in any spelling, is fine.
+	for _, ctype := range []string{"application/json; charset=UTF-8", "application/json;charset=utf8"} {
+		req := httptest.NewRequest(http.MethodPut, "/api/v1/hubs/"+hub.ID, strings.NewReader(`{"description":"Café"}`))
+		req.Header.Set("Content-Type", ctype)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		a.srv.ServeHTTP(rec, req)
+		mustStatus(t, rec, http.StatusOK)
+	}
+	if h, err := a.db.Hub(context.Background(), hub.ID); err != nil || h.Name != "Support" {
+		t.Errorf("a refused body changed the hub: %+v %v", h, err)
+	}
+}
