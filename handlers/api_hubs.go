@@ -278,16 +278,9 @@ func hubFilter(c echo.Context, f *db.HubFilter) error {
 	if fe := searchParam("q", f.Query); fe != nil {
 		return channels.FieldErrors{*fe}
 	}
-	switch s := c.QueryParam("statusId"); strings.ToLower(s) {
-	case "":
-	case "2000", "active":
-		f.StatusID = db.HubActive
-	case "2002", "paused":
-		f.StatusID = db.HubPaused
-	default:
-		return badRequest(codeOutOfRange, "statusId", fmt.Sprintf("Parameter 'statusId' is '%s'; valid values are 2000 or active, and 2002 or paused.", s))
-	}
-	return nil
+	var err error
+	f.StatusID, err = statusParam(c, db.HubActive, db.HubPaused)
+	return err
 }
 
 // hubList is GET /hubs, paged like integrations.

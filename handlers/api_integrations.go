@@ -329,15 +329,9 @@ func integrationFilter(c echo.Context, f *db.IntegrationFilter) error {
 		}
 		f.ChannelID = ch.ID
 	}
-	if s := c.QueryParam("statusId"); s != "" {
-		switch strings.ToLower(s) {
-		case "3000", "active":
-			f.StatusID = db.IntegrationActive
-		case "3002", "paused":
-			f.StatusID = db.IntegrationPaused
-		default:
-			return badRequest(codeOutOfRange, "statusId", fmt.Sprintf("Parameter 'statusId' is '%s'; valid values are 3000 or active, and 3002 or paused.", s))
-		}
+	var err error
+	if f.StatusID, err = statusParam(c, db.IntegrationActive, db.IntegrationPaused); err != nil {
+		return err
 	}
 	f.Query = c.QueryParam("q")
 	if utf8.RuneCountInString(f.Query) > 200 {

@@ -258,6 +258,21 @@ func paging(c echo.Context) (page, size int, err error) {
 	return
 }
 
+// statusParam reads a list's ?statusId=: a status's number or its name
+// (active, paused), in any case; 0 when absent.
+func statusParam(c echo.Context, active, paused int) (int, error) {
+	s := c.QueryParam("statusId")
+	switch strings.ToLower(s) {
+	case "":
+		return 0, nil
+	case strconv.Itoa(active), "active":
+		return active, nil
+	case strconv.Itoa(paused), "paused":
+		return paused, nil
+	}
+	return 0, badRequest(codeOutOfRange, "statusId", fmt.Sprintf("Parameter 'statusId' is '%s'; valid values are %d or active, and %d or paused.", s, active, paused))
+}
+
 // searchParam refuses a filter's text holding a NUL, which no name or id
 // holds: SQLite reads a LIKE pattern up to its first NUL, so "?q=%00zzz"
 // matched everything (the store now matches nothing, but the client is
