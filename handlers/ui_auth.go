@@ -236,16 +236,17 @@ func newLoginThrottle() *loginThrottle {
 	return &loginThrottle{failures: map[string][]time.Time{}, now: time.Now}
 }
 
-// loginKeys are the counters a try counts in, with their limits.
-func loginKeys(email, ip string) [3]struct {
+// loginCounter is one count of failures and its limit.
+type loginCounter struct {
 	key   string
 	limit int
-} {
+}
+
+// loginKeys are the counters a try counts in; the first is the account's
+// at this address.
+func loginKeys(email, ip string) [3]loginCounter {
 	account := strings.ToLower(email)
-	return [3]struct {
-		key   string
-		limit int
-	}{{"at:" + ip + " " + account, loginMaxAccountAt}, {"ip:" + ip, loginMaxAddress}, {"a:" + account, loginMaxAccount}}
+	return [3]loginCounter{{"at:" + ip + " " + account, loginMaxAccountAt}, {"ip:" + ip, loginMaxAddress}, {"a:" + account, loginMaxAccount}}
 }
 
 func (t *loginThrottle) recent(key string, now time.Time) []time.Time {
