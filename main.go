@@ -283,6 +283,13 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *options) {
 	return fs, o
 }
 
+// newHTTPServer is the server's HTTP side. ReadTimeout: a body (1 MiB at
+// most) sent a byte at a time would otherwise hold its connection and
+// goroutine for as long as it likes.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 120 * time.Second}
+}
+
 // openStore opens the database with the secret key (created on first use).
 // A key file missing beside a database that holds sealed secrets is lost,
 // not new: a new key would open none of them, so nothing is created and
@@ -580,9 +587,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		SlackConfigured: prov.Sandbox || (slackID != "" && slackSecret != ""), Version: version, Logger: logger,
 		MetricsToken: o.metricsToken, TrustedProxies: o.proxies, LoopbackOnly: loopback,
 	})
-	// ReadTimeout: a body (1 MiB at most) sent a byte at a time would
-	// otherwise hold its connection and goroutine for as long as it likes.
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 120 * time.Second}
+	hs := newHTTPServer(srv)
 	base := "http://" + ln.Addr().String()
 	logger.Info("hubadmin listening", "url", base, "db", o.dbPath, "providers", o.providers, "version", version)
 	if has, err := d.HasUsers(ctx); err == nil && !has {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -600,5 +601,42 @@ func TestReadableKeyFileIsWarnedAbout(t *testing.T) {
 	}
 	if !warn() {
 		t.Error("a key file readable by all is not warned about")
+	}
+}
+
+// A client trickling its request (headers or body) is cut off: it would
+// otherwise hold a connection and a goroutine for as long as it likes.
+// Shown with the server's own settings, on a short clock.
+func TestSlowRequestsAreCutOff(t *testing.T) {
+	hs := newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+	}))
+	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.ReadTimeout > 2*time.Minute {
+		t.Fatalf("read timeouts %v / %v", hs.ReadHeaderTimeout, hs.ReadTimeout)
+	}
+	hs.ReadTimeout = 300 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go hs.Serve(ln)
+	defer hs.Close()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
+	start := time.Now()
+	for range 20 { // a byte every 100 ms: 2 s if nothing cuts it
+		if _, err := conn.Write([]byte("x")); err != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+	io.Copy(io.Discard, conn) // returns when the server closes
+	if d := time.Since(start); d > 1800*time.Millisecond {
+		t.Errorf("a trickled body held its connection for %v", d)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/securecookie"
+
 	"hubadmin/channels"
 	"hubadmin/db"
 	"hubadmin/webhooks"
@@ -63,6 +65,7 @@ type handler struct {
 	sessions  *sessionStore
 	hooks     *webhooks.Deliverer
 	logins    *loginThrottle
+	unsaved   *securecookie.SecureCookie // forms sent after the session ended (ui_unsaved.go)
 	metrics   *metrics
 	// draining is set when the server shuts down: new requests get 503.
 	draining atomic.Bool

@@ -3,12 +3,8 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/netip"
-	"net/url"
 	"strings"
 	"time"
 
@@ -42,6 +38,7 @@ func New(cfg Config) *Server {
 	}
 	h.sessions = newSessionStore(cfg.DB, cfg.SessionKey, secureCookies(cfg.SecureCookies))
 	h.logins = newLoginThrottle()
+	h.unsaved = newUnsavedCodec(cfg.SessionKey)
 	h.metrics = newMetrics(cfg.DB)
 
 	e := echo.New()
@@ -229,48 +226,4 @@ func allowedMethods(e *echo.Echo, r *http.Request) []string {
 		}
 	}
 	return allow
-}
-
-// clientAddress is how a request's client address is found. By default it
-// is the connection's: echo would otherwise believe any X-Forwarded-For or
-// X-Real-IP a client sends, and one could then shed the sign-in throttle
-// by changing a header. Behind reverse proxies (--trusted-proxies), the
-// address they forward, read from the right past every trusted hop.
-func clientAddress(proxies []*net.IPNet) echo.IPExtractor {
-	if len(proxies) == 0 {
-		return echo.ExtractIPDirect()
-	}
-	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-	for _, p := range proxies {
-		opts = append(opts, echo.TrustIPRange(p))
-	}
-	return echo.ExtractIPFromXFFHeader(opts...)
-}
-
-// loopbackHosts refuses requests whose Host is not a loopback name or
-// address, nor the host of publicURL (see Config.LoopbackOnly).
-func loopbackHosts(publicURL string) echo.MiddlewareFunc {
-	public := ""
-	if u, err := url.Parse(publicURL); err == nil && publicURL != "" {
-		public = strings.ToLower(u.Hostname())
-	}
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if p := c.Request().URL.Path; p == "/healthz" || p == "/readyz" {
-				return next(c) // probes: nothing to read or post there
-			}
-			host := strings.ToLower(c.Request().Host)
-			if h, _, err := net.SplitHostPort(host); err == nil {
-				host = h
-			}
-			host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-			ip, err := netip.ParseAddr(host)
-			if host == public || host == "localhost" || strings.HasSuffix(host, ".localhost") || err == nil && ip.IsLoopback() {
-				return next(c)
-			}
-			return problem(http.StatusBadRequest, codeBadFormat, "Host",
-				fmt.Sprintf("This server listens on a loopback address and answers only as localhost or 127.0.0.1, not as %q. "+
-					"To serve it under that name (through a reverse proxy), start it with --public-url naming it.", c.Request().Host))
-		}
-	}
 }

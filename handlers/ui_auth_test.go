@@ -253,13 +253,7 @@ func TestSessionEndedComesBackToThePage(t *testing.T) {
 	a := newTestApp(t)
 	hub := a.hub("Support")
 	b := a.signIn("editor")
-	u, err := a.db.UserByEmail(context.Background(), "editor@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.db.DeleteUserSessions(context.Background(), u.ID); err != nil {
-		t.Fatal(err)
-	}
+	a.endSessions("editor@example.com")
 	page := "/hubs/" + hub.ID + "?q=w&page=1"
 	want := "/login?next=" + url.QueryEscape(page) + "&signed-out=unsaved"
 
@@ -470,10 +464,6 @@ func TestUnsavedFormComesBack(t *testing.T) {
 	a := newTestApp(t)
 	hub := a.hub("Support")
 	b := a.signIn("editor")
-	u, err := a.db.UserByEmail(context.Background(), "editor@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range []struct {
 		form, post string
 		sent       url.Values
@@ -489,9 +479,7 @@ func TestUnsavedFormComesBack(t *testing.T) {
 			[]string{`input[name="name"][value="Support EU"]`}, nil},
 	} {
 		b.get(c.form) // the form, open while signed in
-		if err := a.db.DeleteUserSessions(context.Background(), u.ID); err != nil {
-			t.Fatal(err)
-		}
+		a.endSessions("editor@example.com")
 		c.sent.Set("_csrf", b.csrf)
 		req := httptest.NewRequest(http.MethodPost, c.post, strings.NewReader(c.sent.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -525,5 +513,18 @@ func TestUnsavedFormComesBack(t *testing.T) {
 		if again := doc(t, b.get(c.form)); again.Find(c.kept[0]).Length() != 0 {
 			t.Errorf("%s: filled in a second time", c.form)
 		}
+	}
+}
+
+// endSessions ends every session of the user, as idling out or signing out
+// everywhere would.
+func (a *testApp) endSessions(email string) {
+	a.t.Helper()
+	u, err := a.db.UserByEmail(context.Background(), email)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if err := a.db.DeleteUserSessions(context.Background(), u.ID); err != nil {
+		a.t.Fatal(err)
 	}
 }

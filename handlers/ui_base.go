@@ -51,11 +51,10 @@ func (h *handler) csrf() echo.MiddlewareFunc {
 		})
 	}
 	secure, plain := build(true), build(false)
-	isSecure := secureCookies(h.cfg.SecureCookies)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		s, p := secure(next), plain(next)
 		return func(c echo.Context) error {
-			if isSecure(c.Request()) {
+			if h.sessions.secure(c.Request()) {
 				return s(c)
 			}
 			return p(c)
@@ -180,14 +179,21 @@ func returnPath(r *http.Request) string {
 		return p
 	}
 	for _, from := range []string{r.Header.Get("HX-Current-URL"), r.Referer()} {
-		u, err := url.Parse(from)
-		if err == nil && u.Host == r.Host {
-			if p, ok := localPath(u.RequestURI()); ok {
-				return p
-			}
+		if p, ok := ownPage(r, from); ok {
+			return p
 		}
 	}
 	return ""
+}
+
+// ownPage is the path and query of from (a Referer, an HX-Current-URL)
+// when it is a page of this server, safe to send a browser back to.
+func ownPage(r *http.Request, from string) (string, bool) {
+	u, err := url.Parse(from)
+	if err != nil || u.Host != r.Host {
+		return "", false
+	}
+	return localPath(u.RequestURI())
 }
 
 // requireAdmin refuses non-admins.

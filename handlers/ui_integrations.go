@@ -197,11 +197,7 @@ func (h *handler) renderIntegrationNew(c echo.Context, status int, hub db.Hub, c
 // hub's first page.
 func hubPageLeft(c echo.Context, hubID string) string {
 	page := "/hubs/" + hubID
-	ref, err := url.Parse(c.Request().Referer())
-	if err != nil || ref.Host != c.Request().Host || ref.Path != page || ref.RawQuery == "" {
-		return page
-	}
-	if back, ok := localPath(page + "?" + ref.RawQuery); ok {
+	if back, ok := ownPage(c.Request(), c.Request().Referer()); ok && strings.HasPrefix(back, page+"?") {
 		return back
 	}
 	return page

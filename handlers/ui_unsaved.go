@@ -45,11 +45,11 @@ var unsavedSkip = func() map[string]bool {
 	return skip
 }()
 
-// unsavedCodec signs and encrypts the cookie with keys derived from the
-// session key.
-func (h *handler) unsavedCodec() *securecookie.SecureCookie {
-	block := sha256.Sum256(append([]byte("hubadmin unsaved form\x00"), h.cfg.SessionKey...))
-	return securecookie.New(h.cfg.SessionKey, block[:]).MaxAge(unsavedMaxAge).MaxLength(unsavedMax)
+// newUnsavedCodec signs and encrypts the cookie with keys derived from
+// the session key.
+func newUnsavedCodec(sessionKey []byte) *securecookie.SecureCookie {
+	block := sha256.Sum256(append([]byte("hubadmin unsaved form\x00"), sessionKey...))
+	return securecookie.New(sessionKey, block[:]).MaxAge(unsavedMaxAge).MaxLength(unsavedMax)
 }
 
 // keepUnsaved keeps what a form post sent, for the page it came from.
@@ -71,12 +71,12 @@ func (h *handler) keepUnsaved(c echo.Context, back string) {
 	if len(kept) == 0 {
 		return
 	}
-	v, err := h.unsavedCodec().Encode(unsavedCookie, unsavedForm{Path: back, Values: kept})
+	v, err := h.unsaved.Encode(unsavedCookie, unsavedForm{Path: back, Values: kept})
 	if err != nil {
 		return // too long to keep
 	}
 	c.SetCookie(&http.Cookie{Name: unsavedCookie, Value: v, Path: "/", MaxAge: unsavedMaxAge, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: secureCookies(h.cfg.SecureCookies)(r)})
+		SameSite: http.SameSiteLaxMode, Secure: h.sessions.secure(r)})
 }
 
 // takeUnsaved returns what was kept for this page, once: the cookie goes
@@ -88,7 +88,7 @@ func (h *handler) takeUnsaved(c echo.Context) (url.Values, bool) {
 		return nil, false
 	}
 	var f unsavedForm
-	if err := h.unsavedCodec().Decode(unsavedCookie, ck.Value, &f); err != nil || f.Path != c.Request().URL.RequestURI() {
+	if err := h.unsaved.Decode(unsavedCookie, ck.Value, &f); err != nil || f.Path != c.Request().URL.RequestURI() {
 		return nil, false
 	}
 	c.SetCookie(&http.Cookie{Name: unsavedCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
