@@ -507,8 +507,12 @@ func TestUnsavedFormComesBack(t *testing.T) {
 				t.Errorf("%s: a secret came back: %s", c.form, s)
 			}
 		}
-		if !strings.Contains(d.Find("#toasts").Text(), "here is what you typed") {
+		toast := d.Find("#toasts").Text()
+		if !strings.Contains(toast, "here is what you typed") {
 			t.Errorf("%s: no word that the form came back", c.form)
+		}
+		if said := strings.Contains(toast, "Secrets were not kept"); said != (c.lost != nil) {
+			t.Errorf("%s: the toast %q about secrets, with secrets typed: %v", c.form, toast, c.lost != nil)
 		}
 		if again := doc(t, b.get(c.form)); again.Find(c.kept[0]).Length() != 0 {
 			t.Errorf("%s: filled in a second time", c.form)

@@ -29,6 +29,8 @@ const (
 type unsavedForm struct {
 	Path   string
 	Values url.Values
+	// Dropped: a secret was typed, and not kept.
+	Dropped bool
 }
 
 // unsavedSkip are the fields never kept: the CSRF token, a confirmation,
@@ -62,16 +64,19 @@ func (h *handler) keepUnsaved(c echo.Context, back string) {
 	if err != nil {
 		return
 	}
-	kept := url.Values{}
+	kept, dropped := url.Values{}, false
 	for k, v := range form {
-		if !unsavedSkip[k] {
+		switch {
+		case !unsavedSkip[k]:
 			kept[k] = v
+		case k != "_csrf" && k != "confirmed" && strings.Join(v, "") != "":
+			dropped = true
 		}
 	}
 	if len(kept) == 0 {
 		return
 	}
-	v, err := h.unsaved.Encode(unsavedCookie, unsavedForm{Path: back, Values: kept})
+	v, err := h.unsaved.Encode(unsavedCookie, unsavedForm{Path: back, Values: kept, Dropped: dropped})
 	if err != nil {
 		return // too long to keep
 	}
@@ -92,6 +97,10 @@ func (h *handler) takeUnsaved(c echo.Context) (url.Values, bool) {
 		return nil, false
 	}
 	c.SetCookie(&http.Cookie{Name: unsavedCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	h.flash(c, "info", "Not saved yet (your session had ended): here is what you typed. Secrets were not kept; enter them again.")
+	msg := "Not saved yet (your session had ended): here is what you typed."
+	if f.Dropped {
+		msg += " Secrets were not kept; enter them again."
+	}
+	h.flash(c, "info", msg)
 	return f.Values, true
 }
