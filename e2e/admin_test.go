@@ -138,6 +138,7 @@ func TestAdminCreateUser(t *testing.T) {
 	must(t, expect.Locator(page.GetByTestId("activity-row").First()).ToContainText("user.update"))
 	_, err = page.GetByLabel("Action").SelectOption(playwright.SelectOptionValues{Values: &[]string{"user"}})
 	must(t, err)
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Filter"}).Click())
 	atPath(t, page, "/activity?actor=&action=user&objectId=")
 	must(t, expect.Locator(page.GetByTestId("activity-row")).ToHaveCount(2))
 	shot(t, page, "admin-activity")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -118,6 +119,8 @@ func TestWebhookFailedDeliveryAndRedeliver(t *testing.T) {
 	shot(t, page, "webhook-test-failed-narrow")
 
 	fail.Store(false)
+	// Each Redeliver names the attempt it sends again.
+	must(t, expect.Locator(row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Redeliver"})).ToHaveAccessibleName(regexp.MustCompile(`^Redeliver \S+ \(attempt 1, .+\)$`)))
 	must(t, row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Redeliver"}).Click())
 	must(t, expect.Locator(last).ToContainText("Delivered"))
 	must(t, expect.Locator(last).ToContainText("attempt 2"))

@@ -145,9 +145,9 @@ func TestInvalidFormsKeepValuesAndShowErrorsByTheirFields(t *testing.T) {
 				`.list-row:has(input[value="not a host!"][aria-invalid="true"]) > #f-cfg-allowedOrigins-error-2`}},
 		{"two bad rows, each told under its own", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"not a host!", "", "ok.example.com", "http://localhost:3000/path"}},
 			map[string]string{"f-cfg-allowedOrigins-error-1": "without spaces", "f-cfg-allowedOrigins-error-4": "https://host[:port]"},
-			[]string{`.list-row:has(input[value="not a host!"][aria-invalid="true"][aria-describedby="f-cfg-allowedOrigins-error-1"]) > #f-cfg-allowedOrigins-error-1`,
+			[]string{`.list-row:has(input[value="not a host!"][aria-invalid="true"][aria-describedby~="f-cfg-allowedOrigins-error-1"]) > #f-cfg-allowedOrigins-error-1`,
 				// the fourth row, though the API counts it third (the empty row is not sent)
-				`.list-row:has(input[value="http://localhost:3000/path"][aria-invalid="true"][aria-describedby="f-cfg-allowedOrigins-error-4"]) > #f-cfg-allowedOrigins-error-4`,
+				`.list-row:has(input[value="http://localhost:3000/path"][aria-invalid="true"][aria-describedby~="f-cfg-allowedOrigins-error-4"]) > #f-cfg-allowedOrigins-error-4`,
 				`.list-row:has(input[value="ok.example.com"]:not([aria-invalid]))`}},
 		{"two long welcome messages", "webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"a.com"}, "cfg.start": {strings.Repeat("a", 2001), "fine", strings.Repeat("b", 2001)}},
 			map[string]string{"f-cfg-start-error-1": "Welcome message", "f-cfg-start-error-3": "Welcome message"},

@@ -340,7 +340,7 @@ func Tokens(p Page, m TokensPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(m.Tokens) == 0 {
-				templ_7745c5c3_Err = EmptyState("No API tokens yet", "Create a token for each program that calls the API, so you can revoke one without the others.").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = SectionEmptyState("No API tokens yet", "Create a token for each program that calls the API, so you can revoke one without the others.").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -569,7 +569,7 @@ func Tokens(p Page, m TokensPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(m.Clients) == 0 {
-				templ_7745c5c3_Err = EmptyState("No API clients yet", "Create one when a program uses Hubster's client-credentials sign-in rather than a bearer token.").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = SectionEmptyState("No API clients yet", "Create one when a program uses Hubster's client-credentials sign-in rather than a bearer token.").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -173,10 +173,21 @@
     });
   }
 
+  // Rows are named by their place ("Allowed origin 2", "Remove allowed
+  // origin 2"), as the server names them, renumbered as rows come and go.
   function syncListEditor(editor) {
     var max = parseInt(editor.getAttribute("data-list-max"), 10);
     var full = max > 0 && listRows(editor).length >= max;
     ownedBy(editor, "[data-list-add]").forEach(function (b) { b.disabled = full; });
+    var label = editor.getAttribute("data-list-label");
+    if (!label) return;
+    listRows(editor).forEach(function (row, i) {
+      var name = label + " " + (i + 1);
+      var field = row.querySelector("input, textarea");
+      var rm = row.querySelector("[data-list-remove]");
+      if (field) field.setAttribute("aria-label", name);
+      if (rm) rm.setAttribute("aria-label", "Remove " + name.toLowerCase());
+    });
   }
 
   document.addEventListener("click", function (e) {
@@ -378,14 +389,14 @@
     each(document, "[data-multichoice]", syncMultichoice); // boxes the browser restored
   });
 
-  // ---- Auto-submitting filters -----------------------------------------------
-  // <select data-autosubmit> / <input data-autosubmit>: submit the form on
-  // change. requestSubmit() fires the submit event, so hx-get forms work too.
-  document.addEventListener("change", function (e) {
+  // ---- Links that look like buttons act like them --------------------------------
+  // <a role="button"> is announced as a button, so it is pressed with Space
+  // too, not only Enter (a link's key); Space would otherwise scroll the page.
+  document.addEventListener("keydown", function (e) {
     var el = e.target;
-    if (!el.matches || !el.matches("select[data-autosubmit], input[data-autosubmit]") || !el.form) return;
-    if (el.form.requestSubmit) el.form.requestSubmit();
-    else el.form.submit();
+    if (e.key !== " " || e.altKey || e.ctrlKey || e.metaKey || !el.matches || !el.matches("a[role='button'][href]")) return;
+    e.preventDefault();
+    el.click();
   });
 
   // ---- Toasts -------------------------------------------------------------------
@@ -434,7 +445,6 @@
     }
     var toast = document.createElement("div");
     toast.className = "toast toast-" + kind;
-    toast.setAttribute("role", "status");
     var text = document.createElement("span");
     text.className = "toast-message";
     text.textContent = String(message);
@@ -454,10 +464,39 @@
   // The server answers a refused form with the form again (422), each error
   // next to its field; the caret goes where the first fix is needed, and a
   // screen reader reads that field with its error (aria-describedby).
+  // A group (a fieldset of checkboxes) cannot take focus: its first control does.
   function focusFirstInvalid() {
     var field = document.querySelector("form [aria-invalid='true']");
+    if (field && field.tagName === "FIELDSET") field = field.querySelector("input:not([type='hidden']), select, textarea, button");
     if (field && typeof field.focus === "function") field.focus();
   }
+
+  // ---- Messages of a page just loaded are spoken ---------------------------------
+  // A toast the server put in the page (a redirect's "Hub created") is part
+  // of the live region from the start, and screen readers speak a region's
+  // changes, not what it held at load: each is taken out and put back.
+  function announceLoadedToasts() {
+    var box = document.getElementById("toasts");
+    if (!box || !box.children.length) return;
+    var toasts = Array.prototype.slice.call(box.children);
+    toasts.forEach(function (t) { box.removeChild(t); });
+    setTimeout(function () { toasts.forEach(function (t) { box.appendChild(t); }); scheduleToasts(); }, 50);
+  }
+
+  // ---- A list filtered in place says what it shows now -------------------------
+  // A filter or search swaps its list without moving focus (the caret stays
+  // in the search box): the list's summary ("2 integrations") or its empty
+  // state is put in a polite live region, so it is heard as well as seen.
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var elt = e.detail && e.detail.elt;
+    var from = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (!elt || !elt.matches || !elt.matches("[data-row-focus][id]") || !from || !from.closest || !from.closest("form.filters")) return;
+    var live = document.getElementById("announce");
+    var said = elt.querySelector("[data-testid='empty-state'] h2, [data-testid='empty-state'] h3, .pager .muted");
+    if (!live || !said) return;
+    live.textContent = "";
+    setTimeout(function () { live.textContent = said.textContent.replace(/\s+/g, " ").trim(); }, 50);
+  });
 
   // ---- Initialisation (page load and every htmx-loaded element) ------------------
   function init(root) {
@@ -583,9 +622,10 @@
   document.addEventListener("htmx:afterSettle", scheduleToasts);
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { init(document); focusFirstInvalid(); });
+    document.addEventListener("DOMContentLoaded", function () { init(document); focusFirstInvalid(); announceLoadedToasts(); });
   } else {
     init(document);
     focusFirstInvalid();
+    announceLoadedToasts();
   }
 })();
