@@ -102,6 +102,9 @@ func TestKeyboardAndScreenReader(t *testing.T) {
 	must(t, page.GetByLabel("Search by name").PressSequentially("chat"))
 	must(t, expect.Locator(page.Locator("#announce")).ToContainText("1 integration"))
 	must(t, expect.Locator(page.GetByLabel("Search by name")).ToBeFocused())
+	// A copy button's result is spoken too (its new name often is not).
+	must(t, page.Locator("[data-copy]").First().Click())
+	must(t, expect.Locator(page.Locator("#announce")).ToHaveText(regexp.MustCompile(`^Cop(ied|y failed)$`)))
 
 	// The toast of a page loaded after a redirect is added to the live
 	// region after load, so it is spoken.

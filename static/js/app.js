@@ -108,6 +108,15 @@
     return legacyCopy(text) ? Promise.resolve() : Promise.reject(new Error("copy failed"));
   }
 
+  // say speaks text through the page's polite live region (#announce): what
+  // changed without focus moving, such as a copy done or a list filtered.
+  function say(text) {
+    var live = document.getElementById("announce");
+    if (!live) return;
+    live.textContent = "";
+    setTimeout(function () { live.textContent = text; }, 50); // a change, even to the same words
+  }
+
   var copyState = new WeakMap(); // button -> {title, label, timer}
 
   function flashCopied(btn, ok) {
@@ -122,6 +131,7 @@
     btn.classList.add(ok ? "copied" : "copy-failed");
     btn.setAttribute("title", msg);
     btn.setAttribute("aria-label", msg);
+    say(msg); // a focused button's new name is often not read out
     st.timer = setTimeout(function () {
       btn.classList.remove("copied", "copy-failed");
       if (st.title === null) btn.removeAttribute("title"); else btn.setAttribute("title", st.title);
@@ -491,11 +501,8 @@
     var elt = e.detail && e.detail.elt;
     var from = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
     if (!elt || !elt.matches || !elt.matches("[data-row-focus][id]") || !from || !from.closest || !from.closest("form.filters")) return;
-    var live = document.getElementById("announce");
     var said = elt.querySelector("[data-testid='empty-state'] h2, [data-testid='empty-state'] h3, .pager .muted");
-    if (!live || !said) return;
-    live.textContent = "";
-    setTimeout(function () { live.textContent = said.textContent.replace(/\s+/g, " ").trim(); }, 50);
+    if (said) say(said.textContent.replace(/\s+/g, " ").trim());
   });
 
   // ---- Initialisation (page load and every htmx-loaded element) ------------------
