@@ -16,11 +16,14 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/term"
 
 	"hubadmin/channels"
 	"hubadmin/db"
@@ -65,9 +68,15 @@ type options struct {
 	proxies                                                               []*net.IPNet // trustedProxies, parsed by checkServe
 	allowPrivate                                                          bool
 	rateLimit                                                             float64
-	// envErr is an environment variable that could not be read as its
-	// flag's type: reported by parse, not replaced by the default.
-	envErr error
+	// envErrs are environment variables that could not be read as their
+	// flag's type: reported by checkServe, not replaced by the default,
+	// unless the flag itself is given, which wins over its variable.
+	envErrs []envErr
+}
+
+type envErr struct {
+	flag string
+	err  error
 }
 
 func env(name, def string) string {
@@ -91,13 +100,15 @@ func serveFlags(fs *flag.FlagSet, o *options) {
 	fs.StringVar(&o.providers, "providers", env("HUBADMIN_PROVIDERS", "live"), "live or sandbox (HUBADMIN_PROVIDERS)")
 	allow, err := strconv.ParseBool(env("HUBADMIN_ALLOW_PRIVATE_WEBHOOKS", "false"))
 	if err != nil {
-		o.envErr = fmt.Errorf("HUBADMIN_ALLOW_PRIVATE_WEBHOOKS must be true or false, not %q", os.Getenv("HUBADMIN_ALLOW_PRIVATE_WEBHOOKS"))
+		o.envErrs = append(o.envErrs, envErr{"allow-private-webhooks",
+			fmt.Errorf("HUBADMIN_ALLOW_PRIVATE_WEBHOOKS must be true or false, not %q", os.Getenv("HUBADMIN_ALLOW_PRIVATE_WEBHOOKS"))})
 	}
 	fs.BoolVar(&o.allowPrivate, "allow-private-webhooks", allow, "let webhooks reach private addresses (HUBADMIN_ALLOW_PRIVATE_WEBHOOKS)")
 	fs.StringVar(&o.secureCookies, "secure-cookies", env("HUBADMIN_SECURE_COOKIES", "auto"), "auto, true or false (HUBADMIN_SECURE_COOKIES)")
 	rl, err := strconv.ParseFloat(env("HUBADMIN_RATE_LIMIT", "20"), 64)
-	if err != nil && o.envErr == nil {
-		o.envErr = fmt.Errorf("HUBADMIN_RATE_LIMIT must be a number of requests per second, not %q", os.Getenv("HUBADMIN_RATE_LIMIT"))
+	if err != nil {
+		o.envErrs = append(o.envErrs, envErr{"rate-limit",
+			fmt.Errorf("HUBADMIN_RATE_LIMIT must be a number of requests per second, not %q", os.Getenv("HUBADMIN_RATE_LIMIT"))})
 	}
 	fs.Float64Var(&o.rateLimit, "rate-limit", rl, "requests per second per API token, burst twice that (HUBADMIN_RATE_LIMIT)")
 	fs.StringVar(&o.publicURL, "public-url", env("HUBADMIN_PUBLIC_URL", ""), "external base URL, e.g. https://hub.example.com (HUBADMIN_PUBLIC_URL)")
@@ -107,9 +118,14 @@ func serveFlags(fs *flag.FlagSet, o *options) {
 }
 
 // checkServe refuses server options that would not do what they say.
-func (o *options) checkServe() error {
-	if o.envErr != nil {
-		return o.envErr
+// fs is parsed: it tells which flags were given.
+func (o *options) checkServe(fs *flag.FlagSet) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, e := range o.envErrs {
+		if !given[e.flag] {
+			return e.err
+		}
 	}
 	if math.IsNaN(o.rateLimit) || o.rateLimit <= 0 {
 		return fmt.Errorf("--rate-limit must be a number of requests per second above 0 (Inf for no limit), not %v", o.rateLimit)
@@ -160,10 +176,59 @@ func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%s: unexpected argument %q (a value with spaces needs quotes; flags go before nothing else)", fs.Name(), fs.Arg(0))
+	if fs.NArg() == 0 {
+		return nil
 	}
-	return nil
+	stray := fs.Arg(0)
+	before := args[:len(args)-fs.NArg()]
+	// A switch takes no separate value: "--allow-private-webhooks false"
+	// sets it to true and leaves "false" over.
+	if _, isBool := strconv.ParseBool(stray); isBool == nil && len(before) > 0 {
+		if name := boolFlag(fs, before[len(before)-1]); name != "" {
+			return fmt.Errorf("%s: unexpected argument %q: --%s is a switch, whose value goes after an equals sign: write --%s=%s",
+				fs.Name(), stray, name, name, stray)
+		}
+	}
+	// "hubadmin --db x.db migrate" is serve (the default) with a stray
+	// word: the command comes first.
+	if fs.Name() == "serve" && commands[stray] {
+		return fmt.Errorf("%s: unexpected argument %q: the command comes first and its flags after it (hubadmin %s)",
+			fs.Name(), stray, shellWords(append(fs.Args(), before...)))
+	}
+	return fmt.Errorf("%s: unexpected argument %q (a value with spaces needs quotes; flags go before nothing else)", fs.Name(), stray)
+}
+
+// commands are the binary's commands, for parse's advice.
+var commands = map[string]bool{"serve": true, "migrate": true, "user": true, "tenant": true, "token": true,
+	"client": true, "backup": true, "secrets": true, "version": true, "help": true}
+
+// boolFlag is the name of the switch (a boolean flag) that arg sets
+// without a value ("-x", "--x"), or "".
+func boolFlag(fs *flag.FlagSet, arg string) string {
+	name := strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-")
+	if name == arg || strings.Contains(name, "=") {
+		return ""
+	}
+	f := fs.Lookup(name)
+	if f == nil {
+		return ""
+	}
+	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		return name
+	}
+	return ""
+}
+
+// shellWords writes args as a shell command line, quoting what needs it.
+func shellWords(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`*?[]{}()<>|&;!#~") {
+			out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 func (o *options) key() string {
@@ -191,12 +256,22 @@ Run "hubadmin <command> -h" for its flags.
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
+	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "-help", "--help":
+			// Before serve's flags would take it: the command list is the help.
+			fmt.Fprint(stdout, usage)
+			return nil
+		case "-version", "--version":
+			args = append([]string{"version"}, args[1:]...)
+		}
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
-	sub := func() (string, []string, error) {
+	sub := func(actions string) (string, []string, error) {
 		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-			return "", nil, fmt.Errorf("%s: which action? (create)", cmd)
+			return "", nil, fmt.Errorf("%s: which action? (%s)", cmd, actions)
 		}
 		return args[0], args[1:], nil
 	}
@@ -208,13 +283,29 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if err := parse(fs, args); err != nil {
 			return err
 		}
-		if err := db.Migrate(ctx, o.dbPath); err != nil {
+		if err := db.CheckPath(o.dbPath); err != nil {
 			return err
 		}
-		fmt.Fprintln(stderr, "migrations applied to", o.dbPath)
+		_, statErr := os.Stat(o.dbPath)
+		from, to, err := db.Migrate(ctx, o.dbPath)
+		if err != nil {
+			return err
+		}
+		switch {
+		case errors.Is(statErr, os.ErrNotExist):
+			fmt.Fprintf(stderr, "created a new database at %s (schema %d)\n", absPath(o.dbPath), to)
+		case from == to:
+			fmt.Fprintf(stderr, "database %s is up to date (schema %d)\n", absPath(o.dbPath), to)
+		default:
+			fmt.Fprintf(stderr, "database %s: schema %d → %d\n", absPath(o.dbPath), from, to)
+		}
 		return nil
 	case "user", "tenant", "token", "client":
-		action, rest, err := sub()
+		actions := "create"
+		if cmd == "user" {
+			actions = "create, password"
+		}
+		action, rest, err := sub(actions)
 		if err != nil {
 			return err
 		}
@@ -222,14 +313,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return userPassword(ctx, rest, stdin, stderr)
 		}
 		if action != "create" {
-			if cmd == "user" {
-				return fmt.Errorf("user: unknown action %q (create, password)", action)
-			}
-			return fmt.Errorf("%s: unknown action %q (create)", cmd, action)
+			return fmt.Errorf("%s: unknown action %q (%s)", cmd, action, actions)
 		}
 		return create(ctx, cmd, rest, stdin, stdout, stderr)
 	case "secrets":
-		action, rest, err := sub()
+		action, rest, err := sub("forget")
 		if err != nil || action != "forget" {
 			return errors.New("secrets: the action is forget (secrets forget --yes)")
 		}
@@ -243,17 +331,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if *to == "" {
 			return errors.New("backup: --to FILE is required")
 		}
-		d, err := db.Open(ctx, o.dbPath, nil)
-		if err != nil {
-			return err
+		// Never Open: it would create a missing database and migrate an
+		// older one, and a backup taken before an upgrade must be the old
+		// database, which the old binary opens.
+		err := db.BackupFile(ctx, o.dbPath, *to)
+		if missing := (*db.MissingError)(nil); errors.As(err, &missing) {
+			return fmt.Errorf("backup: no database at %s; --db names it", missing.Path)
 		}
-		defer d.Close()
-		if err := d.Backup(ctx, *to); err != nil {
+		if err != nil {
 			return err
 		}
 		fmt.Fprintln(stderr, "backup written to", *to)
 		return nil
 	case "version":
+		if len(args) > 0 {
+			return fmt.Errorf("version: unexpected argument %q (version takes no arguments or flags)", args[0])
+		}
 		fmt.Fprintln(stdout, "hubadmin", version)
 		if bi, ok := debug.ReadBuildInfo(); ok {
 			fmt.Fprintln(stdout, bi.GoVersion)
@@ -264,12 +357,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			}
 		}
 		return nil
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// absPath is path made absolute for messages, as given when that fails.
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 // newFlags is a command's flag set. Every command takes the server's
@@ -291,11 +392,26 @@ func newHTTPServer(h http.Handler) *http.Server {
 }
 
 // openStore opens the database with the secret key (created on first use).
-// A key file missing beside a database that holds sealed secrets is lost,
-// not new: a new key would open none of them, so nothing is created and
-// the error says what to restore. A key that is there but is not the one
-// that sealed them is refused by db.Open.
-func openStore(ctx context.Context, o *options) (*db.DB, *db.Sealer, error) {
+// serve (upgrade) migrates; the other commands create and migrate a new
+// database (one line on stderr says where, so a mistyped --db shows) and
+// refuse one at an older schema, which a server of the older version may
+// still be running on. A key file missing beside a database that holds
+// sealed secrets is lost, not new: a new key would open none of them, so
+// nothing is created and the error says what to restore. A key that is
+// there but is not the one that sealed them is refused by db.Open. The
+// database path is checked before anything is created, the key file
+// included.
+func openStore(ctx context.Context, o *options, logger *slog.Logger, stderr io.Writer, upgrade bool) (*db.DB, *db.Sealer, error) {
+	if err := db.CheckPath(o.dbPath); err != nil {
+		return nil, nil, err
+	}
+	schema, err := db.ReadSchema(ctx, o.dbPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := schema.Check(o.dbPath, upgrade); err != nil {
+		return nil, nil, err
+	}
 	if _, err := os.Stat(o.key()); errors.Is(err, os.ErrNotExist) {
 		sealed, err := db.HasSealedSecrets(ctx, o.dbPath)
 		if err != nil {
@@ -313,15 +429,31 @@ func openStore(ctx context.Context, o *options) (*db.DB, *db.Sealer, error) {
 	}
 	// Made 0600; one others can read opens every stored credential.
 	if fi, err := os.Stat(o.key()); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		slog.Warn("the secret key file can be read by other users of this machine: it opens every stored credential; make it private with chmod 600",
+		logger.Warn("the secret key file can be read by other users of this machine: it opens every stored credential; make it private with chmod 600",
 			"file", o.key(), "mode", fmt.Sprintf("%04o", fi.Mode().Perm()))
 	}
 	seal, err := db.NewSealer(key)
 	if err != nil {
 		return nil, nil, err
 	}
-	d, err := db.Open(ctx, o.dbPath, seal)
+	if upgrade {
+		d, err := db.Open(ctx, o.dbPath, seal)
+		return d, seal, err
+	}
+	d, err := db.OpenCurrent(ctx, o.dbPath, seal)
+	if err == nil && schema.Fresh() {
+		fmt.Fprintln(stderr, "created a new database at", absPath(o.dbPath))
+	}
 	return d, seal, err
+}
+
+// logger is the configured logger: text or json on stderr. Commands other
+// than serve do not check --log-format; anything but json is text.
+func (o *options) logger(stderr io.Writer) *slog.Logger {
+	if o.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(stderr, nil))
 }
 
 func create(ctx context.Context, what string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -335,7 +467,37 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	d, _, err := openStore(ctx, o)
+	// Every argument is checked before the database is opened: a refused
+	// command leaves no new database or key file behind.
+	if (what == "token" || what == "client") && *scope != "read" && *scope != "write" {
+		return fmt.Errorf("--scope must be read or write, not %q", *scope)
+	}
+	if what != "user" && strings.TrimSpace(*name) == "" {
+		return fmt.Errorf("%s create: --name is required", what)
+	}
+	if what != "user" {
+		// The dashboard's rule for names: one line of visible text, no
+		// control, text-direction or invisible characters, 100 at most.
+		n, err := handlers.CheckName("--name", *name)
+		if err != nil {
+			return fmt.Errorf("%s create: %w", what, err)
+		}
+		*name = n
+	}
+	var pw string
+	if what == "user" {
+		if err := checkEmail("user create", *email); err != nil {
+			return err
+		}
+		if *role != "admin" && *role != "editor" && *role != "viewer" {
+			return errors.New("user create: --role must be admin, editor or viewer")
+		}
+		var err error
+		if pw, err = readPassword("user create", *pwStdin, stdin, stderr); err != nil {
+			return err
+		}
+	}
+	d, _, err := openStore(ctx, o, o.logger(stderr), stderr, false)
 	if err != nil {
 		return err
 	}
@@ -348,15 +510,12 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 		}
 		tenantID = t.ID
 	}
-	if (what == "token" || what == "client") && *scope != "read" && *scope != "write" {
-		return fmt.Errorf("--scope must be read or write, not %q", *scope)
-	}
 	switch what {
 	case "tenant":
-		if strings.TrimSpace(*name) == "" {
-			return errors.New("tenant create: --name is required")
-		}
 		t, err := d.CreateTenant(ctx, *name)
+		if ce := (*db.ConflictError)(nil); errors.As(err, &ce) && ce.What == "id" {
+			return fmt.Errorf("%q is the id of a tenant, and --tenant takes an id or a name: choose another name", strings.TrimSpace(*name))
+		}
 		if errors.Is(err, db.ErrConflict) {
 			return fmt.Errorf("a tenant named %q already exists", strings.TrimSpace(*name))
 		}
@@ -365,18 +524,12 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 		}
 		fmt.Fprintln(stdout, t.ID)
 	case "token":
-		if strings.TrimSpace(*name) == "" {
-			return errors.New("token create: --name is required")
-		}
 		_, plain, err := d.CreateToken(ctx, db.Token{TenantID: tenantID, Name: strings.TrimSpace(*name), Scope: *scope})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, plain)
 	case "client":
-		if strings.TrimSpace(*name) == "" {
-			return errors.New("client create: --name is required")
-		}
 		cl, secret, err := d.CreateClient(ctx, db.Client{TenantID: tenantID, Name: strings.TrimSpace(*name), Scope: *scope})
 		if err != nil {
 			return err
@@ -384,16 +537,6 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 		fmt.Fprintln(stdout, cl.ID)
 		fmt.Fprintln(stdout, secret)
 	case "user":
-		if err := checkEmail("user create", *email); err != nil {
-			return err
-		}
-		if *role != "admin" && *role != "editor" && *role != "viewer" {
-			return errors.New("user create: --role must be admin, editor or viewer")
-		}
-		pw, err := readPassword("user create", *pwStdin, stdin)
-		if err != nil {
-			return err
-		}
 		hash, err := handlers.HashPassword(pw)
 		if err != nil {
 			return err
@@ -422,16 +565,53 @@ func checkEmail(cmd, email string) error {
 	return nil
 }
 
+// passwordTerminal is a terminal to read a password from without echo.
+type passwordTerminal interface {
+	ReadPassword() ([]byte, error)
+}
+
+// ttyFile is standard input when it is a terminal.
+type ttyFile struct{ f *os.File }
+
+func (t ttyFile) ReadPassword() ([]byte, error) { return term.ReadPassword(int(t.f.Fd())) }
+
+// terminalOf is stdin as a terminal, or nil for a pipe or a file. A
+// reader that is a passwordTerminal already (a test's) is taken as one.
+func terminalOf(stdin io.Reader) passwordTerminal {
+	if t, ok := stdin.(passwordTerminal); ok {
+		return t
+	}
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return ttyFile{f}
+	}
+	return nil
+}
+
 // readPassword reads a password given with --password-stdin and checks it.
-func readPassword(cmd string, fromStdin bool, stdin io.Reader) (string, error) {
+// On a terminal it asks for it and reads one line without echo (read to
+// the end, the typed password would show and wait for Ctrl-D); from a pipe
+// it reads everything, and the line break after it is dropped.
+func readPassword(cmd string, fromStdin bool, stdin io.Reader, stderr io.Writer) (string, error) {
 	if !fromStdin {
 		return "", errors.New(cmd + ": --password-stdin is required (the password is read from standard input)")
 	}
-	b, err := io.ReadAll(io.LimitReader(stdin, 4096))
+	var b []byte
+	var err error
+	if t := terminalOf(stdin); t != nil {
+		fmt.Fprint(stderr, "Password: ")
+		b, err = t.ReadPassword()
+		fmt.Fprintln(stderr) // the Enter that ended it was not echoed
+	} else {
+		b, err = io.ReadAll(io.LimitReader(stdin, 4096))
+	}
 	if err != nil {
 		return "", err
 	}
 	pw := strings.TrimRight(string(b), "\r\n")
+	// No browser's password field can type one: the user could not sign in.
+	if strings.ContainsAny(pw, "\r\n") {
+		return "", fmt.Errorf("%s: the password holds a line break; it must be one line (only the line break after it is dropped)", cmd)
+	}
 	if err := handlers.CheckPassword(pw); err != nil {
 		return "", fmt.Errorf("password %w", err)
 	}
@@ -450,11 +630,15 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stderr io
 	if *email == "" { // looked up as stored: users made before today's email rule too
 		return errors.New("user password: --email is required")
 	}
-	pw, err := readPassword("user password", *pwStdin, stdin)
+	pw, err := readPassword("user password", *pwStdin, stdin, stderr)
 	if err != nil {
 		return err
 	}
-	d, _, err := openStore(ctx, o)
+	// A new database has no users: a mistyped --db, not one to create.
+	if _, err := os.Stat(o.dbPath); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("user password: no database at %s; --db names it", absPath(o.dbPath))
+	}
+	d, _, err := openStore(ctx, o, o.logger(stderr), stderr, false)
 	if err != nil {
 		return err
 	}
@@ -489,7 +673,7 @@ func secretsForget(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	known := func(string) bool { return false } // no key file: none opens
-	if b, err := os.ReadFile(o.key()); err == nil {
+	if b, err := db.ReadKey(o.key()); err == nil {
 		seal, err := db.NewSealer(b)
 		if err != nil {
 			return fmt.Errorf("secret key file %s: %w", o.key(), err)
@@ -499,9 +683,12 @@ func secretsForget(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	if _, err := os.Stat(o.dbPath); err != nil {
-		return fmt.Errorf("secrets forget: no database at %s", o.dbPath)
+		return fmt.Errorf("secrets forget: no database at %s; --db names it", absPath(o.dbPath))
 	}
-	d, err := db.Open(ctx, o.dbPath, nil)
+	if err := db.CheckPath(o.dbPath); err != nil {
+		return err
+	}
+	d, err := db.OpenCurrent(ctx, o.dbPath, nil)
 	if err != nil {
 		return err
 	}
@@ -542,17 +729,19 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := o.checkServe(); err != nil {
+	if err := o.checkServe(fs); err != nil {
 		return err
 	}
-	var logger *slog.Logger
-	if o.logFormat == "json" {
-		logger = slog.New(slog.NewJSONHandler(stderr, nil))
-	} else {
-		logger = slog.New(slog.NewTextHandler(stderr, nil))
-	}
+	logger := o.logger(stderr)
 	tuneGC()
-	d, seal, err := openStore(ctx, o)
+	// The address first: a port in use must not leave a new (or newly
+	// migrated) database behind.
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	d, seal, err := openStore(ctx, o, logger, stderr, true)
 	if err != nil {
 		return err
 	}
@@ -574,28 +763,27 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		prov = channels.Sandbox()
 	}
 
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return err
-	}
 	// On a loopback address (the default), only local names may reach it.
 	tcp, _ := ln.Addr().(*net.TCPAddr)
 	loopback := tcp != nil && tcp.IP.IsLoopback()
+	publicURL := strings.TrimRight(o.publicURL, "/")
 	srv := handlers.New(handlers.Config{
 		DB: d, Providers: prov, SessionKey: seal.MACKey(), SecureCookies: o.secureCookies, RateLimit: o.rateLimit,
-		AllowPrivateWebhooks: o.allowPrivate, PublicURL: strings.TrimRight(o.publicURL, "/"),
+		AllowPrivateWebhooks: o.allowPrivate, PublicURL: publicURL,
 		SlackConfigured: prov.Sandbox || (slackID != "" && slackSecret != ""), Version: version, Logger: logger,
 		MetricsToken: o.metricsToken, TrustedProxies: o.proxies, LoopbackOnly: loopback,
 	})
 	hs := newHTTPServer(srv)
-	base := "http://" + ln.Addr().String()
-	logger.Info("hubadmin listening", "url", base, "db", o.dbPath, "providers", o.providers, "version", version)
-	if has, err := d.HasUsers(ctx); err == nil && !has {
-		logger.Info("no users yet: open the setup page to create the first admin", "setup_url", base+"/setup")
-	}
-
+	// Caught before the log says the server listens: a supervisor that
+	// stops it on that line must find the graceful shutdown.
 	sig, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	base := "http://" + ln.Addr().String()
+	logger.Info("hubadmin listening", "url", base, "db", absPath(o.dbPath), "providers", o.providers, "version", version)
+	if has, err := d.HasUsers(ctx); err == nil && !has {
+		logger.Info("no users yet: open the setup page to create the first admin", "setup_url", setupURL(publicURL, ln.Addr()))
+	}
+
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -603,10 +791,27 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	case <-sig.Done():
 	}
+	// A second signal during the shutdown means now: an operator pressing
+	// Ctrl-C again, or a supervisor's last word before SIGKILL. Caught
+	// before the first handler stops, so that none falls between the two.
+	again := make(chan os.Signal, 1)
+	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(again)
+	stop()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case s := <-again:
+			logger.Error("second signal during shutdown: exiting now, without waiting for requests in flight", "signal", s.String())
+			os.Exit(1)
+		case <-done:
+		}
+	}()
 	// Shutdown: for a short grace period new requests get 503 (and /readyz
 	// says so, so a load balancer stops sending), then the listener closes
 	// and in-flight requests finish; 15 s in all at most.
-	logger.Info("shutting down")
+	logger.Info("shutting down; a second signal exits at once")
 	srv.Drain()
 	// Close each connection after its current response, so none is idle
 	// (and cut) when the listener shuts.
@@ -621,4 +826,19 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		logger.Warn("shutdown", "err", err)
 	}
 	return nil
+}
+
+// setupURL is the setup page's address for the log, one a browser can
+// open: under --public-url when set, else the listening address, with
+// localhost for an unspecified one (":18012", "0.0.0.0", "[::]"), which
+// no browser opens.
+func setupURL(publicURL string, addr net.Addr) string {
+	if publicURL != "" {
+		return publicURL + "/setup"
+	}
+	host := addr.String()
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		host = net.JoinHostPort("localhost", strconv.Itoa(tcp.Port))
+	}
+	return "http://" + host + "/setup"
 }

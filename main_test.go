@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -638,5 +641,576 @@ func TestSlowRequestsAreCutOff(t *testing.T) {
 	io.Copy(io.Discard, conn) // returns when the server closes
 	if d := time.Since(start); d > 1800*time.Millisecond {
 		t.Errorf("a trickled body held its connection for %v", d)
+	}
+}
+
+// runCmd runs a command in this process, as main does, with stdin given.
+func runCmd(t *testing.T, stdin io.Reader, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	var out, errb bytes.Buffer
+	err = run(context.Background(), args, stdin, &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+// downgrade makes a database look one migration older to the commands, as
+// one last written by the previous release is: its version table loses
+// the last row.
+func downgrade(t *testing.T, path string) int64 {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var v int64
+	if err := raw.QueryRow(`SELECT MAX(version_id) FROM goose_db_version`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`DELETE FROM goose_db_version WHERE version_id = ?`, v); err != nil {
+		t.Fatal(err)
+	}
+	return v - 1
+}
+
+func schemaOf(t *testing.T, path string) db.Schema {
+	t.Helper()
+	s, err := db.ReadSchema(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// files lists a directory's entries, for "nothing was created".
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestBackupLeavesTheDatabaseAsItWas: backup taken with this binary of a
+// database at an older schema copies it at that schema and leaves it
+// there (the old binary opens both); a missing database is an error
+// naming its absolute path, and nothing is created.
+func TestBackupLeavesTheDatabaseAsItWas(t *testing.T) {
+	dir := t.TempDir()
+	live := filepath.Join(dir, "h.db")
+	if _, _, err := runCmd(t, nil, "token", "create", "--name", "ci", "--db", live); err != nil {
+		t.Fatal(err)
+	}
+	older := downgrade(t, live)
+	backup := filepath.Join(dir, "b.db")
+	if _, _, err := runCmd(t, nil, "backup", "--db", live, "--to", backup); err != nil {
+		t.Fatal(err)
+	}
+	if s := schemaOf(t, live); s.Current != older {
+		t.Errorf("the live database went from schema %d to %d", older, s.Current)
+	}
+	if s := schemaOf(t, backup); s.Current != older {
+		t.Errorf("the backup is at schema %d, want %d", s.Current, older)
+	}
+	t.Chdir(dir)
+	_, _, err := runCmd(t, nil, "backup", "--db", "none.db", "--to", "c.db")
+	if want := "no database at " + filepath.Join(dir, "none.db") + "; --db names it"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("backup of a missing database: %v, want %q", err, want)
+	}
+	for _, name := range []string{"none.db", "none.db.key", "c.db"} {
+		if _, err := os.Stat(name); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("a refused backup made %s: %v", name, err)
+		}
+	}
+}
+
+// TestCommandsDoNotUpgrade: on a new database the commands create and
+// migrate it, saying where; on one at an older schema they refuse, say
+// what to do, and leave it at its version; migrate says what it did.
+func TestCommandsDoNotUpgrade(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "new", "h.db")
+	_, stderr, err := runCmd(t, strings.NewReader("a-long-enough-password\n"),
+		"user", "create", "--email", "a@example.com", "--role", "admin", "--password-stdin", "--db", path)
+	if err != nil || !strings.Contains(stderr, "created a new database at "+path+"\n") {
+		t.Fatalf("user create on a new database: %v, stderr %q", err, stderr)
+	}
+	if _, stderr, err := runCmd(t, nil, "token", "create", "--name", "ci", "--db", path); err != nil || strings.Contains(stderr, "created") {
+		t.Fatalf("token create on an existing database: %v, stderr %q", err, stderr)
+	}
+	older := downgrade(t, path)
+	latest := schemaOf(t, path).Latest
+	want := fmt.Sprintf("database %s is at schema %d; this hubadmin needs %d: stop the server, take a backup (hubadmin backup --to FILE), then run hubadmin migrate",
+		path, older, latest)
+	for _, args := range [][]string{
+		{"token", "create", "--name", "again"},
+		{"tenant", "create", "--name", "Acme"},
+		{"client", "create", "--name", "dotnet"},
+		{"user", "create", "--email", "b@example.com", "--role", "viewer", "--password-stdin"},
+		{"user", "password", "--email", "a@example.com", "--password-stdin"},
+	} {
+		_, _, err := runCmd(t, strings.NewReader("a-long-enough-password\n"), append(args, "--db", path)...)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v on schema %d: %v, want %q", args, older, err, want)
+		}
+		if s := schemaOf(t, path); s.Current != older {
+			t.Fatalf("%v migrated the database to %d", args, s.Current)
+		}
+	}
+	_, stderr, err = runCmd(t, nil, "migrate", "--db", path)
+	if want := fmt.Sprintf("database %s: schema %d → %d\n", path, older, latest); err != nil || stderr != want {
+		t.Fatalf("migrate: %v, stderr %q, want %q", err, stderr, want)
+	}
+	_, stderr, err = runCmd(t, nil, "migrate", "--db", path)
+	if want := fmt.Sprintf("database %s is up to date (schema %d)\n", path, latest); err != nil || stderr != want {
+		t.Fatalf("migrate again: %v, stderr %q, want %q", err, stderr, want)
+	}
+	if _, _, err := runCmd(t, nil, "token", "create", "--name", "again", "--db", path); err != nil {
+		t.Fatalf("after migrate: %v", err)
+	}
+}
+
+// TestRefusedCommandsLeaveNothingBehind: the commands check their own
+// arguments before they open (and would create) the database or its key.
+func TestRefusedCommandsLeaveNothingBehind(t *testing.T) {
+	for _, c := range []struct {
+		stdin string
+		args  []string
+		says  string
+	}{
+		{"", []string{"token", "create", "--name", "x", "--scope", "admin"}, "--scope must be read or write"},
+		{"", []string{"client", "create", "--name", "x", "--scope", "admin"}, "--scope must be read or write"},
+		{"", []string{"token", "create"}, "--name is required"},
+		{"", []string{"client", "create", "--name", " "}, "--name is required"},
+		{"", []string{"tenant", "create"}, "--name is required"},
+		{"pw-long-enough\n", []string{"user", "create", "--email", "nope", "--role", "admin", "--password-stdin"}, "--email must be"},
+		{"pw-long-enough\n", []string{"user", "create", "--email", "a@example.com", "--role", "root", "--password-stdin"}, "--role must be"},
+		{"short\n", []string{"user", "create", "--email", "a@example.com", "--role", "admin", "--password-stdin"}, "password"},
+		{"", []string{"user", "create", "--email", "a@example.com", "--role", "admin"}, "--password-stdin is required"},
+		{"short\n", []string{"user", "password", "--email", "a@example.com", "--password-stdin"}, "password"},
+		{"pw-long-enough\n", []string{"user", "password", "--email", "a@example.com", "--password-stdin"}, "no database at"},
+	} {
+		dir := t.TempDir()
+		_, _, err := runCmd(t, strings.NewReader(c.stdin), append(c.args, "--db", filepath.Join(dir, "h.db"))...)
+		if err == nil || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%v: %v, want an error saying %q", c.args, err, c.says)
+		}
+		if got := files(t, dir); len(got) > 0 {
+			t.Errorf("%v left %v behind", c.args, got)
+		}
+	}
+}
+
+// TestServeRefusesADatabaseItCannotWrite: a database file (or its
+// directory) the server's user may not write is refused at start-up,
+// naming the file and the user id and saying what to do, instead of a
+// server that is ready and fails every write. Root may write anything, so
+// as root the server runs as nobody (65534); otherwise the files are
+// made read-only.
+func TestServeRefusesADatabaseItCannotWrite(t *testing.T) {
+	root := os.Getuid() == 0
+	dir, err := os.MkdirTemp("", "hubadmin-ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o700); os.RemoveAll(dir) })
+	path := filepath.Join(dir, "h.db")
+	if _, _, err := runCmd(t, nil, "migrate", "--db", path); err != nil {
+		t.Fatal(err)
+	}
+	uid := os.Getuid()
+	serveAs := func(args ...string) (string, error) {
+		cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+		if root {
+			uid = 65534
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		}
+		done := make(chan struct{})
+		defer close(done)
+		go func() { // a server that starts is a failure: stop it
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+			}
+		}()
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if root {
+		// nobody must reach the binary and the directory to be refused by
+		// the check rather than by the path.
+		os.Chmod(filepath.Dir(binary), 0o755)
+		os.Chmod(dir, 0o755)
+		os.Chmod(path, 0o644) // copied as root: readable, not writable
+	} else {
+		os.Chmod(path, 0o400)
+	}
+	out, err := serveAs("--db", path)
+	want := fmt.Sprintf("%s is not writable by this process (user id %d", path, uid)
+	if err == nil || !strings.Contains(out, want) || !strings.Contains(out, "chown") || strings.Contains(out, "listening") {
+		t.Errorf("serve on a read-only database: %v %q, want %q", err, out, want)
+	}
+	// The file writable, its directory not: SQLite could not make its
+	// -wal and -shm files there.
+	if root {
+		os.Chmod(path, 0o666)
+	} else {
+		os.Chmod(path, 0o600)
+		os.Chmod(dir, 0o500)
+	}
+	out, err = serveAs("--db", path)
+	want = fmt.Sprintf("%s is not writable by this process (user id %d", dir, uid)
+	if err == nil || !strings.Contains(out, want) || !strings.Contains(out, "-wal") {
+		t.Errorf("serve in a read-only directory: %v %q, want %q", err, out, want)
+	}
+	// A new database in that directory, with its key file elsewhere: the
+	// database path is refused before the key file is made.
+	keyDir := t.TempDir()
+	os.Chmod(keyDir, 0o777)
+	key := filepath.Join(keyDir, "k")
+	out, err = serveAs("--db", filepath.Join(dir, "new.db"), "--secret-key-file", key)
+	if err == nil || !strings.Contains(out, want) {
+		t.Errorf("a new database in a read-only directory: %v %q, want %q", err, out, want)
+	}
+	if _, err := os.Stat(key); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the key file was made before the database was refused: %v", err)
+	}
+}
+
+// TestPathErrorsSayWhatIsWrong: a --db that is a directory, under a file,
+// or empty, a key file of the wrong size, and a backup target naming a
+// missing directory are refused with what is wrong, and nothing is made.
+func TestPathErrorsSayWhatIsWrong(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.Mkdir("adir", 0o700)
+	os.WriteFile("afile", nil, 0o600)
+	key := bytes.Repeat([]byte{1}, 32)
+	os.WriteFile("newline.key", append(key, '\n'), 0o600)
+	os.WriteFile("base64.key", []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600)
+	before := files(t, dir)
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"token", "create", "--name", "x", "--db", "adir"}, filepath.Join(dir, "adir") + " is a directory"},
+		{[]string{"token", "create", "--name", "x", "--db", "afile/x.db"}, filepath.Join(dir, "afile") + " is a file, not a directory"},
+		{[]string{"token", "create", "--name", "x", "--db", ""}, "the database path is empty"},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--db", ""}, "the database path is empty"},
+		{[]string{"migrate", "--db", "adir"}, "is a directory"},
+		{[]string{"token", "create", "--name", "x", "--db", "h.db", "--secret-key-file", "newline.key"}, "a line break after the key"},
+		{[]string{"token", "create", "--name", "x", "--db", "h.db", "--secret-key-file", "base64.key"}, "base64"},
+		{[]string{"backup", "--db", "afile", "--to", "newdir/"}, "newdir/ names a directory, which does not exist"},
+	} {
+		_, _, err := runCmd(t, nil, c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%v: %v, want an error saying %q", c.args, err, c.says)
+		}
+		if strings.Contains(c.args[len(c.args)-1], ".key") && !strings.Contains(err.Error(), "head -c 32 /dev/urandom > FILE; chmod 600 FILE") {
+			t.Errorf("%v does not say how to make a key: %v", c.args, err)
+		}
+		if got := files(t, dir); !slices.Equal(got, before) {
+			t.Fatalf("%v: files %v, want %v", c.args, got, before)
+		}
+	}
+}
+
+// fakeTerminal is standard input as a terminal: ReadPassword gives the
+// line typed; Read must not be called (a terminal read to its end waits
+// for Ctrl-D).
+type fakeTerminal struct {
+	typed string
+	read  bool
+}
+
+func (f *fakeTerminal) Read([]byte) (int, error) { f.read = true; return 0, io.EOF }
+
+func (f *fakeTerminal) ReadPassword() ([]byte, error) { return []byte(f.typed), nil }
+
+// TestPasswordFromATerminal: on a terminal the password is asked for on
+// stderr and read as one line without echo; from a pipe the line break
+// after it is dropped; one with a line break inside is refused.
+func TestPasswordFromATerminal(t *testing.T) {
+	tty := &fakeTerminal{typed: "typed-on-a-terminal"}
+	var stderr bytes.Buffer
+	pw, err := readPassword("user create", true, tty, &stderr)
+	if err != nil || pw != "typed-on-a-terminal" || stderr.String() != "Password: \n" || tty.read {
+		t.Errorf("terminal: %q %v, stderr %q, read to the end %v", pw, err, stderr.String(), tty.read)
+	}
+	for _, piped := range []string{"piped-password\n", "piped-password\r\n", "piped-password"} {
+		stderr.Reset()
+		pw, err := readPassword("user create", true, strings.NewReader(piped), &stderr)
+		if err != nil || pw != "piped-password" || stderr.Len() > 0 {
+			t.Errorf("pipe %q: %q %v, stderr %q", piped, pw, err, stderr.String())
+		}
+	}
+	for _, piped := range []string{"first-line\nsecond-line\n", "first-line\r\nsecond\n"} {
+		if _, err := readPassword("user create", true, strings.NewReader(piped), &stderr); err == nil || !strings.Contains(err.Error(), "line break") {
+			t.Errorf("pipe %q: %v, want a refusal naming the line break", piped, err)
+		}
+	}
+	// The whole command, typed on the terminal.
+	path := filepath.Join(t.TempDir(), "h.db")
+	if _, _, err := runCmd(t, &fakeTerminal{typed: "typed-on-a-terminal"},
+		"user", "create", "--email", "a@example.com", "--role", "admin", "--password-stdin", "--db", path); err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if u, err := d.UserByEmail(context.Background(), "a@example.com"); err != nil || !handlers.VerifyPassword(u.PasswordHash, "typed-on-a-terminal") {
+		t.Errorf("the user's password is not the one typed: %v", err)
+	}
+}
+
+// TestKeyWarningUsesTheConfiguredLogger: the readable-key warning comes
+// in the chosen log format.
+func TestKeyWarningUsesTheConfiguredLogger(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.db")
+	if _, _, err := runCmd(t, nil, "migrate", "--db", path); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, nil, "token", "create", "--name", "a", "--db", path); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(path+".key", 0o644)
+	_, stderr, err := runCmd(t, nil, "token", "create", "--name", "b", "--db", path, "--log-format", "json")
+	var entry struct{ Level, Msg, File string }
+	if err != nil || json.Unmarshal([]byte(strings.TrimSpace(stderr)), &entry) != nil || entry.Level != "WARN" ||
+		!strings.Contains(entry.Msg, "chmod 600") || entry.File != path+".key" {
+		t.Errorf("json: %v, stderr %q", err, stderr)
+	}
+	_, stderr, err = runCmd(t, nil, "token", "create", "--name", "c", "--db", path)
+	if err != nil || !strings.HasPrefix(stderr, "time=") || !strings.Contains(stderr, "level=WARN") {
+		t.Errorf("text: %v, stderr %q", err, stderr)
+	}
+}
+
+// TestHelpAndVersion: -h and --help print the command list, --version is
+// version, and the action lists name every action.
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"-help"}, {"help"}} {
+		stdout, stderr, err := runCmd(t, nil, args...)
+		if err != nil || stdout != usage || stderr != "" {
+			t.Errorf("%v: %v, stdout %q, stderr %q", args, err, stdout, stderr)
+		}
+	}
+	for _, args := range [][]string{{"--version"}, {"-version"}, {"version"}} {
+		if stdout, _, err := runCmd(t, nil, args...); err != nil || !strings.HasPrefix(stdout, "hubadmin "+version+"\n") {
+			t.Errorf("%v: %v, stdout %q", args, err, stdout)
+		}
+	}
+	for _, args := range [][]string{{"version", "--db", "x.db"}, {"version", "now"}, {"--version", "x"}} {
+		if stdout, _, err := runCmd(t, nil, args...); err == nil || stdout != "" {
+			t.Errorf("%v: %v, stdout %q; want an error", args, err, stdout)
+		}
+	}
+	for _, args := range [][]string{{"user"}, {"user", "-h"}, {"user", "delete"}} {
+		if _, _, err := runCmd(t, nil, args...); err == nil || !strings.Contains(err.Error(), "(create, password)") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+}
+
+func TestSetupURL(t *testing.T) {
+	for _, c := range []struct {
+		public string
+		addr   *net.TCPAddr
+		want   string
+	}{
+		{"", &net.TCPAddr{IP: net.IPv6unspecified, Port: 18012}, "http://localhost:18012/setup"},
+		{"", &net.TCPAddr{IP: net.IPv4zero, Port: 18012}, "http://localhost:18012/setup"},
+		{"", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, "http://127.0.0.1:8080/setup"},
+		{"", &net.TCPAddr{IP: net.ParseIP("192.0.2.7"), Port: 80}, "http://192.0.2.7:80/setup"},
+		{"https://hub.example.com", &net.TCPAddr{IP: net.IPv6unspecified, Port: 18012}, "https://hub.example.com/setup"},
+	} {
+		if got := setupURL(c.public, c.addr); got != c.want {
+			t.Errorf("setupURL(%q, %v) = %q, want %q", c.public, c.addr, got, c.want)
+		}
+	}
+}
+
+// TestTenantNameThatIsAnID: --tenant takes an id or a name, so a name
+// that is a tenant's id is refused.
+func TestTenantNameThatIsAnID(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.db")
+	_, _, err := runCmd(t, nil, "tenant", "create", "--name", db.DefaultTenantID, "--db", path)
+	if err == nil || !strings.Contains(err.Error(), "is the id of a tenant") {
+		t.Errorf("tenant named like the default tenant's id: %v", err)
+	}
+}
+
+// TestCommandNamesFollowTheDashboardsRule: tenant, token and client names
+// made with the commands are held to the rule of the dashboard and API
+// (one line of visible text, no control, text-direction or invisible
+// characters, 100 at most), refused before the database is made.
+func TestCommandNamesFollowTheDashboardsRule(t *testing.T) {
+	for _, name := range []string{"ci\u202eevil", "a\tb", "\u200b", strings.Repeat("x", 101)} {
+		for _, cmd := range []string{"tenant", "token", "client"} {
+			path := filepath.Join(t.TempDir(), "h.db")
+			if _, _, err := runCmd(t, nil, cmd, "create", "--name", name, "--db", path); err == nil || !strings.Contains(err.Error(), "--name") {
+				t.Errorf("%s create --name %q: %v", cmd, name, err)
+			}
+			if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s create --name %q made the database", cmd, name)
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "h.db")
+	if out, _, err := runCmd(t, nil, "tenant", "create", "--name", "  Acme  ", "--db", path); err != nil || out == "" {
+		t.Fatalf("a good name: %v", err)
+	}
+}
+
+// TestFlagAdvice: a value after a switch, and a command after the flags,
+// are answered with what to write instead; nothing is created.
+func TestFlagAdvice(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"serve", "--allow-private-webhooks", "false", "--db", "x.db"}, `unexpected argument "false": --allow-private-webhooks is a switch, whose value goes after an equals sign: write --allow-private-webhooks=false`},
+		{[]string{"--db", "x.db", "migrate"}, `unexpected argument "migrate": the command comes first and its flags after it (hubadmin migrate --db x.db)`},
+		{[]string{"--db", "my db.db", "token", "create"}, `(hubadmin token create --db 'my db.db')`},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "sandbox"}, `unexpected argument "sandbox" (a value with spaces needs quotes`},
+	} {
+		if _, _, err := runCmd(t, nil, c.args...); err == nil || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%v: %v, want %q", c.args, err, c.says)
+		}
+	}
+	if got := files(t, dir); len(got) > 0 {
+		t.Errorf("left behind: %v", got)
+	}
+}
+
+// TestServeStartUpOrder: an environment variable that is not its flag's
+// type does not matter when the flag is given, and the listen address is
+// bound before the database is created: a port in use leaves nothing.
+func TestServeStartUpOrder(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := t.TempDir()
+	t.Setenv("HUBADMIN_RATE_LIMIT", "abc")
+	_, _, err = runCmd(t, nil, "serve", "--rate-limit", "5", "--addr", ln.Addr().String(), "--db", filepath.Join(dir, "h.db"))
+	if err == nil || strings.Contains(err.Error(), "HUBADMIN_RATE_LIMIT") || !strings.Contains(err.Error(), "address already in use") {
+		t.Errorf("serve on a port in use: %v", err)
+	}
+	if got := files(t, dir); len(got) > 0 {
+		t.Errorf("a server that could not listen made %v", got)
+	}
+	if _, _, err := runCmd(t, nil, "serve", "--addr", ln.Addr().String(), "--db", filepath.Join(dir, "h.db")); err == nil ||
+		!strings.Contains(err.Error(), "HUBADMIN_RATE_LIMIT must be") {
+		t.Errorf("without --rate-limit: %v", err)
+	}
+}
+
+// TestSecondSignalExitsAtOnce: a second SIGTERM during the shutdown's
+// grace period ends the process at once, with status 1 and a line saying
+// so. The start-up log names the database by its absolute path, and the
+// setup URL is one a browser opens.
+func TestSecondSignalExitsAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HUBADMIN_DB=h.db")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	var mu sync.Mutex
+	var log []string
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			mu.Lock()
+			log = append(log, sc.Text())
+			mu.Unlock()
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	waitFor := func(s string) string {
+		t.Helper()
+		timeout := time.After(10 * time.Second)
+		for {
+			select {
+			case line, ok := <-lines:
+				if !ok {
+					t.Fatalf("the server exited before logging %q: %q", s, log)
+				}
+				if strings.Contains(line, s) {
+					return line
+				}
+			case <-timeout:
+				t.Fatalf("no %q in the log: %q", s, log)
+			}
+		}
+	}
+	listening := waitFor("hubadmin listening")
+	if want := "db=" + filepath.Join(dir, "h.db") + " "; !strings.Contains(listening, want) {
+		t.Errorf("start-up line %q does not hold %q", listening, want)
+	}
+	_, rest, _ := strings.Cut(listening, "url=")
+	base, _, _ := strings.Cut(rest, " ")
+	if setup := waitFor("setup_url="); !strings.Contains(setup, "setup_url="+base+"/setup") {
+		t.Errorf("setup line %q, want the URL %s/setup", setup, base)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	waitFor("shutting down")
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	waitFor("second signal during shutdown")
+	for range lines {
+	}
+	err = cmd.Wait()
+	if exit := (*exec.ExitError)(nil); !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Errorf("exit after a second signal: %v, want status 1", err)
+	}
+	if d := time.Since(start); d > shutdownGrace/2 {
+		t.Errorf("exited %v after the second signal; the grace period is %v", d, shutdownGrace)
+	}
+}
+
+// TestNewerSchemaMakesNoKey: a database migrated by a newer hubadmin is
+// refused before a missing key file is made anew beside it.
+func TestNewerSchemaMakesNoKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.db")
+	if _, _, err := runCmd(t, nil, "migrate", "--db", path); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = raw.Exec(`INSERT INTO goose_db_version (version_id, is_applied) SELECT MAX(version_id) + 1, 1 FROM goose_db_version`)
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, nil, "token", "create", "--name", "x", "--db", path); !errors.Is(err, db.ErrNewerSchema) {
+		t.Errorf("token create on a newer schema: %v", err)
+	}
+	if _, err := os.Stat(path + ".key"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a key file was made for a database that is refused: %v", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -197,9 +198,22 @@ func dsn(path string, readOnly bool) string {
 }
 
 // Open opens (creating if needed) the database at path and applies pending
-// migrations. seal encrypts secret values; it may be nil only for commands
-// that never touch secrets (migrate, backup).
+// migrations: serve and migrate. seal encrypts secret values; it may be nil
+// only for commands that never touch secrets (migrate).
 func Open(ctx context.Context, path string, seal *Sealer) (*DB, error) {
+	return open(ctx, path, seal, true)
+}
+
+// OpenCurrent opens the database at path only if its schema is this
+// binary's, or if it has none yet (a new install: it is created and
+// migrated). An older schema is an *OlderSchemaError: the commands beside
+// serve must not change the schema under a server of the older version
+// still running on it; upgrading is the operator's step (hubadmin migrate).
+func OpenCurrent(ctx context.Context, path string, seal *Sealer) (*DB, error) {
+	return open(ctx, path, seal, false)
+}
+
+func open(ctx context.Context, path string, seal *Sealer, upgrade bool) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("db: unable to create directory: %w", err)
 	}
@@ -216,6 +230,12 @@ func Open(ctx context.Context, path string, seal *Sealer) (*DB, error) {
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("db: unable to open %s: %w", path, err)
+	}
+	if !upgrade {
+		if err := refuseOlder(ctx, w, path); err != nil {
+			w.Close()
+			return nil, err
+		}
 	}
 	if err := migrate(ctx, w); err != nil {
 		w.Close()
@@ -594,9 +614,36 @@ func runJob(t *Tx, j writeJob) (err error) {
 	return j.fn(context.WithoutCancel(j.ctx), t)
 }
 
-// Backup writes a consistent copy of the database to dst: VACUUM INTO a
-// temporary name beside it, integrity_check on the copy, then rename.
+// Backup writes a consistent copy of the database to dst (BackupFile).
 func (d *DB) Backup(ctx context.Context, dst string) error {
+	return BackupFile(ctx, d.path, dst)
+}
+
+// BackupFile writes a consistent copy of the database at src to dst:
+// VACUUM INTO a temporary file beside dst, integrity_check on the copy,
+// then rename. It neither creates nor migrates src, whatever its schema
+// version: a backup taken with a new binary before an upgrade must be the
+// old database, which the old binary opens, and the live one must stay
+// as it was.
+func BackupFile(ctx context.Context, src, dst string) error {
+	srcAbs, err := filepath.Abs(src)
+	if err != nil {
+		return err
+	}
+	if st, err := os.Stat(srcAbs); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("backup: %w", &MissingError{Path: srcAbs})
+	} else if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	} else if !st.Mode().IsRegular() {
+		return fmt.Errorf("backup: the database %s is %s, not a database file", srcAbs, fileKind(st.Mode()))
+	}
+	// filepath.Abs drops a trailing slash: "newdir/" would become a file
+	// named newdir.
+	if strings.HasSuffix(dst, string(filepath.Separator)) {
+		if st, err := os.Stat(dst); err != nil || !st.IsDir() {
+			return fmt.Errorf("backup: %s names a directory, which does not exist; name a file", dst)
+		}
+	}
 	abs, err := filepath.Abs(dst)
 	if err != nil {
 		return err
@@ -608,57 +655,63 @@ func (d *DB) Backup(ctx context.Context, dst string) error {
 			return fmt.Errorf("backup: %w", err)
 		}
 	}
-	if err := d.checkBackupTarget(abs); err != nil {
+	if err := checkBackupTarget(srcAbs, abs); err != nil {
 		return err
 	}
 	mode := os.FileMode(0o600)
 	if st, err := os.Stat(abs); err == nil {
 		mode = st.Mode().Perm() // an earlier backup keeps the mode its owner gave it
 	}
-	// The copy is made beside the target, readable by its owner only (it
-	// holds what the database holds), then renamed over it: a target is
-	// never half written.
-	tmp := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp")
-	os.Remove(tmp)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	// The copy is made beside the target under a name of its own (two
+	// backups to one target at once do not write into one file, and a run
+	// that crashes leaves no half file at the target's name), readable by
+	// its owner only (it holds what the database holds), then renamed over
+	// the target. CreateTemp makes it 0600 and empty, which VACUUM INTO
+	// accepts.
+	f, err := os.CreateTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("db: unable to write in %s: %w", filepath.Dir(abs), err)
 	}
+	tmp := f.Name()
 	f.Close()
-	// A connection of its own: readers are query_only, and the writer must
-	// stay free for the application while the copy is made.
-	src, err := sql.Open("sqlite", dsn(d.path, false))
+	defer os.Remove(tmp) // gone once renamed; left by a failure otherwise
+	// A connection of its own, which neither creates the file (mode=rw)
+	// nor sets the pragmas that write (journal_mode): the source is read
+	// only. Readers of an open DB are query_only, and its writer must stay
+	// free for the application while the copy is made.
+	c, err := sql.Open("sqlite", "file:"+srcAbs+"?mode=rw&_pragma=busy_timeout(10000)")
 	if err != nil {
-		os.Remove(tmp)
 		return err
 	}
-	defer src.Close()
-	if _, err := src.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
-		os.Remove(tmp)
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
 		return fmt.Errorf("db: backup failed: %w", err)
 	}
-	c, err := sql.Open("sqlite", "file:"+tmp+"?mode=ro")
+	cp, err := sql.Open("sqlite", "file:"+tmp+"?mode=ro")
 	if err != nil {
-		os.Remove(tmp)
 		return err
 	}
 	var res string
-	err = c.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res)
-	c.Close()
+	err = cp.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res)
+	cp.Close()
 	if err != nil || res != "ok" {
-		os.Remove(tmp)
 		return fmt.Errorf("db: backup copy failed integrity_check: %v %s", err, res)
 	}
 	if err := os.Chmod(tmp, mode); err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("db: backup: %w", err)
 	}
 	if err := os.Rename(tmp, abs); err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("db: unable to move backup into place: %w", err)
 	}
 	return nil
 }
+
+// MissingError is a database that a command needs and that does not exist
+// (backup does not create one); it matches os.ErrNotExist.
+type MissingError struct{ Path string }
+
+func (e *MissingError) Error() string        { return "no database at " + e.Path }
+func (e *MissingError) Is(target error) bool { return target == os.ErrNotExist }
 
 // sqliteHeader starts every SQLite database file.
 const sqliteHeader = "SQLite format 3\x00"
@@ -669,14 +722,10 @@ const sqliteHeader = "SQLite format 3\x00"
 // directory, a device, a pipe; links are followed before), and a file that is neither empty nor an
 // SQLite database (a key file, a configuration file typed by mistake). An
 // earlier backup is replaced, so a nightly job can write the same path.
-func (d *DB) checkBackupTarget(abs string) error {
+func checkBackupTarget(own, abs string) error {
 	dir := filepath.Dir(abs)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("backup: the directory %s does not exist", dir)
-	}
-	own, err := filepath.Abs(d.path)
-	if err != nil {
-		return err
 	}
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 		if sameFile(abs, own+suffix) {

@@ -65,7 +65,7 @@ func TestPragmasTookEffect(t *testing.T) {
 
 func TestMigrationsAreIdempotent(t *testing.T) {
 	_, path := openTest(t)
-	if err := Migrate(context.Background(), path); err != nil {
+	if _, _, err := Migrate(context.Background(), path); err != nil {
 		t.Fatalf("second migrate: %v", err)
 	}
 	d, err := Open(context.Background(), path, nil)

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/pressly/goose/v3"
 )
@@ -34,8 +36,7 @@ func migrate(ctx context.Context, w *sql.DB) error {
 		return fmt.Errorf("db: unable to read the schema version: %w", err)
 	}
 	if current > latest {
-		return fmt.Errorf("%w: its schema is version %d, and this binary knows versions up to %d; "+
-			"run the newer binary, or restore the backup taken before the upgrade", ErrNewerSchema, current, latest)
+		return newerSchema(current, latest)
 	}
 	if current < 7 {
 		if err := upThroughFinalSigma(ctx, p, w); err != nil {
@@ -99,11 +100,129 @@ func migrations(w *sql.DB) (*goose.Provider, error) {
 		goose.WithGoMigrations(renormalizedNames(), repairedFinalSigmaLeftovers()))
 }
 
-// Migrate opens the database at path, applies pending migrations and closes it.
-func Migrate(ctx context.Context, path string) error {
+// Migrate opens the database at path, applies pending migrations and
+// closes it. It returns the schema version before and after.
+func Migrate(ctx context.Context, path string) (from, to int64, err error) {
+	before, err := ReadSchema(ctx, path)
+	if err != nil {
+		return 0, 0, err
+	}
 	d, err := Open(ctx, path, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := d.Close(); err != nil {
+		return 0, 0, err
+	}
+	return before.Current, before.Latest, nil
+}
+
+// Schema is a database's schema version beside this binary's.
+type Schema struct {
+	Current int64 // 0: no schema yet (no file, an empty one, or one never migrated)
+	Latest  int64 // the last migration this binary knows
+}
+
+// Fresh reports a database with no schema yet: a new install.
+func (s Schema) Fresh() bool { return s.Current == 0 }
+
+// ReadSchema reads the schema version of the database at path without
+// creating or changing anything: the file is opened read-only, and a
+// missing one is Fresh.
+func ReadSchema(ctx context.Context, path string) (Schema, error) {
+	c, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return Schema{}, err
+	}
+	defer c.Close()
+	latest, err := latestVersion(c)
+	if err != nil {
+		return Schema{}, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return Schema{Latest: latest}, nil
+	}
+	current, err := schemaVersion(ctx, c)
+	if err != nil {
+		return Schema{}, fmt.Errorf("db: unable to read the schema version of %s: %w", path, err)
+	}
+	return Schema{Current: current, Latest: latest}, nil
+}
+
+// latestVersion is the last migration this binary knows. Building the
+// provider does not touch the database.
+func latestVersion(c *sql.DB) (int64, error) {
+	p, err := migrations(c)
+	if err != nil {
+		return 0, fmt.Errorf("db: unable to read migrations: %w", err)
+	}
+	var latest int64
+	for _, s := range p.ListSources() {
+		latest = max(latest, s.Version)
+	}
+	return latest, nil
+}
+
+// schemaVersion reads goose's version table as goose does (its highest
+// version), without goose, which would create the table when it is missing.
+func schemaVersion(ctx context.Context, c *sql.DB) (int64, error) {
+	var tables int
+	if err := c.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'`).Scan(&tables); err != nil {
+		return 0, err
+	}
+	if tables == 0 {
+		return 0, nil
+	}
+	var v sql.NullInt64
+	err := c.QueryRowContext(ctx, `SELECT MAX(version_id) FROM goose_db_version`).Scan(&v)
+	return v.Int64, err
+}
+
+func newerSchema(current, latest int64) error {
+	return fmt.Errorf("%w: its schema is version %d, and this binary knows versions up to %d; "+
+		"run the newer binary, or restore the backup taken before the upgrade", ErrNewerSchema, current, latest)
+}
+
+// Check refuses, before anything is opened for writing (a key file made),
+// what Open (upgrade) or OpenCurrent would refuse: a newer schema, and an
+// older one without upgrade.
+func (s Schema) Check(path string, upgrade bool) error {
+	if s.Current > s.Latest {
+		return newerSchema(s.Current, s.Latest)
+	}
+	if !upgrade && !s.Fresh() && s.Current < s.Latest {
+		abs, _ := filepath.Abs(path)
+		return &OlderSchemaError{Path: abs, Current: s.Current, Latest: s.Latest}
+	}
+	return nil
+}
+
+// ErrOlderSchema is a database not yet migrated to this binary's schema,
+// opened by a command that does not migrate (OpenCurrent).
+var ErrOlderSchema = errors.New("the database needs migrating")
+
+// OlderSchemaError says which database, at which version, and what to do.
+type OlderSchemaError struct {
+	Path            string
+	Current, Latest int64
+}
+
+func (e *OlderSchemaError) Error() string {
+	return fmt.Sprintf("database %s is at schema %d; this hubadmin needs %d: stop the server, take a backup "+
+		"(hubadmin backup --to FILE), then run hubadmin migrate", e.Path, e.Current, e.Latest)
+}
+
+func (e *OlderSchemaError) Is(target error) bool { return target == ErrOlderSchema }
+
+// refuseOlder is OpenCurrent's check, on the connection that would migrate.
+func refuseOlder(ctx context.Context, w *sql.DB, path string) error {
+	latest, err := latestVersion(w)
 	if err != nil {
 		return err
 	}
-	return d.Close()
+	current, err := schemaVersion(ctx, w)
+	if err != nil {
+		return fmt.Errorf("db: unable to read the schema version: %w", err)
+	}
+	return Schema{Current: current, Latest: latest}.Check(path, false)
 }

@@ -5,12 +5,14 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // KeySize is the length of the secret key file: 32 random bytes.
@@ -100,14 +102,41 @@ func (s *Sealer) Open(keyID string, ciphertext, aad []byte) ([]byte, error) {
 	return aead.Open(ciphertext[n:n], ciphertext[:n], ciphertext[n:], aad) // the exact overlap cipher.AEAD allows
 }
 
+// ReadKey reads the key file at path: exactly KeySize raw bytes.
+func ReadKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) != KeySize {
+		return nil, fmt.Errorf("secret key file %s holds %d bytes%s; it must hold exactly %d raw bytes "+
+			"(a new one: head -c %d /dev/urandom > FILE; chmod 600 FILE)", path, len(b), keyHint(b), KeySize, KeySize)
+	}
+	return b, nil
+}
+
+// keyHint names the likely cause of a key file of the wrong size: the
+// right key written as text (base64, hex) or with a line break after it,
+// as an editor or echo adds.
+func keyHint(b []byte) string {
+	text := strings.TrimRight(string(b), "\r\n")
+	if k, err := base64.StdEncoding.DecodeString(text); err == nil && len(k) == KeySize {
+		return ", which look like a key written as base64 text: decode it (base64 -d)"
+	}
+	if k, err := hex.DecodeString(text); err == nil && len(k) == KeySize {
+		return ", which look like a key written as hex text: decode it (xxd -r -p)"
+	}
+	if len(text) == KeySize && len(b) > KeySize {
+		return ", the last a line break after the key, as an editor or echo adds: remove it (truncate -s 32 FILE)"
+	}
+	return ""
+}
+
 // LoadOrCreateKey reads the key file at path, creating it with 32 random
 // bytes and mode 0600 if it does not exist.
 func LoadOrCreateKey(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadKey(path)
 	if err == nil {
-		if len(b) != KeySize {
-			return nil, fmt.Errorf("secret key file %s holds %d bytes, want %d", path, len(b), KeySize)
-		}
 		return b, nil
 	}
 	if !errors.Is(err, os.ErrNotExist) {

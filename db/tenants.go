@@ -24,16 +24,30 @@ type Tenant struct {
 	Created time.Time
 }
 
-// CreateTenant adds a tenant; a name already taken (any case) is ErrConflict.
+// CreateTenant adds a tenant; a name already taken (any case), or one that
+// is another tenant's id, is a *ConflictError (What "name" or "id").
 func (d *DB) CreateTenant(ctx context.Context, name string) (Tenant, error) {
 	t := Tenant{ID: uuid.NewString(), Name: strings.TrimSpace(name), Created: now()}
 	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, name, name_key, created) VALUES (?, ?, ?, ?)`,
+		// --tenant takes an id or a name: a name that is another tenant's
+		// id would name two tenants.
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM tenants WHERE id = ? COLLATE NOCASE`, t.Name).Scan(&one)
+		if err == nil {
+			return &ConflictError{What: "id"}
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO tenants (id, name, name_key, created) VALUES (?, ?, ?, ?)`,
 			t.ID, t.Name, nameKey(t.Name), fmtTime(t.Created))
 		return err
 	})
 	if isUnique(err) {
 		return Tenant{}, &ConflictError{What: "name"}
+	}
+	if errors.Is(err, ErrConflict) {
+		return Tenant{}, err
 	}
 	if err != nil {
 		return Tenant{}, fmt.Errorf("store: unable to create tenant: %w", err)

@@ -594,7 +594,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 	} else if !strings.Contains(err.Error(), fmt.Sprintf("version %d", v+1)) {
 		t.Errorf("the refusal does not name the version: %v", err)
 	}
-	if err := Migrate(ctx, path); !errors.Is(err, ErrNewerSchema) {
+	if _, _, err := Migrate(ctx, path); !errors.Is(err, ErrNewerSchema) {
 		t.Errorf("migrate on a newer schema: %v", err)
 	}
 }

@@ -64,6 +64,17 @@ func checkName(name string) (string, *channels.FieldError) {
 	return n, nil
 }
 
+// CheckName holds a name given outside HTTP (the tenant, token and API
+// client names of the commands) to the rule of every name the API and the
+// dashboard take: the trimmed name, or why it is refused, said of flag.
+func CheckName(flag, name string) (string, error) {
+	n, fe := checkName(name)
+	if fe != nil {
+		return "", errors.New(strings.Replace(fe.Message, "Property 'name'", flag, 1))
+	}
+	return n, nil
+}
+
 // checkText refuses what a name or description must not hold: invalid
 // UTF-8, control characters (a NUL, a bell; tabs and line breaks unless
 // multiline, U+2028 and U+2029 included) and text-direction controls,
