@@ -219,10 +219,18 @@ func TestHubCreateForm(t *testing.T) {
 				if got := d.Find("#toasts").Text(); !strings.Contains(got, "Hub “"+name+"” created") {
 					t.Errorf("flash: %q", got)
 				}
+				if got := d.Find("title").Text(); strings.HasPrefix(got, "Error") {
+					t.Errorf("a page after a saved form is titled %q", got)
+				}
 				return
 			}
 			mustStatus(t, rec, http.StatusUnprocessableEntity)
 			d := doc(t, rec)
+			// The title says the form came back with errors: it is what a
+			// screen reader reads first.
+			if got := d.Find("title").Text(); got != "Error: New hub · hubadmin" {
+				t.Errorf("refused form's title %q", got)
+			}
 			if got := d.Find("#f-" + tt.errField + "-error").Text(); !strings.Contains(got, tt.errText) {
 				t.Errorf("error next to %s: %q", tt.errField, got)
 			}
