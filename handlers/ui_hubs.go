@@ -288,7 +288,7 @@ func (h *handler) uiHubDeleteConfirm(c echo.Context) error {
 		return err
 	}
 	next, _ := localPath(c.QueryParam("next"))
-	return render(c, http.StatusOK, views.HubDeleteConfirm(h.page(c, "Delete hub", "hubs"), views.HubDelete{ID: hub.ID, Name: hub.Name, Integrations: n, Next: next}))
+	return render(c, http.StatusOK, views.HubDeleteConfirm(h.page(c, "Delete hub “"+hub.Name+"”", "hubs"), views.HubDelete{ID: hub.ID, Name: hub.Name, Integrations: n, Next: next}))
 }
 
 // uiHubDelete deletes a hub once its exact name was typed; the browser
@@ -305,7 +305,7 @@ func (h *handler) uiHubDelete(c echo.Context) error {
 	typed := c.FormValue("confirm")
 	if typed != hub.Name {
 		f := views.Form{Values: url.Values{"confirm": {typed}}, Errors: map[string]string{"confirm": "Type the hub's name exactly as shown (same case) to delete it."}}
-		return render(c, http.StatusUnprocessableEntity, views.HubDeleteConfirm(h.page(c, "Delete hub", "hubs"),
+		return render(c, http.StatusUnprocessableEntity, views.HubDeleteConfirm(h.page(c, "Delete hub “"+hub.Name+"”", "hubs"),
 			views.HubDelete{ID: hub.ID, Name: hub.Name, Integrations: n, Form: f, Next: backTo(c, "")}))
 	}
 	if err := h.db.DeleteHub(c.Request().Context(), hub, actorOf(c).audit("hub.delete", "")); err != nil {

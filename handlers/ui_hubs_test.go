@@ -324,8 +324,11 @@ func TestHubDeleteNeedsItsExactName(t *testing.T) {
 	if !strings.Contains(d.Find("form").Text(), "2 integrations") {
 		t.Errorf("confirm page does not say how many integrations go: %q", d.Find("form").Text())
 	}
-	if m, _ := d.Find("input[data-confirm-match]").Attr("data-confirm-match"); m != "Support EU" {
-		t.Errorf("data-confirm-match %q", m)
+	if got := d.Find("title").Text(); got != "Delete hub “Support EU” · hubadmin" {
+		t.Errorf("title %q does not name the hub", got)
+	}
+	if got := d.Find(`label[for="f-confirm"] .confirm-name`).Text(); got != "Support EU" {
+		t.Errorf("the name to type is shown as %q", got)
 	}
 	for _, typed := range []string{"", "support eu", "Support EU ", "Support"} {
 		rec := b.post("/hubs/"+hub.ID+"/delete", url.Values{"confirm": {typed}}, false)

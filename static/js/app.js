@@ -304,24 +304,6 @@
     }
   }, true);
 
-  // Type-to-confirm: <input data-confirm-match="Exact name"> keeps its form's
-  // submit button(s) disabled until the value matches exactly.
-  function syncConfirmMatch(form) {
-    if (!form) return;
-    var inputs = form.querySelectorAll("input[data-confirm-match]");
-    if (!inputs.length) return;
-    var ok = Array.prototype.every.call(inputs, function (i) {
-      return i.value === i.getAttribute("data-confirm-match");
-    });
-    submitButtons(form).forEach(function (b) {
-      if (!b.hasAttribute("aria-busy")) b.disabled = !ok;
-    });
-  }
-
-  document.addEventListener("input", function (e) {
-    if (e.target.matches && e.target.matches("input[data-confirm-match]")) syncConfirmMatch(e.target.form);
-  });
-
   // ---- Busy buttons -----------------------------------------------------------
   // Buttons disabled here get data-busy-disabled so that only they are
   // re-enabled (a button disabled for another reason stays disabled).
@@ -369,7 +351,6 @@
         b.removeAttribute("data-busy-disabled");
       }
     });
-    syncConfirmMatch(t.form);
   }
   document.addEventListener("htmx:afterRequest", afterRequest);
   // afterRequest also fires on network errors, but these are cheap insurance.
@@ -509,7 +490,6 @@
   function init(root) {
     each(root, "[data-list-editor]", syncListEditor);
     each(root, "[data-multichoice]", syncMultichoice);
-    each(root, "input[data-confirm-match]", function (i) { syncConfirmMatch(i.form); });
     scheduleToasts(); // document-wide: toasts may arrive out of band
   }
 
