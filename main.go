@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/google/uuid"
 	"golang.org/x/term"
 
 	"hubadmin/channels"
@@ -293,7 +294,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		switch {
 		case errors.Is(statErr, os.ErrNotExist):
-			fmt.Fprintf(stderr, "created a new database at %s (schema %d)\n", absPath(o.dbPath), to)
+			sayCreated(stderr, o.dbPath, to)
 		case from == to:
 			fmt.Fprintf(stderr, "database %s is up to date (schema %d)\n", absPath(o.dbPath), to)
 		default:
@@ -336,7 +337,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		// database, which the old binary opens.
 		err := db.BackupFile(ctx, o.dbPath, *to)
 		if missing := (*db.MissingError)(nil); errors.As(err, &missing) {
-			return fmt.Errorf("backup: no database at %s; --db names it", missing.Path)
+			return noDatabase("backup", missing.Path)
 		}
 		if err != nil {
 			return err
@@ -442,9 +443,20 @@ func openStore(ctx context.Context, o *options, logger *slog.Logger, stderr io.W
 	}
 	d, err := db.OpenCurrent(ctx, o.dbPath, seal)
 	if err == nil && schema.Fresh() {
-		fmt.Fprintln(stderr, "created a new database at", absPath(o.dbPath))
+		sayCreated(stderr, o.dbPath, schema.Latest)
 	}
 	return d, seal, err
+}
+
+// sayCreated tells, on stderr, where a command made a new database: a
+// mistyped --db shows at once.
+func sayCreated(stderr io.Writer, path string, schema int64) {
+	fmt.Fprintf(stderr, "created a new database at %s (schema %d)\n", absPath(path), schema)
+}
+
+// noDatabase refuses a command that needs an existing database.
+func noDatabase(cmd, path string) error {
+	return fmt.Errorf("%s: %w; --db names it", cmd, &db.MissingError{Path: absPath(path)})
 }
 
 // logger is the configured logger: text or json on stderr. Commands other
@@ -484,6 +496,18 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 		}
 		*name = n
 	}
+	if what == "tenant" {
+		if _, err := uuid.Parse(*name); err == nil {
+			return fmt.Errorf("tenant create: %q has the form of a tenant's id, and --tenant takes an id or a name: choose another name", *name)
+		}
+	}
+	// A new database holds the default tenant only: any other --tenant is
+	// refused before the database would be made for nothing.
+	if ref := strings.TrimSpace(*tenantRef); ref != "" && what != "tenant" && ref != db.DefaultTenantID && !strings.EqualFold(ref, "default") {
+		if _, err := os.Stat(o.dbPath); errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("tenant %q: %w (a new database at %s would hold the default tenant only; --db names the database)", *tenantRef, db.ErrNotFound, absPath(o.dbPath))
+		}
+	}
 	var pw string
 	if what == "user" {
 		if err := checkEmail("user create", *email); err != nil {
@@ -514,23 +538,23 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 	case "tenant":
 		t, err := d.CreateTenant(ctx, *name)
 		if ce := (*db.ConflictError)(nil); errors.As(err, &ce) && ce.What == "id" {
-			return fmt.Errorf("%q is the id of a tenant, and --tenant takes an id or a name: choose another name", strings.TrimSpace(*name))
+			return fmt.Errorf("%q is the id of a tenant, and --tenant takes an id or a name: choose another name", *name)
 		}
 		if errors.Is(err, db.ErrConflict) {
-			return fmt.Errorf("a tenant named %q already exists", strings.TrimSpace(*name))
+			return fmt.Errorf("a tenant named %q already exists", *name)
 		}
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, t.ID)
 	case "token":
-		_, plain, err := d.CreateToken(ctx, db.Token{TenantID: tenantID, Name: strings.TrimSpace(*name), Scope: *scope})
+		_, plain, err := d.CreateToken(ctx, db.Token{TenantID: tenantID, Name: *name, Scope: *scope})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, plain)
 	case "client":
-		cl, secret, err := d.CreateClient(ctx, db.Client{TenantID: tenantID, Name: strings.TrimSpace(*name), Scope: *scope})
+		cl, secret, err := d.CreateClient(ctx, db.Client{TenantID: tenantID, Name: *name, Scope: *scope})
 		if err != nil {
 			return err
 		}
@@ -635,8 +659,11 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stderr io
 		return err
 	}
 	// A new database has no users: a mistyped --db, not one to create.
+	if err := db.CheckPath(o.dbPath); err != nil {
+		return err
+	}
 	if _, err := os.Stat(o.dbPath); errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("user password: no database at %s; --db names it", absPath(o.dbPath))
+		return noDatabase("user password", o.dbPath)
 	}
 	d, _, err := openStore(ctx, o, o.logger(stderr), stderr, false)
 	if err != nil {
@@ -682,11 +709,11 @@ func secretsForget(ctx context.Context, args []string, stdout, stderr io.Writer)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	if _, err := os.Stat(o.dbPath); err != nil {
-		return fmt.Errorf("secrets forget: no database at %s; --db names it", absPath(o.dbPath))
-	}
 	if err := db.CheckPath(o.dbPath); err != nil {
 		return err
+	}
+	if _, err := os.Stat(o.dbPath); err != nil {
+		return noDatabase("secrets forget", o.dbPath)
 	}
 	d, err := db.OpenCurrent(ctx, o.dbPath, nil)
 	if err != nil {

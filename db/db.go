@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -319,7 +318,10 @@ func HasSealedSecrets(ctx context.Context, path string) (bool, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return false, nil
 	}
-	c, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	// mode=rw, not ro: the last connection to a WAL database that closes
+	// removes its -wal and -shm, which a read-only one leaves behind. The
+	// file exists (no create) and its path was checked writable.
+	c, err := sql.Open("sqlite", "file:"+path+"?mode=rw&_pragma=busy_timeout(10000)")
 	if err != nil {
 		return false, err
 	}
@@ -626,12 +628,15 @@ func (d *DB) Backup(ctx context.Context, dst string) error {
 // old database, which the old binary opens, and the live one must stay
 // as it was.
 func BackupFile(ctx context.Context, src, dst string) error {
+	if src == "" {
+		return errors.New("backup: the database path is empty; --db names the database to copy")
+	}
 	srcAbs, err := filepath.Abs(src)
 	if err != nil {
 		return err
 	}
 	if st, err := os.Stat(srcAbs); errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("backup: %w", &MissingError{Path: srcAbs})
+		return &MissingError{Path: srcAbs}
 	} else if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	} else if !st.Mode().IsRegular() {
@@ -639,7 +644,7 @@ func BackupFile(ctx context.Context, src, dst string) error {
 	}
 	// filepath.Abs drops a trailing slash: "newdir/" would become a file
 	// named newdir.
-	if strings.HasSuffix(dst, string(filepath.Separator)) {
+	if dst != "" && os.IsPathSeparator(dst[len(dst)-1]) { // "/" on Windows too
 		if st, err := os.Stat(dst); err != nil || !st.IsDir() {
 			return fmt.Errorf("backup: %s names a directory, which does not exist; name a file", dst)
 		}

@@ -130,7 +130,7 @@ func (s Schema) Fresh() bool { return s.Current == 0 }
 // creating or changing anything: the file is opened read-only, and a
 // missing one is Fresh.
 func ReadSchema(ctx context.Context, path string) (Schema, error) {
-	c, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	c, err := sql.Open("sqlite", "file:"+path+"?mode="+readMode(path)+"&_pragma=busy_timeout(10000)")
 	if err != nil {
 		return Schema{}, err
 	}
@@ -147,6 +147,17 @@ func ReadSchema(ctx context.Context, path string) (Schema, error) {
 		return Schema{}, fmt.Errorf("db: unable to read the schema version of %s: %w", path, err)
 	}
 	return Schema{Current: current, Latest: latest}, nil
+}
+
+// readMode opens an existing database read-write, so that closing the
+// last connection to it removes the -wal and -shm that a read-only one
+// leaves behind (nothing is written; callers checked the path writable),
+// and a missing one read-only, which creates nothing.
+func readMode(path string) string {
+	if _, err := os.Stat(path); err == nil {
+		return "rw"
+	}
+	return "ro"
 }
 
 // latestVersion is the last migration this binary knows. Building the
@@ -209,7 +220,7 @@ type OlderSchemaError struct {
 
 func (e *OlderSchemaError) Error() string {
 	return fmt.Sprintf("database %s is at schema %d; this hubadmin needs %d: stop the server, take a backup "+
-		"(hubadmin backup --to FILE), then run hubadmin migrate", e.Path, e.Current, e.Latest)
+		"(hubadmin backup --db %s --to FILE), then run hubadmin migrate", e.Path, e.Current, e.Latest, e.Path)
 }
 
 func (e *OlderSchemaError) Is(target error) bool { return target == ErrOlderSchema }

@@ -134,7 +134,7 @@ func TestOpenCurrentRefusesAnOlderSchema(t *testing.T) {
 	if !errors.Is(err, ErrOlderSchema) || !errors.As(err, &ose) || ose.Current != 14 {
 		t.Fatalf("OpenCurrent at schema 14: %v", err)
 	}
-	for _, says := range []string{"is at schema 14", "hubadmin backup --to FILE", "hubadmin migrate", old} {
+	for _, says := range []string{"is at schema 14", "hubadmin backup --db " + old + " --to FILE", "hubadmin migrate", old} {
 		if !strings.Contains(err.Error(), says) {
 			t.Errorf("the refusal does not say %q: %v", says, err)
 		}

@@ -482,7 +482,7 @@
     var elt = e.detail && e.detail.elt;
     var from = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
     if (!elt || !elt.matches || !elt.matches("[data-row-focus][id]") || !from || !from.closest || !from.closest("form.filters")) return;
-    var said = elt.querySelector("[data-testid='empty-state'] h2, [data-testid='empty-state'] h3, .pager .muted");
+    var said = elt.querySelector("[data-testid='empty-state'] h2, [data-testid='empty-state'] h3, .pager .muted, .list-summary");
     if (said) say(said.textContent.replace(/\s+/g, " ").trim());
   });
 
