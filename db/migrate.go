@@ -127,8 +127,8 @@ type Schema struct {
 func (s Schema) Fresh() bool { return s.Current == 0 }
 
 // ReadSchema reads the schema version of the database at path without
-// creating or changing anything: the file is opened read-only, and a
-// missing one is Fresh.
+// creating or changing anything (an existing file is opened read-write
+// but not written: see readMode), and a missing one is Fresh.
 func ReadSchema(ctx context.Context, path string) (Schema, error) {
 	c, err := sql.Open("sqlite", "file:"+path+"?mode="+readMode(path)+"&_pragma=busy_timeout(10000)")
 	if err != nil {
