@@ -23,7 +23,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/google/uuid"
 	"golang.org/x/term"
 
 	"hubadmin/channels"
@@ -497,13 +496,13 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 		*name = n
 	}
 	if what == "tenant" {
-		if _, err := uuid.Parse(*name); err == nil {
-			return fmt.Errorf("tenant create: %q has the form of a tenant's id, and --tenant takes an id or a name: choose another name", *name)
+		if err := db.CheckTenantName(*name); err != nil {
+			return fmt.Errorf("tenant create: %q: %w", *name, err)
 		}
 	}
 	// A new database holds the default tenant only: any other --tenant is
 	// refused before the database would be made for nothing.
-	if ref := strings.TrimSpace(*tenantRef); ref != "" && what != "tenant" && ref != db.DefaultTenantID && !strings.EqualFold(ref, "default") {
+	if ref := strings.TrimSpace(*tenantRef); ref != "" && what != "tenant" && !db.IsDefaultTenantRef(ref) {
 		if _, err := os.Stat(o.dbPath); errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("tenant %q: %w (a new database at %s would hold the default tenant only; --db names the database)", *tenantRef, db.ErrNotFound, absPath(o.dbPath))
 		}
@@ -537,9 +536,6 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 	switch what {
 	case "tenant":
 		t, err := d.CreateTenant(ctx, *name)
-		if ce := (*db.ConflictError)(nil); errors.As(err, &ce) && ce.What == "id" {
-			return fmt.Errorf("%q is the id of a tenant, and --tenant takes an id or a name: choose another name", *name)
-		}
 		if errors.Is(err, db.ErrConflict) {
 			return fmt.Errorf("a tenant named %q already exists", *name)
 		}

@@ -803,8 +803,8 @@ func TestRefusedCommandsLeaveNothingBehind(t *testing.T) {
 		// A new database would hold the default tenant only.
 		{"", []string{"token", "create", "--name", "x", "--tenant", "nosuch"}, `tenant "nosuch": not found`},
 		{"pw-long-enough\n", []string{"user", "create", "--email", "a@example.com", "--role", "admin", "--tenant", "Acme", "--password-stdin"}, `tenant "Acme": not found`},
-		{"", []string{"tenant", "create", "--name", "00000000-0000-0000-0000-000000000001"}, "has the form of a tenant's id"},
-		{"", []string{"tenant", "create", "--name", "6F9619FF-8B86-D011-B42D-00C04FC964FF"}, "has the form of a tenant's id"},
+		{"", []string{"tenant", "create", "--name", "00000000-0000-0000-0000-000000000001"}, "cannot have the form of an id"},
+		{"", []string{"tenant", "create", "--name", "6F9619FF-8B86-D011-B42D-00C04FC964FF"}, "cannot have the form of an id"},
 	} {
 		dir := t.TempDir()
 		_, _, err := runCmd(t, strings.NewReader(c.stdin), append(c.args, "--db", filepath.Join(dir, "h.db"))...)
@@ -979,7 +979,7 @@ func TestSetupURL(t *testing.T) {
 func TestTenantNameThatIsAnID(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "h.db")
 	_, _, err := runCmd(t, nil, "tenant", "create", "--name", db.DefaultTenantID, "--db", path)
-	if err == nil || !strings.Contains(err.Error(), "has the form of a tenant's id") {
+	if err == nil || !strings.Contains(err.Error(), "cannot have the form of an id") {
 		t.Errorf("tenant named like the default tenant's id: %v", err)
 	}
 }
@@ -1003,6 +1003,26 @@ func TestCommandNamesFollowTheDashboardsRule(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "h.db")
 	if out, _, err := runCmd(t, nil, "tenant", "create", "--name", "  Acme  ", "--db", path); err != nil || out == "" {
 		t.Fatalf("a good name: %v", err)
+	}
+}
+
+// TestEmptyTenantIsTheDefault: --tenant "" (a script's empty variable)
+// is the default tenant, as no --tenant is (SPEC 2), and so is its name.
+func TestEmptyTenantIsTheDefault(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.db")
+	for _, ref := range []string{"", "default"} {
+		if out, _, err := runCmd(t, nil, "token", "create", "--name", "ci "+ref, "--tenant", ref, "--db", path); err != nil || out == "" {
+			t.Fatalf("--tenant %q: %v", ref, err)
+		}
+	}
+	d, err := db.Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	toks, err := d.Tokens(context.Background(), db.DefaultTenantID)
+	if err != nil || len(toks) != 2 {
+		t.Fatalf("default tenant's tokens: %d, %v", len(toks), err)
 	}
 }
 

@@ -237,10 +237,20 @@ func TestReadKeyExplainsTheSize(t *testing.T) {
 // a name) name two tenants.
 func TestTenantNameCannotBeAnID(t *testing.T) {
 	d, _ := openTest(t)
-	for _, name := range []string{DefaultTenantID, " " + strings.ToUpper(DefaultTenantID)} {
+	for _, ref := range []string{DefaultTenantID, "default", " DEFAULT "} {
+		if !IsDefaultTenantRef(strings.TrimSpace(ref)) {
+			t.Errorf("%q does not name the default tenant", ref)
+		}
+		if _, err := d.TenantByRef(context.Background(), strings.TrimSpace(ref)); err != nil {
+			t.Errorf("TenantByRef(%q): %v", ref, err)
+		}
+	}
+	if IsDefaultTenantRef("Acme") {
+		t.Error("Acme names the default tenant")
+	}
+	for _, name := range []string{DefaultTenantID, " " + strings.ToUpper(DefaultTenantID), "6f9619ff-8b86-d011-b42d-00c04fc964ff"} {
 		_, err := d.CreateTenant(context.Background(), name)
-		var ce *ConflictError
-		if !errors.As(err, &ce) || ce.What != "id" {
+		if !errors.Is(err, ErrTenantNameIsID) {
 			t.Errorf("tenant named %q: %v", name, err)
 		}
 	}

@@ -17,6 +17,9 @@ import (
 // DefaultTenantID is the tenant made by the first migration.
 const DefaultTenantID = "00000000-0000-0000-0000-000000000001"
 
+// DefaultTenantName is the default tenant's name (migration 1).
+const DefaultTenantName = "Default"
+
 // Tenant is an organisation; users, tokens and hubs belong to one.
 type Tenant struct {
 	ID      string
@@ -27,32 +30,42 @@ type Tenant struct {
 // CreateTenant adds a tenant; a name already taken (any case), or one that
 // is another tenant's id, is a *ConflictError (What "name" or "id").
 func (d *DB) CreateTenant(ctx context.Context, name string) (Tenant, error) {
+	if err := CheckTenantName(name); err != nil {
+		return Tenant{}, err
+	}
 	t := Tenant{ID: uuid.NewString(), Name: strings.TrimSpace(name), Created: now()}
 	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
-		// --tenant takes an id or a name: a name that is another tenant's
-		// id would name two tenants.
-		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM tenants WHERE id = ? COLLATE NOCASE`, t.Name).Scan(&one)
-		if err == nil {
-			return &ConflictError{What: "id"}
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO tenants (id, name, name_key, created) VALUES (?, ?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, name, name_key, created) VALUES (?, ?, ?, ?)`,
 			t.ID, t.Name, nameKey(t.Name), fmtTime(t.Created))
 		return err
 	})
 	if isUnique(err) {
 		return Tenant{}, &ConflictError{What: "name"}
 	}
-	if errors.Is(err, ErrConflict) {
-		return Tenant{}, err
-	}
 	if err != nil {
 		return Tenant{}, fmt.Errorf("store: unable to create tenant: %w", err)
 	}
 	return t, nil
+}
+
+// ErrTenantNameIsID is a tenant name in the form of an id (a UUID):
+// --tenant takes an id or a name, and every tenant's id has that form, so
+// such a name could name two tenants.
+var ErrTenantNameIsID = errors.New("a tenant's name cannot have the form of an id (a UUID), since --tenant takes either")
+
+// CheckTenantName is CreateTenant's rule for a name, for callers that
+// check before they open the database.
+func CheckTenantName(name string) error {
+	if _, err := uuid.Parse(strings.TrimSpace(name)); err == nil {
+		return ErrTenantNameIsID
+	}
+	return nil
+}
+
+// IsDefaultTenantRef reports a --tenant that names the default tenant, by
+// its id or its name, as TenantByRef matches them.
+func IsDefaultTenantRef(ref string) bool {
+	return ref == DefaultTenantID || nameKey(ref) == nameKey(DefaultTenantName)
 }
 
 // TenantByRef finds a tenant by id or by name (any case).

@@ -26,6 +26,11 @@ func TestTokensCreateShowOnceAndRevoke(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), "No API tokens yet") {
 		t.Fatalf("empty state missing: %s", rec.Body.String())
 	}
+	// Inside the section headed "API tokens" (h2), the empty state's title
+	// is a level below.
+	if h := doc(t, rec).Find(`section[aria-labelledby="tokens-title"] [data-testid="empty-state"] h3`).Text(); h != "No API tokens yet" {
+		t.Errorf("empty state's heading in its section: %q", h)
+	}
 
 	rec = admin.post("/tokens", url.Values{"kind": {"token"}, "name": {"CI deploy"}, "scope": {"write"}}, false)
 	mustStatus(t, rec, http.StatusOK)
