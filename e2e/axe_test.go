@@ -36,12 +36,12 @@ var axeSource = sync.OnceValues(func() (string, error) {
 	return string(b), err
 })
 
-// axeRun runs axe on the whole page with the WCAG 2.1 A and AA rules and
-// axe's best practices, and returns the violations as JSON, trimmed to what
-// a failure message shows.
+// axeRun runs axe on the whole page with the WCAG 2.2 A and AA rules (2.2
+// adds the 24 px target size) and axe's best practices, and returns the
+// violations as JSON, trimmed to what a failure message shows.
 const axeRun = `async () => {
 	const r = await axe.run(document, {
-		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
 		resultTypes: ["violations"],
 	});
 	return JSON.stringify(r.violations.map(v => ({

@@ -27,7 +27,8 @@ func focusedStyle(t *testing.T, page playwright.Page, prop string) string {
 // user found wanting: links that look like buttons press with Space, focus
 // rings that can be seen, a refused group of checkboxes takes focus, a
 // list's error describes its rows, rows are told apart, and lists
-// filtered in place and toasts of a page just loaded are spoken.
+// filtered in place and toasts of a page just loaded are spoken, and
+// Escape dismisses toasts.
 func TestKeyboardAndScreenReader(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
@@ -143,6 +144,30 @@ func TestKeyboardAndScreenReader(t *testing.T) {
 	// (the sidebar's colour, once Pico's transition has run)
 	must(t, expect.Locator(page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Skip to content"})).ToHaveCSS("background-color", "rgb(246, 248, 250)"))
 	shot(t, page, "keyboard-skip-link")
+
+	// Escape dismisses toasts; from inside one, focus goes to the content.
+	// (The toast is made here, as an htmx answer's HX-Trigger makes one, so
+	// it cannot have left on its own before the key is pressed.)
+	toasts := page.Locator("#toasts .toast")
+	showToast := `() => document.dispatchEvent(new CustomEvent("showToast", {detail: {message: "Saved"}}))`
+	_, err = page.Evaluate(showToast)
+	must(t, err)
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Dismiss"}).Last().Focus())
+	must(t, page.Keyboard().Press("Escape"))
+	must(t, expect.Locator(toasts).ToHaveCount(0))
+	must(t, expect.Locator(page.Locator("#main")).ToBeFocused())
+	// In a text field Escape is the field's: the toast stays.
+	_, err = page.Goto("/hubs")
+	must(t, err)
+	_, err = page.Evaluate(showToast)
+	must(t, err)
+	must(t, page.GetByLabel("Search by name").Focus())
+	must(t, page.Keyboard().Press("Escape"))
+	must(t, expect.Locator(toasts).ToHaveCount(1))
+	// Anywhere else it dismisses them.
+	must(t, page.GetByLabel("Search by name").Blur())
+	must(t, page.Keyboard().Press("Escape"))
+	must(t, expect.Locator(toasts).ToHaveCount(0))
 
 	// Activity: an arrow key on the Action select does not leave the page;
 	// Filter sends the choice.

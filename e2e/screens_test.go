@@ -19,7 +19,7 @@ import (
 // and dark, saves a full-page screenshot of each (screens-<page>-<width>
 // [-dark].png) for review, and fails if any page overflows its viewport,
 // reports a console error or CSP violation, or breaks an axe-core rule of
-// WCAG 2.1 A/AA or axe's best practices.
+// WCAG 2.2 A/AA or axe's best practices.
 func TestScreens(t *testing.T) {
 	t.Parallel()
 	for _, o := range []PageOptions{{Width: Wide}, {Width: Narrow}, {Width: Wide, Dark: true}, {Width: Narrow, Dark: true}} {

@@ -421,6 +421,26 @@
     btn.closest(".toast").remove();
   });
 
+  // Escape dismisses the toasts, as it closes anything that floats over the
+  // page; not from a text field, where Escape is the field's (a search box
+  // clears). Focus inside a dismissed toast goes to the page's content.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    var toasts = document.querySelectorAll("#toasts .toast");
+    if (!toasts.length) return;
+    var el = e.target;
+    if (el && el.closest && !el.closest(".toast") && el.matches("input:not([type='checkbox']):not([type='radio']):not([type='button']):not([type='submit']), textarea, select, [contenteditable]")) return;
+    var focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("#toasts");
+    each(document, "#toasts .toast", function (t) { t.remove(); });
+    if (focused) {
+      var main = document.getElementById("main");
+      if (main) {
+        if (!main.hasAttribute("tabindex")) main.setAttribute("tabindex", "-1");
+        main.focus();
+      }
+    }
+  });
+
   // HX-Trigger: {"showToast": {"message": "…", "kind": "success"}}
   document.addEventListener("showToast", function (e) {
     var d = e.detail || {};
