@@ -113,7 +113,7 @@ func (h *handler) startSession(c echo.Context, u db.User) error {
 	if err := h.sessions.Save(c.Request(), c.Response(), sess); err != nil {
 		return err
 	}
-	newCSRFToken(c)
+	h.newCSRFToken(c)
 	// Stored now: a flash set after sign-in (setup's welcome) goes into
 	// this session, not the one it replaced.
 	sess.IsNew = false
@@ -188,7 +188,7 @@ func (h *handler) logout(c echo.Context) error {
 			return err
 		}
 	}
-	newCSRFToken(c)
+	h.newCSRFToken(c)
 	return c.Redirect(http.StatusSeeOther, "/login?signed-out=here")
 }
 
@@ -207,7 +207,7 @@ func (h *handler) uiSignOutEverywhere(c echo.Context) error {
 	if err := h.db.DeleteUserSessions(c.Request().Context(), u.ID); err != nil {
 		return err
 	}
-	newCSRFToken(c)
+	h.newCSRFToken(c)
 	return c.Redirect(http.StatusSeeOther, "/login?signed-out=everywhere")
 }
 

@@ -84,6 +84,50 @@ func TestPostWithoutCSRFIsRefused(t *testing.T) {
 	}
 }
 
+// TestCSRFRefusesTheRestOfTheSite: a page of the same site (another port
+// of localhost, a sibling subdomain) can set this host's cookies, so it
+// could plant the CSRF cookie and send the token it chose. A browser that
+// says the request came from such a page (Sec-Fetch-Site) is refused
+// whatever the token; the dashboard's own requests say same-origin.
+func TestCSRFRefusesTheRestOfTheSite(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin")
+	users := func() int {
+		us, err := a.db.Users(context.Background(), db.DefaultTenantID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(us)
+	}
+	before := users()
+	send := func(site string, form url.Values) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/users", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", site)
+		return admin.send(req)
+	}
+	planted := url.Values{"_csrf": {"planted123"}, "email": {"attacker@example.net"}, "role": {"admin"}, "password": {"attacker-password-1"}}
+	for _, site := range []string{"same-site", "cross-site"} {
+		admin.cookies[csrfCookie] = &http.Cookie{Name: csrfCookie, Value: "planted123"}
+		rec := send(site, planted)
+		mustStatus(t, rec, http.StatusForbidden)
+		if !strings.Contains(rec.Body.String(), "not sent from this dashboard") {
+			t.Errorf("%s: refused without saying why: %s", site, rec.Body.String())
+		}
+		if n := users(); n != before {
+			t.Fatalf("%s: a user was created (%d users, %d before)", site, n, before)
+		}
+	}
+	// The dashboard's own form, as a current browser sends it.
+	own := url.Values{"email": {"new@example.com"}, "role": {"viewer"}, "password": {"a-long-enough-password"}}
+	if rec := send("same-origin", own); rec.Code != http.StatusSeeOther {
+		t.Fatalf("same-origin form: %d %s", rec.Code, rec.Body.String())
+	}
+	if n := users(); n != before+1 {
+		t.Fatalf("%d users after the same-origin form, want %d", n, before+1)
+	}
+}
+
 func TestSignedOutVisitsRedirectToLogin(t *testing.T) {
 	a := newTestApp(t)
 	a.signIn("admin")
@@ -418,7 +462,8 @@ func TestNextIsNeverAnOpenRedirect(t *testing.T) {
 
 // The CSRF token changes at sign-in and sign-out (one known before, say
 // planted by a sibling site or left by the browser's last user, is no good
-// after), and its cookie is Secure whenever the session's is.
+// after), and its cookie is Secure whenever the session's is, under a
+// __Host- name.
 func TestCSRFTokenIsNewAfterSignIn(t *testing.T) {
 	a := newTestApp(t)
 	a.signIn("editor") // creates the user
@@ -451,10 +496,20 @@ func TestCSRFTokenIsNewAfterSignIn(t *testing.T) {
 	req.Header.Set("X-Forwarded-Proto", "https")
 	rec := httptest.NewRecorder()
 	a.srv.ServeHTTP(rec, req)
+	found := false
 	for _, c := range rec.Result().Cookies() {
-		if c.Name == csrfCookie && !c.Secure {
-			t.Error("the CSRF cookie is not Secure on an HTTPS request")
+		switch c.Name {
+		case csrfCookie:
+			t.Error("an HTTPS page set the plain CSRF cookie")
+		case csrfCookieSecure: // __Host-: Secure, Path=/ and no Domain, or browsers drop it
+			found = true
+			if !c.Secure || c.Path != "/" || c.Domain != "" {
+				t.Errorf("the CSRF cookie on an HTTPS request: Secure %v, Path %q, Domain %q", c.Secure, c.Path, c.Domain)
+			}
 		}
+	}
+	if !found {
+		t.Error("no CSRF cookie on an HTTPS page")
 	}
 }
 

@@ -28,26 +28,51 @@ const (
 	userKey    = "user"
 )
 
-// csrfCookie holds the dashboard's CSRF token.
-const csrfCookie = "hubadmin_csrf"
+// csrfCookie holds the dashboard's CSRF token; over HTTPS it is
+// csrfCookieSecure, whose __Host- prefix makes browsers refuse it from
+// anywhere but this host over HTTPS (a sibling subdomain cannot plant one).
+const (
+	csrfCookie       = "hubadmin_csrf"
+	csrfCookieSecure = "__Host-hubadmin_csrf"
+)
+
+// csrfRefused answers a mutating dashboard request that was not sent from
+// the dashboard itself.
+func csrfRefused() error {
+	return &apiError{Status: http.StatusForbidden, Detail: "The form was out of date or not sent from this dashboard. Reload the page and try again.",
+		Errors: []ProblemError{{Code: codeForbidden, Description: "CSRF token missing or invalid."}}}
+}
 
 // csrf protects every mutating dashboard request; forms send _csrf, htmx
-// the X-CSRF-Token header (static/js/app.js). Its cookie is Secure when
-// the session's is (with --secure-cookies auto, on a request that came
-// over HTTPS): two middlewares, one per kind of request.
+// the X-CSRF-Token header (static/js/app.js).
+//
+// A browser that says where a request comes from (Sec-Fetch-Site, every
+// current one) is believed: same-origin passes, and anything else is
+// refused, same-site included. echo would check a same-site request's
+// token against its cookie instead, but any page of the same site (another
+// port on localhost, a sibling subdomain) can set that cookie and so
+// choose the token. Requests without the header (old browsers, scripts)
+// are checked by token, the double-submit cookie.
+//
+// The cookie is Secure when the session's is (with --secure-cookies auto,
+// on a request that came over HTTPS): two middlewares, one per kind of
+// request.
 func (h *handler) csrf() echo.MiddlewareFunc {
 	build := func(secure bool) echo.MiddlewareFunc {
+		name := csrfCookie
+		if secure {
+			name = csrfCookieSecure
+		}
 		return middleware.CSRFWithConfig(middleware.CSRFConfig{
 			TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-			CookieName:     csrfCookie,
+			CookieName:     name,
 			CookiePath:     "/",
 			CookieHTTPOnly: true,
 			CookieSameSite: http.SameSiteLaxMode,
 			CookieSecure:   secure,
-			ErrorHandler: func(err error, c echo.Context) error {
-				return &apiError{Status: http.StatusForbidden, Detail: "The form was out of date or not sent from this dashboard. Reload the page and try again.",
-					Errors: []ProblemError{{Code: codeForbidden, Description: "CSRF token missing or invalid."}}}
-			},
+			// Called for a mutating request from same-site or cross-site.
+			AllowSecFetchSiteFunc: func(echo.Context) (bool, error) { return false, csrfRefused() },
+			ErrorHandler:          func(error, echo.Context) error { return csrfRefused() },
 		})
 	}
 	secure, plain := build(true), build(false)
@@ -65,7 +90,11 @@ func (h *handler) csrf() echo.MiddlewareFunc {
 // newCSRFToken drops the CSRF cookie, so the next page gets a new token:
 // at sign-in and sign-out, a token known before (planted by a sibling
 // site, or left by the browser's previous user) is no longer good.
-func newCSRFToken(c echo.Context) {
+func (h *handler) newCSRFToken(c echo.Context) {
+	if h.sessions.secure(c.Request()) {
+		c.SetCookie(&http.Cookie{Name: csrfCookieSecure, Path: "/", MaxAge: -1, HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
+		return
+	}
 	c.SetCookie(&http.Cookie{Name: csrfCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
