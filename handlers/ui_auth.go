@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -152,11 +153,13 @@ func (h *handler) loginSubmit(c echo.Context) error {
 		f.Error = msg
 		return render(c, http.StatusUnprocessableEntity, views.Login(h.page(c, "Sign in", ""), f, ""))
 	}
-	if wait := h.logins.blocked(email, ip); wait > 0 {
+	try, wait := h.logins.try(email, ip)
+	if wait > 0 {
 		return fail("Too many failed sign-ins. Try again in " + wait.Round(time.Minute).String() + ".")
 	}
 	u, err := h.db.UserByEmail(c.Request().Context(), email)
 	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		try.undo()
 		return err
 	}
 	hash := dummyHash()
@@ -165,10 +168,9 @@ func (h *handler) loginSubmit(c echo.Context) error {
 	}
 	ok := VerifyPassword(hash, form.Get("password")) && err == nil && !u.Disabled
 	if !ok {
-		h.logins.failed(email, ip)
-		return fail(loginFailed)
+		return fail(loginFailed) // the try stays counted
 	}
-	h.logins.succeeded(email, ip)
+	try.succeeded()
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
@@ -264,30 +266,77 @@ func (t *loginThrottle) recent(key string, now time.Time) []time.Time {
 	return keep
 }
 
-// blocked returns how long until the next try is allowed (0 = now).
-func (t *loginThrottle) blocked(email, ip string) time.Duration {
+// loginTry is one password check counted in advance (see try).
+type loginTry struct {
+	t     *loginThrottle
+	email string
+	ip    string
+	at    time.Time
+}
+
+// try counts a password check before it is made and returns it, or how
+// long until the next one is allowed (0 = now; a try is then returned).
+// Counting first, under the lock that checked the limits, is what bounds a
+// burst: had each try been counted after its check, as many concurrent
+// requests as a client sends would all pass the limit before any counted.
+// The try stays counted as a failure unless undone or succeeded.
+func (t *loginThrottle) try(email, ip string) (*loginTry, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
 	var wait time.Duration
-	for _, k := range loginKeys(email, ip) {
+	keys := loginKeys(email, ip)
+	for _, k := range keys {
 		r := t.recent(k.key, now)
 		if len(r) >= k.limit {
 			wait = max(wait, loginWindow-now.Sub(r[len(r)-k.limit]))
 		}
 	}
-	return wait
-}
-
-func (t *loginThrottle) failed(email, ip string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
+	if wait > 0 {
+		return nil, wait
+	}
 	if len(t.failures) > loginMapMaxItems {
 		t.evict(now)
 	}
-	for _, k := range loginKeys(email, ip) {
-		t.failures[k.key] = append(t.recent(k.key, now), now)
+	for _, k := range keys {
+		t.failures[k.key] = append(t.failures[k.key], now)
+	}
+	return &loginTry{t: t, email: email, ip: ip, at: now}, 0
+}
+
+// undo takes the try back: it checked nothing (an error), or the password
+// was right.
+func (l *loginTry) undo() {
+	l.t.mu.Lock()
+	defer l.t.mu.Unlock()
+	for _, k := range loginKeys(l.email, l.ip) {
+		l.t.remove(k.key, l.at)
+	}
+}
+
+// succeeded takes the try back and clears the account's count at this
+// address: its owner is back. The other counts stand (a guesser elsewhere
+// is not forgiven).
+func (l *loginTry) succeeded() {
+	l.t.mu.Lock()
+	defer l.t.mu.Unlock()
+	keys := loginKeys(l.email, l.ip)
+	for _, k := range keys[1:] {
+		l.t.remove(k.key, l.at)
+	}
+	delete(l.t.failures, keys[0].key)
+}
+
+// remove drops one count at at from key (the lock held).
+func (t *loginThrottle) remove(key string, at time.Time) {
+	r := t.failures[key]
+	if i := slices.IndexFunc(r, at.Equal); i >= 0 {
+		r = slices.Delete(r, i, i+1)
+	}
+	if len(r) == 0 {
+		delete(t.failures, key)
+	} else {
+		t.failures[key] = r
 	}
 }
 
@@ -312,14 +361,6 @@ func (t *loginThrottle) evict(now time.Time) {
 	}
 }
 
-// succeeded clears the account's count at this address: its owner is
-// back. The other counts stand (a guesser elsewhere is not forgiven).
-func (t *loginThrottle) succeeded(email, ip string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.failures, loginKeys(email, ip)[0].key)
-}
-
 // uiPasswordForm is the signed-in user's password change.
 func (h *handler) uiPasswordForm(c echo.Context) error {
 	return render(c, http.StatusOK, views.AccountPassword(h.page(c, "Change password", ""), views.Form{}))
@@ -338,16 +379,18 @@ func (h *handler) uiPasswordSave(c echo.Context) error {
 		f.Error = msg
 		return render(c, status, views.AccountPassword(h.page(c, "Change password", ""), f))
 	}
-	ip := c.RealIP()
-	if wait := h.logins.blocked(u.Email, ip); wait > 0 {
+	try, wait := h.logins.try(u.Email, c.RealIP())
+	if wait > 0 {
 		return fail(http.StatusTooManyRequests, nil, "Too many wrong passwords. Try again in "+wait.Round(time.Minute).String()+".")
 	}
 	fresh, err := h.db.User(ctx, u.ID)
 	if err != nil {
+		try.undo()
 		return err
 	}
-	if !VerifyPassword(fresh.PasswordHash, form.Get("current")) {
-		h.logins.failed(u.Email, ip)
+	if VerifyPassword(fresh.PasswordHash, form.Get("current")) {
+		try.undo() // the right password: whatever else is wrong, it was no guess
+	} else {
 		errs = append(errs, channels.FieldError{Field: "current", Message: "This is not your current password."})
 	}
 	pw := form.Get("password")
@@ -361,7 +404,7 @@ func (h *handler) uiPasswordSave(c echo.Context) error {
 	if len(errs) > 0 {
 		return fail(http.StatusUnprocessableEntity, errs, "")
 	}
-	h.logins.succeeded(u.Email, ip)
+	try.succeeded()
 	hash, err := HashPassword(pw)
 	if err != nil {
 		return err

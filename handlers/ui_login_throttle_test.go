@@ -51,6 +51,55 @@ func TestLoginThrottle(t *testing.T) {
 	}
 }
 
+// TestLoginThrottleHoldsUnderABurst: tries sent all at once are counted
+// before their passwords are checked, so no more than the limit are
+// checked, and the right password among them is refused as the rest are
+// (each try used to be counted after its check: a burst of 80 checked 78).
+func TestLoginThrottleHoldsUnderABurst(t *testing.T) {
+	a := newTestApp(t)
+	a.signIn("admin")
+	b := a.newBrowser()
+	b.get("/login")
+	const n = 3 * loginMaxAccountAt
+	codes := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		pw := "wrong password"
+		if i == n-1 {
+			pw = "correct horse battery"
+		}
+		form := url.Values{"email": {"admin@example.com"}, "password": {pw}, "_csrf": {b.csrf}}
+		req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = "203.0.113.9:4000"
+		for _, c := range b.cookies {
+			req.AddCookie(c)
+		}
+		wg.Go(func() {
+			rec := httptest.NewRecorder()
+			a.srv.ServeHTTP(rec, req)
+			switch body := rec.Body.String(); {
+			case rec.Code == http.StatusSeeOther:
+				codes[i] = "signed in"
+			case strings.Contains(body, "Too many failed sign-ins"):
+				codes[i] = "throttled"
+			case strings.Contains(body, loginFailed):
+				codes[i] = "checked"
+			default:
+				codes[i] = fmt.Sprintf("%d", rec.Code)
+			}
+		})
+	}
+	wg.Wait()
+	count := map[string]int{}
+	for _, c := range codes {
+		count[c]++
+	}
+	if count["checked"]+count["signed in"] > loginMaxAccountAt || count["throttled"] < n-loginMaxAccountAt {
+		t.Errorf("a burst of %d tries: %v; want at most %d checked", n, count, loginMaxAccountAt)
+	}
+}
+
 // loginFrom posts the sign-in form from a client address, with extra
 // headers (e.g. a forged X-Forwarded-For).
 func (b *browser) loginFrom(remote, email, pw string, header ...string) int {
@@ -137,12 +186,12 @@ func TestLoginThrottleEvictsPerAddressFirst(t *testing.T) {
 	now := time.Now()
 	l.now = func() time.Time { return now }
 	for range loginMaxAccountAt {
-		l.failed("admin@example.com", "192.0.2.1")
+		l.try("admin@example.com", "192.0.2.1")
 	}
 	for i := 0; len(l.failures) <= loginMapMaxItems; i++ {
-		l.failed(fmt.Sprintf("u%d@example.com", i%1000), fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
+		l.try(fmt.Sprintf("u%d@example.com", i%1000), fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
 	}
-	l.failed("x@example.com", "10.255.255.255") // over the bound: evicts
+	l.try("x@example.com", "10.255.255.255") // over the bound: evicts
 	if len(l.failures) > loginMapMaxItems {
 		t.Errorf("%d counters kept, want at most %d", len(l.failures), loginMapMaxItems)
 	}
