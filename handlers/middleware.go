@@ -3,12 +3,14 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -278,9 +280,28 @@ func (w *headWriter) finish() {
 // X-Real-IP a client sends, and one could then shed the sign-in throttle
 // by changing a header. Behind reverse proxies (--trusted-proxies), the
 // address they forward, read from the right past every trusted hop.
-func clientAddress(proxies []*net.IPNet) echo.IPExtractor {
+//
+// Without --trusted-proxies, the first request whose address is asked for
+// (a sign-in, an API request without a token) that comes through what
+// looks like a proxy (X-Forwarded-For from a loopback or private address)
+// is logged as a warning, once: every client behind that proxy then has
+// its address, and so shares one sign-in count (50 failures from anyone
+// there block every newcomer's sign-in) and one address in the logs.
+func clientAddress(proxies []*net.IPNet, log *slog.Logger) echo.IPExtractor {
 	if len(proxies) == 0 {
-		return echo.ExtractIPDirect()
+		direct := echo.ExtractIPDirect()
+		var warned atomic.Bool
+		return func(r *http.Request) string {
+			ip := direct(r)
+			if !warned.Load() && r.Header.Get("X-Forwarded-For") != "" {
+				if a, err := netip.ParseAddr(ip); err == nil && (a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast()) && !warned.Swap(true) {
+					log.Warn("requests come through a proxy but --trusted-proxies is not set: every client behind it has the proxy's address, "+
+						"so they share one sign-in throttle and one address in the logs; start with --trusted-proxies naming the proxy's address",
+						"proxy", ip)
+				}
+			}
+			return ip
+		}
 	}
 	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
 	for _, p := range proxies {

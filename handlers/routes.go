@@ -39,11 +39,12 @@ func New(cfg Config) *Server {
 	h.sessions = newSessionStore(cfg.DB, cfg.SessionKey, secureCookies(cfg.SecureCookies))
 	h.logins = newLoginThrottle()
 	h.unsaved = newUnsavedCodec(cfg.SessionKey)
+	h.devices = newDeviceCodec(cfg.SessionKey)
 	h.metrics = newMetrics(cfg.DB)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.IPExtractor = clientAddress(cfg.TrustedProxies)
+	e.IPExtractor = clientAddress(cfg.TrustedProxies, cfg.Logger)
 	e.HTTPErrorHandler = h.errorHandler
 	e.Pre(headAsGet)
 	e.Use(clientRequestID)

@@ -95,6 +95,7 @@ func (h *handler) setupSubmit(c echo.Context) error {
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
+	h.rememberDevice(c, u.Email)
 	_ = h.db.TouchLogin(c.Request().Context(), u.ID) // setup signs in: the Users page says when
 	h.flash(c, "success", "Welcome! Create your first hub to add integrations.")
 	return c.Redirect(http.StatusSeeOther, "/hubs")
@@ -153,7 +154,7 @@ func (h *handler) loginSubmit(c echo.Context) error {
 		f.Error = msg
 		return render(c, http.StatusUnprocessableEntity, views.Login(h.page(c, "Sign in", ""), f, ""))
 	}
-	try, wait := h.logins.try(email, ip)
+	try, wait := h.logins.try(email, ip, h.deviceOf(c, email))
 	if wait > 0 {
 		return fail("Too many failed sign-ins. Try again in " + wait.Round(time.Minute).String() + ".")
 	}
@@ -174,6 +175,7 @@ func (h *handler) loginSubmit(c echo.Context) error {
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
+	h.rememberDevice(c, u.Email)
 	_ = h.db.TouchLogin(c.Request().Context(), u.ID)
 	next, ok := localPath(form.Get("next"))
 	if !ok {
@@ -219,7 +221,9 @@ func (h *handler) uiSignOutEverywhere(c echo.Context) error {
 // locking the account's owner out from theirs), per address (one guesser
 // trying many accounts), and per account from anywhere (guessers spread
 // over many addresses: it takes ten addresses to reach, so no lone
-// stranger can lock an account).
+// stranger can lock an account). A browser that signed in to the account
+// before is counted apart, by its device cookie (ui_login_device.go), so
+// none of those blocks lock its user out.
 type loginThrottle struct {
 	mu       sync.Mutex
 	failures map[string][]time.Time
@@ -245,10 +249,14 @@ type loginCounter struct {
 }
 
 // loginKeys are the counters a try counts in; the first is the account's
-// at this address.
-func loginKeys(email, ip string) [3]loginCounter {
+// at this address, or, from a browser that signed in to the account
+// before (device, ui_login_device.go), that browser's alone.
+func loginKeys(email, ip, device string) []loginCounter {
+	if device != "" {
+		return []loginCounter{{"dev:" + device, loginMaxAccountAt}}
+	}
 	account := strings.ToLower(email)
-	return [3]loginCounter{{"at:" + ip + " " + account, loginMaxAccountAt}, {"ip:" + ip, loginMaxAddress}, {"a:" + account, loginMaxAccount}}
+	return []loginCounter{{"at:" + ip + " " + account, loginMaxAccountAt}, {"ip:" + ip, loginMaxAddress}, {"a:" + account, loginMaxAccount}}
 }
 
 func (t *loginThrottle) recent(key string, now time.Time) []time.Time {
@@ -268,10 +276,9 @@ func (t *loginThrottle) recent(key string, now time.Time) []time.Time {
 
 // loginTry is one password check counted in advance (see try).
 type loginTry struct {
-	t     *loginThrottle
-	email string
-	ip    string
-	at    time.Time
+	t    *loginThrottle
+	keys []loginCounter
+	at   time.Time
 }
 
 // try counts a password check before it is made and returns it, or how
@@ -280,12 +287,12 @@ type loginTry struct {
 // burst: had each try been counted after its check, as many concurrent
 // requests as a client sends would all pass the limit before any counted.
 // The try stays counted as a failure unless undone or succeeded.
-func (t *loginThrottle) try(email, ip string) (*loginTry, time.Duration) {
+func (t *loginThrottle) try(email, ip, device string) (*loginTry, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
 	var wait time.Duration
-	keys := loginKeys(email, ip)
+	keys := loginKeys(email, ip, device)
 	for _, k := range keys {
 		r := t.recent(k.key, now)
 		if len(r) >= k.limit {
@@ -301,7 +308,7 @@ func (t *loginThrottle) try(email, ip string) (*loginTry, time.Duration) {
 	for _, k := range keys {
 		t.failures[k.key] = append(t.failures[k.key], now)
 	}
-	return &loginTry{t: t, email: email, ip: ip, at: now}, 0
+	return &loginTry{t: t, keys: keys, at: now}, 0
 }
 
 // undo takes the try back: it checked nothing (an error), or the password
@@ -309,7 +316,7 @@ func (t *loginThrottle) try(email, ip string) (*loginTry, time.Duration) {
 func (l *loginTry) undo() {
 	l.t.mu.Lock()
 	defer l.t.mu.Unlock()
-	for _, k := range loginKeys(l.email, l.ip) {
+	for _, k := range l.keys {
 		l.t.remove(k.key, l.at)
 	}
 }
@@ -320,11 +327,10 @@ func (l *loginTry) undo() {
 func (l *loginTry) succeeded() {
 	l.t.mu.Lock()
 	defer l.t.mu.Unlock()
-	keys := loginKeys(l.email, l.ip)
-	for _, k := range keys[1:] {
+	for _, k := range l.keys[1:] {
 		l.t.remove(k.key, l.at)
 	}
-	delete(l.t.failures, keys[0].key)
+	delete(l.t.failures, l.keys[0].key)
 }
 
 // remove drops one count at at from key (the lock held).
@@ -379,7 +385,7 @@ func (h *handler) uiPasswordSave(c echo.Context) error {
 		f.Error = msg
 		return render(c, status, views.AccountPassword(h.page(c, "Change password", ""), f))
 	}
-	try, wait := h.logins.try(u.Email, c.RealIP())
+	try, wait := h.logins.try(u.Email, c.RealIP(), h.deviceOf(c, u.Email))
 	if wait > 0 {
 		return fail(http.StatusTooManyRequests, nil, "Too many wrong passwords. Try again in "+wait.Round(time.Minute).String()+".")
 	}

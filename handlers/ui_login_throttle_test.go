@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -100,6 +102,113 @@ func TestLoginThrottleHoldsUnderABurst(t *testing.T) {
 	}
 }
 
+// TestSignedInBeforeIsNotLockedOut: a guesser who fills an address's
+// count (everyone behind one proxy shares it) or an account's locks out
+// browsers new to the account, not one that signed in to it before (its
+// device cookie): that browser's tries have a count of their own.
+func TestSignedInBeforeIsNotLockedOut(t *testing.T) {
+	a := newTestApp(t)
+	a.signIn("admin")
+	a.signIn("editor")
+	const proxy = "203.0.113.5:4000"
+	const seeOther, refused = http.StatusSeeOther, http.StatusUnprocessableEntity
+	owner := a.newBrowser()
+	owner.get("/login")
+	if code := owner.loginFrom(proxy, "Admin@Example.com", "correct horse battery"); code != seeOther {
+		t.Fatalf("first sign-in: %d", code)
+	}
+	if _, ok := owner.cookies[deviceCookie]; !ok {
+		t.Fatal("no device cookie after signing in")
+	}
+	owner.get("/hubs") // the signed-in page's CSRF token
+	mustStatus(t, owner.post("/logout", nil, false), http.StatusSeeOther)
+	owner.get("/login")
+	if _, ok := owner.cookies[deviceCookie]; !ok {
+		t.Fatal("signing out dropped the device cookie")
+	}
+
+	// A guesser behind the same address, and from everywhere at the account.
+	guesser := a.newBrowser()
+	guesser.get("/login")
+	for i := range loginMaxAddress {
+		guesser.loginFrom(proxy, fmt.Sprintf("user%d@example.com", i), "wrong password")
+	}
+	for i := range loginMaxAccount {
+		guesser.loginFrom(fmt.Sprintf("198.51.100.%d:4000", i), "admin@example.com", "wrong password")
+	}
+	newcomer := a.newBrowser()
+	newcomer.get("/login")
+	if code := newcomer.loginFrom(proxy, "editor@example.com", "correct horse battery"); code != refused {
+		t.Errorf("a new browser at the full address: %d, want refused", code)
+	}
+	if code := newcomer.loginFrom("192.0.2.44:4000", "admin@example.com", "correct horse battery"); code != refused {
+		t.Errorf("a new browser for the full account: %d, want refused", code)
+	}
+	// The cookie is for its account only.
+	if code := owner.loginFrom(proxy, "editor@example.com", "correct horse battery"); code != refused {
+		t.Errorf("the admin's device cookie let the editor's sign-in past the full address: %d", code)
+	}
+	if code := owner.loginFrom(proxy, "admin@example.com", "correct horse battery"); code != seeOther {
+		t.Fatalf("the browser that signed in before is locked out: %d", code)
+	}
+	owner.get("/hubs")
+	mustStatus(t, owner.post("/logout", nil, false), http.StatusSeeOther)
+	owner.get("/login")
+
+	// Its own tries are limited as an account's at one address are.
+	for range loginMaxAccountAt {
+		if code := owner.loginFrom(proxy, "admin@example.com", "wrong password"); code != refused {
+			t.Fatalf("wrong password: %d", code)
+		}
+	}
+	if code := owner.loginFrom(proxy, "admin@example.com", "correct horse battery"); code != refused {
+		t.Errorf("the device's own count is not limited: %d", code)
+	}
+	// A cookie made up or altered counts for nothing.
+	owner.cookies[deviceCookie].Value += "x"
+	if code := owner.loginFrom(proxy, "admin@example.com", "correct horse battery"); code != refused {
+		t.Errorf("an altered device cookie was believed: %d", code)
+	}
+}
+
+// TestProxyWithoutTrustedProxiesIsWarned: sign-ins forwarded by a proxy
+// on this machine or network, with --trusted-proxies unset, are logged as
+// a warning once (every client behind it shares the proxy's address); a
+// client out on the internet sending the header, or a proxy that is
+// trusted, is not.
+func TestProxyWithoutTrustedProxiesIsWarned(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		remote  string
+		trusted bool
+		warns   int
+	}{
+		{"proxy on loopback", "127.0.0.1:5000", false, 1},
+		{"proxy on a private network", "10.0.0.7:5000", false, 1},
+		{"public client", "203.0.113.8:5000", false, 0},
+		{"trusted proxy", "127.0.0.1:5000", true, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var log bytes.Buffer
+			a := newTestApp(t, func(cfg *Config) {
+				cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
+				if c.trusted {
+					cfg.TrustedProxies = []*net.IPNet{{IP: net.IPv4(127, 0, 0, 0), Mask: net.CIDRMask(8, 32)}}
+				}
+			})
+			a.signIn("admin")
+			b := a.newBrowser()
+			b.get("/login")
+			for range 3 {
+				b.loginFrom(c.remote, "admin@example.com", "wrong password", "X-Forwarded-For", "198.51.100.20")
+			}
+			if n := strings.Count(log.String(), "--trusted-proxies is not set"); n != c.warns {
+				t.Errorf("%d warnings, want %d:\n%s", n, c.warns, log.String())
+			}
+		})
+	}
+}
+
 // loginFrom posts the sign-in form from a client address, with extra
 // headers (e.g. a forged X-Forwarded-For).
 func (b *browser) loginFrom(remote, email, pw string, header ...string) int {
@@ -186,12 +295,12 @@ func TestLoginThrottleEvictsPerAddressFirst(t *testing.T) {
 	now := time.Now()
 	l.now = func() time.Time { return now }
 	for range loginMaxAccountAt {
-		l.try("admin@example.com", "192.0.2.1")
+		l.try("admin@example.com", "192.0.2.1", "")
 	}
 	for i := 0; len(l.failures) <= loginMapMaxItems; i++ {
-		l.try(fmt.Sprintf("u%d@example.com", i%1000), fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
+		l.try(fmt.Sprintf("u%d@example.com", i%1000), fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), "")
 	}
-	l.try("x@example.com", "10.255.255.255") // over the bound: evicts
+	l.try("x@example.com", "10.255.255.255", "") // over the bound: evicts
 	if len(l.failures) > loginMapMaxItems {
 		t.Errorf("%d counters kept, want at most %d", len(l.failures), loginMapMaxItems)
 	}
