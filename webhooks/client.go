@@ -31,8 +31,11 @@ var (
 // AddressNotAllowedError is the SSRF guard's refusal of one resolved address.
 type AddressNotAllowedError struct {
 	// Host is the URL's host name when it is not the address itself; Deliver
-	// sets it so the reason shows what the name resolved to.
+	// sets it so the reason names the host as the user wrote it.
 	Host string
+	// Addr is the refused address. The message does not show it for a
+	// name: it is stored with the delivery and shown to anyone who may read
+	// the integration, and would map the network's private names for them.
 	Addr netip.Addr
 	// Kind says what the address is, e.g. "a loopback address".
 	Kind string
@@ -42,16 +45,16 @@ type AddressNotAllowedError struct {
 }
 
 func (e *AddressNotAllowedError) Error() string {
-	target := e.Addr.String()
-	if e.Host != "" && e.Host != target {
-		target = fmt.Sprintf("%s (resolved to %s)", e.Host, e.Addr)
+	what := e.Addr.String() + " is " + e.Kind
+	if e.Host != "" && e.Host != e.Addr.String() {
+		what = e.Host + " resolves to " + e.Kind
 	}
 	if e.Always {
-		return fmt.Sprintf("webhook target %s is %s, refused even with --allow-private-webhooks: "+
-			"cloud metadata services answer there, and no webhook receiver should", target, e.Kind)
+		return fmt.Sprintf("webhook target %s, refused even with --allow-private-webhooks: "+
+			"cloud metadata services answer there, and no webhook receiver should", what)
 	}
-	return fmt.Sprintf("webhook target %s is %s and non-public targets are refused; "+
-		"start hubadmin with --allow-private-webhooks to permit it", target, e.Kind)
+	return fmt.Sprintf("webhook target %s and non-public targets are refused; "+
+		"start hubadmin with --allow-private-webhooks to permit it", what)
 }
 
 func (e *AddressNotAllowedError) Unwrap() error { return ErrAddressNotAllowed }
