@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -128,7 +129,7 @@ func (h *handler) deliver(ctx context.Context, a actor, in db.Integration, t web
 	if err != nil {
 		return db.Delivery{}, err
 	}
-	detail := fmt.Sprintf("attempt %d to %s: ", out.Attempt, out.URL)
+	detail := fmt.Sprintf("attempt %d to %s: ", out.Attempt, auditHost(out.URL))
 	if out.Success {
 		detail += fmt.Sprintf("delivered (%d)", out.StatusCode)
 	} else {
@@ -214,4 +215,14 @@ func (h *handler) deliveryOf(ctx context.Context, in db.Integration, id string) 
 		return db.Delivery{}, problem(http.StatusNotFound, codeNotFound, "", "No such delivery for this integration.")
 	}
 	return d, err
+}
+
+// auditHost is what the activity log tells of a webhook URL: its host (and
+// port). A receiver's path and query often hold its own secret (a Slack
+// incoming webhook's, a ?token=), and the log is read by every admin.
+func auditHost(u string) string {
+	if p, err := url.Parse(u); err == nil && p.Host != "" {
+		return p.Host
+	}
+	return "the webhook URL"
 }

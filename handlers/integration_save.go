@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -427,9 +426,7 @@ func integrationChanges(cur, next db.Integration) string {
 		}
 		var u string
 		if k == "webhookUrl" && json.Unmarshal(now[k], &u) == nil {
-			if p, err := url.Parse(u); err == nil && p.Host != "" {
-				k += " → " + p.Host
-			}
+			k += " → " + auditHost(u)
 		}
 		changed = append(changed, k)
 	}
