@@ -804,7 +804,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	base := "http://" + ln.Addr().String()
 	logger.Info("hubadmin listening", "url", base, "db", absPath(o.dbPath), "providers", o.providers, "version", version)
 	if has, err := d.HasUsers(ctx); err == nil && !has {
-		logger.Info("no users yet: open the setup page to create the first admin", "setup_url", setupURL(publicURL, ln.Addr()))
+		logger.Info("no users yet: open the setup page to create the first admin", "setup_url", setupURL(publicURL, ln.Addr())+"?token="+srv.SetupToken())
 	}
 
 	errc := make(chan error, 1)

@@ -1126,8 +1126,8 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 	}
 	_, rest, _ := strings.Cut(listening, "url=")
 	base, _, _ := strings.Cut(rest, " ")
-	if setup := waitFor("setup_url="); !strings.Contains(setup, "setup_url="+base+"/setup") {
-		t.Errorf("setup line %q, want the URL %s/setup", setup, base)
+	if setup := waitFor("setup_url="); !strings.Contains(setup, base+"/setup?token=") {
+		t.Errorf("setup line %q, want the URL %s/setup with its token", setup, base)
 	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	waitFor("shutting down")

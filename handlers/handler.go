@@ -67,6 +67,7 @@ type handler struct {
 	logins    *loginThrottle
 	unsaved   *securecookie.SecureCookie // forms sent after the session ended (ui_unsaved.go)
 	devices   *securecookie.SecureCookie // browsers signed in before (ui_login_device.go)
+	setup     string                     // the setup link's token (setupAllowed)
 	metrics   *metrics
 	// draining is set when the server shuts down: new requests get 503.
 	draining atomic.Bool

@@ -510,7 +510,7 @@ func TestLoopbackServerAnswersLocalNamesOnly(t *testing.T) {
 	mustStatus(t, rec, http.StatusOK)
 	// Not on a loopback listener: any name (a LAN address, a proxy's).
 	b := newTestApp(t)
-	req = httptest.NewRequest(http.MethodGet, "/setup", nil)
+	req = httptest.NewRequest(http.MethodGet, "/setup?token="+b.srv.SetupToken(), nil)
 	req.Host = "hubadmin.lan:8080"
 	rec = httptest.NewRecorder()
 	b.srv.ServeHTTP(rec, req)

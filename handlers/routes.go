@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -24,6 +25,10 @@ type Server struct {
 // Drain makes new requests get 503 while in-flight ones finish.
 func (s *Server) Drain() { s.h.Drain() }
 
+// SetupToken is the token the setup link carries (for the log): from
+// anywhere but this machine, /setup needs it.
+func (s *Server) SetupToken() string { return s.h.setup }
+
 // New builds the application with every route.
 func New(cfg Config) *Server {
 	if cfg.Logger == nil {
@@ -40,6 +45,7 @@ func New(cfg Config) *Server {
 	h.logins = newLoginThrottle()
 	h.unsaved = newUnsavedCodec(cfg.SessionKey)
 	h.devices = newDeviceCodec(cfg.SessionKey)
+	h.setup = rand.Text()
 	h.metrics = newMetrics(cfg.DB)
 
 	e := echo.New()

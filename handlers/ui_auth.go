@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"crypto/subtle"
 	"errors"
 	"net/http"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -41,7 +43,34 @@ func (h *handler) setupForm(c echo.Context) error {
 	if has {
 		return h.alreadySetUp(c)
 	}
-	return render(c, http.StatusOK, views.Setup(h.page(c, "Set up", ""), views.Form{}))
+	if !h.setupAllowed(c, c.QueryParam("token")) {
+		return h.setupNeedsLink(c)
+	}
+	return render(c, http.StatusOK, views.Setup(h.page(c, "Set up", ""), formOf(url.Values{"token": {c.QueryParam("token")}}, nil)))
+}
+
+// setupAllowed says whether this request may set the server up. Until the
+// first admin exists, whoever reaches /setup first would be it: a server
+// started where others can reach it could be claimed by a stranger before
+// its operator. So a request from anywhere but this machine (its address
+// not loopback, or forwarded by a proxy) needs the token of the setup link
+// the log prints.
+func (h *handler) setupAllowed(c echo.Context, token string) bool {
+	r := c.Request()
+	if ip, err := netip.ParseAddr(c.RealIP()); err == nil && ip.IsLoopback() &&
+		r.Header.Get("X-Forwarded-For") == "" && r.Header.Get("Forwarded") == "" && r.Header.Get("X-Real-Ip") == "" {
+		return true
+	}
+	return subtle.ConstantTimeCompare([]byte(token), []byte(h.setup)) == 1
+}
+
+// setupNeedsLink answers /setup from elsewhere without the setup link's
+// token.
+func (h *handler) setupNeedsLink(c echo.Context) error {
+	const title = "Setup needs its link"
+	detail := "This server has no administrator yet. From another machine, open the setup link the server printed in its log " +
+		"(it carries a one-time token), or create the first administrator on the server with the command hubadmin user create."
+	return render(c, http.StatusForbidden, views.ErrorPage(h.page(c, title, ""), http.StatusForbidden, title, detail))
 }
 
 // alreadySetUp answers /setup once an administrator exists: 404, as SPEC
@@ -64,6 +93,9 @@ func (h *handler) setupSubmit(c echo.Context) error {
 		return h.alreadySetUp(c)
 	}
 	form, _ := c.FormParams()
+	if !h.setupAllowed(c, form.Get("token")) {
+		return h.setupNeedsLink(c)
+	}
 	email := strings.TrimSpace(form.Get("email"))
 	pw := form.Get("password")
 	var errs channels.FieldErrors

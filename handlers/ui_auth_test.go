@@ -12,24 +12,82 @@ import (
 	"hubadmin/db"
 )
 
+// TestSetupFromElsewhereNeedsTheLink: until the first admin exists,
+// whoever reaches /setup first would be it; from anywhere but this machine
+// (another address, or through a proxy) it takes the token of the link
+// the log prints.
+func TestSetupFromElsewhereNeedsTheLink(t *testing.T) {
+	a := newTestApp(t)
+	b := a.newBrowser()
+	form := func(token string) url.Values {
+		return url.Values{"email": {"boss@example.com"}, "password": {"long enough pw"}, "confirm": {"long enough pw"}, "token": {token}}
+	}
+	from := func(remote, path string, header ...string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.RemoteAddr = remote
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		return b.send(req)
+	}
+	for _, c := range []struct {
+		name, remote, path string
+		header             []string
+		want               int
+	}{
+		{"elsewhere", "192.0.2.1:1234", "/setup", nil, http.StatusForbidden},
+		{"elsewhere, a wrong token", "192.0.2.1:1234", "/setup?token=guess", nil, http.StatusForbidden},
+		{"through a proxy on this machine", "127.0.0.1:1234", "/setup", []string{"X-Forwarded-For", "198.51.100.2"}, http.StatusForbidden},
+		{"this machine", "127.0.0.1:1234", "/setup", nil, http.StatusOK},
+		{"this machine over IPv6", "[::1]:1234", "/setup", nil, http.StatusOK},
+		{"elsewhere with the link", "192.0.2.1:1234", "/setup?token=" + a.srv.SetupToken(), nil, http.StatusOK},
+	} {
+		rec := from(c.remote, c.path, c.header...)
+		if rec.Code != c.want {
+			t.Errorf("%s: %d, want %d", c.name, rec.Code, c.want)
+		}
+		if c.want == http.StatusForbidden && !strings.Contains(rec.Body.String(), "setup link the server printed in its log") {
+			t.Errorf("%s: refused without saying what to do: %.200s", c.name, rec.Body.String())
+		}
+	}
+	// Posting without the token does nothing.
+	for _, token := range []string{"", "guess"} {
+		mustStatus(t, b.post("/setup", form(token), false), http.StatusForbidden)
+		if has, _ := a.db.HasUsers(context.Background()); has {
+			t.Fatalf("setup with token %q from elsewhere created the admin", token)
+		}
+	}
+	if rec := b.post("/setup", form(a.srv.SetupToken()), false); rec.Code != http.StatusSeeOther {
+		t.Fatalf("setup with the link's token: %d", rec.Code)
+	}
+}
+
 func TestSetupCreatesFirstAdminThenDisappears(t *testing.T) {
 	a := newTestApp(t)
 	b := a.newBrowser()
 	if rec := b.get("/"); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/setup" {
 		t.Fatalf("fresh install / → %d %s", rec.Code, rec.Header().Get("Location"))
 	}
-	setup := b.get("/setup")
+	// The link the log prints (this browser is elsewhere: 192.0.2.1).
+	token := a.srv.SetupToken()
+	setup := b.get("/setup?token=" + token)
 	mustStatus(t, setup, http.StatusOK)
 	// Password managers offer a new password, not the saved one.
 	if n := doc(t, setup).Find(`input[type="password"][autocomplete="new-password"]`).Length(); n != 2 {
 		t.Errorf("setup: %d new-password inputs, want 2", n)
 	}
-	rec := b.post("/setup", url.Values{"email": {"boss@example.com"}, "password": {"short"}, "confirm": {"short"}}, false)
+	if v, _ := doc(t, setup).Find(`form input[name="token"]`).Attr("value"); v != token {
+		t.Errorf("the setup form carries token %q, want the link's", v)
+	}
+	rec := b.post("/setup", url.Values{"email": {"boss@example.com"}, "password": {"short"}, "confirm": {"short"}, "token": {token}}, false)
 	mustStatus(t, rec, http.StatusUnprocessableEntity)
 	if !strings.Contains(rec.Body.String(), "at least 8 characters") || !strings.Contains(rec.Body.String(), `value="boss@example.com"`) {
 		t.Fatalf("setup error page lacks the error or the typed email: %s", rec.Body.String())
 	}
-	rec = b.post("/setup", url.Values{"email": {"boss@example.com"}, "password": {"long enough pw"}, "confirm": {"long enough pw"}}, false)
+	if v, _ := doc(t, rec).Find(`form input[name="token"]`).Attr("value"); v != token {
+		t.Errorf("the refused setup form lost its token (%q)", v)
+	}
+	rec = b.post("/setup", url.Values{"email": {"boss@example.com"}, "password": {"long enough pw"}, "confirm": {"long enough pw"}, "token": {token}}, false)
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("setup: %d %s", rec.Code, rec.Body.String())
 	}

@@ -21,8 +21,8 @@ func pageURLOf(t *testing.T, rec *httptest.ResponseRecorder) (string, bool) {
 func TestRefusedFormNamesItsGetPage(t *testing.T) {
 	a := newTestApp(t)
 	fresh := a.newBrowser()
-	fresh.get("/setup")
-	rec := fresh.post("/setup", url.Values{"email": {"boss@example.com"}, "password": {"short"}, "confirm": {"short"}}, false)
+	fresh.get("/setup?token=" + a.srv.SetupToken())
+	rec := fresh.post("/setup", url.Values{"email": {"boss@example.com"}, "password": {"short"}, "confirm": {"short"}, "token": {a.srv.SetupToken()}}, false)
 	mustStatus(t, rec, http.StatusUnprocessableEntity)
 	if got, _ := pageURLOf(t, rec); got != "/setup" {
 		t.Errorf("setup: page-url %q, want /setup", got)
