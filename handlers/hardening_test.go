@@ -508,6 +508,13 @@ func TestLoopbackServerAnswersLocalNamesOnly(t *testing.T) {
 	rec := httptest.NewRecorder()
 	a.srv.ServeHTTP(rec, req)
 	mustStatus(t, rec, http.StatusOK)
+	// Without --public-url, no Host at all (HTTP/1.0) is no match for it.
+	c := newTestApp(t, func(c *Config) { c.LoopbackOnly = true })
+	req = httptest.NewRequest(http.MethodGet, "/login", nil)
+	req.Host = ""
+	rec = httptest.NewRecorder()
+	c.srv.ServeHTTP(rec, req)
+	mustStatus(t, rec, http.StatusBadRequest)
 	// Not on a loopback listener: any name (a LAN address, a proxy's).
 	b := newTestApp(t)
 	req = httptest.NewRequest(http.MethodGet, "/setup?token="+b.srv.SetupToken(), nil)

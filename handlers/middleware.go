@@ -328,7 +328,7 @@ func loopbackHosts(publicURL string) echo.MiddlewareFunc {
 			}
 			host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
 			ip, err := netip.ParseAddr(host)
-			if host == public || host == "localhost" || strings.HasSuffix(host, ".localhost") || err == nil && ip.IsLoopback() {
+			if host != "" && host == public || host == "localhost" || strings.HasSuffix(host, ".localhost") || err == nil && ip.IsLoopback() {
 				return next(c)
 			}
 			return problem(http.StatusBadRequest, codeBadFormat, "Host",
