@@ -11,9 +11,14 @@ func TestSetupCreatesAdminAndSignsIn(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
 	page := s.newPage(t)
+	// The address alone: the page says where the link is.
 	_, err := page.Goto("/")
 	must(t, err)
 	atPath(t, page, "/setup")
+	must(t, expect.Locator(page.GetByTestId("error-page")).ToContainText("setup link the server printed in its log"))
+	// The link from the log.
+	_, err = page.Goto(s.SetupLink)
+	must(t, err)
 	shot(t, page, "setup")
 	must(t, page.GetByLabel("Email").Fill("boss@example.com"))
 	must(t, page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill("a long password"))

@@ -67,7 +67,10 @@ func TestMain(m *testing.M) {
 type Server struct {
 	URL string
 	DB  *db.DB
-	t   *testing.T
+	// SetupLink is the setup page's address with its token, as the log
+	// prints it.
+	SetupLink string
+	t         *testing.T
 }
 
 // ServerOption changes the server's configuration.
@@ -92,9 +95,10 @@ func newServer(t *testing.T, opts ...ServerOption) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	ts := httptest.NewServer(handlers.New(cfg))
+	srv := handlers.New(cfg)
+	ts := httptest.NewServer(srv)
 	t.Cleanup(func() { ts.Close(); d.Close() })
-	return &Server{URL: ts.URL, DB: d, t: t}
+	return &Server{URL: ts.URL, DB: d, SetupLink: "/setup?token=" + srv.SetupToken(), t: t}
 }
 
 // Viewport sizes of the screenshots.

@@ -120,7 +120,7 @@ func screensOf(t *testing.T, o PageOptions, suffix string) {
 		overflowing(t, page)
 		accessible(t, page, name)
 	}
-	visit(page, "setup", "/setup")
+	visit(page, "setup", fresh.SetupLink)
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create administrator"}).Click())
 	visit(page, "setup-errors", "")
 	fresh.createUser(t, "someone@example.com", "admin")

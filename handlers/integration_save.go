@@ -425,7 +425,7 @@ func integrationChanges(cur, next db.Integration) string {
 			continue
 		}
 		var u string
-		if k == "webhookUrl" && json.Unmarshal(now[k], &u) == nil {
+		if k == "webhookUrl" && json.Unmarshal(now[k], &u) == nil && u != "" {
 			k += " → " + auditHost(u)
 		}
 		changed = append(changed, k)

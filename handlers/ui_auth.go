@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/mail"
-	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -43,33 +42,26 @@ func (h *handler) setupForm(c echo.Context) error {
 	if has {
 		return h.alreadySetUp(c)
 	}
-	if !h.setupAllowed(c, c.QueryParam("token")) {
+	if !h.setupAllowed(c.QueryParam("token")) {
 		return h.setupNeedsLink(c)
 	}
 	return render(c, http.StatusOK, views.Setup(h.page(c, "Set up", ""), formOf(url.Values{"token": {c.QueryParam("token")}}, nil)))
 }
 
-// setupAllowed says whether this request may set the server up. Until the
-// first admin exists, whoever reaches /setup first would be it: a server
-// started where others can reach it could be claimed by a stranger before
-// its operator. So a request from anywhere but this machine (its address
-// not loopback, or forwarded by a proxy) needs the token of the setup link
-// the log prints.
-func (h *handler) setupAllowed(c echo.Context, token string) bool {
-	r := c.Request()
-	if ip, err := netip.ParseAddr(c.RealIP()); err == nil && ip.IsLoopback() &&
-		r.Header.Get("X-Forwarded-For") == "" && r.Header.Get("Forwarded") == "" && r.Header.Get("X-Real-Ip") == "" {
-		return true
-	}
+// setupAllowed says whether this request may set the server up: it
+// carries the token of the setup link the log prints (new at every start).
+// Until the first admin exists, whoever reaches /setup first would be it,
+// and "from this machine" cannot be told apart from a proxy that forwards
+// without saying so, or a page whose name was rebound to 127.0.0.1.
+func (h *handler) setupAllowed(token string) bool {
 	return subtle.ConstantTimeCompare([]byte(token), []byte(h.setup)) == 1
 }
 
-// setupNeedsLink answers /setup from elsewhere without the setup link's
-// token.
+// setupNeedsLink answers /setup without the setup link's token.
 func (h *handler) setupNeedsLink(c echo.Context) error {
 	const title = "Setup needs its link"
-	detail := "This server has no administrator yet. From another machine, open the setup link the server printed in its log " +
-		"(it carries a one-time token), or create the first administrator on the server with the command hubadmin user create."
+	detail := "This server has no administrator yet. Open the setup link the server printed in its log when it started " +
+		"(setup_url=…/setup?token=…), or create the first administrator on the server with the command hubadmin user create."
 	return render(c, http.StatusForbidden, views.ErrorPage(h.page(c, title, ""), http.StatusForbidden, title, detail))
 }
 
@@ -93,7 +85,7 @@ func (h *handler) setupSubmit(c echo.Context) error {
 		return h.alreadySetUp(c)
 	}
 	form, _ := c.FormParams()
-	if !h.setupAllowed(c, form.Get("token")) {
+	if !h.setupAllowed(form.Get("token")) {
 		return h.setupNeedsLink(c)
 	}
 	email := strings.TrimSpace(form.Get("email"))
@@ -311,6 +303,7 @@ type loginTry struct {
 	t    *loginThrottle
 	keys []loginCounter
 	at   time.Time
+	done bool // undone or succeeded: a second call does nothing (under t.mu)
 }
 
 // try counts a password check before it is made and returns it, or how
@@ -348,6 +341,10 @@ func (t *loginThrottle) try(email, ip, device string) (*loginTry, time.Duration)
 func (l *loginTry) undo() {
 	l.t.mu.Lock()
 	defer l.t.mu.Unlock()
+	if l.done {
+		return
+	}
+	l.done = true
 	for _, k := range l.keys {
 		l.t.remove(k.key, l.at)
 	}
@@ -359,6 +356,10 @@ func (l *loginTry) undo() {
 func (l *loginTry) succeeded() {
 	l.t.mu.Lock()
 	defer l.t.mu.Unlock()
+	if l.done {
+		return
+	}
+	l.done = true
 	for _, k := range l.keys[1:] {
 		l.t.remove(k.key, l.at)
 	}
@@ -426,9 +427,8 @@ func (h *handler) uiPasswordSave(c echo.Context) error {
 		try.undo()
 		return err
 	}
-	if VerifyPassword(fresh.PasswordHash, form.Get("current")) {
-		try.undo() // the right password: whatever else is wrong, it was no guess
-	} else {
+	right := VerifyPassword(fresh.PasswordHash, form.Get("current"))
+	if !right {
 		errs = append(errs, channels.FieldError{Field: "current", Message: "This is not your current password."})
 	}
 	pw := form.Get("password")
@@ -440,6 +440,9 @@ func (h *handler) uiPasswordSave(c echo.Context) error {
 		errs = append(errs, channels.FieldError{Field: "password", Message: "The new password is the current one; choose another."})
 	}
 	if len(errs) > 0 {
+		if right {
+			try.undo() // whatever else is wrong, the current password was no guess
+		}
 		return fail(http.StatusUnprocessableEntity, errs, "")
 	}
 	try.succeeded()

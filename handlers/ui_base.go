@@ -51,21 +51,19 @@ func csrfRefused() error {
 // refused, same-site included. echo would check a same-site request's
 // token against its cookie instead, but any page of the same site (another
 // port on localhost, a sibling subdomain) can set that cookie and so
-// choose the token. Requests without the header (old browsers, scripts)
-// are checked by token, the double-submit cookie.
+// choose the token. Such a browser's pages carry echo's placeholder as
+// their token (CSRFUsingSecFetchSite): no token is checked for it.
+// Requests without the header (old browsers, scripts) are checked by
+// token, the double-submit cookie.
 //
 // The cookie is Secure when the session's is (with --secure-cookies auto,
 // on a request that came over HTTPS): two middlewares, one per kind of
 // request.
 func (h *handler) csrf() echo.MiddlewareFunc {
 	build := func(secure bool) echo.MiddlewareFunc {
-		name := csrfCookie
-		if secure {
-			name = csrfCookieSecure
-		}
 		return middleware.CSRFWithConfig(middleware.CSRFConfig{
 			TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-			CookieName:     name,
+			CookieName:     csrfCookieName(secure),
 			CookiePath:     "/",
 			CookieHTTPOnly: true,
 			CookieSameSite: http.SameSiteLaxMode,
@@ -90,12 +88,19 @@ func (h *handler) csrf() echo.MiddlewareFunc {
 // newCSRFToken drops the CSRF cookie, so the next page gets a new token:
 // at sign-in and sign-out, a token known before (planted by a sibling
 // site, or left by the browser's previous user) is no longer good.
+// (A browser that sends Sec-Fetch-Site is judged by it alone and gets no
+// token to rotate, see csrf.)
 func (h *handler) newCSRFToken(c echo.Context) {
-	if h.sessions.secure(c.Request()) {
-		c.SetCookie(&http.Cookie{Name: csrfCookieSecure, Path: "/", MaxAge: -1, HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
-		return
+	secure := h.sessions.secure(c.Request())
+	c.SetCookie(&http.Cookie{Name: csrfCookieName(secure), Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+}
+
+// csrfCookieName is the CSRF cookie's name over HTTPS (secure) or not.
+func csrfCookieName(secure bool) string {
+	if secure {
+		return csrfCookieSecure
 	}
-	c.SetCookie(&http.Cookie{Name: csrfCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	return csrfCookie
 }
 
 // loadSession puts the session and its user (if any, and not disabled) in
@@ -343,6 +348,10 @@ func formPageURL(c echo.Context) string {
 		if next, ok := localPath(c.FormValue("next")); ok {
 			u += "?" + url.Values{"next": {next}}.Encode()
 		}
+	}
+	// The setup form's page needs the setup link's token to load again.
+	if c.Path() == "/setup" && c.FormValue("token") != "" {
+		u += "?" + url.Values{"token": {c.FormValue("token")}}.Encode()
 	}
 	return u
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"crypto/sha256"
 	"net/http"
 	"net/url"
 	"strings"
@@ -50,8 +49,7 @@ var unsavedSkip = func() map[string]bool {
 // newUnsavedCodec signs and encrypts the cookie with keys derived from
 // the session key.
 func newUnsavedCodec(sessionKey []byte) *securecookie.SecureCookie {
-	block := sha256.Sum256(append([]byte("hubadmin unsaved form\x00"), sessionKey...))
-	return securecookie.New(sessionKey, block[:]).MaxAge(unsavedMaxAge).MaxLength(unsavedMax)
+	return purposeCodec(sessionKey, "hubadmin unsaved form").MaxAge(unsavedMaxAge).MaxLength(unsavedMax)
 }
 
 // keepUnsaved keeps what a form post sent, for the page it came from.

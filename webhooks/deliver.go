@@ -182,10 +182,9 @@ func failure(parent context.Context, u *url.URL, err error, timeout time.Duratio
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		// The host as written: the address a name resolved to is not told
+		// (see AddressNotAllowedError.Addr).
 		target := quoted(u.Host)
-		if opErr.Addr != nil && opErr.Addr.String() != u.Host {
-			target += " (" + opErr.Addr.String() + ")"
-		}
 		if errors.Is(err, syscall.ECONNREFUSED) {
 			return "could not connect: connection refused by " + target
 		}

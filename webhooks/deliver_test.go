@@ -312,6 +312,8 @@ func TestDeliverFailures(t *testing.T) {
 			wantError: "no answer within 200ms",
 		},
 		{name: "nothing listening", url: closedURL, wantError: "could not connect: connection refused by " + strings.TrimPrefix(closedURL, "http://")},
+		// A name is told as written, not with the address it resolved to.
+		{name: "nothing listening at a name", url: strings.Replace(closedURL, "127.0.0.1", "localhost", 1), wantError: "could not connect: connection refused by " + strings.Replace(strings.TrimPrefix(closedURL, "http://"), "127.0.0.1", "localhost", 1)},
 		{name: "closes without answering", url: rawReceiver(t, func(net.Conn) {}), wantError: "the receiver closed the connection without answering"},
 		{name: "TLS with an unknown certificate", url: tlsReceiver.URL + "/hook", wantError: "TLS handshake failed: x509: certificate signed by unknown authority", slow: true},
 		{name: "https to a plain HTTP receiver", url: "https://" + strings.TrimPrefix(elsewhere.URL, "http://") + "/hook", wantError: "TLS handshake failed: the receiver answered in plain HTTP"},
@@ -344,6 +346,9 @@ func TestDeliverFailures(t *testing.T) {
 			if a.StatusCode != tt.wantStatus || !strings.Contains(a.Error, tt.wantError) || a.ResponseExcerpt != tt.wantExcerpt {
 				t.Fatalf("Attempt = %+v, want status %d, error containing %q, excerpt %q",
 					a, tt.wantStatus, tt.wantError, tt.wantExcerpt)
+			}
+			if strings.Contains(tt.url, "localhost") && strings.Contains(a.Error, "127.0.0.1") {
+				t.Errorf("Error = %q names the address localhost resolved to", a.Error)
 			}
 			if a.AttemptNo != 3 || a.Event != "test" || a.At.IsZero() {
 				t.Errorf("Attempt = %+v, want it to keep the attempt number, event and time", a)
