@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -462,5 +463,21 @@ func TestDeliveryLogIsBounded(t *testing.T) {
 	}
 	if oldest := last.Results[99]; oldest.Attempt != 2 {
 		t.Errorf("oldest kept is attempt %d; attempt 1, the oldest, should be gone", oldest.Attempt)
+	}
+}
+
+// The activity log tells a webhook URL by its host: a new one, or that it
+// was cleared, never its path or query.
+func TestIntegrationChangesTellAWebhookURLByItsHost(t *testing.T) {
+	in := func(url string) db.Integration {
+		return db.Integration{Name: "Hook", Config: json.RawMessage(`{"webhookUrl":` + strconv.Quote(url) + `}`)}
+	}
+	for _, c := range []struct{ from, to, want string }{
+		{"https://a.example/x", "https://b.example:8443/hook?token=s3cret", "configuration: webhookUrl → b.example:8443"},
+		{"https://a.example/x?token=old", "", "configuration: webhookUrl"},
+	} {
+		if got := integrationChanges(in(c.from), in(c.to)); got != c.want {
+			t.Errorf("%q → %q: %q, want %q", c.from, c.to, got, c.want)
+		}
 	}
 }
