@@ -120,6 +120,7 @@ func screensOf(t *testing.T, o PageOptions, suffix string) {
 		overflowing(t, page)
 		accessible(t, page, name)
 	}
+	visit(page, "setup-needs-link", "/setup")
 	visit(page, "setup", fresh.SetupLink)
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create administrator"}).Click())
 	visit(page, "setup-errors", "")

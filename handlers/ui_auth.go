@@ -59,10 +59,7 @@ func (h *handler) setupAllowed(token string) bool {
 
 // setupNeedsLink answers /setup without the setup link's token.
 func (h *handler) setupNeedsLink(c echo.Context) error {
-	const title = "Setup needs its link"
-	detail := "This server has no administrator yet. Open the setup link the server printed in its log when it started " +
-		"(setup_url=…/setup?token=…), or create the first administrator on the server with the command hubadmin user create."
-	return render(c, http.StatusForbidden, views.ErrorPage(h.page(c, title, ""), http.StatusForbidden, title, detail))
+	return render(c, http.StatusForbidden, views.SetupNeedsLink(h.page(c, "Setup needs its link", "")))
 }
 
 // alreadySetUp answers /setup once an administrator exists: 404, as SPEC
