@@ -220,6 +220,53 @@ func TestProxyWithoutTrustedProxiesIsWarned(t *testing.T) {
 	}
 }
 
+// TestDeviceCookieOverHTTPSAndPlanted: over HTTPS the device cookie is
+// __Host- (Secure, Path=/, no Domain: no sibling subdomain can set one),
+// and a junk cookie of the name sent first (planted with a narrower path)
+// does not hide the browser's own.
+func TestDeviceCookieOverHTTPSAndPlanted(t *testing.T) {
+	a := newTestApp(t)
+	a.signIn("admin")
+	b := a.newBrowser()
+	page := httptest.NewRequest(http.MethodGet, "/login", nil)
+	page.Header.Set("X-Forwarded-Proto", "https")
+	b.send(page)
+	form := url.Values{"email": {"admin@example.com"}, "password": {"correct horse battery"}, "_csrf": {b.csrf}}
+	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-Proto", "https")
+	rec := b.send(req)
+	mustStatus(t, rec, http.StatusSeeOther)
+	var dev *http.Cookie
+	for _, c := range rec.Result().Cookies() {
+		switch c.Name {
+		case deviceCookie:
+			t.Error("an HTTPS sign-in set the plain device cookie")
+		case deviceCookieSecure:
+			dev = c
+		}
+	}
+	if dev == nil || !dev.Secure || dev.Path != "/" || dev.Domain != "" {
+		t.Fatalf("device cookie over HTTPS: %+v", dev)
+	}
+
+	// A planted junk cookie first, the browser's own after it.
+	known := func(cookies ...*http.Cookie) bool {
+		req := httptest.NewRequest(http.MethodGet, "/login", nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		return a.srv.h.deviceOf(a.srv.NewContext(req, httptest.NewRecorder()), "admin@example.com") != ""
+	}
+	junk := &http.Cookie{Name: deviceCookie, Value: "junk"}
+	if !known(junk, dev) {
+		t.Error("a junk device cookie sent first hid the browser's own")
+	}
+	if known(junk) {
+		t.Error("a junk device cookie was believed")
+	}
+}
+
 // loginFrom posts the sign-in form from a client address, with extra
 // headers (e.g. a forged X-Forwarded-For).
 func (b *browser) loginFrom(remote, email, pw string, header ...string) int {
