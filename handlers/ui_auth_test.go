@@ -648,3 +648,66 @@ func (a *testApp) endSessions(email string) {
 		a.t.Fatal(err)
 	}
 }
+
+// TestSessionCookieOverHTTPS: over HTTPS the session cookie is
+// __Host-hubadmin_session, which no sibling subdomain or plain-HTTP page
+// can plant; a plain one is neither read there (it could have been
+// planted: a session of the planter's own) nor kept; junk sent first does
+// not hide the browser's own.
+func TestSessionCookieOverHTTPS(t *testing.T) {
+	a := newTestApp(t)
+	a.signIn("admin")
+	b := a.newBrowser()
+	https := func(req *http.Request) *httptest.ResponseRecorder {
+		req.Header.Set("X-Forwarded-Proto", "https")
+		return b.send(req)
+	}
+	https(httptest.NewRequest(http.MethodGet, "/login", nil))
+	// A plain session cookie from before (an upgrade, or HTTP before HTTPS).
+	old := &http.Cookie{Name: sessionCookie, Value: "from-before"}
+	b.cookies[sessionCookie] = old
+	form := url.Values{"email": {"admin@example.com"}, "password": {"correct horse battery"}, "_csrf": {b.csrf}}
+	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := https(req)
+	mustStatus(t, rec, http.StatusSeeOther)
+	var sess *http.Cookie
+	plainDeleted := false
+	for _, c := range rec.Result().Cookies() {
+		switch c.Name {
+		case sessionCookie:
+			plainDeleted = c.MaxAge < 0
+		case sessionCookieSecure:
+			sess = c
+		}
+	}
+	if sess == nil || !sess.Secure || !sess.HttpOnly || sess.Path != "/" || sess.Domain != "" {
+		t.Fatalf("session cookie over HTTPS: %+v", sess)
+	}
+	if !plainDeleted {
+		t.Error("signing in over HTTPS kept the plain session cookie")
+	}
+
+	signedIn := func(cookies ...*http.Cookie) bool {
+		req := httptest.NewRequest(http.MethodGet, "/hubs", nil)
+		req.Header.Set("X-Forwarded-Proto", "https")
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		a.srv.ServeHTTP(rec, req)
+		return rec.Code == http.StatusOK
+	}
+	if !signedIn(sess) {
+		t.Fatal("the __Host- session cookie does not sign in over HTTPS")
+	}
+	if signedIn(&http.Cookie{Name: sessionCookie, Value: sess.Value}) {
+		t.Error("over HTTPS, a plain session cookie (which anyone on the site could plant) signed in")
+	}
+	if !signedIn(&http.Cookie{Name: sessionCookieSecure, Value: "junk"}, sess) {
+		t.Error("a junk session cookie sent first hid the browser's own")
+	}
+	if signedIn(&http.Cookie{Name: sessionCookieSecure, Value: "junk"}) {
+		t.Error("a junk session cookie was believed")
+	}
+}

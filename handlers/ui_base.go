@@ -194,6 +194,9 @@ func (h *handler) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 func signedOutReason(c echo.Context) string {
 	r := c.Request()
 	_, err := c.Cookie(sessionCookie)
+	if err != nil {
+		_, err = c.Cookie(sessionCookieSecure)
+	}
 	switch {
 	case !isRead(r.Method):
 		return "unsaved"

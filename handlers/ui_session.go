@@ -17,7 +17,21 @@ const (
 	sessionIdle     = 30 * time.Minute
 	sessionAbsolute = 12 * time.Hour
 	sessionCookie   = "hubadmin_session"
+	// sessionCookieSecure is its name over HTTPS: browsers take a __Host-
+	// cookie only from this host, over HTTPS, for the whole site, so a
+	// sibling subdomain or a plain-HTTP page cannot plant one (a session
+	// of the planter's own, or junk that hides the real one).
+	sessionCookieSecure = "__Host-hubadmin_session"
 )
+
+// sessionCookieName is the session cookie's name for a request: the
+// __Host- one when cookies are Secure (--secure-cookies).
+func sessionCookieName(secure bool) string {
+	if secure {
+		return sessionCookieSecure
+	}
+	return sessionCookie
+}
 
 // sessionStore is a gorilla/sessions Store whose data lives in the sessions
 // table; the cookie holds only a signed random id, so logout, disabling a
@@ -40,18 +54,24 @@ func (s *sessionStore) Get(r *http.Request, name string) (*sessions.Session, err
 }
 
 // New loads the session named by the cookie, or returns a fresh one
-// (IsNew) when there is none, it is unknown, or it has expired.
+// (IsNew) when there is none, it is unknown, or it has expired. Over
+// HTTPS only the __Host- cookie is read (a plain one could have been
+// planted); of several cookies of the name (one planted with a narrower
+// path comes first), the first that is signed by this server is.
 func (s *sessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
 	sess := sessions.NewSession(s, name)
 	sess.IsNew = true
 	sess.Options = s.options(r)
-	c, err := r.Cookie(name)
-	if err != nil {
-		return sess, nil
-	}
+	cookieName := sessionCookieName(s.secure(r))
 	var id string
-	if err := s.codec.Decode(name, c.Value, &id); err != nil {
-		return sess, nil // a forged or stale cookie is no session
+	for _, c := range r.Cookies() {
+		if c.Name == cookieName && s.codec.Decode(name, c.Value, &id) == nil {
+			break
+		}
+		id = "" // a forged or stale cookie is no session
+	}
+	if id == "" {
+		return sess, nil
 	}
 	row, err := s.db.Session(r.Context(), id)
 	if errors.Is(err, db.ErrNotFound) {
@@ -81,14 +101,21 @@ func (s *sessionStore) New(r *http.Request, name string) (*sessions.Session, err
 }
 
 // Save writes the session row and the cookie; MaxAge < 0 deletes both.
+// Over HTTPS the cookie is the __Host- one, and a plain one the request
+// still carries (from before an upgrade, or before HTTPS) is deleted.
 func (s *sessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
+	secure := s.secure(r)
+	cookieName := sessionCookieName(secure)
+	if _, err := r.Cookie(sessionCookie); err == nil && secure {
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	}
 	if sess.Options.MaxAge < 0 {
 		if sess.ID != "" {
 			if err := s.db.DeleteSession(r.Context(), sess.ID); err != nil {
 				return err
 			}
 		}
-		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
+		http.SetCookie(w, sessions.NewCookie(cookieName, "", sess.Options))
 		return nil
 	}
 	user, _ := sess.Values["_user"].(string)
@@ -120,7 +147,7 @@ func (s *sessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, sessions.NewCookie(sess.Name(), enc, sess.Options))
+	http.SetCookie(w, sessions.NewCookie(cookieName, enc, sess.Options))
 	return nil
 }
 
