@@ -696,14 +696,20 @@ func secretsForget(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	known := func(string) bool { return false } // no key file: none opens
+	haveKey := false
 	if b, err := db.ReadKey(o.key()); err == nil {
 		seal, err := db.NewSealer(b)
 		if err != nil {
 			return fmt.Errorf("secret key file %s: %w", o.key(), err)
 		}
-		known = seal.Knows
+		known, haveKey = seal.Knows, true
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
+	} else if o.keyFile != "" {
+		// A path given and not there is far likelier a typo than the
+		// key lost: taken as "no key", every secret would be listed, and
+		// with --yes deleted.
+		return fmt.Errorf("secrets forget: there is no secret key file at %s (--secret-key-file or HUBADMIN_SECRET_KEY_FILE); give the path of the key file. If the key is lost for good, leave the option out: then the secrets that <db>.key cannot open are the ones forgotten", o.key())
 	}
 	if err := db.CheckPath(o.dbPath); err != nil {
 		return err
@@ -727,6 +733,22 @@ func secretsForget(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "%s secrets the key file %s cannot open; run again with --yes to delete them\n", integrationsHold(len(gone)), o.key())
 		return nil
 	}
+	if haveKey {
+		// A key that opens none of the secrets is another database's key
+		// (or a new one put in place by hand), not this one's partly
+		// rotated: deleting them all on its word is refused.
+		lost, err := d.UnreadableIntegrations(ctx, known)
+		if err != nil {
+			return err
+		}
+		all, err := d.UnreadableIntegrations(ctx, func(string) bool { return false })
+		if err != nil {
+			return err
+		}
+		if len(lost) > 0 && len(lost) == len(all) {
+			return fmt.Errorf("secrets forget: the key file %s opens none of the secrets of the %s, so it is not the key that sealed them; nothing was deleted. Give the right key with --secret-key-file; if that key is lost for good, move %s away and run again", o.key(), integrationsThatHold(len(all)), o.key())
+		}
+	}
 	gone, err := d.DeleteUnreadableIntegrations(ctx, known,
 		db.Audit{Actor: "cli", Action: "integration.delete", Detail: "its secrets could not be opened: the secret key that sealed them is lost (secrets forget)"})
 	if err != nil {
@@ -737,6 +759,15 @@ func secretsForget(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	fmt.Fprintf(stderr, "deleted: %s secrets that could not be opened; make them again with their credentials\n", integrationsHold(len(gone)))
 	return nil
+}
+
+// integrationsThatHold counts integrations in words: "1 integration that
+// holds them".
+func integrationsThatHold(n int) string {
+	if n == 1 {
+		return "1 integration that holds some"
+	}
+	return fmt.Sprintf("%d integrations that hold some", n)
 }
 
 // integrationsHold counts integrations in words: "1 integration holds".

@@ -553,6 +553,17 @@ func TestSecretsForgetIsTheWayOut(t *testing.T) {
 	<-s.done
 	os.Remove(filepath.Join(dir, "h.db.key"))
 
+	// A mistyped key path, or another database's key, deletes nothing
+	// (the list below still shows Events).
+	if _, err := cli(t, dir, "", "secrets", "forget", "--yes", "--secret-key-file", filepath.Join(dir, "h.db.kye")); err == nil || !strings.Contains(err.Error(), "no secret key file at") {
+		t.Errorf("a key path given that is not there: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "h.db.key"), bytes.Repeat([]byte{9}, 32), 0o600)
+	if _, err := cli(t, dir, "", "secrets", "forget", "--yes"); err == nil || !strings.Contains(err.Error(), "opens none of the secrets of the 1 integration") {
+		t.Errorf("a key that opens none: %v", err)
+	}
+	os.Remove(filepath.Join(dir, "h.db.key"))
+
 	out, err := cli(t, dir, "", "secrets", "forget")
 	if err != nil || strings.Count(out, "\n") != 1 || !strings.Contains(out, "Events") {
 		t.Fatalf("secrets forget (a list): %q %v", out, err)
