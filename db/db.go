@@ -17,9 +17,11 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Sentinel errors. Callers test with errors.Is.
@@ -438,6 +440,14 @@ func (d *DB) tx(ctx context.Context, fn func(context.Context, *Tx) error) error 
 
 // ErrClosed is a write after Close.
 var ErrClosed = errors.New("db: closed")
+
+// IsDiskFull reports whether err is a write refused for want of space:
+// the disk (SQLite answers a write's ENOSPC with SQLITE_FULL) or the
+// database's page limit. Nothing of the write was kept; reads still work.
+func IsDiskFull(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL || errors.Is(err, syscall.ENOSPC)
+}
 
 type writeJob struct {
 	ctx  context.Context

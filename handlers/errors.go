@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -138,8 +139,19 @@ func toAPIError(err error) (*apiError, bool) {
 	if errors.Is(err, db.ErrNotFound) {
 		return problem(http.StatusNotFound, codeNotFound, "", "Not found."), true
 	}
+	if db.IsDiskFull(err) {
+		return errDiskFull, true
+	}
 	return nil, false
 }
+
+// errDiskFull: a write refused because the server's disk is full. It is
+// the server's trouble, not the request's, and passes once space is freed:
+// 503 with Retry-After, not a 500 that reads as a bug.
+var errDiskFull = &apiError{Status: http.StatusServiceUnavailable,
+	Detail: "The server's disk is full, so nothing was saved. Retry once space has been freed on the server.",
+	Errors: []ProblemError{{Code: codeUnavailable, Description: "The server's disk is full, so nothing was saved. Retry once space has been freed on the server."}},
+	Header: http.Header{"Retry-After": {"60"}}}
 
 // providerField is the field a provider's refusal names in an error:
 // the configuration property it is about, else the whole configuration.
@@ -194,6 +206,9 @@ func (h *handler) errorHandler(err error, c echo.Context) {
 	}
 	ae, ok := toAPIError(err)
 	rid := c.Response().Header().Get(echo.HeaderXRequestID)
+	if ae == errDiskFull {
+		h.log.Error("the disk is full: writes fail until space is freed", "request_id", rid, "path", c.Request().URL.Path, "err", err)
+	}
 	if !ok {
 		h.log.Error("request failed", "request_id", rid, "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		ae = problem(http.StatusInternalServerError, codeInternal, "",
@@ -231,8 +246,10 @@ func notReady(c echo.Context, detail string) {
 func writeProblem(c echo.Context, ae *apiError, rid string) {
 	p := Problem{
 		Type: "about:blank", Title: http.StatusText(ae.Status), Status: ae.Status, Detail: ae.Detail,
-		Errors: ae.Errors, TrackingID: rid, Timestamp: time.Now().UTC().Format(time.RFC3339),
+		Errors: slices.Clone(ae.Errors), TrackingID: rid, Timestamp: time.Now().UTC().Format(time.RFC3339),
 	}
+	// A copy: ae may be shared (errBusyRow), and its descriptions must
+	// not gain a code suffix per answer.
 	for i := range p.Errors {
 		p.Errors[i].Description = withCode(p.Errors[i].Description, p.Errors[i].Code)
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"io"
 	"math"
 	"net/http"
@@ -522,4 +523,44 @@ func TestLoopbackServerAnswersLocalNamesOnly(t *testing.T) {
 	rec = httptest.NewRecorder()
 	b.srv.ServeHTTP(rec, req)
 	mustStatus(t, rec, http.StatusOK)
+}
+
+// TestDiskFullIs503: a write refused for want of space (here the page
+// limit; a full disk answers the same SQLITE_FULL) is the server's
+// trouble: 503 with Retry-After and a message that says so, on the API
+// and on the dashboard, nothing stored, reads still answered. It was a
+// 500 that read as a bug.
+func TestDiskFullIs503(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	ctx := context.Background()
+	pages, err := a.db.Pragma(ctx, "page_count", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.db.Pragma(ctx, "max_page_count = "+pages, true); err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("Welcome! ", 200)
+	for range 2 { // the second answer reads as the first (a shared error value)
+		rec := a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok,
+			`{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["example.com"],"start":[{"type":"text","text":"`+big+`"},{"type":"text","text":"`+big+`"},{"type":"text","text":"`+big+`"}]}}`)
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+			t.Fatalf("create on a full disk: %d %s", rec.Code, rec.Body)
+		}
+		p := decode[Problem](t, rec)
+		if !strings.Contains(p.Detail, "disk is full") || len(p.Errors) != 1 || strings.Count(p.Errors[0].Description, "(code:") != 1 {
+			t.Fatalf("problem: %+v", p)
+		}
+	}
+	if rec := a.api("GET", "/api/v1/integrations?hubId="+hub.ID, tok, ""); rec.Code != 200 || strings.Contains(rec.Body.String(), "Chat") {
+		t.Fatalf("list after: %d %s", rec.Code, rec.Body)
+	}
+	b := a.signIn("admin")
+	rec := b.post("/hubs/"+hub.ID+"/integrations/new/webchat", url.Values{"name": {"Chat"},
+		"cfg.allowedOrigins": {"www.example.com"}, "cfg.start": {big, big, big}}, false)
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "disk is full") {
+		t.Fatalf("dashboard on a full disk: %d %s", rec.Code, rec.Body)
+	}
 }
