@@ -163,6 +163,12 @@ var pragmas = []string{
 	"foreign_keys(ON)",
 	"synchronous(NORMAL)",
 	"temp_store(MEMORY)",
+	// Deleted rows are overwritten, not left in free pages: a deleted
+	// integration's sealed secrets, webhook URL and deliveries would
+	// otherwise stay readable in the file (and in any copy of it). FAST
+	// leaves freed pages as they were. Creates free nothing; A/B runs of
+	// creates and updates showed no difference beyond the noise.
+	"secure_delete(ON)",
 }
 
 // Page caches, in KiB per connection. The writer's holds the b-tree pages

@@ -42,7 +42,7 @@ func TestPragmasTookEffect(t *testing.T) {
 	ctx := context.Background()
 	for _, writer := range []bool{true, false} {
 		for name, want := range map[string]string{
-			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000", "synchronous": "1",
+			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000", "synchronous": "1", "secure_delete": "1",
 		} {
 			got, err := d.Pragma(ctx, name, writer)
 			if err != nil {
@@ -1070,5 +1070,41 @@ func TestSearchWithNULMatchesNothing(t *testing.T) {
 	}
 	if _, n, _ := d.AuditEntries(ctx, AuditFilter{TenantID: DefaultTenantID, Actor: "ann", Size: 10}); n != 1 {
 		t.Errorf("audit 'ann': %d", n)
+	}
+}
+
+// TestDeletedRowsLeaveNoTrace: a deleted integration's webhook URL (often
+// carrying the receiver's own secret) and sealed secrets are overwritten
+// in the database file, not left in its free space for anyone who later
+// reads the file (or a copy of it) with the key.
+func TestDeletedRowsLeaveNoTrace(t *testing.T) {
+	d, path := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Support")
+	const marker = "d3l3t3d-r3c31v3r-s3cr3t"
+	// Enough rows that deleting them frees whole pages too, not only cells.
+	var ins []Integration
+	for i := range 40 {
+		in, err := d.CreateIntegration(ctx, Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "System",
+			IntegrationType: "System", Name: fmt.Sprintf("Events %d", i), StatusID: IntegrationActive,
+			Config:  json.RawMessage(fmt.Sprintf(`{"webhookUrl":"https://receiver.example/%s/%d","events":["message"],"padding":%q}`, marker, i, strings.Repeat("x", 900))),
+			Secrets: map[string]string{"signingKey": marker}}, Audit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins = append(ins, in)
+	}
+	for _, in := range ins {
+		if err := d.DeleteIntegration(ctx, in, Audit{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.Close() // checkpoints the WAL into the file and removes it
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(b, []byte(marker)); n > 0 {
+		t.Fatalf("the database file still holds %d copies of deleted rows' text", n)
 	}
 }
