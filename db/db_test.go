@@ -1074,7 +1074,8 @@ func TestSearchWithNULMatchesNothing(t *testing.T) {
 }
 
 // TestDeletedRowsLeaveNoTrace: a deleted integration's webhook URL (often
-// carrying the receiver's own secret) and sealed secrets are overwritten
+// carrying the receiver's own secret) and sealed secrets, and an edited
+// one's old values, are overwritten
 // in the database file, not left in its free space for anyone who later
 // reads the file (or a copy of it) with the key.
 func TestDeletedRowsLeaveNoTrace(t *testing.T) {
@@ -1094,8 +1095,17 @@ func TestDeletedRowsLeaveNoTrace(t *testing.T) {
 		}
 		ins = append(ins, in)
 	}
-	for _, in := range ins {
-		if err := d.DeleteIntegration(ctx, in, Audit{}); err != nil {
+	// Half are deleted, half edited to other values.
+	for i, in := range ins {
+		if i%2 == 0 {
+			if err := d.DeleteIntegration(ctx, in, Audit{}); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		in.Config = json.RawMessage(`{"webhookUrl":"https://receiver.example/new","events":["message"]}`)
+		in.Secrets = map[string]string{"signingKey": "new"}
+		if _, err := d.UpdateIntegration(ctx, in, Audit{}); err != nil {
 			t.Fatal(err)
 		}
 	}
