@@ -40,7 +40,9 @@ func (h *handler) renderTokens(c echo.Context, status int, m views.TokensPage) e
 	for _, t := range tokens {
 		row := views.TokenRow{ID: t.ID, Name: t.Name, Scope: t.Scope, Hint: t.Hint, Created: stampUTC(t.Created)}
 		if t.LastUsed != nil {
-			row.LastUsed = stampUTC(*t.LastUsed)
+			// Written at most once a minute (a write per request would
+			// cost every API call a commit): seconds would be invented.
+			row.LastUsed = t.LastUsed.UTC().Format("2006-01-02 15:04 UTC")
 		}
 		if t.Revoked != nil {
 			row.Revoked = stampUTC(*t.Revoked)

@@ -46,6 +46,11 @@ func TestTokensCreateShowOnceAndRevoke(t *testing.T) {
 	if body := rec.Body.String(); strings.Contains(body, plain) || !strings.Contains(body, "…"+plain[len(plain)-4:]) || !strings.Contains(body, "CI deploy") {
 		t.Fatalf("token list: %s", body)
 	}
+	// Last used is recorded once a minute: shown to the minute, no
+	// invented seconds.
+	if used := strings.TrimSpace(doc(t, rec).Find(`[data-testid="token-row"] td[data-label="Last used"]`).Text()); !regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d UTC$`).MatchString(used) {
+		t.Errorf("last used: %q", used)
+	}
 	tokens, err := a.db.Tokens(context.Background(), db.DefaultTenantID)
 	if err != nil || len(tokens) != 1 {
 		t.Fatalf("tokens: %v %v", tokens, err)
