@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"hubadmin/db"
 )
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
@@ -76,7 +78,7 @@ func render(o options, results []result, f facts) string {
 	fmt.Fprintf(&b, "- Ceiling: a bare echo server (no middleware) answering every request with the real server's response bytes for that scenario, from memory.\n")
 	fmt.Fprintf(&b, "- Data: %d hubs, %d integrations over the six channels (WebChat has no secret; the other five have encrypted secrets), 10%% paused; seeded in %s.\n",
 		f.hubs, o.integrations, f.seed.Round(time.Millisecond))
-	fmt.Fprintf(&b, "- Server settings: sandbox providers, request log formatted then discarded, rate limit raised to 1e9/s, SQLite WAL with synchronous=NORMAL.\n\n")
+	fmt.Fprintf(&b, "- Server settings: sandbox providers, request log formatted then discarded, rate limit raised to 1e9/s, SQLite WAL with synchronous=%s.\n\n", db.Synchronous)
 	b.WriteString("| Scenario | Rows | Server req/s | p50 | p99 | Handler p50 | Ceiling req/s | Ceiling p50 | Ceiling p99 | Ratio | CPU per request, server / ceiling | Success | Body | Target |\n")
 	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, r := range results {

@@ -155,13 +155,22 @@ func (d *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 // pool stays bounded: 16 on 2 CPUs, 4 per CPU above that.
 func readers(cpus int) int { return max(16, 4*cpus) }
 
+// Synchronous is SQLite's synchronous setting. FULL: a commit's WAL frames
+// are on the disk (fsync) before the COMMIT returns, so a write answered
+// 200 survives a power loss or an operating system crash, not only a crash
+// of this process as with NORMAL, which rolls back the last commits on a
+// power loss: a revoked token or a deleted integration could come back.
+// Group commit shares each fsync among the writes waiting; A/B runs on a
+// 2-CPU VM put the cost at ~15-20 % of create and update throughput.
+const Synchronous = "FULL"
+
 // pragmas are applied to every connection; busy_timeout first so the others
 // wait rather than fail while another process holds a lock.
 var pragmas = []string{
 	"busy_timeout(10000)",
 	"journal_mode(WAL)",
 	"foreign_keys(ON)",
-	"synchronous(NORMAL)",
+	"synchronous(" + Synchronous + ")",
 	"temp_store(MEMORY)",
 	// Deleted rows are overwritten, not left in free pages: a deleted
 	// integration's sealed secrets, webhook URL and deliveries would

@@ -42,7 +42,7 @@ func TestPragmasTookEffect(t *testing.T) {
 	ctx := context.Background()
 	for _, writer := range []bool{true, false} {
 		for name, want := range map[string]string{
-			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000", "synchronous": "1", "secure_delete": "1",
+			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000", "synchronous": "2", "secure_delete": "1",
 		} {
 			got, err := d.Pragma(ctx, name, writer)
 			if err != nil {
