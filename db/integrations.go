@@ -101,7 +101,7 @@ func (d *DB) readIntegration(v string, summary bool, s *rowScratch) (Integration
 		hexSealed := f[fSecrets]
 		s.sealed = slices.Grow(s.sealed[:0], hex.DecodedLen(len(hexSealed)))[:hex.DecodedLen(len(hexSealed))]
 		if _, err := hex.Decode(s.sealed, []byte(hexSealed)); err != nil {
-			return Integration{}, fmt.Errorf("store: unable to read the secrets of integration %s: %w", in.ID, err)
+			return in, &UnreadableSecretsError{ID: in.ID, Err: err}
 		}
 		if d.seal == nil {
 			return Integration{}, errors.New("store: no secret key to open integration secrets")
@@ -109,14 +109,29 @@ func (d *DB) readIntegration(v string, summary bool, s *rowScratch) (Integration
 		s.aad = appendIntegrationAAD(s.aad[:0], in.ID)
 		plain, err := d.seal.Open(f[fKey], s.sealed, s.aad)
 		if err != nil {
-			return Integration{}, fmt.Errorf("store: unable to decrypt secrets of integration %s: %w", in.ID, err)
+			return in, &UnreadableSecretsError{ID: in.ID, Err: err}
 		}
 		if in.Secrets, err = decodeSecrets(plain); err != nil {
-			return Integration{}, fmt.Errorf("store: unable to decode secrets of integration %s: %w", in.ID, err)
+			return in, &UnreadableSecretsError{ID: in.ID, Err: err}
 		}
 	}
 	return in, nil
 }
+
+// UnreadableSecretsError: an integration's stored secrets do not open with
+// the key at hand (the stored value is damaged, or another key sealed it).
+// The Integration returned beside it is whole but for its secrets, so it
+// can still be deleted: nothing else can be done with it.
+type UnreadableSecretsError struct {
+	ID  string
+	Err error
+}
+
+func (e *UnreadableSecretsError) Error() string {
+	return fmt.Sprintf("store: the secrets of integration %s cannot be opened: %v", e.ID, e.Err)
+}
+
+func (e *UnreadableSecretsError) Unwrap() error { return e.Err }
 
 // splitRow splits a value of integrationRow into its fields (null is "")
 // and the configuration. SQLite writes the array, so its strings are

@@ -22,9 +22,10 @@ import (
 // testApp is the whole application on a real SQLite file in a temp dir,
 // driven through e.ServeHTTP so middleware and the error handler run.
 type testApp struct {
-	t   testing.TB
-	srv *Server
-	db  *db.DB
+	t    testing.TB
+	srv  *Server
+	db   *db.DB
+	path string // the database file
 	// report forwards a fuzz app's contract failures to the running iteration.
 	report *iterationTB
 }
@@ -73,7 +74,7 @@ func newTestApp(t testing.TB, mod ...func(*Config)) *testApp {
 	// Every API request and response is checked against openapi.yaml
 	// (openapi_test.go): all API tests are contract tests. Benchmarks
 	// measure the server alone.
-	a := &testApp{t: t, srv: srv, db: cfg.DB}
+	a := &testApp{t: t, srv: srv, db: cfg.DB, path: filepath.Join(dir, "test.db")}
 	switch t.(type) {
 	case *testing.B:
 	case *testing.F:

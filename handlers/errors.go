@@ -142,6 +142,13 @@ func toAPIError(err error) (*apiError, bool) {
 	if db.IsDiskFull(err) {
 		return errDiskFull, true
 	}
+	var ue *db.UnreadableSecretsError
+	if errors.As(err, &ue) {
+		// The server's fault (its data), so a 500, but one that says what
+		// is wrong and the way out: a delete, which works on it.
+		return problem(http.StatusInternalServerError, codeInternal, "", fmt.Sprintf(
+			"The stored secrets of integration %s cannot be opened with this server's secret key: the stored value is damaged, or another key sealed it. Delete the integration (from its hub's page, or DELETE /api/v1/integrations/%s) and create it again with its credentials.", ue.ID, ue.ID)), true
+	}
 	return nil, false
 }
 
@@ -206,8 +213,11 @@ func (h *handler) errorHandler(err error, c echo.Context) {
 	}
 	ae, ok := toAPIError(err)
 	rid := c.Response().Header().Get(echo.HeaderXRequestID)
-	if ae == errDiskFull {
+	switch {
+	case ae == errDiskFull:
 		h.log.Error("the disk is full: writes fail until space is freed", "request_id", rid, "path", c.Request().URL.Path, "err", err)
+	case unreadable(err):
+		h.log.Error("an integration's secrets cannot be opened: delete it and make it again", "request_id", rid, "path", c.Request().URL.Path, "err", err)
 	}
 	if !ok {
 		h.log.Error("request failed", "request_id", rid, "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)

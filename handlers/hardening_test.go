@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"math"
 	"net/http"
@@ -562,5 +563,65 @@ func TestDiskFullIs503(t *testing.T) {
 		"cfg.allowedOrigins": {"www.example.com"}, "cfg.start": {big, big, big}}, false)
 	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "disk is full") {
 		t.Fatalf("dashboard on a full disk: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestUnreadableSecretsCanBeDeleted: an integration whose stored secrets
+// no longer open (a damaged value, or another key's) is answered with what
+// is wrong and the way out, and that way out, a delete, works from the
+// API and the dashboard; the hub's other integrations list again after it.
+func TestUnreadableSecretsCanBeDeleted(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	var ids []string
+	for _, name := range []string{"Events", "Orders", "Chat"} {
+		body := `{"channelId":"System","name":"` + name + `","configuration":{"webhookUrl":"https://example.com/hook","events":["message"]}}`
+		if name == "Chat" {
+			body = `{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["example.com"]}}`
+		}
+		rec := a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok, body)
+		mustStatus(t, rec, http.StatusOK)
+		ids = append(ids, decode[integrationOut](t, rec).IntegrationID)
+	}
+	raw, err := sql.Open("sqlite", "file:"+a.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	// A flipped byte in the first two's sealed secrets.
+	for _, id := range ids[:2] {
+		if _, err := raw.Exec(`UPDATE integrations SET secrets = CAST(zeroblob(1) AS BLOB) || substr(secrets, 2) WHERE id = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, path := range []string{"/api/v1/integrations/" + ids[0], "/api/v1/integrations?hubId=" + hub.ID} {
+		rec := a.api("GET", path, tok, "")
+		if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "cannot be opened with this server's secret key") || !strings.Contains(rec.Body.String(), "DELETE /api/v1/integrations/") {
+			t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
+		}
+	}
+	// Another tenant's token learns nothing of it.
+	other, err := a.db.CreateTenant(context.Background(), "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, a.api("DELETE", "/api/v1/integrations/"+ids[0], a.token("write", other.ID), ""), http.StatusForbidden)
+	if rec := a.api("DELETE", "/api/v1/integrations/"+ids[0], tok, ""); rec.Code != http.StatusNoContent {
+		t.Fatalf("API delete: %d %s", rec.Code, rec.Body)
+	}
+	b := a.signIn("admin")
+	if rec := b.get("/hubs/" + hub.ID); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Orders") {
+		t.Fatalf("hub page: %d", rec.Code)
+	}
+	if rec := b.get("/integrations/" + ids[1]); rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "from its hub") {
+		t.Fatalf("integration page: %d %s", rec.Code, rec.Body)
+	}
+	if rec := b.post("/integrations/"+ids[1]+"/delete", url.Values{"confirmed": {"1"}}, false); rec.Code != http.StatusSeeOther {
+		t.Fatalf("dashboard delete: %d %s", rec.Code, rec.Body)
+	}
+	rec := a.api("GET", "/api/v1/integrations?hubId="+hub.ID, tok, "")
+	if list := decode[struct{ Results []integrationOut }](t, rec); rec.Code != 200 || len(list.Results) != 1 || list.Results[0].Name != "Chat" {
+		t.Fatalf("left: %d %s", rec.Code, rec.Body)
 	}
 }
