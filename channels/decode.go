@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -419,6 +420,14 @@ func messageText(path string, v json.RawMessage) (string, *FieldError) {
 		return "", &e
 	case n > 2000:
 		e := invalid(path, fmt.Sprintf("is %d characters long; at most 2000 are allowed", n))
+		return "", &e
+	}
+	// Line breaks and tabs are text; other control characters are not,
+	// and a chat window shows them as boxes or nothing. Joiners and
+	// direction marks stay: emoji sequences and right-to-left text use them.
+	if i := strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		e := invalid(path, fmt.Sprintf("holds the control character U+%04X at character %d; only line breaks and tabs are allowed", r, utf8.RuneCountInString(s[:i])+1))
 		return "", &e
 	}
 	return s, nil

@@ -137,6 +137,12 @@ func TestStartMessageReportsEveryProblem(t *testing.T) {
 		{`[{"type":"text","text":"ok"},{"type":"text","text":"` + strings.Repeat("a", 2001) + `"}]`, []want{
 			{"configuration.start[1].text", CodeBadFormat, "at most 2000"},
 		}},
+		// Control characters are not text (a bell, an escape); line breaks
+		// and tabs are.
+		{`[{"type":"text","text":"Hi\n\tthere"},{"type":"text","text":"Hi\u0007 there"},{"type":"text","text":"a\u001b[31mred"}]`, []want{
+			{"configuration.start[1].text", CodeBadFormat, "U+0007 at character 3"},
+			{"configuration.start[2].text", CodeBadFormat, "U+001B at character 2"},
+		}},
 	} {
 		ch, _ := ByID("WebChat")
 		// Decoded several times: map order must not change the answer.
