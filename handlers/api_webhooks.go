@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -171,6 +173,20 @@ func deliveryView(d db.Delivery) deliveryJSON {
 // record's success/error say how the receiver fared. SPEC 4 says the
 // endpoint "returns the delivery record"; a 4xx would hide it.
 func (h *handler) apiIntegrationTest(c echo.Context) error {
+	// The test event is fixed: a body sent with it would read as if it
+	// had been delivered, so one with any property is refused.
+	b, err := readBody(c, true)
+	if err != nil {
+		return err
+	}
+	var errs channels.FieldErrors
+	for _, k := range slices.Sorted(maps.Keys(b)) {
+		errs = append(errs, channels.FieldError{Code: codeNotSupported, Field: b[k].name,
+			Message: "Property '" + b[k].name + "' is not supported: a test sends the fixed test event of the API reference, so it takes no body (or {})."})
+	}
+	if len(errs) > 0 {
+		return fieldErrors(errs)
+	}
 	in, err := h.pathIntegration(c)
 	if err != nil {
 		return err

@@ -90,7 +90,18 @@ func TestTestEventIsSignedWithTheIntegrationsKey(t *testing.T) {
 	id, cfg := createIntegration(t, a, tok, hub.ID, systemBody(rcv.URL+"/hook"))
 	oldKey := cfg["privateSigningKey"].(string)
 
-	rec := a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, "")
+	// The event is fixed: a body that would read as sent is refused, and
+	// nothing is delivered.
+	rec := a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, `{"event":"message","payload":{"text":"hi"}}`)
+	if p := decode[Problem](t, rec); rec.Code != http.StatusBadRequest || len(p.Errors) != 2 || p.Errors[0].Field != "event" || !strings.Contains(p.Detail, "takes no body") {
+		t.Fatalf("a test with a body: %d %s", rec.Code, rec.Body)
+	}
+	mustStatus(t, a.api(http.MethodPost, "/api/v1/integrations/"+id+"/deliveries", tok, ""), http.StatusMethodNotAllowed)
+	if rec := a.api(http.MethodGet, "/api/v1/integrations/"+id+"/deliveries", tok, ""); strings.Contains(rec.Body.String(), `"deliveryId"`) {
+		t.Fatalf("a refused test was delivered: %s", rec.Body)
+	}
+
+	rec = a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, "{}") // the others send none
 	mustStatus(t, rec, http.StatusOK)
 	first := decode[deliveryJSON](t, rec)
 	if !first.Success || first.StatusCode != 200 || first.Attempt != 1 || first.Event != "test" || first.Error != "" ||
