@@ -384,11 +384,17 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *options) {
 	return fs, o
 }
 
-// newHTTPServer is the server's HTTP side. ReadTimeout: a body (1 MiB at
-// most) sent a byte at a time would otherwise hold its connection and
-// goroutine for as long as it likes.
+// readTimeout is how long a request, headers and body, may take to
+// arrive. A body (1 MiB at most) sent a byte at a time, or one that stops
+// coming, would otherwise hold its connection and goroutine for as long
+// as the client likes; when it runs out the handler reading the body
+// answers 408 (handlers' readBody). 30 s is ample for 1 MiB on any link a
+// person would use, and a client left waiting longer only learns later.
+const readTimeout = 30 * time.Second
+
+// newHTTPServer is the server's HTTP side.
 func newHTTPServer(h http.Handler) *http.Server {
-	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 120 * time.Second}
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: readTimeout, IdleTimeout: 120 * time.Second}
 }
 
 // openStore opens the database with the secret key (created on first use).

@@ -36,9 +36,8 @@ func oauthError(c echo.Context, code, desc string) error {
 func (h *handler) connectToken(c echo.Context) error {
 	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
-		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			return he
+		if e := bodyReadError(err); e != nil {
+			return e
 		}
 		return oauthError(c, "invalid_request", "The request body could not be read.")
 	}

@@ -3,7 +3,11 @@ package handlers
 import (
 	"context"
 	"database/sql"
+	"bufio"
+	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fillParams puts a real-looking id in every path parameter.
@@ -623,5 +628,53 @@ func TestUnreadableSecretsCanBeDeleted(t *testing.T) {
 	rec := a.api("GET", "/api/v1/integrations?hubId="+hub.ID, tok, "")
 	if list := decode[struct{ Results []integrationOut }](t, rec); rec.Code != 200 || len(list.Results) != 1 || list.Results[0].Name != "Chat" {
 		t.Fatalf("left: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestStalledBodyIs408: a client that sends its headers and part of a
+// body, then stops, gets a 408 problem with its request id once the
+// server's read timeout passes (a short one here), on the API's JSON
+// routes and on /connect/token; it had been a 400 "could not be read".
+func TestStalledBodyIs408(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	ts := httptest.NewUnstartedServer(a.srv)
+	ts.Config.ReadTimeout = 300 * time.Millisecond
+	ts.Start()
+	defer ts.Close()
+	for _, tc := range []struct{ method, path, ctype, part string }{
+		{"POST", "/api/v1/hubs", "application/json", `{"name":`},
+		{"PUT", "/api/v1/hubs/" + hub.ID, "application/json", `{"name":`},
+		{"POST", "/api/v1/integrations/hubs/" + hub.ID, "application/json", `{"channelId":`},
+		{"POST", "/connect/token", "application/x-www-form-urlencoded", `grant_type=client_`},
+	} {
+		conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: 200\r\n\r\n%s",
+			tc.method, tc.path, tok, tc.ctype, tc.part)
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		start := time.Now()
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s %s: %v", tc.method, tc.path, err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		conn.Close()
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("%s %s: answered after %v", tc.method, tc.path, d)
+		}
+		if res.StatusCode != http.StatusRequestTimeout || res.Header.Get("Content-Type") != "application/problem+json" ||
+			res.Header.Get("X-Request-Id") == "" {
+			t.Errorf("%s %s: %d %q id %q: %s", tc.method, tc.path, res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("X-Request-Id"), body)
+			continue
+		}
+		var p Problem
+		if err := json.Unmarshal(body, &p); err != nil || len(p.Errors) != 1 || p.Errors[0].Code != codeTimedOut ||
+			!strings.Contains(p.Detail, "did not arrive in time") || p.TrackingID != res.Header.Get("X-Request-Id") {
+			t.Errorf("%s %s: %s (%v)", tc.method, tc.path, body, err)
+		}
 	}
 }

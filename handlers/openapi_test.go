@@ -112,8 +112,11 @@ func contractCheck(t testing.TB) echo.MiddlewareFunc {
 			}
 			var reqBody []byte
 			if req.Body != nil {
-				reqBody, _ = io.ReadAll(req.Body)
-				req.Body = io.NopCloser(bytes.NewReader(reqBody))
+				var err error
+				reqBody, err = io.ReadAll(req.Body)
+				// The handler reads what came, and then the read's own
+				// failure (a read deadline passed, say), as it would have.
+				req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(reqBody), failingReader{err}))
 			}
 			tee := &teeWriter{ResponseWriter: c.Response().Writer}
 			c.Response().Writer = tee
@@ -128,6 +131,16 @@ func contractCheck(t testing.TB) echo.MiddlewareFunc {
 			return nil
 		}
 	}
+}
+
+// failingReader fails every read with err (io.EOF when err is nil).
+type failingReader struct{ err error }
+
+func (r failingReader) Read([]byte) (int, error) {
+	if r.err == nil {
+		return 0, io.EOF
+	}
+	return 0, r.err
 }
 
 type teeWriter struct {

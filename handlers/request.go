@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -47,9 +49,8 @@ func readBody(c echo.Context, optional bool) (body, error) {
 	}
 	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
-		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			return nil, he // 413 from the body limit
+		if e := bodyReadError(err); e != nil {
+			return nil, e
 		}
 		return nil, badRequest(codeBadFormat, "body", "The request body could not be read.")
 	}
@@ -89,6 +90,27 @@ func readBody(c echo.Context, optional bool) (body, error) {
 		b[strings.ToLower(k)] = bodyValue{name: k, raw: v}
 	}
 	return b, nil
+}
+
+// errBodyTimeout: the server's time for reading a request (http.Server's
+// ReadTimeout) ran out before the whole body came, a client that stopped
+// sending or trickles. Not the client's malformed request (400): the same
+// request sent again in time is read.
+var errBodyTimeout = problem(http.StatusRequestTimeout, codeTimedOut, "body",
+	"The request body did not arrive in time: the server stopped waiting for the rest of it. Send the request again, whole.")
+
+// bodyReadError is the answer to a body that could not be read: the body
+// limit's 413, a 408 when the read deadline passed; nil for any other
+// failure, which the caller answers in its own shape.
+func bodyReadError(err error) error {
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		return he // 413 from the body limit
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return errBodyTimeout
+	}
+	return nil
 }
 
 func jsonReason(err error) string {
