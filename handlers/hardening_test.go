@@ -678,3 +678,39 @@ func TestStalledBodyIs408(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownAPIRouteIs404WithoutToken: an unknown path under /api/v1 is a
+// 404 whether a token is sent or not (it was a 401 without one: the
+// group's catch-all ran behind the token check); the API's routes still
+// want a token, and a wrong method is a 405 either way.
+func TestUnknownAPIRouteIs404WithoutToken(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	h := a.hub("Hub")
+	for _, token := range []string{"", tok} {
+		for _, c := range []struct {
+			method, path string
+			status       int
+		}{
+			{"GET", "/api/v1/nothing-here", 404},
+			{"POST", "/api/v1/hubz", 404},
+			{"GET", "/api/v1/integrations/" + h.ID + "/nothing", 404},
+			{"GET", "/api/v1", 404},
+			{"GET", "/api/v2/hubs", 404},
+			{"PATCH", "/api/v1/hubs/" + h.ID, 405},
+		} {
+			rec := a.api(c.method, c.path, token, "")
+			if rec.Code != c.status || rec.Header().Get("Content-Type") != "application/problem+json" || rec.Header().Get("X-Request-Id") == "" {
+				t.Errorf("%s %s (token %t): %d %s", c.method, c.path, token != "", rec.Code, rec.Body.String())
+			}
+		}
+	}
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/api/v1/hubs"}, {"GET", "/api/v1/hubs/" + h.ID}, {"GET", "/api/v1/hubs/not-an-id"},
+		{"POST", "/api/v1/integrations/hubs/" + h.ID}, {"GET", "/api/v1/integrations"}, {"GET", "/api/v1/audit"},
+	} {
+		if rec := a.api(c.method, c.path, "", ""); rec.Code != 401 || rec.Header().Get("WWW-Authenticate") == "" {
+			t.Errorf("%s %s without a token: %d %s", c.method, c.path, rec.Code, rec.Body.String())
+		}
+	}
+}

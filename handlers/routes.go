@@ -87,27 +87,30 @@ func New(cfg Config) *Server {
 	e.GET("/api/v1/integrations/web-chat/token/:id", h.webChatToken)
 	e.OPTIONS("/api/v1/integrations/web-chat/token/:id", h.webChatToken)
 
-	// REST API (SPEC 4). requireToken refuses writes with read tokens.
-	api := e.Group("/api/v1", h.requireToken, h.rateLimit(), checkParams)
-	api.POST("/integrations/hubs/:id", h.integrationCreateOrUpdate)
-	api.GET("/integrations/hubs/:id/:channel", h.integrationsByChannel)
-	api.GET("/integrations/:id", h.integrationGet)
-	api.PUT("/integrations/:id", h.integrationUpdate)
-	api.DELETE("/integrations/:id", h.integrationDelete)
-	api.GET("/integrations", h.integrationList)
-	api.POST("/integrations/slack/nonce", h.slackNonce)
-	api.POST("/integrations/:id/test", h.apiIntegrationTest)
-	api.GET("/integrations/:id/deliveries", h.apiDeliveries)
-	api.POST("/hubs", h.hubCreate)
-	api.GET("/hubs", h.hubList)
-	api.GET("/hubs/:id", h.hubGet)
-	api.PUT("/hubs/:id", h.hubUpdate)
-	api.DELETE("/hubs/:id", h.hubDelete)
-	api.GET("/audit", h.apiAudit)
-	// Any other path under /api is a problem+json 404 (under /api/v1 behind
-	// the token check, as the group's own catch-all); a path of the API
-	// asked with a method it does not take is a 405 that says which it
-	// takes (these catch-alls match before echo's own 405).
+	// REST API (SPEC 4). requireToken refuses writes with read tokens. The
+	// token check goes route by route, not on the group: a group with a
+	// middleware answers every unknown path under its prefix through it,
+	// and an unknown route without a token was a 401, not a 404.
+	api := e.Group("/api/v1")
+	auth := []echo.MiddlewareFunc{h.requireToken, h.rateLimit(), checkParams}
+	api.POST("/integrations/hubs/:id", h.integrationCreateOrUpdate, auth...)
+	api.GET("/integrations/hubs/:id/:channel", h.integrationsByChannel, auth...)
+	api.GET("/integrations/:id", h.integrationGet, auth...)
+	api.PUT("/integrations/:id", h.integrationUpdate, auth...)
+	api.DELETE("/integrations/:id", h.integrationDelete, auth...)
+	api.GET("/integrations", h.integrationList, auth...)
+	api.POST("/integrations/slack/nonce", h.slackNonce, auth...)
+	api.POST("/integrations/:id/test", h.apiIntegrationTest, auth...)
+	api.GET("/integrations/:id/deliveries", h.apiDeliveries, auth...)
+	api.POST("/hubs", h.hubCreate, auth...)
+	api.GET("/hubs", h.hubList, auth...)
+	api.GET("/hubs/:id", h.hubGet, auth...)
+	api.PUT("/hubs/:id", h.hubUpdate, auth...)
+	api.DELETE("/hubs/:id", h.hubDelete, auth...)
+	api.GET("/audit", h.apiAudit, auth...)
+	// Any other path under /api is a problem+json 404, token or not; a
+	// path of the API asked with a method it does not take is a 405 that
+	// says which it takes (these catch-alls match before echo's own 405).
 	apiNotFound := func(c echo.Context) error {
 		if allow := allowedMethods(e, c.Request()); len(allow) > 0 {
 			c.Response().Header().Set(echo.HeaderAllow, strings.Join(allow, ", "))
@@ -118,8 +121,6 @@ func New(cfg Config) *Server {
 	e.Any("/api/*", apiNotFound)
 	e.Any("/connect/*", apiNotFound) // GET /connect/token is a 405, not the sign-in page
 	api.RouteNotFound("/*", apiNotFound)
-	// The widget's token path takes no token: its own catch-all answers a
-	// wrong method there, ahead of the group's behind the token check.
 	e.RouteNotFound("/api/v1/integrations/web-chat/token/*", apiNotFound)
 
 	// Dashboard (SPEC 5). Sessions, CSRF on every mutating request, roles.
