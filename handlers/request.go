@@ -65,6 +65,12 @@ func readBody(c echo.Context, optional bool) (body, error) {
 	}
 	var obj map[string]json.RawMessage
 	if raw[0] != '{' {
+		// JSON other than an object is that, whatever the Content-Type
+		// says: curl -d sends form data's type with any body, and "[]"
+		// was called form data.
+		if json.Valid(raw) {
+			return nil, badRequest(codeWrongType, "body", "The request body is "+jsonKind(raw[0])+"; it must be a JSON object.")
+		}
 		if ctype == "application/x-www-form-urlencoded" || ctype == "multipart/form-data" {
 			return nil, badRequest(codeWrongType, "body", "The request body is form data ("+ctype+"); send a JSON object, with Content-Type: application/json.")
 		}
@@ -111,6 +117,21 @@ func bodyReadError(err error) error {
 		return errBodyTimeout
 	}
 	return nil
+}
+
+// jsonKind names the JSON value that starts with b, for "the body is …".
+func jsonKind(b byte) string {
+	switch b {
+	case '[':
+		return "a JSON array"
+	case '"':
+		return "a JSON string"
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "a JSON boolean"
+	}
+	return "a JSON number"
 }
 
 func jsonReason(err error) string {

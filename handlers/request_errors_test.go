@@ -382,3 +382,33 @@ func TestBodyEncodingIsChecked(t *testing.T) {
 		t.Errorf("a refused body changed the hub: %+v %v", h, err)
 	}
 }
+
+// TestNonObjectBodyIsNamed: JSON that is no object is called what it is,
+// whatever the Content-Type: curl -d sends form data's type with any
+// body, and "[]" or "null" was answered as form data. A body that is no
+// JSON and is declared form data is still told so.
+func TestNonObjectBodyIsNamed(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	for _, c := range []struct{ ctype, body, want string }{
+		{"", "[]", "The request body is a JSON array; it must be a JSON object."},
+		{"", "null", "The request body is null; it must be a JSON object."},
+		{"application/x-www-form-urlencoded", "[]", "The request body is a JSON array; it must be a JSON object."},
+		{"application/x-www-form-urlencoded", "null", "The request body is null; it must be a JSON object."},
+		{"application/x-www-form-urlencoded", `"x"`, "The request body is a JSON string; it must be a JSON object."},
+		{"application/x-www-form-urlencoded", "name=x", "The request body is form data (application/x-www-form-urlencoded)"},
+	} {
+		req := httptest.NewRequest("POST", "/api/v1/hubs", strings.NewReader(c.body))
+		if c.ctype != "" {
+			req.Header.Set("Content-Type", c.ctype)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		a.srv.ServeHTTP(rec, req)
+		mustStatus(t, rec, http.StatusBadRequest)
+		p := decode[Problem](t, rec)
+		if !strings.HasPrefix(p.Detail, c.want) || len(p.Errors) != 1 || p.Errors[0].Field != "body" {
+			t.Errorf("%q with %q: %+v", c.body, c.ctype, p)
+		}
+	}
+}
