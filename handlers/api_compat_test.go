@@ -116,6 +116,11 @@ func TestWebChatToken(t *testing.T) {
 			t.Errorf("origin %q refused but CORS allows %q", origin, acao)
 		}
 	}
+	// No Origin at all is said so, not "the origin ''".
+	if rec := get("GET", in.IntegrationID, ""); !strings.Contains(rec.Body.String(), "The request has no Origin header") ||
+		strings.Contains(rec.Body.String(), "origin ''") {
+		t.Errorf("no Origin: %s", rec.Body.String())
+	}
 	if rec := get("OPTIONS", in.IntegrationID, "https://www.example.com"); rec.Code != 204 || rec.Header().Get("Access-Control-Allow-Origin") != "https://www.example.com" {
 		t.Errorf("preflight: %d %v", rec.Code, rec.Header())
 	}

@@ -38,6 +38,9 @@ func (h *handler) webChatToken(c echo.Context) error {
 	ch, _ := channels.ByID("WebChat")
 	cfg := ch.Join(in.Config, in.Secrets)
 	origin := c.Request().Header.Get("Origin")
+	if origin == "" {
+		return forbidden("The request has no Origin header; a browser sends one with the widget's request from a page of one of this integration's allowedOrigins.")
+	}
 	if !originAllowed(origin, cfg.Strings("allowedOrigins")) {
 		return forbidden("The origin '" + origin + "' is not in this integration's allowedOrigins.")
 	}
