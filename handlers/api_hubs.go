@@ -81,16 +81,16 @@ func readHubBody(c echo.Context) (in hubInput, err error) {
 // applyHub validates a hub input onto h (create when h.ID is empty).
 func applyHub(h *db.Hub, in hubInput) channels.FieldErrors {
 	errs := slices.Clone(in.Errs)
-	if (in.Name != nil || h.ID == "") && errs.For("name") == "" { // a name of the wrong type is reported already
-		name := ""
-		if in.Name != nil {
-			name = *in.Name
-		}
-		if n, fe := checkName(name); fe != nil {
+	switch {
+	case errs.For("name") != "": // of the wrong type, reported already
+	case in.Name != nil:
+		if n, fe := checkName(*in.Name); fe != nil {
 			errs = append(errs, *fe)
 		} else {
 			h.Name = n
 		}
+	case h.ID == "": // a create
+		errs = append(errs, nameRequired)
 	}
 	if in.Description != nil {
 		d := strings.TrimSpace(*in.Description)

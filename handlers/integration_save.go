@@ -40,12 +40,16 @@ type integrationInput struct {
 	Errs channels.FieldErrors
 }
 
-// checkName validates an integration or hub name: 1–100 characters after
-// trimming, plain text (checkText).
+// nameRequired: a create without a name. One given but empty or blank is
+// checkName's "must not be empty" (the same code: a name is missing).
+var nameRequired = channels.FieldError{Code: codeRequired, Field: "name", Message: "Property 'name' is required."}
+
+// checkName validates an integration or hub name given: 1–100 characters
+// after trimming, plain text (checkText).
 func checkName(name string) (string, *channels.FieldError) {
 	n := strings.TrimSpace(name)
 	if n == "" {
-		return "", &channels.FieldError{Code: codeRequired, Field: "name", Message: "Property 'name' is required."}
+		return "", &channels.FieldError{Code: codeRequired, Field: "name", Message: "Property 'name' must not be empty."}
 	}
 	if fe := checkText("name", n, false); fe != nil {
 		return "", fe
@@ -128,7 +132,7 @@ func (h *handler) createIntegration(ctx context.Context, a actor, hub db.Hub, in
 	switch {
 	case errs.For("name") != "": // of the wrong type
 	case in.Name == nil:
-		errs = append(errs, channels.FieldError{Code: codeRequired, Field: "name", Message: "Property 'name' is required."})
+		errs = append(errs, nameRequired)
 	default:
 		if n, fe := checkName(*in.Name); fe != nil {
 			errs = append(errs, *fe)

@@ -412,3 +412,31 @@ func TestNonObjectBodyIsNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyNameIsNotMissing: a name given empty (or blank) is "must not
+// be empty", one not given on a create "is required"; an update with
+// {"name":""} had been told the name is required.
+func TestEmptyNameIsNotMissing(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	in := decode[integrationOut](t, a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok,
+		`{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["a.com"]}}`))
+	const empty, required = "Property 'name' must not be empty.", "Property 'name' is required."
+	for _, c := range []struct{ method, path, body, want string }{
+		{"PUT", "/api/v1/integrations/" + in.IntegrationID, `{"name":""}`, empty},
+		{"POST", "/api/v1/integrations/hubs/" + in.IntegrationID, `{"name":"  "}`, empty},
+		{"PUT", "/api/v1/hubs/" + hub.ID, `{"name":""}`, empty},
+		{"POST", "/api/v1/hubs", `{"name":""}`, empty},
+		{"POST", "/api/v1/integrations/hubs/" + hub.ID, `{"channelId":"WebChat","name":"","configuration":{"allowedOrigins":["a.com"]}}`, empty},
+		{"POST", "/api/v1/hubs", `{"description":"x"}`, required},
+		{"POST", "/api/v1/integrations/hubs/" + hub.ID, `{"channelId":"WebChat","configuration":{"allowedOrigins":["a.com"]}}`, required},
+	} {
+		rec := a.api(c.method, c.path, tok, c.body)
+		mustStatus(t, rec, http.StatusBadRequest)
+		p := decode[Problem](t, rec)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "name" || p.Errors[0].Code != codeRequired || p.Detail != c.want {
+			t.Errorf("%s %s %s: %+v", c.method, c.path, c.body, p)
+		}
+	}
+}
