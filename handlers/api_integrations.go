@@ -36,7 +36,7 @@ func (h *handler) ownHub(c echo.Context, id string) (db.Hub, error) {
 
 // pathHub is the hub named by the path's :id, owned by the actor's tenant.
 func (h *handler) pathHub(c echo.Context) (db.Hub, error) {
-	id, err := parseID(c, "id", "hub")
+	id, err := parseID(c, "id", "hubId", "hub")
 	if err != nil {
 		return db.Hub{}, err
 	}
@@ -46,7 +46,7 @@ func (h *handler) pathHub(c echo.Context) (db.Hub, error) {
 // pathIntegration is the integration named by the path's :id, owned by the
 // actor's tenant.
 func (h *handler) pathIntegration(c echo.Context) (db.Integration, error) {
-	id, err := parseID(c, "id", "integration")
+	id, err := parseID(c, "id", "integrationId", "integration")
 	if err != nil {
 		return db.Integration{}, err
 	}
@@ -79,7 +79,7 @@ func unreadable(err error) bool {
 // integrationCreateOrUpdate is POST /integrations/hubs/{id}: the seed gives
 // create and update one path, so the id tells which.
 func (h *handler) integrationCreateOrUpdate(c echo.Context) error {
-	id, err := parseID(c, "id", "hub or integration")
+	id, err := parseID(c, "id", "id", "hub or integration")
 	if err != nil {
 		return err
 	}
@@ -314,7 +314,7 @@ func (h *handler) integrationDelete(c echo.Context) error {
 
 // integrationsByChannel is GET /integrations/hubs/{hubId}/{channelType}.
 func (h *handler) integrationsByChannel(c echo.Context) error {
-	id, err := parseID(c, "id", "hub")
+	id, err := parseID(c, "id", "hubId", "hub")
 	if err != nil {
 		return err
 	}
@@ -366,7 +366,7 @@ func (h *handler) integrationList(c echo.Context) error {
 	if s := c.QueryParam("hubId"); s != "" {
 		c.SetParamNames("hubId")
 		c.SetParamValues(s)
-		id, err := parseID(c, "hubId", "hub")
+		id, err := parseID(c, "hubId", "hubId", "hub")
 		if err != nil {
 			return err
 		}

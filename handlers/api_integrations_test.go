@@ -294,7 +294,7 @@ func TestInvalidInput(t *testing.T) {
 		{"status 3001 on create", "POST", create, `{"channelId":"WebChat","name":"T","statusId":3001,"configuration":{"allowedOrigins":["a.com"]}}`, 400, codeOutOfRange, "statusId"},
 		{"update bad config", "POST", update, `{"configuration":{"allowedOrigins":"a.com"}}`, 400, codeWrongType, "configuration.allowedOrigins"},
 		{"update changes channel", "POST", update, `{"channelId":"Direct"}`, 400, codeOutOfRange, "channelId"},
-		{"bad guid", "GET", "/api/v1/integrations/xyz", ``, 400, codeBadGUID, "id"},
+		{"bad guid", "GET", "/api/v1/integrations/xyz", ``, 400, codeBadGUID, "integrationId"},
 		{"page size 0", "GET", "/api/v1/integrations?pageSize=0", ``, 400, codeOutOfRange, "pageSize"},
 		{"page size 101", "GET", "/api/v1/integrations?pageSize=101", ``, 400, codeOutOfRange, "pageSize"},
 		{"page size abc", "GET", "/api/v1/integrations?pageSize=abc", ``, 400, codeBadFormat, "pageSize"},

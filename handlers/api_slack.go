@@ -70,7 +70,7 @@ func (h *handler) slackNonce(c echo.Context) error {
 	}
 	c.SetParamNames("hubId")
 	c.SetParamValues(s)
-	id, err := parseID(c, "hubId", "hub")
+	id, err := parseID(c, "hubId", "hubId", "hub")
 	if err != nil {
 		return err
 	}

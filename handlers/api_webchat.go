@@ -24,7 +24,7 @@ const webChatTokenTTL = time.Hour
 // no Authorization; the browser's Origin must be one of the integration's
 // allowedOrigins. The answer carries CORS headers for that origin only.
 func (h *handler) webChatToken(c echo.Context) error {
-	id, err := parseID(c, "id", "integration")
+	id, err := parseID(c, "id", "integrationId", "integration")
 	if err != nil {
 		return err
 	}

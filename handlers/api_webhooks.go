@@ -201,7 +201,7 @@ func (h *handler) apiIntegrationTest(c echo.Context) error {
 // apiDeliveries is GET /integrations/{id}/deliveries: a page of attempts,
 // newest first.
 func (h *handler) apiDeliveries(c echo.Context) error {
-	id, err := parseID(c, "id", "integration")
+	id, err := parseID(c, "id", "integrationId", "integration")
 	if err != nil {
 		return err
 	}

@@ -82,3 +82,39 @@ func TestPercentEncodedPathParams(t *testing.T) {
 	b := a.signIn("admin")
 	mustStatus(t, b.get("/hubs/"+enc(hub.ID)), http.StatusOK)
 }
+
+// TestBadPathIDNamesItsParameter: a path id that is no GUID is a 400
+// whose field is the parameter as the API reference names it (hubId,
+// integrationId; id only where the path is /integrations/hubs/{id}), not
+// echo's ":id" every route shares.
+func TestBadPathIDNamesItsParameter(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	for _, c := range []struct{ method, path, template, field string }{
+		{"GET", "/api/v1/hubs/xyz", "/api/v1/hubs/{hubId}", "hubId"},
+		{"PUT", "/api/v1/hubs/xyz", "/api/v1/hubs/{hubId}", "hubId"},
+		{"DELETE", "/api/v1/hubs/xyz", "/api/v1/hubs/{hubId}", "hubId"},
+		{"GET", "/api/v1/integrations/xyz", "/api/v1/integrations/{integrationId}", "integrationId"},
+		{"PUT", "/api/v1/integrations/xyz", "/api/v1/integrations/{integrationId}", "integrationId"},
+		{"DELETE", "/api/v1/integrations/xyz", "/api/v1/integrations/{integrationId}", "integrationId"},
+		{"POST", "/api/v1/integrations/xyz/test", "/api/v1/integrations/{integrationId}/test", "integrationId"},
+		{"GET", "/api/v1/integrations/xyz/deliveries", "/api/v1/integrations/{integrationId}/deliveries", "integrationId"},
+		{"GET", "/api/v1/integrations/hubs/xyz/webchat", "/api/v1/integrations/hubs/{hubId}/{channelType}", "hubId"},
+		{"POST", "/api/v1/integrations/hubs/xyz", "/api/v1/integrations/hubs/{id}", "id"},
+		{"GET", "/api/v1/integrations/web-chat/token/xyz", "/api/v1/integrations/web-chat/token/{integrationId}", "integrationId"},
+	} {
+		if !strings.Contains(string(openapiYAML), "\n  "+c.template+":\n") {
+			t.Fatalf("openapi.yaml has no path %s", c.template)
+		}
+		body := ""
+		if c.method == "PUT" || c.method == "POST" && !strings.HasSuffix(c.path, "/test") {
+			body = `{"name":"x"}`
+		}
+		rec := a.api(c.method, c.path, tok, body)
+		mustStatus(t, rec, http.StatusBadRequest)
+		p := decode[Problem](t, rec)
+		if len(p.Errors) != 1 || p.Errors[0].Code != codeBadGUID || p.Errors[0].Field != c.field {
+			t.Errorf("%s %s: %+v, want the field %s", c.method, c.path, p.Errors, c.field)
+		}
+	}
+}

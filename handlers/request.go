@@ -265,12 +265,14 @@ func strayParam(c echo.Context) bool {
 	return false
 }
 
-// parseID checks that an id in the path is a UUID.
-func parseID(c echo.Context, param, what string) (string, error) {
+// parseID checks that an id in the path (the route's param) is a UUID.
+// Its error names field, the parameter as the API reference names it
+// (hubId, integrationId): the routes share echo's ":id".
+func parseID(c echo.Context, param, field, what string) (string, error) {
 	id := c.Param(param)
 	u, err := uuid.Parse(id)
 	if err != nil {
-		return "", badRequest(codeBadGUID, param, fmt.Sprintf("'%s' is not a valid %s id (a GUID is expected).", id, what))
+		return "", badRequest(codeBadGUID, field, fmt.Sprintf("'%s' is not a valid %s id (a GUID is expected).", id, what))
 	}
 	return u.String(), nil
 }
