@@ -272,9 +272,12 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, FieldErrors) {
 					continue
 				}
 				s = c
-			} else if reason := checkHost(s); reason != "" {
-				bad = append(bad, invalid(ipath, reason))
-				continue
+			} else {
+				s = asciiHost(s) // stored as browsers send it in Origin
+				if reason := checkHost(s); reason != "" {
+					bad = append(bad, invalid(ipath, reason))
+					continue
+				}
 			}
 			if seen[strings.ToLower(s)] {
 				continue // a repeat adds nothing

@@ -9,11 +9,42 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 
 	"hubadmin/webhooks"
 )
 
 var hostLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+
+// asciiHost writes an allowed origin's international host name
+// (https://bücher.example) in its IDNA form (https://xn--bcher-kva.example),
+// the form a browser sends in Origin and the one compared with it; the
+// scheme and port stay as given. An entry that is all ASCII is returned
+// as it is; a name IDNA refuses is left for checkHost to refuse.
+func asciiHost(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	scheme, rest := "", s
+	if i := strings.Index(s, "://"); i >= 0 {
+		scheme, rest = s[:i+3], s[i+3:]
+	}
+	host, port := rest, ""
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 && isASCII(rest[i:]) {
+		host, port = rest[:i], rest[i:]
+	}
+	a, err := idna.Lookup.ToASCII(host)
+	if err != nil {
+		return s
+	}
+	return scheme + a + port
+}
+
+func isASCII(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf })
+}
 
 // checkHost accepts host, host:port, https://host and https://host:port.
 func checkHost(s string) string {
@@ -55,6 +86,9 @@ func checkHost(s string) string {
 	}
 	for _, label := range strings.Split(host, ".") {
 		if !hostLabel.MatchString(label) {
+			if !isASCII(label) {
+				return "is not a valid host name (an international name is taken in its IDNA form, xn--…, and this one has none)"
+			}
 			return "is not a valid host name"
 		}
 	}

@@ -2,9 +2,11 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -204,4 +206,38 @@ func TestConnectTokenNeedsAForm(t *testing.T) {
 	}
 	form := "grant_type=client_credentials&client_id=" + cl.ID + "&client_secret=" + secret
 	mustStatus(t, a.postRaw("/connect/token", "Application/X-WWW-Form-Urlencoded; charset=UTF-8", form), 200)
+}
+
+// TestWebChatInternationalOrigin: an allowed origin with an international
+// host name is taken and kept in its IDNA form, the one a browser sends in
+// Origin, so the widget on https://bücher.example gets its token; it had
+// been refused as "not a valid host name" with no hint.
+func TestWebChatInternationalOrigin(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	h := a.hub("Web")
+	rec := a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok,
+		`{"channelId":"WebChat","name":"Site","configuration":{"allowedOrigins":["https://bücher.example","BÜCHER.example:8443","xn--bcher-kva.example:8443","shop.example"]}}`)
+	mustStatus(t, rec, http.StatusOK)
+	in := decode[integrationOut](t, rec)
+	var cfg struct{ AllowedOrigins []string }
+	if err := json.Unmarshal(in.Configuration, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"https://xn--bcher-kva.example", "xn--bcher-kva.example:8443", "shop.example"}; !slices.Equal(cfg.AllowedOrigins, want) {
+		t.Errorf("allowedOrigins %q, want %q", cfg.AllowedOrigins, want)
+	}
+	req := httptest.NewRequest("GET", "/api/v1/integrations/web-chat/token/"+in.IntegrationID, nil)
+	req.Header.Set("Origin", "https://xn--bcher-kva.example")
+	res := httptest.NewRecorder()
+	a.srv.ServeHTTP(res, req)
+	mustStatus(t, res, http.StatusOK)
+
+	// A name with no IDNA form says why.
+	rec = a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok,
+		`{"channelId":"WebChat","name":"Other","configuration":{"allowedOrigins":["-bücher.example"]}}`)
+	mustStatus(t, rec, http.StatusBadRequest)
+	if p := decode[Problem](t, rec); len(p.Errors) != 1 || !strings.Contains(p.Detail, "IDNA form") {
+		t.Errorf("no IDNA form: %+v", p)
+	}
 }
