@@ -1,9 +1,9 @@
 package handlers
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
