@@ -111,15 +111,29 @@ func (h *handler) uiHubEdit(c echo.Context) error {
 	if err := refuseViewer(c); err != nil {
 		return err
 	}
-	values := url.Values{"name": {hub.Name}, "description": {hub.Description}}
-	if hub.CloseDormantConversation != nil {
-		values.Set("closeDormantConversation", strconv.Itoa(*hub.CloseDormantConversation))
-	}
+	values := hubFormValues(hub)
 	values.Set("version", formVersion(hub.Modified))
+	values.Set("original", formOriginal(values, hubStaleFields))
 	if kept, ok := h.takeUnsaved(c); ok {
 		values = kept // with the version it was typed over: a change since is caught on save
 	}
 	return render(c, http.StatusOK, views.HubEdit(h.page(c, "Edit hub", "hubs"), views.HubForm{ID: hub.ID, Name: hub.Name, Form: views.Form{Values: values}}))
+}
+
+// hubFormValues is a stored hub as its edit form shows it.
+func hubFormValues(hub db.Hub) url.Values {
+	values := url.Values{"name": {hub.Name}, "description": {hub.Description}}
+	if hub.CloseDormantConversation != nil {
+		values.Set("closeDormantConversation", strconv.Itoa(*hub.CloseDormantConversation))
+	}
+	return values
+}
+
+// hubStaleFields are the hub form's fields, as a stale save merges them.
+var hubStaleFields = []staleField{
+	{Name: "name", Label: "Name", Kind: channels.Text},
+	{Name: "description", Label: "Description", Kind: channels.Text},
+	{Name: "closeDormantConversation", Label: "Close dormant conversations after", Kind: channels.Text},
 }
 
 // formVersion is a row's modified time as an edit form carries it.
@@ -174,8 +188,10 @@ func (h *handler) submitHub(c echo.Context, hub db.Hub) error {
 			}
 			form.Del("_csrf")
 			form.Set("version", formVersion(hub.Modified))
+			notes, changed, known := mergeStale(form, hubFormValues(hub), hubStaleFields)
 			f := formOf(form, nil)
-			f.Error = fmt.Sprintf(staleForm, "hub", "hub")
+			f.Notes = notes
+			f.Error = staleMessage("hub", changed, known)
 			return render(c, http.StatusConflict, views.HubEdit(h.page(c, "Edit hub", "hubs"), views.HubForm{ID: hub.ID, Name: hub.Name, Form: f}))
 		}
 		if !errors.As(err, &errs) && err != nil {

@@ -285,18 +285,48 @@ func (h *handler) uiIntegrationEdit(c echo.Context) error {
 	if !ok {
 		return fmt.Errorf("integration %s has unknown channel %q", in.ID, in.ChannelID)
 	}
-	values := integrationValues(ch, ch.Join(in.Config, in.Secrets))
-	values.Set("name", in.Name)
+	values := integrationFormValues(ch, in)
 	values.Set("version", formVersion(in.Modified))
+	values.Set("original", formOriginal(values, integrationStaleFields(ch)))
+	if kept, ok := h.takeUnsaved(c); ok {
+		values = kept // with the version it was typed over: a change since is caught on save
+	}
+	return h.renderIntegrationEdit(c, http.StatusOK, in, hub, ch, views.Form{Values: values}, nil)
+}
+
+// integrationFormValues is a stored integration as its edit form shows
+// it, with its public signing key (no input: a stale save tells of it).
+func integrationFormValues(ch *channels.Channel, in db.Integration) url.Values {
+	cfg := ch.Join(in.Config, in.Secrets)
+	values := integrationValues(ch, cfg)
+	values.Set("name", in.Name)
 	if in.StatusID == db.IntegrationPaused {
 		values.Set("status", "paused")
 	} else {
 		values.Set("status", "active")
 	}
-	if kept, ok := h.takeUnsaved(c); ok {
-		values = kept // with the version it was typed over: a change since is caught on save
+	if k := cfg.String("publicSigningKey"); k != "" {
+		values.Set("publicSigningKey", k)
 	}
-	return h.renderIntegrationEdit(c, http.StatusOK, in, hub, ch, views.Form{Values: values}, nil)
+	return values
+}
+
+// integrationStaleFields are the fields of a channel's edit form, as a
+// stale save merges them.
+func integrationStaleFields(ch *channels.Channel) []staleField {
+	fields := []staleField{{Name: "name", Label: "Name", Kind: channels.Text}, {Name: "status", Label: "Status", Kind: channels.Choice}}
+	if ch.Updatable {
+		for _, f := range ch.Fields {
+			if f.UpdateOnly || f.Spent {
+				continue
+			}
+			fields = append(fields, staleField{Name: channels.FormField(f.Name), Label: f.Label, Kind: f.Kind, Secret: f.Kind == channels.Secret})
+		}
+	}
+	if _, ok := ch.Field("regenerateKeys"); ok {
+		fields = append(fields, staleField{Name: "publicSigningKey", Label: "Signing keys (regenerated)", Hidden: true})
+	}
+	return fields
 }
 
 // uiIntegrationSave updates through the API's own path.
@@ -335,8 +365,11 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 			return err
 		}
 		form.Set("version", formVersion(cur.Modified))
+		form.Del("_csrf")
+		notes, changed, known := mergeStale(form, integrationFormValues(ch, cur), integrationStaleFields(ch))
 		f := formOf(form, nil)
-		f.Error = fmt.Sprintf(staleForm, "integration", "integration")
+		f.Notes = notes
+		f.Error = staleMessage("integration", changed, known)
 		return h.renderIntegrationEdit(c, http.StatusConflict, cur, hub, ch, f, nil)
 	}
 	if err != nil {

@@ -41,7 +41,13 @@ type Form struct {
 	// field and by the item's index in the list as sent (its non-empty
 	// rows, which is how the API numbers them).
 	RowErrors map[string]map[int]string
+	// Notes say, under a field, that someone else changed it after the
+	// form was opened (an edit form given back as stale).
+	Notes map[string]string
 }
+
+// Note returns what a field's note says, if it has one.
+func (f Form) Note(name string) string { return f.Notes[name] }
 
 // Get returns a typed value.
 func (f Form) Get(name string) string {
