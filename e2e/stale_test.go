@@ -1,0 +1,41 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestStaleEditKeepsBothChanges: in the browser, an edit form saved after
+// someone else's save comes back merged (their origins, the name typed
+// here with a note naming theirs, a banner listing what changed), passes
+// axe, and saving it again keeps both people's changes.
+func TestStaleEditKeepsBothChanges(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Desk")
+	id := s.apiIntegration(t, hub.ID, `{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["a.example.com"]}}`)
+	page := s.signedIn(t, "editor")
+	_, err := page.Goto("/integrations/" + id + "/edit")
+	must(t, err)
+	if code, out := s.api(t, s.token(t, "write"), "PUT", "/api/v1/integrations/"+id,
+		`{"name":"Chat B","configuration":{"allowedOrigins":["b.example.com"]}}`); code != 200 {
+		t.Fatalf("the other save: %d %s", code, out)
+	}
+	must(t, page.Locator(`input[name="name"]`).Fill("Chat A"))
+	must(t, page.Locator(`form[data-testid="integration-form"] button[type="submit"]:not([data-default-submit]):not([data-list-add])`).Click())
+	must(t, expect.Locator(page.GetByTestId("form-error")).ToContainText("Changed meanwhile: Name, Allowed origins."))
+	must(t, expect.Locator(page.Locator(`input[name="cfg.allowedOrigins"]`).First()).ToHaveValue("b.example.com"))
+	must(t, expect.Locator(page.Locator(`input[name="name"]`)).ToHaveValue("Chat A"))
+	must(t, expect.Locator(page.Locator("#f-name-note")).ToContainText("“Chat B”"))
+	if v := axeViolations(t, page); len(v) > 0 {
+		t.Errorf("axe on the merged form: %+v", v)
+	}
+	shot(t, page, "integration-edit-stale")
+
+	must(t, page.Locator(`form[data-testid="integration-form"] button[type="submit"]:not([data-default-submit]):not([data-list-add])`).Click())
+	atPath(t, page, "/integrations/"+id)
+	_, out := s.api(t, s.token(t, "read"), "GET", "/api/v1/integrations/"+id, "")
+	if !strings.Contains(out, `"name":"Chat A"`) || !strings.Contains(out, `"allowedOrigins":["b.example.com"]`) {
+		t.Fatalf("after saving the merged form: %s", out)
+	}
+}
