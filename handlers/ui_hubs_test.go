@@ -324,6 +324,13 @@ func TestHubDeleteNeedsItsExactName(t *testing.T) {
 	if !strings.Contains(d.Find("form").Text(), "2 integrations") {
 		t.Errorf("confirm page does not say how many integrations go: %q", d.Find("form").Text())
 	}
+	// One integration is "its one integration", not "all 1 integration".
+	a1 := newTestApp(t)
+	one := a1.hub("Support US")
+	a1.seedIntegrations(one, [2]string{"Chat", "WebChat"})
+	if text := strings.Join(strings.Fields(doc(t, a1.signIn("editor").get("/hubs/"+one.ID+"/delete")).Find("form").Text()), " "); !strings.Contains(text, "with its one integration, its configuration") || strings.Contains(text, "all 1") {
+		t.Errorf("confirm page for one integration: %q", text)
+	}
 	if got := d.Find("title").Text(); got != "Delete hub “Support EU” · hubadmin" {
 		t.Errorf("title %q does not name the hub", got)
 	}
