@@ -206,11 +206,14 @@ func (h *handler) submitHub(c echo.Context, hub db.Hub) error {
 		form.Del("_csrf")
 		return render(c, http.StatusUnprocessableEntity, views.HubEdit(h.page(c, title, "hubs"), views.HubForm{ID: hub.ID, Name: hub.Name, Form: formOf(form, hubFormMessages(errs))}))
 	}
-	verb := "saved"
-	if hub.ID == "" {
-		verb = "created"
+	switch {
+	case hub.ID == "":
+		h.flash(c, "success", fmt.Sprintf("Hub “%s” created", out.Name))
+	case out.Modified.Equal(hub.Modified):
+		h.flash(c, "info", fmt.Sprintf("No changes to save: “%s” is as it was", out.Name))
+	default:
+		h.flash(c, "success", fmt.Sprintf("Hub “%s” saved", out.Name))
 	}
-	h.flash(c, "success", fmt.Sprintf("Hub “%s” %s", out.Name, verb))
 	return redirect(c, "/hubs/"+out.ID)
 }
 

@@ -280,6 +280,10 @@ func TestHubDuplicateNameAndEdit(t *testing.T) {
 	if !strings.Contains(b.get("/hubs/"+sales.ID).Body.String(), "Hub “Sales EU” saved") {
 		t.Error("no saved flash")
 	}
+	b.post("/hubs/"+sales.ID, url.Values{"name": {"Sales EU"}, "description": {"Europe"}, "closeDormantConversation": {"30"}}, false)
+	if body := b.get("/hubs/" + sales.ID).Body.String(); !strings.Contains(body, "No changes to save: “Sales EU” is as it was") || strings.Contains(body, "” saved") {
+		t.Error("saving the stored values again is not told as no change")
+	}
 	// Emptying the days keeps conversations open again.
 	b.post("/hubs/"+sales.ID, url.Values{"name": {"Sales EU"}, "closeDormantConversation": {""}}, false)
 	if got, _ := a.db.Hub(context.Background(), sales.ID); got.CloseDormantConversation != nil {

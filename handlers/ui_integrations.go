@@ -379,7 +379,13 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 		}
 		return h.renderIntegrationEdit(c, http.StatusUnprocessableEntity, cur, hub, ch, withAttachedHolder(formOf(form, readableErrors(ch, errs)), err), err)
 	}
-	h.flash(c, "success", "Integration “"+out.Name+"” saved")
+	if out.Modified.Equal(cur.Modified) {
+		// Nothing was written (the values were those stored): "saved"
+		// would say something happened.
+		h.flash(c, "info", "No changes to save: “"+out.Name+"” is as it was")
+	} else {
+		h.flash(c, "success", "Integration “"+out.Name+"” saved")
+	}
 	return redirect(c, "/integrations/"+out.ID)
 }
 

@@ -270,6 +270,15 @@ func TestEditWebChatOriginsAndStartMessage(t *testing.T) {
 	if body := b.get("/integrations/" + id).Body.String(); !strings.Contains(body, `Integration “Chat 2” saved`) {
 		t.Errorf("no saved flash on the page")
 	}
+	// The same values again: nothing is written, and the toast says so.
+	b.post("/integrations/"+id, url.Values{"name": {"Chat 2"}, "status": {"paused"},
+		"cfg.allowedOrigins": {"new.example.com", "https://other.example.com"}, "cfg.start": {"Welcome back", "Second"}}, false)
+	if body := b.get("/integrations/" + id).Body.String(); !strings.Contains(body, `No changes to save: “Chat 2” is as it was`) || strings.Contains(body, "” saved") {
+		t.Errorf("saving the stored values again is not told as no change")
+	}
+	if again, _ := a.db.Integration(context.Background(), id); !again.Modified.Equal(in.Modified) {
+		t.Errorf("saving the stored values again wrote the row")
+	}
 }
 
 func TestEditNonUpdatableChannelExplainsWhy(t *testing.T) {
