@@ -155,10 +155,12 @@ func toAPIError(err error) (*apiError, bool) {
 // errDiskFull: a write refused because the server's disk is full. It is
 // the server's trouble, not the request's, and passes once space is freed:
 // 503 with Retry-After, not a 500 that reads as a bug.
-var errDiskFull = &apiError{Status: http.StatusServiceUnavailable,
-	Detail: "The server's disk is full, so nothing was saved. Retry once space has been freed on the server.",
-	Errors: []ProblemError{{Code: codeUnavailable, Description: "The server's disk is full, so nothing was saved. Retry once space has been freed on the server."}},
-	Header: http.Header{"Retry-After": {"60"}}}
+var errDiskFull = func() *apiError {
+	e := problem(http.StatusServiceUnavailable, codeUnavailable, "",
+		"The server's disk is full, so nothing was saved. Retry once space has been freed on the server.")
+	e.Header = http.Header{"Retry-After": {"60"}}
+	return e
+}()
 
 // providerField is the field a provider's refusal names in an error:
 // the configuration property it is about, else the whole configuration.
