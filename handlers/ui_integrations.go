@@ -180,6 +180,7 @@ func (h *handler) renderIntegrationNew(c echo.Context, status int, hub db.Hub, c
 		Cancel:       "/hubs/" + hub.ID,
 		HubID:        hub.ID,
 		HubName:      hub.Name,
+		ChannelID:    ch.ID,
 		ChannelTitle: ch.Title,
 		ChannelIcon:  ch.Icon,
 		Fields:       integrationFields(ch, channels.Create),
@@ -333,6 +334,12 @@ func integrationStaleFields(ch *channels.Channel) []staleField {
 func (h *handler) uiIntegrationSave(c echo.Context) error {
 	cur, hub, err := h.uiOwnIntegration(c)
 	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
+			if gone := h.savedAfterDelete(c); gone != nil {
+				return gone
+			}
+		}
 		return err
 	}
 	ch, ok := channels.ByID(cur.ChannelID)
@@ -389,12 +396,47 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 	return redirect(c, "/integrations/"+out.ID)
 }
 
+// savedAfterDelete answers the save of an edit form whose integration was
+// deleted while it was open: the new-integration form of its hub and
+// channel, filled with what was typed (secrets are never in an edit form
+// unless typed anew), saying that nothing was saved. Without the hidden
+// hub and channel of the form, or with a hub gone too or of another
+// tenant, or for a channel only created by connecting (Slack), it is nil
+// and the save is the plain 404.
+func (h *handler) savedAfterDelete(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return nil
+	}
+	ch, ok := channels.ByID(form.Get("channel"))
+	if !ok || ch.OAuth || form.Get("hub") == "" || refuseViewer(c) != nil {
+		return nil
+	}
+	hub, err := h.db.Hub(c.Request().Context(), form.Get("hub"))
+	if err != nil || hub.TenantID != currentUser(c).TenantID {
+		return nil
+	}
+	typed := integrationDefaults(ch) // for what an edit form does not show
+	for k, v := range form {
+		switch k {
+		case "_csrf", "version", "original", "hub", "channel", "status", "confirmed":
+		default:
+			typed[k] = v
+		}
+	}
+	f := formOf(typed, nil)
+	f.Error = "This integration was deleted while you were editing it, so nothing was saved. " +
+		"What you typed is below: create it again, or cancel."
+	return h.renderIntegrationNew(c, http.StatusGone, hub, ch, f, nil)
+}
+
 func (h *handler) renderIntegrationEdit(c echo.Context, status int, in db.Integration, hub db.Hub, ch *channels.Channel, f views.Form, refused error) error {
 	m := views.IntegrationForm{
 		Action:       "/integrations/" + in.ID,
 		Cancel:       "/integrations/" + in.ID,
 		HubID:        hub.ID,
 		HubName:      hub.Name,
+		ChannelID:    ch.ID,
 		ChannelTitle: ch.Title,
 		ChannelIcon:  ch.Icon,
 		Form:         f,

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -146,5 +147,67 @@ func TestStaleHubFormKeepsTheOtherChange(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("saved again: no %s in %s", want, body)
 		}
+	}
+}
+
+// TestSaveOfADeletedIntegrationKeepsWhatWasTyped: an edit form saved after
+// someone else deleted its integration comes back as the hub's new form
+// of that channel, filled with what was typed and saying nothing was
+// saved (it was a bare 404 page, and the typing was lost). Another
+// tenant's hub named in the form gets the bare 404.
+func TestSaveOfADeletedIntegrationKeepsWhatWasTyped(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Desk")
+	rec := a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok, `{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["a.example.com"],"start":[{"type":"text","text":"Hi"}]}}`)
+	id := decode[integrationOut](t, rec).IntegrationID
+	b := a.signIn("editor")
+
+	form := formValues(doc(t, b.get("/integrations/"+id+"/edit")), `form[data-testid="integration-form"]`)
+	mustStatus(t, a.api("DELETE", "/api/v1/integrations/"+id, tok, ""), http.StatusOK)
+	form.Set("name", "Chat again")
+	form.Set("cfg.start", "Typed before the delete")
+	rec = b.post("/integrations/"+id, form, false)
+	mustStatus(t, rec, http.StatusGone)
+	d := doc(t, rec)
+	if msg := d.Find(`[data-testid="form-error"]`).Text(); !strings.Contains(msg, "deleted while you were editing it, so nothing was saved") {
+		t.Errorf("form error %q", msg)
+	}
+	if action := d.Find(`form[data-testid="integration-form"]`).AttrOr("action", ""); action != "/hubs/"+hub.ID+"/integrations/new/webchat" {
+		t.Errorf("form posts to %q, want the hub's new WebChat form", action)
+	}
+	if v := d.Find(`input[name="name"]`).AttrOr("value", ""); v != "Chat again" {
+		t.Errorf("name given back as %q", v)
+	}
+	if v := strings.TrimSpace(d.Find(`textarea[name="cfg.start"]`).First().Text()); v != "Typed before the delete" {
+		t.Errorf("message given back as %q", v)
+	}
+	if v := d.Find(`input[name="cfg.allowedOrigins"]`).AttrOr("value", ""); v != "a.example.com" {
+		t.Errorf("origins given back as %q", v)
+	}
+	if n := d.Find(`input[name="version"], input[name="original"]`).Length(); n != 0 {
+		t.Errorf("the new form carries %d of the edit form's hidden fields", n)
+	}
+	// Submitting it creates the integration again.
+	again := formValues(d, `form[data-testid="integration-form"]`)
+	rec = b.post("/hubs/"+hub.ID+"/integrations/new/webchat", again, false)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("create again: status %d: %s", rec.Code, rec.Body.String())
+	}
+	list := a.api("GET", "/api/v1/integrations?hubId="+hub.ID, tok, "").Body.String()
+	if !strings.Contains(list, `"Chat again"`) || !strings.Contains(list, "Typed before the delete") {
+		t.Errorf("hub's integrations after creating again: %s", list)
+	}
+
+	// A hub of another tenant named in the form: the plain 404, no form.
+	tenant, err := a.db.CreateTenant(context.Background(), "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form.Set("hub", a.hub("Elsewhere", tenant.ID).ID)
+	rec = b.post("/integrations/"+id, form, false)
+	mustStatus(t, rec, http.StatusNotFound)
+	if strings.Contains(rec.Body.String(), "Elsewhere") || strings.Contains(rec.Body.String(), "deleted while you were editing") {
+		t.Errorf("another tenant's hub answered with a form: %s", rec.Body.String())
 	}
 }
