@@ -390,6 +390,9 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 		// Nothing was written (the values were those stored): "saved"
 		// would say something happened.
 		h.flash(c, "info", "No changes to save: “"+out.Name+"” is as it was")
+	} else if cur.Secrets["privateSigningKey"] != out.Secrets["privateSigningKey"] {
+		// Ticked in the form: said as the Regenerate button says it.
+		h.flash(c, "success", "Integration “"+out.Name+"” saved; its signing keys were regenerated and the old keys no longer work")
 	} else {
 		h.flash(c, "success", "Integration “"+out.Name+"” saved")
 	}

@@ -327,6 +327,24 @@ func TestRegenerateDirectKeys(t *testing.T) {
 	if !strings.Contains(body, after.Secrets["privateSigningKey"]) || strings.Contains(body, before.Secrets["privateSigningKey"]) {
 		t.Fatalf("page does not show the new private key to an editor")
 	}
+	// Ticked in the edit form: the toast says the keys changed, as the
+	// button's does; a plain save of the same form does not.
+	form := formValues(doc(t, b.get("/integrations/"+id+"/edit")), `form[data-testid="integration-form"]`)
+	form.Set("cfg.regenerateKeys", "true")
+	mustStatus(t, b.post("/integrations/"+id, form, false), http.StatusSeeOther)
+	ticked, _ := a.db.Integration(context.Background(), id)
+	if ticked.Secrets["privateSigningKey"] == after.Secrets["privateSigningKey"] {
+		t.Fatal("the ticked box did not regenerate the keys")
+	}
+	if body := b.get("/integrations/" + id).Body.String(); !strings.Contains(body, "saved; its signing keys were regenerated and the old keys no longer work") {
+		t.Errorf("saving with Regenerate ticked is told as a plain save")
+	}
+	form = formValues(doc(t, b.get("/integrations/"+id+"/edit")), `form[data-testid="integration-form"]`)
+	form.Set("name", "Bot 2")
+	mustStatus(t, b.post("/integrations/"+id, form, false), http.StatusSeeOther)
+	if body := b.get("/integrations/" + id).Body.String(); !strings.Contains(body, "Integration “Bot 2” saved") || strings.Contains(body, "keys were regenerated") {
+		t.Errorf("a rename is told as a regeneration")
+	}
 	// WebChat has no keys to regenerate.
 	wc := integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/webchat", url.Values{"name": {"C"}, "cfg.allowedOrigins": {"a.example.com"}}, false))
 	mustStatus(t, b.post("/integrations/"+wc+"/regenerate", url.Values{"confirmed": {"1"}}, false), http.StatusNotFound)
