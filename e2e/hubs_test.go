@@ -673,13 +673,13 @@ func TestHubListStatusFilter(t *testing.T) {
 }
 
 // coveredByToasts reports how many toasts are shown and how many of the
-// page's buttons and links (in main) they cover.
+// page's buttons and links (in main and the sidebar) they cover.
 func coveredByToasts(t *testing.T, page playwright.Page) (shown, covered int) {
 	t.Helper()
 	v, err := page.Evaluate(`() => {
 		const toasts = [...document.querySelectorAll("#toasts .toast")].filter(el => el.checkVisibility()).map(el => el.getBoundingClientRect());
 		const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-		const controls = [...document.querySelectorAll("main button, main a")].filter(el => el.checkVisibility()).map(el => el.getBoundingClientRect());
+		const controls = [...document.querySelectorAll("main button, main a, .sidebar button, .sidebar a")].filter(el => el.checkVisibility()).map(el => el.getBoundingClientRect());
 		return toasts.length + " " + controls.filter(c => toasts.some(t => hit(t, c))).length;
 	}`)
 	must(t, err)
@@ -691,7 +691,8 @@ func coveredByToasts(t *testing.T, page playwright.Page) (shown, covered int) {
 
 // Toasts must not stand over the buttons an operator clicks next: pausing
 // rows one after another at the bottom of the window (they were bottom
-// right, over the rows' Pause and Delete buttons).
+// right, over the rows' Pause and Delete buttons), nor over the sidebar's
+// Sign out and Change password (they were, at its bottom).
 func TestToastsLeaveRowButtonsClear(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
@@ -714,6 +715,7 @@ func TestToastsLeaveRowButtonsClear(t *testing.T) {
 		}
 		hp.toast(t, "Integration “Chat 17” paused")
 		shown, covered := coveredByToasts(t, page)
+		shot(t, page, "toasts-wide")
 		if shown != 3 || covered != 0 {
 			t.Errorf("after four pauses: %d toasts shown (want the newest 3), covering %d of the page's buttons and links (want 0)", shown, covered)
 		}
