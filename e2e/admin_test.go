@@ -433,3 +433,28 @@ func TestUsersRowControlsKeepFocus(t *testing.T) {
 		t.Errorf("confirmations: %q", dialogs)
 	}
 }
+
+// TestEmptyTokenFormIsAnsweredBesideTheName: Create token with no name
+// is refused by the server, its reason under the Name field, which takes
+// the focus and is described by it (the browser's bubble answered before,
+// unlike every other form's errors); nothing is created.
+func TestEmptyTokenFormIsAnsweredBesideTheName(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	page := s.signedIn(t, "admin")
+	_, err := page.Goto("/tokens")
+	must(t, err)
+	form := page.GetByTestId("token-form")
+	must(t, form.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Create token"}).Click())
+	name := page.GetByTestId("token-form").GetByLabel("Name")
+	must(t, expect.Locator(name).ToHaveAttribute("aria-invalid", "true"))
+	must(t, expect.Locator(name).ToBeFocused())
+	id, err := name.GetAttribute("aria-describedby")
+	must(t, err)
+	must(t, expect.Locator(page.Locator("#"+strings.Fields(id)[0])).ToContainText("name"))
+	must(t, expect.Locator(page.GetByTestId("token-row")).ToHaveCount(0))
+	if v := axeViolations(t, page); len(v) > 0 {
+		t.Errorf("axe on the refused token form: %+v", v)
+	}
+	shot(t, page, "token-form-empty")
+}

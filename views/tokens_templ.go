@@ -512,7 +512,7 @@ func Tokens(p Page, m TokensPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "<article class=\"create-box\" aria-labelledby=\"token-form-title\"><h3 id=\"token-form-title\">New token</h3><form method=\"post\" action=\"/tokens\" class=\"narrow\" data-busy data-testid=\"token-form\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "<article class=\"create-box\" aria-labelledby=\"token-form-title\"><h3 id=\"token-form-title\">New token</h3><form method=\"post\" action=\"/tokens\" class=\"narrow\" data-busy data-testid=\"token-form\" novalidate>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -737,7 +737,7 @@ func Tokens(p Page, m TokensPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "<article class=\"create-box\" aria-labelledby=\"client-form-title\"><h3 id=\"client-form-title\">New API client</h3><form method=\"post\" action=\"/tokens\" class=\"narrow\" data-busy data-testid=\"client-form\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "<article class=\"create-box\" aria-labelledby=\"client-form-title\"><h3 id=\"client-form-title\">New API client</h3><form method=\"post\" action=\"/tokens\" class=\"narrow\" data-busy data-testid=\"client-form\" novalidate>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -565,7 +565,7 @@ func Users(p Page, m UsersPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, "</tbody></table></div><article class=\"create-box\" aria-labelledby=\"user-form-title\"><h2 id=\"user-form-title\">New user</h2><form method=\"post\" action=\"/users\" class=\"narrow\" data-busy data-testid=\"user-form\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, "</tbody></table></div><article class=\"create-box\" aria-labelledby=\"user-form-title\"><h2 id=\"user-form-title\">New user</h2><form method=\"post\" action=\"/users\" class=\"narrow\" data-busy data-testid=\"user-form\" novalidate>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
