@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -248,6 +249,7 @@ Commands:
   token create --name N [--scope read|write] [--tenant T]    prints the token
   client create --name N [--scope read|write] [--tenant T]   prints client_id and client_secret
   backup --to FILE          consistent online copy of the database
+  secrets rotate            replace the secret key (the server stopped); the old one is kept for old backups
   secrets forget --yes      a lost secret key: delete the integrations whose secrets it sealed
   version                   version and build info
 
@@ -286,6 +288,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if err := db.CheckPath(o.dbPath); err != nil {
 			return err
 		}
+		// Not beside a running server: an older one would go on
+		// writing a schema it does not know.
+		release, err := db.HoldAlone(o.dbPath)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer release()
 		_, statErr := os.Stat(o.dbPath)
 		from, to, err := db.Migrate(ctx, o.dbPath)
 		if err != nil {
@@ -317,11 +326,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return create(ctx, cmd, rest, stdin, stdout, stderr)
 	case "secrets":
-		action, rest, err := sub("forget")
-		if err != nil || action != "forget" {
-			return errors.New("secrets: the action is forget (secrets forget --yes)")
+		action, rest, err := sub("forget, rotate")
+		switch {
+		case err != nil:
+			return err
+		case action == "forget":
+			return secretsForget(ctx, rest, stdout, stderr)
+		case action == "rotate":
+			return secretsRotate(ctx, rest, stdout, stderr)
 		}
-		return secretsForget(ctx, rest, stdout, stderr)
+		return fmt.Errorf("secrets: unknown action %q (forget, rotate)", action)
 	case "backup":
 		fs, o := newFlags("backup", stderr)
 		to := fs.String("to", "", "destination file")
@@ -442,12 +456,17 @@ func openStore(ctx context.Context, o *options, logger *slog.Logger, stderr io.W
 	if err != nil {
 		return nil, nil, err
 	}
+	open := db.OpenCurrent
 	if upgrade {
-		d, err := db.Open(ctx, o.dbPath, seal)
-		return d, seal, err
+		open = db.Open
 	}
-	d, err := db.OpenCurrent(ctx, o.dbPath, seal)
-	if err == nil && schema.Fresh() {
+	d, err := open(ctx, o.dbPath, seal)
+	if errors.Is(err, db.ErrWrongKey) {
+		if _, serr := os.Stat(o.key() + ".new"); serr == nil {
+			return nil, nil, fmt.Errorf("%w. A 'hubadmin secrets rotate' was cut short after sealing them with the key in %s: run it again to finish", err, o.key()+".new")
+		}
+	}
+	if err == nil && !upgrade && schema.Fresh() {
 		sayCreated(stderr, o.dbPath, schema.Latest)
 	}
 	return d, seal, err
@@ -690,6 +709,91 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stderr io
 	return nil
 }
 
+// secretsRotate replaces the secret key, the server stopped: a new key is
+// written beside the old (<key>.new), every stored secret is sealed again
+// with it in one transaction (sessions end: their cookies were signed with
+// the old key), the old key is kept as <key>.<id>.old for backups taken
+// before, and the new one takes the key file's place by a rename. Each
+// step can be cut short: run again, it finishes with the same new key
+// (the key file opens the database at every point but between the commit
+// and the rename, where the server's error names <key>.new).
+func secretsRotate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, o := newFlags("secrets rotate", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := db.CheckPath(o.dbPath); err != nil {
+		return err
+	}
+	if _, err := os.Stat(o.dbPath); err != nil {
+		return noDatabase("secrets rotate", o.dbPath)
+	}
+	release, err := db.HoldAlone(o.dbPath)
+	if err != nil {
+		return fmt.Errorf("secrets rotate: %w", err)
+	}
+	defer release() // after d.Close, below: see db.Hold
+	old, err := db.ReadKey(o.key())
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("secrets rotate: there is no secret key file at %s to replace (--secret-key-file); nothing was changed", o.key())
+	}
+	if err != nil {
+		return err
+	}
+	next := o.key() + ".new"
+	key, err := db.ReadKey(next)
+	switch {
+	case err == nil: // a rotation cut short: finish it with its key
+		fmt.Fprintf(stderr, "finishing the rotation cut short, with the new key in %s\n", next)
+	case errors.Is(err, os.ErrNotExist):
+		key = make([]byte, db.KeySize)
+		if _, err := rand.Read(key); err != nil {
+			return err
+		}
+		if err := db.WriteKey(next, key); err != nil {
+			return fmt.Errorf("secrets rotate: %w", err)
+		}
+	default:
+		return fmt.Errorf("secrets rotate: %w", err)
+	}
+	seal, err := db.NewSealer(key, old)
+	if err != nil {
+		return err
+	}
+	d, err := db.OpenCurrent(ctx, o.dbPath, seal)
+	if err != nil {
+		return fmt.Errorf("secrets rotate: %w", err)
+	}
+	n, err := d.Reseal(ctx)
+	d.Close()
+	if err != nil {
+		if errors.As(err, new(*db.UnreadableSecretsError)) {
+			return fmt.Errorf("secrets rotate: %w; neither the key file nor %s opens it, so nothing was changed. 'hubadmin secrets forget' lists the integrations whose key is lost", err, next)
+		}
+		return fmt.Errorf("secrets rotate: %w; nothing was changed", err)
+	}
+	kept := fmt.Sprintf("%s.%s.old", o.key(), db.KeyID(old))
+	if err := db.WriteKey(kept, old); err != nil && !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("secrets rotate: the secrets are sealed with the new key in %s, but the old key could not be kept: %w; run again to finish", next, err)
+	}
+	if err := os.Rename(next, o.key()); err != nil {
+		return fmt.Errorf("secrets rotate: the secrets are sealed with the new key in %s, but it could not take the place of %s: %w; run again to finish", next, o.key(), err)
+	}
+	if dir, err := os.Open(filepath.Dir(o.key())); err == nil {
+		dir.Sync() // the rename on the disk too, where directories sync
+		dir.Close()
+	}
+	what := "1 integration"
+	if n != 1 {
+		what = fmt.Sprintf("%d integrations", n)
+	}
+	fmt.Fprintln(stdout, kept) // the old key's file, for a script to move to where the backups are
+	fmt.Fprintf(stderr, "secret key replaced: %s now holds key %s, and the secrets of %s were sealed again with it; every session ended, so everyone signs in again.\n"+
+		"The old key (%s) is kept in %s: only backups taken before now need it; delete it once they are gone.\n",
+		o.key(), db.KeyID(key), what, db.KeyID(old), kept)
+	return nil
+}
+
 // secretsForget is the way out of a lost secret key: the integrations
 // whose secrets the key file at hand cannot open (all that have secrets,
 // when there is no key file) are deleted, each named on stdout and in the
@@ -801,11 +905,31 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer ln.Close()
-	d, seal, err := openStore(ctx, o, logger, stderr, true)
-	if err != nil {
+	// Held shared while serving, so that migrate and secrets rotate are
+	// refused beside it; taken before opening (not beside a rotation) or,
+	// for a new database, once it exists. Released only after the
+	// database is closed (see db.Hold).
+	release, err := db.Hold(o.dbPath)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	defer d.Close()
+	d, seal, err := openStore(ctx, o, logger, stderr, true)
+	if err != nil {
+		if release != nil {
+			release()
+		}
+		return err
+	}
+	if release == nil {
+		if release, err = db.Hold(o.dbPath); err != nil {
+			d.Close()
+			return err
+		}
+	}
+	defer func() {
+		d.Close()
+		release()
+	}()
 
 	var prov channels.Providers
 	slackID, slackSecret := os.Getenv("HUBADMIN_SLACK_CLIENT_ID"), os.Getenv("HUBADMIN_SLACK_CLIENT_SECRET")

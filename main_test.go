@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -1179,5 +1180,99 @@ func TestNewerSchemaMakesNoKey(t *testing.T) {
 	}
 	if _, err := os.Stat(path + ".key"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a key file was made for a database that is refused: %v", err)
+	}
+}
+
+// TestSecretsRotate: 'secrets rotate' is refused while a server has the
+// database open (so is migrate: an older server would go on beside a
+// newer schema), and changes nothing then. Stopped, it replaces the key:
+// the old one is kept beside it (printed), the server reads every secret
+// as before, and the old key alone no longer opens the database. A
+// rotation cut short (its <key>.new left) is finished by running again.
+func TestSecretsRotate(t *testing.T) {
+	dir := t.TempDir()
+	keyPath := filepath.Join(dir, "h.db.key")
+	tok, err := cli(t, dir, "", "token", "create", "--name", "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok = strings.TrimSpace(tok)
+	s := startServer(t, dir)
+	hub := seedHub(t, s.base, tok)
+	code, b, err := call("POST", s.base+"/api/v1/integrations/hubs/"+hub, tok, `{"channelId":"Direct","name":"Bot","configuration":{"integrationType":"Customer"}}`)
+	if err != nil || code != 200 {
+		t.Fatalf("integration: %d %s %v", code, b, err)
+	}
+	var in struct{ IntegrationID string }
+	json.Unmarshal(b, &in)
+	_, want, _ := call("GET", s.base+"/api/v1/integrations/"+in.IntegrationID, tok, "")
+	if !bytes.Contains(want, []byte("privateSigningKey")) {
+		t.Fatalf("no secret to keep: %s", want)
+	}
+	oldKey, _ := os.ReadFile(keyPath)
+
+	if flock := map[string]bool{"linux": true, "darwin": true, "freebsd": true, "netbsd": true, "openbsd": true, "dragonfly": true}; flock[runtime.GOOS] {
+		for _, args := range [][]string{{"secrets", "rotate"}, {"migrate"}} {
+			if _, err := cli(t, dir, "", args...); err == nil || !strings.Contains(err.Error(), "a hubadmin server has this database open") {
+				t.Errorf("%s beside the server: %v", args, err)
+			}
+		}
+		if k, _ := os.ReadFile(keyPath); !bytes.Equal(k, oldKey) {
+			t.Fatal("a refused rotation changed the key file")
+		}
+		if _, err := os.Stat(keyPath + ".new"); !os.IsNotExist(err) {
+			t.Fatal("a refused rotation left a new key")
+		}
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+
+	out, err := cli(t, dir, "", "secrets", "rotate")
+	if err != nil {
+		t.Fatalf("secrets rotate: %v", err)
+	}
+	kept := strings.TrimSpace(out)
+	if k, _ := os.ReadFile(kept); !bytes.Equal(k, oldKey) || filepath.Dir(kept) != dir {
+		t.Fatalf("the old key is not kept in %q", kept)
+	}
+	newKey, _ := os.ReadFile(keyPath)
+	if len(newKey) != db.KeySize || bytes.Equal(newKey, oldKey) {
+		t.Fatal("the key file was not replaced")
+	}
+	if fi, err := os.Stat(keyPath); err != nil || fi.Mode().Perm() != 0o600 && runtime.GOOS != "windows" {
+		t.Errorf("new key file: %v %v", fi.Mode(), err)
+	}
+	if _, err := os.Stat(keyPath + ".new"); !os.IsNotExist(err) {
+		t.Error("the rotation left <key>.new")
+	}
+	oldSeal, _ := db.NewSealer(oldKey)
+	if d, err := db.Open(context.Background(), filepath.Join(dir, "h.db"), oldSeal); !errors.Is(err, db.ErrWrongKey) {
+		if err == nil {
+			d.Close()
+		}
+		t.Fatalf("the old key still opens the database: %v", err)
+	}
+	s = startServer(t, dir)
+	if _, got, _ := call("GET", s.base+"/api/v1/integrations/"+in.IntegrationID, tok, ""); !bytes.Equal(got, want) {
+		t.Fatalf("after the rotation: %s\nwant %s", got, want)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+
+	// Cut short after its new key was written: run again, it finishes
+	// with that key.
+	third := bytes.Repeat([]byte{3}, db.KeySize)
+	if err := db.WriteKey(keyPath+".new", third); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli(t, dir, "", "secrets", "rotate"); err != nil {
+		t.Fatalf("finishing: %v", err)
+	}
+	if k, _ := os.ReadFile(keyPath); !bytes.Equal(k, third) {
+		t.Fatal("the rotation cut short was not finished with its key")
+	}
+	s = startServer(t, dir)
+	if _, got, _ := call("GET", s.base+"/api/v1/integrations/"+in.IntegrationID, tok, ""); !bytes.Equal(got, want) {
+		t.Fatalf("after finishing: %s", got)
 	}
 }

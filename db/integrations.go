@@ -684,3 +684,68 @@ func (d *DB) DeleteUnreadableIntegrations(ctx context.Context, known func(keyID 
 	})
 	return gone, err
 }
+
+// Reseal seals again, with the sealer's current key, the secrets of every
+// integration sealed with another key, in one transaction, and ends every
+// session (their cookies were signed with the key being replaced); it
+// returns how many integrations it sealed again. A secret that no key of
+// the sealer opens fails it, and nothing is changed. Used by "secrets
+// rotate", the server stopped; the values, and modified, stay as they were.
+func (d *DB) Reseal(ctx context.Context) (int, error) {
+	if d.seal == nil {
+		return 0, errors.New("store: no secret key to seal with")
+	}
+	cur := d.seal.CurrentID()
+	n := 0
+	err := d.tx(ctx, func(ctx context.Context, tx *Tx) error {
+		type sealedRow struct {
+			id, keyID string
+			secrets   []byte
+		}
+		var todo []sealedRow
+		rows, err := tx.conn.QueryContext(ctx, `SELECT id, key_id, secrets FROM integrations
+			WHERE length(secrets) > 0 AND key_id IS NOT ?`, cur)
+		if err != nil {
+			return fmt.Errorf("store: unable to read the sealed secrets: %w", err)
+		}
+		for rows.Next() {
+			var r sealedRow
+			var keyID sql.NullString
+			if err := rows.Scan(&r.id, &keyID, &r.secrets); err != nil {
+				rows.Close()
+				return err
+			}
+			r.keyID = keyID.String
+			todo = append(todo, r)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, r := range todo {
+			aad := integrationAAD(r.id)
+			plain, err := d.seal.Open(r.keyID, r.secrets, aad)
+			if err != nil {
+				return &UnreadableSecretsError{ID: r.id, Err: err}
+			}
+			k, c, err := d.seal.Seal(plain, aad)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE integrations SET secrets = ?, key_id = ? WHERE id = ?`, c, k, r.id); err != nil {
+				return fmt.Errorf("store: unable to seal integration %s again: %w", r.id, err)
+			}
+		}
+		n = len(todo)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions`); err != nil {
+			return fmt.Errorf("store: unable to end the sessions: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}

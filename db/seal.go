@@ -149,20 +149,30 @@ func LoadOrCreateKey(path string) ([]byte, error) {
 	if _, err := io.ReadFull(rand.Reader, k); err != nil {
 		return nil, err
 	}
+	err = WriteKey(path, k)
+	if errors.Is(err, os.ErrExist) { // another process won the race
+		return LoadOrCreateKey(path)
+	}
+	return k, err
+}
+
+// WriteKey writes k to a new file at path, mode 0600, on the disk before
+// it returns; an existing file is not touched (an error wrapping
+// os.ErrExist).
+func WriteKey(path string, k []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		if errors.Is(err, os.ErrExist) { // another process won the race
-			return LoadOrCreateKey(path)
-		}
-		return nil, err
+		return err
 	}
 	if _, err := f.Write(k); err != nil {
 		f.Close()
-		return nil, err
+		os.Remove(path)
+		return err
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return nil, err
+		os.Remove(path)
+		return err
 	}
-	return k, f.Close()
+	return f.Close()
 }
