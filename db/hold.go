@@ -8,11 +8,11 @@ import (
 
 // A running server holds its database file shared (Hold) for as long as
 // it runs; the commands that must not run beside one (migrate, secrets
-// rotate, secrets forget --yes) hold it exclusive (HoldAlone), which is
-// refused while a server holds it. These are flock(2) locks on the
-// database file, beside SQLite's own (fcntl) locks, which they do not
-// touch; where there is no flock (Windows) there is no guard, and the
-// README says to stop the server first.
+// rotate) hold it exclusive (HoldAlone), which is refused while a server
+// holds it. These are flock(2) locks on the database file, on Linux only,
+// where they are apart from SQLite's own (fcntl) locks; on the BSDs and
+// macOS the two kinds share one list and would block each other, so
+// elsewhere there is no guard, and the README says to stop the server.
 //
 // The release closes a descriptor of the database file, which drops
 // every fcntl lock this process holds on it (POSIX): call it only once
@@ -26,7 +26,7 @@ var ErrInUse = errors.New("a hubadmin server has this database open")
 func Hold(path string) (release func(), err error) {
 	release, err = hold(path, false)
 	if errors.Is(err, ErrInUse) {
-		return nil, fmt.Errorf("%s: a hubadmin command (migrate, secrets rotate or secrets forget) is changing this database; start the server once it has finished", path)
+		return nil, fmt.Errorf("%s: a hubadmin command (migrate or secrets rotate) is changing this database; start the server once it has finished", path)
 	}
 	return release, err
 }

@@ -1,10 +1,10 @@
-//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+//go:build !linux
 
 package db
 
 import "os"
 
-// hold has no flock to take here: it only says whether the file exists.
+// hold takes no lock here (see Hold): it only says whether the file exists.
 func hold(path string, _ bool) (func(), error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, err
