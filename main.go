@@ -827,6 +827,15 @@ func secretsForget(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if _, err := os.Stat(o.dbPath); err != nil {
 		return noDatabase("secrets forget", o.dbPath)
 	}
+	if *yes {
+		// Not beside a running server: it would go on answering for
+		// integrations deleted under it until it reads them again.
+		release, err := db.HoldAlone(o.dbPath)
+		if err != nil {
+			return fmt.Errorf("secrets forget: %w", err)
+		}
+		defer release() // after d.Close, below: see db.Hold
+	}
 	d, err := db.OpenCurrent(ctx, o.dbPath, nil)
 	if err != nil {
 		return err
