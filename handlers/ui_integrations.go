@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"hubadmin/channels"
@@ -404,20 +405,27 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 // channel, filled with what was typed (secrets are never in an edit form
 // unless typed anew), saying that nothing was saved. Without the hidden
 // hub and channel of the form, or with a hub gone too or of another
-// tenant, or for a channel only created by connecting (Slack), it is nil
-// and the save is the plain 404.
+// tenant, it is nil and the save is the plain 404. A channel only created
+// by connecting (Slack) has no form to create it with: its answer is a
+// page saying what happened, with the way back to the hub.
 func (h *handler) savedAfterDelete(c echo.Context) error {
 	form, err := c.FormParams()
 	if err != nil {
 		return nil
 	}
 	ch, ok := channels.ByID(form.Get("channel"))
-	if !ok || ch.OAuth || form.Get("hub") == "" || refuseViewer(c) != nil {
+	if !ok || form.Get("hub") == "" || refuseViewer(c) != nil {
 		return nil
 	}
 	hub, err := h.db.Hub(c.Request().Context(), form.Get("hub"))
 	if err != nil || hub.TenantID != currentUser(c).TenantID {
 		return nil
+	}
+	if ch.OAuth {
+		return render(c, http.StatusGone, views.ErrorPageBack(h.page(c, "Integration deleted", ""),
+			"Integration deleted",
+			"This integration was deleted while you were editing it, so nothing was saved. To have it again, add "+ch.Title+" to the hub anew (it is connected from "+ch.Title+" itself).",
+			templ.SafeURL("/hubs/"+hub.ID), "Back to hub “"+hub.Name+"”"))
 	}
 	typed := integrationDefaults(ch) // for what an edit form does not show
 	for k, v := range form {

@@ -211,3 +211,31 @@ func TestSaveOfADeletedIntegrationKeepsWhatWasTyped(t *testing.T) {
 		t.Errorf("another tenant's hub answered with a form: %s", rec.Body.String())
 	}
 }
+
+// TestSaveOfADeletedSlackIntegrationSaysSo: a Slack integration is only
+// made by connecting, so its edit form saved after a delete cannot come
+// back as a new form; it says what happened and leads back to the hub
+// (it was the bare "Not found" page).
+func TestSaveOfADeletedSlackIntegrationSaysSo(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	b := a.signIn("editor")
+	hub := a.hub("Desk")
+	id := integrationCreated(t, b.get(connectSlack(t, b, hub.ID, "Agents").RequestURI()))
+
+	form := formValues(doc(t, b.get("/integrations/"+id+"/edit")), `form[data-testid="integration-form"]`)
+	mustStatus(t, a.api("DELETE", "/api/v1/integrations/"+id, tok, ""), http.StatusOK)
+	form.Set("name", "Agents renamed")
+	rec := b.post("/integrations/"+id, form, false)
+	mustStatus(t, rec, http.StatusGone)
+	d := doc(t, rec)
+	if msg := d.Find(`[data-testid="error-page"] p`).First().Text(); !strings.Contains(msg, "deleted while you were editing it, so nothing was saved") || !strings.Contains(msg, "Slack") {
+		t.Errorf("page says %q", msg)
+	}
+	if back := d.Find(`[data-testid="error-page"] a`); back.AttrOr("href", "") != "/hubs/"+hub.ID || !strings.Contains(back.Text(), "Desk") {
+		t.Errorf("way on: %q → %q", back.Text(), back.AttrOr("href", ""))
+	}
+	if n := len(a.hubIntegrations(hub)); n != 0 {
+		t.Errorf("%d integrations after the refused save", n)
+	}
+}
