@@ -126,7 +126,7 @@ func New(cfg Config) *Server {
 	// Dashboard (SPEC 5). Sessions, CSRF on every mutating request, roles.
 	// Pages are gzipped (a hub page of 50 rows shrinks tenfold); the API's
 	// JSON is not, so programs pay no compression CPU per call.
-	ui := e.Group("", gzipPages(), h.csrf(), h.loadSession)
+	ui := e.Group("", gzipPages(), readForm, h.csrf(), h.loadSession)
 	ui.GET("/", h.home)
 	ui.GET("/setup", h.setupForm)
 	ui.POST("/setup", h.setupSubmit)

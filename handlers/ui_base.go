@@ -85,6 +85,37 @@ func (h *handler) csrf() echo.MiddlewareFunc {
 	}
 }
 
+// readForm reads a form's body before anything asks for a field of it,
+// so that a body that cannot be read is answered for what it is: once
+// net/http has failed to parse a form, it hands out an empty one, and the
+// CSRF check then said "session expired" and a handler saved the empty
+// form or failed with a 500.
+func readForm(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationForm) {
+			return next(c)
+		}
+		if err := r.ParseForm(); err != nil {
+			if e := bodyReadError(err); e != nil {
+				if e == errBodyTimeout {
+					return errFormTimeout
+				}
+				return e
+			}
+			return errFormUnreadable
+		}
+		return next(c)
+	}
+}
+
+var (
+	errFormTimeout = problem(http.StatusRequestTimeout, codeTimedOut, "",
+		"The form did not arrive in time (the connection stopped sending it), so nothing was saved. Go back and send it again.")
+	errFormUnreadable = problem(http.StatusBadRequest, codeBadFormat, "",
+		"The form could not be read: it is not form data as a browser sends it. Nothing was saved.")
+)
+
 // newCSRFToken drops the CSRF cookie, so the next page gets a new token:
 // at sign-in and sign-out, a token known before (planted by a sibling
 // site, or left by the browser's previous user) is no longer good.
