@@ -764,7 +764,7 @@ func secretsRotate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return fmt.Errorf("secrets rotate: %w", err)
 	}
-	n, err := d.Reseal(ctx)
+	n, err := d.Reseal(ctx, "cli")
 	d.Close()
 	if err != nil {
 		if errors.As(err, new(*db.UnreadableSecretsError)) {

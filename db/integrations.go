@@ -616,6 +616,50 @@ func (d *DB) exists(ctx context.Context, q string, args ...any) (bool, error) {
 	return true, nil
 }
 
+// resealAudit writes a rotation into every tenant's activity: each
+// tenant's secrets were sealed again and its users signed out. A run that
+// finishes a rotation cut short after its transaction adds nothing.
+func resealAudit(ctx context.Context, tx *Tx, actor, keyID string) error {
+	var done bool
+	if err := tx.conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM audit_log
+		WHERE action = 'secrets.rotate' AND object_id = ?)`, keyID).Scan(&done); err != nil || done {
+		return err
+	}
+	rows, err := tx.conn.QueryContext(ctx, `SELECT t.id, (SELECT COUNT(*) FROM integrations i
+		WHERE i.tenant_id = t.id AND length(i.secrets) > 0) FROM tenants t`)
+	if err != nil {
+		return fmt.Errorf("store: unable to read the tenants: %w", err)
+	}
+	type tenantCount struct {
+		id string
+		n  int
+	}
+	var all []tenantCount
+	for rows.Next() {
+		var t tenantCount
+		if err := rows.Scan(&t.id, &t.n); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, t)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for _, t := range all {
+		what := "the secrets of 1 integration were"
+		if t.n != 1 {
+			what = fmt.Sprintf("the secrets of %d integrations were", t.n)
+		}
+		a := Audit{Actor: actor, Action: "secrets.rotate",
+			Detail: "the server's secret key was replaced; " + what + " sealed again with the new key, and every session ended"}
+		if err := a.write(ctx, tx, t.id, "key", keyID, "secret key"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // UnreadableIntegration is an integration whose secrets no key at hand
 // opens.
 type UnreadableIntegration struct {
@@ -691,7 +735,7 @@ func (d *DB) DeleteUnreadableIntegrations(ctx context.Context, known func(keyID 
 // returns how many integrations it sealed again. A secret that no key of
 // the sealer opens fails it, and nothing is changed. Used by "secrets
 // rotate", the server stopped; the values, and modified, stay as they were.
-func (d *DB) Reseal(ctx context.Context) (int, error) {
+func (d *DB) Reseal(ctx context.Context, actor string) (int, error) {
 	if d.seal == nil {
 		return 0, errors.New("store: no secret key to seal with")
 	}
@@ -742,7 +786,7 @@ func (d *DB) Reseal(ctx context.Context) (int, error) {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions`); err != nil {
 			return fmt.Errorf("store: unable to end the sessions: %w", err)
 		}
-		return nil
+		return resealAudit(ctx, tx, actor, cur)
 	})
 	if err != nil {
 		return 0, err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -12,7 +13,8 @@ import (
 // TestResealMovesEverySecretToTheNewKey: with a sealer holding a new key
 // and the old, Reseal seals every stored secret again with the new one
 // (the old alone then opens nothing), leaves values and modified as they
-// were, and ends every session; a secret neither key opens stops it and
+// were, ends every session and says so in every tenant's activity (once,
+// however often it runs); a secret neither key opens stops it and
 // nothing is changed.
 func TestResealMovesEverySecretToTheNewKey(t *testing.T) {
 	ctx := context.Background()
@@ -35,6 +37,10 @@ func TestResealMovesEverySecretToTheNewKey(t *testing.T) {
 	if err := d.SaveSession(ctx, "sess", Session{UserID: u.ID, Data: []byte("x"), Created: time.Now(), LastSeen: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
+	other, err := d.CreateTenant(ctx, "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
 	before, _ := d.Integration(ctx, ids[0])
 	d.Close()
 
@@ -44,15 +50,21 @@ func TestResealMovesEverySecretToTheNewKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := d.Reseal(ctx)
+	n, err := d.Reseal(ctx, "cli")
 	if err != nil || n != 2 {
 		t.Fatalf("Reseal = %d, %v; want 2", n, err)
 	}
-	if n, err := d.Reseal(ctx); err != nil || n != 0 {
+	if n, err := d.Reseal(ctx, "cli"); err != nil || n != 0 {
 		t.Fatalf("Reseal again = %d, %v; want 0: all are sealed with the new key", n, err)
 	}
 	if _, err := d.Session(ctx, "sess"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a session survived the rotation: %v", err)
+	}
+	for tenant, want := range map[string]string{DefaultTenantID: "the secrets of 2 integrations were sealed again", other.ID: "the secrets of 0 integrations were sealed again"} {
+		got, total, err := d.AuditEntries(ctx, AuditFilter{TenantID: tenant, Action: "secrets.rotate", Size: 10})
+		if err != nil || total != 1 || len(got) != 1 || got[0].Actor != "cli" || got[0].ObjectID != both.CurrentID() || !strings.Contains(got[0].Detail, want) {
+			t.Errorf("tenant %s: %d rotation entries %+v, %v; want one saying %q", tenant, total, got, err, want)
+		}
 	}
 	d.Close()
 
@@ -81,7 +93,7 @@ func TestResealMovesEverySecretToTheNewKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.seal = third
-	if _, err := d.Reseal(ctx); !errors.As(err, new(*UnreadableSecretsError)) {
+	if _, err := d.Reseal(ctx, "cli"); !errors.As(err, new(*UnreadableSecretsError)) {
 		t.Fatalf("Reseal with neither key = %v, want an UnreadableSecretsError", err)
 	}
 	d.Close()
