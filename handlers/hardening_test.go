@@ -1,21 +1,18 @@
 package handlers
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 // fillParams puts a real-looking id in every path parameter.
@@ -639,33 +636,15 @@ func TestStalledBodyIs408(t *testing.T) {
 	a := newTestApp(t)
 	tok := a.token("write")
 	hub := a.hub("Support")
-	ts := httptest.NewUnstartedServer(a.srv)
-	ts.Config.ReadTimeout = 300 * time.Millisecond
-	ts.Start()
-	defer ts.Close()
+	addr := stallingServer(t, a)
 	for _, tc := range []struct{ method, path, ctype, part string }{
 		{"POST", "/api/v1/hubs", "application/json", `{"name":`},
 		{"PUT", "/api/v1/hubs/" + hub.ID, "application/json", `{"name":`},
 		{"POST", "/api/v1/integrations/hubs/" + hub.ID, "application/json", `{"channelId":`},
 		{"POST", "/connect/token", "application/x-www-form-urlencoded", `grant_type=client_`},
 	} {
-		conn, err := net.Dial("tcp", ts.Listener.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: 200\r\n\r\n%s",
-			tc.method, tc.path, tok, tc.ctype, tc.part)
-		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-		start := time.Now()
-		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
-		if err != nil {
-			t.Fatalf("%s %s: %v", tc.method, tc.path, err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		conn.Close()
-		if d := time.Since(start); d > 3*time.Second {
-			t.Errorf("%s %s: answered after %v", tc.method, tc.path, d)
-		}
+		res, body := sendPart(t, addr, fmt.Sprintf("%s %s HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: 200\r\n\r\n%s",
+			tc.method, tc.path, tok, tc.ctype, tc.part))
 		if res.StatusCode != http.StatusRequestTimeout || res.Header.Get("Content-Type") != "application/problem+json" ||
 			res.Header.Get("X-Request-Id") == "" {
 			t.Errorf("%s %s: %d %q id %q: %s", tc.method, tc.path, res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("X-Request-Id"), body)
