@@ -3,6 +3,8 @@ package e2e
 import (
 	"strings"
 	"testing"
+
+	"github.com/playwright-community/playwright-go"
 )
 
 // TestStaleEditKeepsBothChanges: in the browser, an edit form saved after
@@ -73,4 +75,35 @@ func TestEditOfADeletedIntegrationCreatesItAgain(t *testing.T) {
 	if !strings.Contains(out, `"name":"Chat kept"`) || !strings.Contains(out, `"allowedOrigins":["a.example.com"]`) {
 		t.Fatalf("after creating it again: %s", out)
 	}
+}
+
+// TestEditOfADeletedSlackIntegrationLeadsBackToItsHub: a Slack
+// integration is made by connecting, so its edit form saved after a
+// delete says what happened and leads back to the hub, where Slack is
+// connected again.
+func TestEditOfADeletedSlackIntegrationLeadsBackToItsHub(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	page := s.signedIn(t, "editor")
+	n := NewIntegrationPage{page, hub.ID}
+	n.Pick(t, "Slack")
+	must(t, n.Name().Fill("Agents"))
+	must(t, page.GetByTestId("slack-connect").Click())
+	id := createdAt(t, page)
+	_, err := page.Goto("/integrations/" + id + "/edit")
+	must(t, err)
+	if code, out := s.api(t, s.token(t, "write"), "DELETE", "/api/v1/integrations/"+id, ""); code != 200 {
+		t.Fatalf("the other delete: %d %s", code, out)
+	}
+	must(t, page.Locator(`input[name="name"]`).Fill("Agents renamed"))
+	must(t, page.Locator(`form[data-testid="integration-form"] button[type="submit"]:not([data-default-submit]):not([data-list-add])`).Click())
+	must(t, expect.Locator(page.Locator("h1")).ToHaveText("Integration deleted"))
+	must(t, expect.Locator(page.GetByTestId("error-page")).ToContainText("deleted while you were editing it, so nothing was saved"))
+	if v := axeViolations(t, page); len(v) > 0 {
+		t.Errorf("axe: %+v", v)
+	}
+	shot(t, page, "integration-edit-deleted-slack")
+	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Back to hub “Support”"}).Click())
+	must(t, expect.Locator(page.Locator("h1")).ToContainText("Support"))
 }

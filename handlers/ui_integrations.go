@@ -424,7 +424,7 @@ func (h *handler) savedAfterDelete(c echo.Context) error {
 	if ch.OAuth {
 		return render(c, http.StatusGone, views.ErrorPageBack(h.page(c, "Integration deleted", ""),
 			"Integration deleted",
-			"This integration was deleted while you were editing it, so nothing was saved. To have it again, add "+ch.Title+" to the hub anew (it is connected from "+ch.Title+" itself).",
+			"This integration was deleted while you were editing it, so nothing was saved. To have it again, connect "+ch.Title+" to the hub anew, from the hub's page.",
 			templ.SafeURL("/hubs/"+hub.ID), "Back to hub “"+hub.Name+"”"))
 	}
 	typed := integrationDefaults(ch) // for what an edit form does not show
