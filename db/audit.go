@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -100,4 +101,36 @@ func (d *DB) AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, int
 		out = append(out, e)
 	}
 	return out, total, rows.Err()
+}
+
+// existingSQL looks each id up by primary key: CROSS JOIN keeps the list
+// as the outer loop (else SQLite may read the tenant's whole index and
+// filter it by the list).
+const existingSQL = `SELECT h.id FROM json_each(?2) j CROSS JOIN hubs h ON h.id = j.value WHERE h.tenant_id = ?1
+	UNION ALL SELECT i.id FROM json_each(?2) j CROSS JOIN integrations i ON i.id = j.value WHERE i.tenant_id = ?1`
+
+// Existing returns which of the ids name a hub or an integration of the
+// tenant that is still there (the activity log links only to those).
+func (d *DB) Existing(ctx context.Context, tenantID string, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := d.query(ctx, existingSQL, tenantID, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to look the objects up: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }

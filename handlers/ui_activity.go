@@ -42,8 +42,20 @@ func (h *handler) uiActivity(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, to)
 	}
 	m := views.ActivityPage{Actor: f.Actor, Action: f.Action, ObjectID: f.ObjectID, Filtered: f.Actor != "" || f.Action != "" || f.ObjectID != "", Total: total}
+	// Only what is still there is linked: a deleted hub or integration
+	// keeps its earlier lines, and their links would be 404s.
+	var ids []string
 	for _, e := range list {
-		m.Entries = append(m.Entries, activityEntry(e))
+		if e.ObjectType == "hub" || e.ObjectType == "integration" {
+			ids = append(ids, e.ObjectID)
+		}
+	}
+	there, err := h.db.Existing(c.Request().Context(), f.TenantID, ids)
+	if err != nil {
+		return err
+	}
+	for _, e := range list {
+		m.Entries = append(m.Entries, activityEntry(e, there[e.ObjectID]))
 	}
 	// The links keep the filters as given (trimmed and checked above).
 	u := &url.URL{Path: "/activity"}
@@ -58,20 +70,22 @@ func (h *handler) uiActivity(c echo.Context) error {
 	return render(c, http.StatusOK, views.Activity(h.page(c, "Activity", "activity"), m))
 }
 
-func activityEntry(e db.AuditEntry) views.ActivityEntry {
+// activityEntry is a log line as the page shows it; there says whether
+// its object (a hub or an integration) is still there to link to.
+func activityEntry(e db.AuditEntry, there bool) views.ActivityEntry {
 	v := views.ActivityEntry{Actor: e.Actor, Action: e.Action, ObjectType: e.ObjectType, ObjectID: e.ObjectID,
 		ObjectName: e.ObjectName, Detail: e.Detail, Created: stampUTC(e.Created), CreatedISO: apiTime(e.Created)}
 	if e.ObjectID != "" {
 		v.FilterURL = "/activity?objectId=" + url.QueryEscape(e.ObjectID)
 	}
-	// Deleted objects keep their log lines; their links would be 404s.
-	if !strings.HasSuffix(e.Action, ".delete") {
-		switch e.ObjectType {
-		case "hub":
-			v.ObjectURL = "/hubs/" + url.PathEscape(e.ObjectID)
-		case "integration":
-			v.ObjectURL = "/integrations/" + url.PathEscape(e.ObjectID)
-		}
+	switch {
+	case e.ObjectType != "hub" && e.ObjectType != "integration":
+	case !there:
+		v.Deleted = true
+	case e.ObjectType == "hub":
+		v.ObjectURL = "/hubs/" + url.PathEscape(e.ObjectID)
+	default:
+		v.ObjectURL = "/integrations/" + url.PathEscape(e.ObjectID)
 	}
 	return v
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"hubadmin/db"
 )
 
@@ -211,4 +213,46 @@ func TestActivityShortensClientActors(t *testing.T) {
 	if title, _ := cell.Attr("title"); title != actor {
 		t.Errorf("title %q", title)
 	}
+}
+
+// TestActivityLinksOnlyWhatIsThere: the lines of a deleted integration,
+// and of a deleted hub and the integrations that went with it, are marked
+// deleted and link nowhere (every line but the delete itself linked to a
+// "Not found" page); what is still there keeps its link.
+func TestActivityLinksOnlyWhatIsThere(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Desk")
+	gone := a.hub("Gone desk")
+	ids := a.seedIntegrations(hub, [2]string{"Kept chat", "WebChat"}, [2]string{"Dropped chat", "WebChat"})
+	withHub := a.seedIntegrations(gone, [2]string{"Chat of the gone desk", "WebChat"})
+	mustStatus(t, a.api("PUT", "/api/v1/integrations/"+ids["Dropped chat"], tok, `{"name":"Dropped chat, renamed"}`), http.StatusOK)
+	mustStatus(t, a.api("DELETE", "/api/v1/integrations/"+ids["Dropped chat"], tok, ""), http.StatusOK)
+	mustStatus(t, a.api("DELETE", "/api/v1/hubs/"+gone.ID, tok, ""), http.StatusOK)
+
+	d := doc(t, a.signIn("viewer").get("/activity"))
+	rows := d.Find(`[data-testid="activity-row"]`)
+	if rows.Length() < 6 {
+		t.Fatalf("%d rows", rows.Length())
+	}
+	rows.Each(func(_ int, row *goquery.Selection) {
+		obj := row.Find(".activity-object")
+		filter := obj.Find("a.mono").AttrOr("href", "")
+		link := obj.Find("a:not(.mono)")
+		deleted := obj.Find(`[data-testid="object-deleted"]`).Length() == 1
+		switch {
+		case strings.Contains(filter, ids["Kept chat"]):
+			if deleted || link.AttrOr("href", "") != "/integrations/"+ids["Kept chat"] {
+				t.Errorf("kept integration: link %q, deleted %v", link.AttrOr("href", ""), deleted)
+			}
+		case strings.Contains(filter, hub.ID):
+			if deleted || link.AttrOr("href", "") != "/hubs/"+hub.ID {
+				t.Errorf("kept hub: link %q, deleted %v", link.AttrOr("href", ""), deleted)
+			}
+		case strings.Contains(filter, ids["Dropped chat"]), strings.Contains(filter, gone.ID), strings.Contains(filter, withHub["Chat of the gone desk"]):
+			if !deleted || link.Length() != 0 {
+				t.Errorf("%s: %d links, deleted %v", strings.Join(strings.Fields(obj.Text()), " "), link.Length(), deleted)
+			}
+		}
+	})
 }
