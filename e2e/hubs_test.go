@@ -591,9 +591,33 @@ func TestHubListSearch(t *testing.T) {
 		atPath(t, page, "/hubs")
 	}
 
-	// Delete from the searched list: through its page, back to the search.
+	// Typing with pauses makes one history entry: each pause's result
+	// takes the place of the one before (it made one entry each), so Back
+	// leaves the search; a new query is an entry of its own.
 	page := s.signedIn(t, "editor")
-	_, err := page.Goto("/hubs?q=supp")
+	rows := page.GetByTestId("hub-row")
+	search := page.GetByRole("searchbox", playwright.PageGetByRoleOptions{Name: "Search by name"})
+	for _, typed := range []string{"Su", "Supp", "Support"} {
+		must(t, search.Fill(typed))
+		atPath(t, page, "/hubs?q="+typed)
+	}
+	must(t, expect.Locator(rows).ToHaveCount(2))
+	must(t, search.PressSequentially(" U"))
+	atPath(t, page, "/hubs?q=Support+U")
+	must(t, expect.Locator(rows).ToHaveCount(1))
+	must(t, search.Fill("Sales"))
+	atPath(t, page, "/hubs?q=Sales")
+	_, err := page.GoBack()
+	must(t, err)
+	atPath(t, page, "/hubs?q=Support+U")
+	must(t, expect.Locator(search).ToHaveValue("Support U"))
+	_, err = page.GoBack()
+	must(t, err)
+	atPath(t, page, "/hubs")
+	must(t, expect.Locator(rows).ToHaveCount(5))
+
+	// Delete from the searched list: through its page, back to the search.
+	_, err = page.Goto("/hubs?q=supp")
 	must(t, err)
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Delete Support EU"}).Click())
 	must(t, expect.Locator(page.GetByLabel("Type Support EU to confirm")).ToBeFocused())

@@ -628,6 +628,29 @@
   // Out-of-band swaps into #toasts do not always fire htmx:load on the toast.
   document.addEventListener("htmx:afterSettle", scheduleToasts);
 
+  // Typing a search makes one history entry, not one for every pause: a
+  // result whose query only adds or takes letters at the end of the query
+  // of the entry typing made takes that entry's place. Another query, a
+  // filter, a page, or Back and Forward start a new entry.
+  var typedEntry = null; // the address of the entry the search box made last
+  function searchQuery(href) {
+    return (new URL(href, location.href).searchParams.get("q") || "").toLowerCase();
+  }
+  document.addEventListener("htmx:beforeHistoryUpdate", function (e) {
+    var h = e.detail.history, cfg = e.detail.requestConfig, elt = cfg && cfg.elt;
+    if (!h || !elt || !elt.matches || !elt.matches('input[type="search"]')) {
+      typedEntry = null;
+      return;
+    }
+    var to = new URL(h.path, location.href).href;
+    if (h.type === "push" && typedEntry === location.href) {
+      var was = searchQuery(location.href), now = searchQuery(to);
+      if (was && (now.indexOf(was) === 0 || was.indexOf(now) === 0)) h.type = "replace";
+    }
+    typedEntry = to;
+  });
+  window.addEventListener("popstate", function () { typedEntry = null; });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { init(document); focusFirstInvalid(); announceLoadedToasts(); });
   } else {
