@@ -16,7 +16,7 @@ var direct = register(&Channel{
 		{Name: "echo", Label: "Echo activities back", Kind: Bool, Default: false,
 			Help: "Send activities received from this integration back to it."},
 		{Name: "webhookUrl", Label: "Webhook URL", Kind: URL, Placeholder: "https://example.com/hubster",
-			Help: "Where activities are posted, signed. Leave empty to receive them over a websocket."},
+			Help: "Where activities are posted, signed. Leave empty to receive them over the hub runtime's websocket instead (hubadmin posts nothing then)."},
 		{Name: "start", Label: "Welcome messages", Kind: Messages, Max: 10,
 			Help: "Sent when a conversation starts. Up to 10, each up to 2000 characters."},
 		{Name: "regenerateKeys", Label: "Regenerate signing keys", Kind: Bool, UpdateOnly: true,
@@ -32,7 +32,7 @@ var direct = register(&Channel{
 		if c.String("webhookUrl") == "" {
 			return []string{
 				"Copy the signing keys below into your app.",
-				"Connect your app to the hub's websocket with the integration ID; activities arrive there.",
+				"Activities are not posted to your app: with no webhook URL, the hub runtime delivers them over its websocket (hubadmin does not serve it). Connect your app there with this integration's ID, or set a webhook URL to have them posted and signed.",
 			}
 		}
 		return webhookNextSteps
