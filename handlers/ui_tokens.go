@@ -38,21 +38,19 @@ func (h *handler) renderTokens(c echo.Context, status int, m views.TokensPage) e
 		return err
 	}
 	for _, t := range tokens {
-		row := views.TokenRow{ID: t.ID, Name: t.Name, Scope: t.Scope, Hint: t.Hint, Created: stampUTC(t.Created)}
+		row := views.TokenRow{ID: t.ID, Name: t.Name, Scope: t.Scope, Hint: t.Hint, Created: stampMinute(t.Created)}
 		if t.LastUsed != nil {
-			// Written at most once a minute (a write per request would
-			// cost every API call a commit): seconds would be invented.
-			row.LastUsed = t.LastUsed.UTC().Format("2006-01-02 15:04 UTC")
+			row.LastUsed = stampMinute(*t.LastUsed)
 		}
 		if t.Revoked != nil {
-			row.Revoked = stampUTC(*t.Revoked)
+			row.Revoked = stampMinute(*t.Revoked)
 		}
 		m.Tokens = append(m.Tokens, row)
 	}
 	for _, cl := range clients {
-		row := views.ClientRow{ID: cl.ID, Name: cl.Name, Scope: cl.Scope, Created: stampUTC(cl.Created)}
+		row := views.ClientRow{ID: cl.ID, Name: cl.Name, Scope: cl.Scope, Created: stampMinute(cl.Created)}
 		if cl.Revoked != nil {
-			row.Revoked = stampUTC(*cl.Revoked)
+			row.Revoked = stampMinute(*cl.Revoked)
 		}
 		m.Clients = append(m.Clients, row)
 	}

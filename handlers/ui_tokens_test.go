@@ -47,9 +47,11 @@ func TestTokensCreateShowOnceAndRevoke(t *testing.T) {
 		t.Fatalf("token list: %s", body)
 	}
 	// Last used is recorded once a minute: shown to the minute, no
-	// invented seconds.
-	if used := strings.TrimSpace(doc(t, rec).Find(`[data-testid="token-row"] td[data-label="Last used"]`).Text()); !regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d UTC$`).MatchString(used) {
-		t.Errorf("last used: %q", used)
+	// invented seconds, and Created beside it alike.
+	for _, col := range []string{"Last used", "Created"} {
+		if v := strings.TrimSpace(doc(t, rec).Find(`[data-testid="token-row"] td[data-label="` + col + `"]`).Text()); !regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d UTC$`).MatchString(v) {
+			t.Errorf("%s: %q", col, v)
+		}
 	}
 	tokens, err := a.db.Tokens(context.Background(), db.DefaultTenantID)
 	if err != nil || len(tokens) != 1 {

@@ -158,3 +158,9 @@ func latencyText(d time.Duration) string {
 
 // stampUTC is a timestamp on a page: UTC, to the second.
 func stampUTC(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+
+// stampMinute is a time to the minute, as the integration page shows its
+// dates: the tokens page's rows (a token's last use is written at most
+// once a minute, so its seconds would be invented, and a row's other
+// dates read alike).
+func stampMinute(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
