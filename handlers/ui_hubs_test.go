@@ -203,7 +203,12 @@ func TestHubCreateForm(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := newTestApp(t)
 			b := a.signIn("editor")
-			mustStatus(t, b.get("/hubs/new"), http.StatusOK)
+			form := b.get("/hubs/new")
+			mustStatus(t, form, http.StatusOK)
+			// The limit is said before it is met.
+			if help := doc(t, form).Find("#" + doc(t, form).Find("#f-description").AttrOr("aria-describedby", "none")).Text(); !strings.Contains(help, "1000 characters") {
+				t.Errorf("description's help %q", help)
+			}
 			rec := b.post("/hubs", tt.form, false)
 			if tt.errField == "" {
 				if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/hubs/") {
