@@ -296,6 +296,7 @@ func (h *handler) page(c echo.Context, title, nav string) views.Page {
 // flash stores a toast for the next page; htmx requests get it at once
 // through HX-Trigger instead.
 func (h *handler) flash(c echo.Context, kind, msg string) {
+	msg = shortQuotes(msg)
 	if c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Boosted") != "true" {
 		b, _ := jsonString(map[string]any{"showToast": map[string]string{"message": msg, "kind": kind}})
 		c.Response().Header().Set("HX-Trigger", b)
@@ -305,6 +306,40 @@ func (h *handler) flash(c echo.Context, kind, msg string) {
 		s.Values["flash"] = kind + "|" + msg
 		_ = h.sessions.Save(c.Request(), c.Response(), s)
 	}
+}
+
+// toastNameMax is how many characters of a quoted name a toast shows: a
+// name of 100 made a toast a dozen lines tall at the foot of the sidebar.
+const toastNameMax = 40
+
+// shortQuotes cuts every name quoted “…” in a toast's message to
+// toastNameMax characters, ending it with "…"; the page the toast stands
+// on names it whole.
+func shortQuotes(msg string) string {
+	var b strings.Builder
+	for {
+		open := strings.Index(msg, "“")
+		if open < 0 {
+			break
+		}
+		rest := msg[open+len("“"):]
+		end := strings.Index(rest, "”")
+		if end < 0 {
+			break
+		}
+		name := []rune(rest[:end])
+		b.WriteString(msg[:open+len("“")])
+		if len(name) > toastNameMax {
+			b.WriteString(strings.TrimRight(string(name[:toastNameMax-1]), " "))
+			b.WriteString("…")
+		} else {
+			b.WriteString(string(name))
+		}
+		b.WriteString("”")
+		msg = rest[end+len("”"):]
+	}
+	b.WriteString(msg)
+	return b.String()
 }
 
 // render writes a component with a status.
