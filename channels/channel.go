@@ -38,6 +38,9 @@ type Field struct {
 	Placeholder string
 	Choices     []string
 	Numbers     []string // Hubster's numbers for Choices, if it has them
+	// ChoiceNotes say each of Choices in words, where the value is a code
+	// (the dashboard shows both).
+	ChoiceNotes []string
 	// Covering (MultiChoice): a choice "x" means every "x:…" choice, so
 	// given with any of them it is kept alone (System's "message").
 	Covering   bool

@@ -23,8 +23,9 @@ var system = register(&Channel{
 		// stored alone (Covering). The three without it are kept as given.
 		// Test events are sent whatever the list holds.
 		{Name: "events", Label: "Events", Kind: MultiChoice, Required: true, Covering: true,
-			Choices: []string{"message", "message:customer", "message:agent", "message:bot"},
-			Help:    "Which messages to receive; \"message\" means all three."},
+			Choices:     []string{"message", "message:customer", "message:agent", "message:bot"},
+			ChoiceNotes: []string{"every message: the three below", "messages from customers", "messages from agents", "messages from bots"},
+			Help:        "Which messages to receive; \"message\" means all three."},
 		{Name: "regenerateKeys", Label: "Regenerate signing keys", Kind: Bool, UpdateOnly: true,
 			Help: "Make a new key pair; the old keys stop working at once."},
 	},

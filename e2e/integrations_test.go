@@ -390,9 +390,13 @@ func TestSystemMessageEventCoversTheOthers(t *testing.T) {
 	page := s.signedIn(t, "editor")
 	n := NewIntegrationPage{page, hub.ID}.Pick(t, "System")
 	box := func(event string) playwright.Locator {
-		return page.GetByLabel(event, playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
+		// By its accessible name (the code; the words describe it).
+		return page.GetByRole("checkbox", playwright.PageGetByRoleOptions{Name: event, Exact: playwright.Bool(true)})
 	}
 	subs := []string{"message:customer", "message:agent", "message:bot"}
+	// Each box is named by its code and described in words.
+	must(t, expect.Locator(box("message:customer")).ToHaveAccessibleDescription("messages from customers"))
+	must(t, expect.Locator(box("message")).ToHaveAccessibleDescription("every message: the three below"))
 	must(t, box("message:agent").Check())
 	must(t, box("message").Check())
 	for _, e := range subs {

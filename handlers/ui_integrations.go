@@ -509,7 +509,7 @@ func integrationFields(ch *channels.Channel, op channels.Op) []views.Integration
 		}
 		out = append(out, views.IntegrationField{
 			Name: channels.FormField(f.Name), Label: f.Label, Kind: string(f.Kind), Required: f.Required,
-			Help: f.Help, Placeholder: f.Placeholder, Choices: f.Choices, Max: f.Max, ItemLabel: f.ItemLabel(),
+			Help: f.Help, Placeholder: f.Placeholder, Choices: f.Choices, ChoiceNotes: f.ChoiceNotes, Max: f.Max, ItemLabel: f.ItemLabel(),
 		})
 	}
 	return out
