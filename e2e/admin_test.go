@@ -44,7 +44,8 @@ func TestAdminCreateTokenShownOnce(t *testing.T) {
 	// Reloading the answer sends the form again: nothing more is created.
 	_, err = page.Reload()
 	must(t, err)
-	must(t, expect.Locator(page.GetByTestId("token-form").GetByTestId("form-error")).ToContainText("already sent"))
+	must(t, expect.Locator(page.GetByTestId("token-form").GetByTestId("form-notice")).ToContainText("already sent"))
+	shot(t, page, "admin-token-sent-again")
 	must(t, expect.Locator(page.GetByTestId("new-token")).ToHaveCount(0))
 	must(t, expect.Locator(page.GetByTestId("token-row")).ToHaveCount(1))
 

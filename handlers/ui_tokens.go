@@ -85,10 +85,19 @@ func (h *handler) uiTokenCreate(c echo.Context) error {
 	once := form.Get("once")
 	if len(errs) == 0 && h.formUsed(c, once) {
 		// The same form again: the browser's "resend" on reloading the
-		// answer that showed the secret, or a second click.
-		errs = append(errs, channels.FieldError{Message: "This form was already sent, and what it created is in the list above. " +
-			"Its secret was shown once and cannot be shown again: create another if you need it."})
+		// answer that showed the secret, or a second click. Not an error:
+		// the first sending did what was asked.
 		form.Del("name") // a new one needs a name of its own
+		f := formOf(form, nil)
+		f.Notice = "This form was already sent, and what it created is in the list above. " +
+			"Its secret was shown once and cannot be shown again: create another if you need it."
+		m := views.TokensPage{}
+		if isClient {
+			m.ClientForm = f
+		} else {
+			m.TokenForm = f
+		}
+		return h.renderTokens(c, http.StatusOK, m)
 	}
 	if len(errs) > 0 {
 		m := views.TokensPage{}

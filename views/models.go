@@ -34,6 +34,9 @@ type Form struct {
 	Errors map[string]string
 	// Error is a message about the whole form.
 	Error string
+	// Notice says something about the whole form that is no error (a
+	// form sent again, whose first sending did what it asked).
+	Notice string
 	// Focus names the list whose last row takes the focus: the one its
 	// Add button just grew, without JavaScript.
 	Focus string
