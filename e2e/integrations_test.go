@@ -363,17 +363,24 @@ func TestIntegrationRegenerateDirectKeys(t *testing.T) {
 	must(t, expect.Locator(key).ToHaveText(regexp.MustCompile(`^[0-9A-F]{32}$`)))
 }
 
+// connectSlack adds a Slack integration to the hub through its form, in
+// the sandbox (its authorize step comes straight back), and returns its id.
+func connectSlack(t *testing.T, page playwright.Page, hubID, name string) string {
+	t.Helper()
+	n := NewIntegrationPage{page, hubID}
+	n.Pick(t, "Slack")
+	must(t, expect.Locator(page.Locator(`[name="cfg.code"]`)).ToHaveCount(0))
+	must(t, n.Name().Fill(name))
+	must(t, page.GetByTestId("slack-connect").Click())
+	return createdAt(t, page)
+}
+
 func TestIntegrationSlackConnectInSandbox(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
 	hub := s.hub(t, "Support")
 	page := s.signedIn(t, "editor")
-	n := NewIntegrationPage{page, hub.ID}
-	n.Pick(t, "Slack")
-	must(t, expect.Locator(page.Locator(`[name="cfg.code"]`)).ToHaveCount(0))
-	must(t, n.Name().Fill("Agents"))
-	must(t, page.GetByTestId("slack-connect").Click())
-	createdAt(t, page)
+	connectSlack(t, page, hub.ID, "Agents")
 	must(t, expect.Locator(page.GetByTestId("integration-name")).ToContainText("Agents"))
 	must(t, expect.Locator(page.GetByTestId("prop-type")).ToHaveText("Agent"))
 	must(t, expect.Locator(page.GetByTestId("readonly-note")).ToBeVisible())

@@ -86,11 +86,7 @@ func TestEditOfADeletedSlackIntegrationLeadsBackToItsHub(t *testing.T) {
 	s := newServer(t)
 	hub := s.hub(t, "Support")
 	page := s.signedIn(t, "editor")
-	n := NewIntegrationPage{page, hub.ID}
-	n.Pick(t, "Slack")
-	must(t, n.Name().Fill("Agents"))
-	must(t, page.GetByTestId("slack-connect").Click())
-	id := createdAt(t, page)
+	id := connectSlack(t, page, hub.ID, "Agents")
 	_, err := page.Goto("/integrations/" + id + "/edit")
 	must(t, err)
 	if code, out := s.api(t, s.token(t, "write"), "DELETE", "/api/v1/integrations/"+id, ""); code != 200 {
