@@ -86,10 +86,10 @@ func (h *handler) csrf() echo.MiddlewareFunc {
 }
 
 // readForm reads a form's body before anything asks for a field of it,
-// so that a body that cannot be read is answered for what it is: once
-// net/http has failed to parse a form, it hands out an empty one, and the
-// CSRF check then said "session expired" and a handler saved the empty
-// form or failed with a 500.
+// so that a body that cannot be read is answered for what it is (408,
+// 400): once net/http has failed to parse a form it hands out an empty
+// one, so the CSRF check said "session expired", and where no check read
+// it first the handler's read failed with a 500.
 func readForm(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
@@ -313,8 +313,8 @@ func (h *handler) flash(c echo.Context, kind, msg string) {
 const toastNameMax = 40
 
 // shortQuotes cuts every name quoted “…” in a toast's message to
-// toastNameMax characters, ending it with "…"; the page the toast stands
-// on names it whole.
+// toastNameMax characters, ending it with "…" (the object's own page
+// names it whole).
 func shortQuotes(msg string) string {
 	var b strings.Builder
 	for {
