@@ -67,10 +67,28 @@ func TestBackAfterFixedFormLoadsTheFormByGet(t *testing.T) {
 		must(t, expect.Locator(page.GetByTestId("hub-name")).ToHaveText("Sales"))
 		backByGet(t, page, sent, "/hubs/new")
 		must(t, expect.Locator(page.Locator("#f-name-error")).ToHaveCount(0)) // the page, not the 422
+		// The form was sent and the hub made: it comes back empty, not
+		// filled with what would now be refused as a duplicate name.
+		must(t, expect.Locator(page.GetByLabel("Name")).ToHaveValue(""))
 		// That was the refused answer's entry, now a GET; before it is the
 		// form as first opened, then the list.
 		backByGet(t, page, sent, "/hubs/new")
 		backByGet(t, page, sent, "/hubs")
+	})
+
+	t.Run("form left unsent", func(t *testing.T) {
+		// Leaving a half-filled form by a link, and Back: what was typed
+		// is still there (only a form that was sent comes back empty).
+		page := s.signedIn(t, "admin")
+		_, err := page.Goto("/hubs/new")
+		must(t, err)
+		must(t, page.GetByLabel("Name").Fill("Draft"))
+		must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Activity"}).Click())
+		atPath(t, page, "/activity")
+		_, err = page.GoBack()
+		must(t, err)
+		atPath(t, page, "/hubs/new")
+		must(t, expect.Locator(page.GetByLabel("Name")).ToHaveValue("Draft"))
 	})
 
 	t.Run("new web chat", func(t *testing.T) {
@@ -90,6 +108,8 @@ func TestBackAfterFixedFormLoadsTheFormByGet(t *testing.T) {
 		createdAt(t, page)
 		backByGet(t, page, sent, form)
 		must(t, expect.Locator(page.Locator("#f-name-error")).ToHaveCount(0))
+		must(t, expect.Locator(n.Name()).ToHaveValue("")) // sent: not filled in again
+		must(t, expect.Locator(n.Field("allowedOrigins", 0)).ToHaveValue(""))
 	})
 
 	t.Run("edit integration", func(t *testing.T) {

@@ -373,9 +373,37 @@
     setTimeout(function () { setBusy(buttons, main); }, 0);
   });
 
+  // ---- A form already sent comes back as the server gives it ------------------
+  // Back to the page of a form that was sent loads that page again, and
+  // Chrome fills its form in with what had been typed: the hub just created,
+  // which a second Create refuses as a duplicate name. Sending a form marks
+  // its history entry; the page shown again on that entry resets its forms
+  // to what the server rendered (empty for something new, the saved values
+  // for an edit), once. A form left without sending keeps what was typed.
+  var sentMark = "hubadminSent";
+  function withSent(sent) {
+    var state = Object.assign({}, history.state);
+    if (sent) state[sentMark] = true; else delete state[sentMark];
+    history.replaceState(state, "");
+  }
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    withSent(true);
+  });
+  // Chrome fills the form in after the page's scripts ran and before
+  // "pageshow" (also the event of a page restored from the back/forward
+  // cache, where the form keeps what was typed as well).
+  function resetSentForms() {
+    if (!history.state || !history.state[sentMark]) return;
+    each(document, "form[method='post']", function (f) { f.reset(); });
+    withSent(false);
+  }
+
   // Back/forward cache: a page restored after a plain submit would otherwise
   // come back with its buttons still disabled.
   window.addEventListener("pageshow", function (e) {
+    resetSentForms();
     if (e.persisted) clearBusy(document);
     each(document, "[data-multichoice]", syncMultichoice); // boxes the browser restored
   });
