@@ -65,7 +65,18 @@ func TestAdminCreateTokenShownOnce(t *testing.T) {
 	// Revoke, after the confirmation.
 	page.OnDialog(func(d playwright.Dialog) { d.Accept() })
 	must(t, row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Revoke the token CI deploy", Exact: playwright.Bool(true)}).Click())
-	must(t, expect.Locator(row).ToContainText("revoked"))
+	// It leaves the active tokens for the folded list of revoked ones.
+	must(t, expect.Locator(row).ToHaveCount(0))
+	must(t, expect.Locator(page.GetByTestId("empty-state").First()).ToContainText("No active API tokens"))
+	revoked := page.GetByTestId("revoked-tokens")
+	must(t, expect.Locator(revoked.GetByTestId("revoked-token-row")).ToBeHidden())
+	must(t, revoked.GetByText("Revoked tokens (1)").Click())
+	must(t, expect.Locator(revoked.GetByTestId("revoked-token-row")).ToContainText("CI deploy"))
+	must(t, expect.Locator(revoked.GetByTestId("revoked-token-row")).ToContainText("…"+value[len(value)-4:]))
+	shot(t, page, "admin-token-revoked")
+	if v := axeViolations(t, page); len(v) > 0 {
+		t.Errorf("axe with the revoked tokens open: %+v", v)
+	}
 	if status, _ := s.api(t, value, http.MethodGet, "/api/v1/hubs", ""); status != http.StatusUnauthorized {
 		t.Fatalf("revoked token: %d", status)
 	}

@@ -69,8 +69,26 @@ func TestTokensCreateShowOnceAndRevoke(t *testing.T) {
 		t.Fatalf("revoke: %d %s", rec.Code, rec.Body.String())
 	}
 	mustStatus(t, a.api(http.MethodGet, "/api/v1/hubs", plain, ""), http.StatusUnauthorized)
-	if body := admin.get("/tokens").Body.String(); !strings.Contains(body, "revoked") || !strings.Contains(body, "Token “CI deploy” revoked") {
+	rec = admin.get("/tokens")
+	if body := rec.Body.String(); !strings.Contains(body, "Token “CI deploy” revoked") {
 		t.Fatalf("after revoke: %s", body)
+	}
+	// The revoked token leaves the active ones for the folded list, with
+	// the minute it was revoked.
+	page := doc(t, rec)
+	if n := page.Find(`[data-testid="token-row"]`).Length(); n != 0 {
+		t.Fatalf("%d active token rows after the only one was revoked", n)
+	}
+	if got := page.Find(`[data-testid="empty-state"] h3`).First().Text(); got != "No active API tokens" {
+		t.Fatalf("empty state %q", got)
+	}
+	folded := page.Find(`details[data-testid="revoked-tokens"]:not([open])`)
+	if got := strings.TrimSpace(folded.Find("summary").Text()); got != "Revoked tokens (1)" {
+		t.Fatalf("revoked summary %q", got)
+	}
+	row := folded.Find(`[data-testid="revoked-token-row"]`)
+	if !strings.Contains(row.Text(), "CI deploy") || !regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d UTC$`).MatchString(strings.TrimSpace(row.Find(`td[data-label="Revoked"]`).Text())) || row.Find("form").Length() != 0 {
+		t.Fatalf("revoked row: %q", row.Text())
 	}
 	mustStatus(t, admin.post("/tokens/"+tokens[0].ID+"-nope/revoke", nil, false), http.StatusNotFound)
 
@@ -120,6 +138,14 @@ func TestAPIClientsCreateAndRevoke(t *testing.T) {
 	mustStatus(t, rec, http.StatusSeeOther)
 	if _, err := a.db.ClientByCredentials(ctx, id, m[1]); !errors.Is(err, db.ErrNotFound) {
 		t.Fatalf("revoked client still signs in: %v", err)
+	}
+	page := doc(t, admin.get("/tokens"))
+	if n := page.Find(`[data-testid="client-row"]`).Length(); n != 0 {
+		t.Fatalf("%d active client rows after the only one was revoked", n)
+	}
+	folded := page.Find(`details[data-testid="revoked-clients"]:not([open])`)
+	if got := strings.TrimSpace(folded.Find("summary").Text()); got != "Revoked API clients (1)" || !strings.Contains(folded.Find(`[data-testid="revoked-client-row"]`).Text(), "dotnet client") {
+		t.Fatalf("revoked clients: %q", folded.Text())
 	}
 	mustStatus(t, admin.post("/tokens/hubster.portal.api.00000000000000000000000000000000/revoke", nil, false), http.StatusNotFound)
 }
