@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/playwright-community/playwright-go"
 
@@ -150,11 +151,38 @@ func TestAdminCreateUser(t *testing.T) {
 	must(t, expect.Locator(page.GetByTestId("activity-row").First()).ToContainText("user.update"))
 	_, err = page.GetByLabel("Action").SelectOption(playwright.SelectOptionValues{Values: &[]string{"user"}})
 	must(t, err)
-	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Filter"}).Click())
-	atPath(t, page, "/activity?actor=&action=user&objectId=")
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Filter", Exact: playwright.Bool(true)}).Click())
+	atPath(t, page, "/activity?actor=&action=user&from=&to=&objectId=")
 	must(t, expect.Locator(page.GetByTestId("activity-row")).ToHaveCount(2))
 	shot(t, page, "admin-activity")
 	noOverflow(t, page)
+
+	// One action of the family, and days: today's changes are in, a
+	// range that ended yesterday has none, and a To before the From is
+	// said beside To.
+	_, err = page.GetByLabel("Action").SelectOption(playwright.SelectOptionValues{Values: &[]string{"user.update"}})
+	must(t, err)
+	today := time.Now().UTC()
+	must(t, page.GetByLabel("From", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(today.AddDate(0, 0, -1).Format(time.DateOnly)))
+	must(t, page.GetByLabel("To", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(today.AddDate(0, 0, 1).Format(time.DateOnly)))
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Filter", Exact: playwright.Bool(true)}).Click())
+	must(t, expect.Locator(page.GetByTestId("activity-row")).ToHaveCount(1)) // not user.create
+	must(t, expect.Locator(page.GetByTestId("activity-row")).ToContainText("user.update"))
+	must(t, page.GetByLabel("To", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(today.AddDate(0, 0, -1).Format(time.DateOnly)))
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Filter", Exact: playwright.Bool(true)}).Click())
+	must(t, expect.Locator(page.GetByTestId("empty-state")).ToContainText("Nothing matches these filters"))
+	must(t, page.GetByLabel("To", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(today.AddDate(0, 0, -2).Format(time.DateOnly)))
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Filter", Exact: playwright.Bool(true)}).Click())
+	to := page.GetByLabel("To", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
+	must(t, expect.Locator(to).ToHaveAttribute("aria-invalid", "true"))
+	must(t, expect.Locator(to).ToHaveAccessibleDescription(regexp.MustCompile("To is before From")))
+	must(t, expect.Locator(page.GetByTestId("activity-row")).ToHaveCount(0))
+	if v := axeViolations(t, page); len(v) > 0 {
+		t.Errorf("axe on the refused dates: %+v", v)
+	}
+	shot(t, page, "admin-activity-dates-refused")
+	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Clear", Exact: playwright.Bool(true)}).Click())
+	atPath(t, page, "/activity")
 }
 
 // TestAPIReferenceOnAPhone: at 390 px the API reference's parameter and

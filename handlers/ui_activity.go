@@ -3,8 +3,8 @@ package handlers
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,9 +24,17 @@ func (h *handler) uiActivity(c echo.Context) error {
 	}
 	f.ObjectType = "" // not offered on the page
 	f.Actor, f.ObjectID = strings.TrimSpace(f.Actor), strings.TrimSpace(f.ObjectID)
-	if f.Action != "" && !slices.Contains(views.ActivityActions, f.Action) {
+	if f.Action != "" && !views.ActivityActionOffered(f.Action) {
 		f.Action = ""
 	}
+	dates := activityDates(c.QueryParam("from"), c.QueryParam("to"))
+	if dates.FromErr != "" || dates.ToErr != "" {
+		// Nothing is looked up: the errors stand beside their fields, with
+		// the other filters as given.
+		m := views.ActivityPage{Actor: f.Actor, Action: f.Action, ObjectID: f.ObjectID, Dates: dates, Filtered: true}
+		return render(c, http.StatusBadRequest, views.Activity(h.page(c, "Activity", "activity"), m))
+	}
+	f.Since, f.Before = dates.Since, dates.Before
 	// ?page=N from 1, as the hubs' lists; a bookmarked page past the end
 	// goes to the last page.
 	pg, err := uiPageNumber(c)
@@ -41,7 +49,8 @@ func (h *handler) uiActivity(c echo.Context) error {
 	if to, past := pastTheEnd(c.Request().URL, pg, len(list), total); past {
 		return c.Redirect(http.StatusSeeOther, to)
 	}
-	m := views.ActivityPage{Actor: f.Actor, Action: f.Action, ObjectID: f.ObjectID, Filtered: f.Actor != "" || f.Action != "" || f.ObjectID != "", Total: total}
+	m := views.ActivityPage{Actor: f.Actor, Action: f.Action, ObjectID: f.ObjectID, Dates: dates,
+		Filtered: f.Actor != "" || f.Action != "" || f.ObjectID != "" || dates.From != "" || dates.To != "", Total: total}
 	// Only what is still there is linked: a deleted hub or integration
 	// keeps its earlier lines, and their links would be 404s.
 	var ids []string
@@ -60,7 +69,7 @@ func (h *handler) uiActivity(c echo.Context) error {
 	// The links keep the filters as given (trimmed and checked above).
 	u := &url.URL{Path: "/activity"}
 	q := url.Values{}
-	for k, v := range map[string]string{"actor": f.Actor, "action": f.Action, "objectId": f.ObjectID} {
+	for k, v := range map[string]string{"actor": f.Actor, "action": f.Action, "objectId": f.ObjectID, "from": dates.From, "to": dates.To} {
 		if v != "" {
 			q.Set(k, v)
 		}
@@ -88,4 +97,31 @@ func activityEntry(e db.AuditEntry, there bool) views.ActivityEntry {
 		v.ObjectURL = "/integrations/" + url.PathEscape(e.ObjectID)
 	}
 	return v
+}
+
+// activityDates reads the page's From and To: days (YYYY-MM-DD, as a date
+// field sends them) in UTC, as the log shows its times, both included.
+// Either may be left empty.
+func activityDates(from, to string) views.ActivityDates {
+	d := views.ActivityDates{From: strings.TrimSpace(from), To: strings.TrimSpace(to)}
+	day := func(s string) (time.Time, string) {
+		if s == "" {
+			return time.Time{}, ""
+		}
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return time.Time{}, "Enter a date as YYYY-MM-DD, e.g. 2026-11-29."
+		}
+		return t, ""
+	}
+	var last time.Time
+	d.Since, d.FromErr = day(d.From)
+	last, d.ToErr = day(d.To)
+	if !last.IsZero() {
+		d.Before = last.AddDate(0, 0, 1)
+	}
+	if d.FromErr == "" && d.ToErr == "" && !d.Since.IsZero() && !last.IsZero() && last.Before(d.Since) {
+		d.ToErr = "To is before From: the last day must be the first or after it."
+	}
+	return d
 }
