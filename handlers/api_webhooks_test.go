@@ -194,6 +194,12 @@ func TestWebhookURLToPrivateAddressRefusedWhenSaved(t *testing.T) {
 		"http://[::1]:8080/hook":          "a loopback address",
 		"http://[::ffff:127.0.0.1]/hook":  "a loopback address",
 		"https://100.64.0.1/cgnat-target": "a carrier-grade NAT (CGNAT) address",
+		// RFC 6761: localhost and the names under it are the loopback.
+		"http://localhost:9/hook":   "points to localhost, a loopback address",
+		"http://LOCALHOST/hook":     "points to LOCALHOST, a loopback address",
+		"http://foo.localhost/hook": "points to foo.localhost, a loopback address",
+		"http://localhost./hook":    "a loopback address",
+		"http://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ/hook":     "a loopback address",
 	} {
 		rec := a.api("POST", "/api/v1/integrations/hubs/"+hub, tok, systemBody(url))
 		mustStatus(t, rec, http.StatusBadRequest)
@@ -219,6 +225,7 @@ func TestWebhookURLToPrivateAddressRefusedWhenSaved(t *testing.T) {
 	open := newTestApp(t, allowPrivate)
 	openTok, openHub := open.token("write"), open.hub("Support").ID
 	createIntegration(t, open, openTok, openHub, systemBody("http://127.0.0.1:9/hook"))
+	mustStatus(t, open.api("POST", "/api/v1/integrations/hubs/"+openHub, openTok, strings.Replace(systemBody("http://localhost:9/hook"), `"name":"`, `"name":"Local `, 1)), http.StatusOK)
 	rec = open.api("POST", "/api/v1/integrations/hubs/"+openHub, openTok, systemBody("http://169.254.169.254/latest/meta-data/"))
 	mustStatus(t, rec, http.StatusBadRequest)
 	// (Its name is taken too, by the integration above: both are told.)

@@ -264,8 +264,12 @@ func (h *handler) webhookTargetError(cfg channels.Config, prev string) *channels
 		if refused.Always {
 			why = "cloud metadata services answer there, so it is refused even with --allow-private-webhooks"
 		}
+		target := refused.Addr.String()
+		if refused.Host != "" {
+			target = refused.Host
+		}
 		return &channels.FieldError{Code: codeTargetRefused, Field: "configuration.webhookUrl",
-			Message: fmt.Sprintf("Property 'configuration.webhookUrl' points to %s, %s: %s.", refused.Addr, refused.Kind, why)}
+			Message: fmt.Sprintf("Property 'configuration.webhookUrl' points to %s, %s: %s.", target, refused.Kind, why)}
 	}
 	return nil
 }

@@ -116,6 +116,15 @@ func CheckAddressLiteral(raw string, allowPrivate bool) error {
 	if err != nil {
 		return nil // not a name either: the URL check reports it
 	}
+	if isLocalhost(host) {
+		// RFC 6761: localhost and every name under it are the loopback,
+		// which resolvers answer without asking DNS; refused at save as
+		// 127.0.0.1 is, not at the first delivery.
+		if allowPrivate {
+			return nil
+		}
+		return &AddressNotAllowedError{Host: u.Hostname(), Addr: netip.AddrFrom4([4]byte{127, 0, 0, 1}), Kind: "a loopback address"}
+	}
 	addr, err := netip.ParseAddr(host)
 	if err != nil {
 		return nil
@@ -144,6 +153,13 @@ func DialHost(host string) (string, error) {
 		}
 	}
 	return strings.TrimSuffix(host, "."), nil
+}
+
+// isLocalhost: host (as DialHost gives it) is localhost or a name under
+// it, in any case.
+func isLocalhost(host string) bool {
+	h := strings.ToLower(host)
+	return h == "localhost" || strings.HasSuffix(h, ".localhost")
 }
 
 var fullStops = strings.NewReplacer("\u3002", ".", "\uFF0E", ".", "\uFF61", ".")

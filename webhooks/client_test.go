@@ -259,3 +259,24 @@ func TestDialHost(t *testing.T) {
 		t.Error("DialHost accepted a host IDNA refuses")
 	}
 }
+
+// TestLocalhostNamesAreTheLoopback: localhost and the names under it are
+// refused at save as the loopback (RFC 6761), in any spelling a delivery
+// would dial as such; with private targets allowed they are saved.
+func TestLocalhostNamesAreTheLoopback(t *testing.T) {
+	for _, host := range []string{"localhost", "LocalHost", "foo.localhost", "a.b.LOCALHOST", "localhost.", "ⓛⓞⓒⓐⓛⓗⓞⓢⓣ", "localhost:8080"} {
+		err := CheckAddressLiteral("http://"+host+"/hook", false)
+		var e *AddressNotAllowedError
+		if !errors.As(err, &e) || e.Kind != "a loopback address" || e.Always {
+			t.Errorf("%s: %v, want refused as the loopback", host, err)
+		}
+		if err := CheckAddressLiteral("http://"+host+"/hook", true); err != nil {
+			t.Errorf("%s with private targets allowed: %v", host, err)
+		}
+	}
+	for _, host := range []string{"localhost.example.com", "notlocalhost", "localhosts", "example.com"} {
+		if err := CheckAddressLiteral("http://"+host+"/hook", false); err != nil {
+			t.Errorf("%s: %v, want left to the delivery", host, err)
+		}
+	}
+}
