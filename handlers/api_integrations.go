@@ -305,9 +305,10 @@ func (h *handler) integrationDelete(c echo.Context) error {
 		return err
 	}
 	if err != nil {
-		// Deleted, but it cannot be shown whole: without its secrets it
-		// would not be the Integration the 200 promises.
-		return c.NoContent(http.StatusNoContent)
+		// Deleted; its secrets could not be read, so the answer is the
+		// integration without its secret properties (Hubster's clients take
+		// only a 200 with a body for success), and a header says why.
+		c.Response().Header().Set("X-Hubadmin-Secrets-Unreadable", "true")
 	}
 	return okIntegration(c, in)
 }
