@@ -121,6 +121,9 @@ func (l *liveSlack) Exchange(ctx context.Context, code, redirectURI string) (Sla
 		return SlackInstall{}, err
 	}
 	if !a.OK {
+		if slackCodeError(a.Error) {
+			return SlackInstall{}, RejectedField("Slack", "code", "Slack refused the OAuth code (%s).%s", a.Error, slackHint(a.Error))
+		}
 		return SlackInstall{}, Rejected("Slack", "Slack refused the OAuth code (%s).%s", a.Error, slackHint(a.Error))
 	}
 	if a.AccessToken == "" {
@@ -181,6 +184,9 @@ func (l *liveSlack) call(ctx context.Context, method string, form url.Values, to
 // slackHint tells the operator what to fix for the errors that are about
 // hubadmin's Slack app settings rather than the code.
 func slackHint(code string) string {
+	if slackCodeError(code) {
+		return SlackCodeHint
+	}
 	switch code {
 	case "invalid_client_id", "bad_client_secret":
 		return " Check HUBADMIN_SLACK_CLIENT_ID and HUBADMIN_SLACK_CLIENT_SECRET."
@@ -189,3 +195,12 @@ func slackHint(code string) string {
 	}
 	return ""
 }
+
+// slackCodeError: Slack's error is about the code itself, not the app's
+// settings (the error then names configuration.code).
+func slackCodeError(code string) bool {
+	return code == "invalid_code" || code == "code_already_used" || code == "code_expired"
+}
+
+// SlackCodeHint follows a refused code: the nonce went with it.
+const SlackCodeHint = " A code works once and for a few minutes; this attempt spent it and its nonce: go through Slack's consent again for a new one."

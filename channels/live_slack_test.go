@@ -142,6 +142,8 @@ func TestLiveSlackExchange(t *testing.T) {
 		{name: "redirect URI differs", code: "full", redirect: "https://elsewhere.example/cb",
 			wantErr: "Slack refused the OAuth code (bad_redirect_uri)."},
 	}
+	// Which of them name the code (configuration.code), and say the nonce is spent.
+	codeErrors := map[string]bool{"unknown code": true, "code used twice": true}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			id, secret, redirect := testSlackClientID, testSlackClientSecret, testSlackRedirect
@@ -190,6 +192,10 @@ func TestLiveSlackExchange(t *testing.T) {
 
 			if tt.wantErr != "" {
 				wantProviderError(t, err, "Slack", false, tt.wantErr, secret)
+				pe, _ := AsProviderError(err)
+				if codeErr := pe.Field == "code" && strings.Contains(pe.Message, "spent it and its nonce"); codeErr != codeErrors[tt.name] {
+					t.Errorf("field %q, message %q: about the code %v, want %v", pe.Field, pe.Message, codeErr, codeErrors[tt.name])
+				}
 				return
 			}
 			if err != nil {

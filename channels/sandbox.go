@@ -72,7 +72,7 @@ func (sandboxSlack) Exchange(ctx context.Context, code, redirectURI string) (Sla
 		return SlackInstall{}, Unreachable("Slack", err)
 	}
 	if code == SandboxRejectedSlackCode {
-		return SlackInstall{}, Rejected("Slack", "Slack refused the OAuth code (invalid_code).")
+		return SlackInstall{}, RejectedField("Slack", "code", "Slack refused the OAuth code (invalid_code)."+SlackCodeHint)
 	}
 	return SlackInstall{
 		BotAccessToken:       "xoxb-sandbox-" + sandboxHex(12, "slack-bot", code),

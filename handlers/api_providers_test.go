@@ -208,7 +208,9 @@ func TestLiveSlack(t *testing.T) {
 	// Slack says no: 400 with Slack's error code.
 	rec = a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, `{"channelId":"Slack","name":"Bad","configuration":{"code":"expired","nonce":"`+nonce()+`"}}`)
 	mustStatus(t, rec, 400)
-	if p := decode[Problem](t, rec); !strings.Contains(p.Detail, "invalid_code") {
+	// The error is the code's, and says the nonce went with it.
+	if p := decode[Problem](t, rec); !strings.Contains(p.Detail, "invalid_code") || len(p.Errors) != 1 ||
+		p.Errors[0].Field != "configuration.code" || !strings.Contains(p.Errors[0].Description, "spent it and its nonce") {
 		t.Errorf("ok:false: %+v", p)
 	}
 	if n := countIntegrations(t, a); n != 2 {
