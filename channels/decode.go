@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -225,7 +227,7 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, FieldErrors) {
 			if f.Kind != Choice || json.Unmarshal(v, &n) != nil {
 				return fail(wrongType(path, "a string"))
 			}
-			s = n.String()
+			s = NumberText(n)
 		}
 		s = strings.TrimSpace(s)
 		if s == "" {
@@ -510,4 +512,19 @@ func LoneSurrogate(raw []byte) (string, bool) {
 		i += 5
 	}
 	return "", false
+}
+
+// NumberText is a JSON number as text, a whole one in its integer form:
+// JSON has one number type, and 2.0 or 3e3 (what Python's json.dumps
+// writes for a float) are the numbers 2 and 3000.
+func NumberText(n json.Number) string {
+	s := n.String()
+	if !strings.ContainsAny(s, ".eE") {
+		return s
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return s
+	}
+	return strconv.FormatInt(int64(f), 10)
 }

@@ -58,7 +58,7 @@ func readHubBody(c echo.Context) (in hubInput, err error) {
 		var n int
 		if !b.has("closeDormantConversation") {
 			in.CloseDormantSet = true
-		} else if raw := bytes.TrimSpace(b.raw("closeDormantConversation")); json.Unmarshal(raw, &n) != nil {
+		} else if raw := wholeForm(bytes.TrimSpace(b.raw("closeDormantConversation"))); json.Unmarshal(raw, &n) != nil {
 			fe := channels.FieldError{Code: codeWrongType, Field: "closeDormantConversation",
 				Message: "Property 'closeDormantConversation' must be a whole number of days, or null."}
 			if wholeNumber.Match(raw) { // too long for an int
@@ -117,6 +117,16 @@ func applyHub(h *db.Hub, in hubInput) channels.FieldErrors {
 
 // wholeNumber is JSON's integer syntax.
 var wholeNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+
+// wholeForm writes a whole JSON number as an integer (30.0 is 30: JSON
+// has one number type); anything else is left as it is.
+func wholeForm(raw []byte) []byte {
+	var n json.Number
+	if json.Unmarshal(raw, &n) != nil {
+		return raw
+	}
+	return []byte(channels.NumberText(n))
+}
 
 func closeDormantRange(days string) channels.FieldError {
 	return channels.FieldError{Code: codeOutOfRange, Field: "closeDormantConversation",

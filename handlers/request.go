@@ -200,7 +200,7 @@ func (b body) enum(k string) (string, bool, *channels.FieldError) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if dec.Decode(&n) == nil {
-		return n.String(), true, nil
+		return channels.NumberText(n), true, nil
 	}
 	return "", false, &channels.FieldError{Code: codeWrongType, Field: k, Message: fmt.Sprintf("Property '%s' must be a string or a number.", k)}
 }

@@ -340,6 +340,31 @@ func TestNumbersTooLongAreOutOfRange(t *testing.T) {
 	}
 }
 
+// TestWholeNumbersWrittenWithAFraction: JSON has one number type, so 30.0
+// and 3e1 are 30 (Python's json.dumps writes a float so); 30.5 is not.
+func TestWholeNumbersWrittenWithAFraction(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	rec := a.api("PUT", "/api/v1/hubs/"+hub.ID, tok, `{"closeDormantConversation":30.0,"statusId":2002.0}`)
+	mustStatus(t, rec, http.StatusOK)
+	if h := decode[hubJSON](t, rec); h.CloseDormantConversation == nil || *h.CloseDormantConversation != 30 || h.StatusID != db.HubPaused {
+		t.Fatalf("hub: %s", rec.Body)
+	}
+	mustStatus(t, a.api("PUT", "/api/v1/hubs/"+hub.ID, tok, `{"closeDormantConversation":3e1,"statusId":2e3}`), http.StatusOK)
+	rec = a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok,
+		`{"channelId":"Direct","name":"Hook","statusId":3002.0,"configuration":{"integrationType":3.0,"webhookUrl":"https://example.com/hook"}}`)
+	mustStatus(t, rec, http.StatusOK)
+	if in := decode[integrationOut](t, rec); in.StatusID != db.IntegrationPaused || in.IntegrationTypeID != "Agent" {
+		t.Fatalf("integration: %s", rec.Body)
+	}
+	for _, body := range []string{`{"closeDormantConversation":30.5}`, `{"statusId":2002.5}`} {
+		if rec := a.api("PUT", "/api/v1/hubs/"+hub.ID, tok, body); rec.Code != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", body, rec.Code, rec.Body)
+		}
+	}
+}
+
 // A body the server would misread is refused for what it is: compressed,
 // in another charset, or form data instead of JSON; nothing is stored.
 func TestBodyEncodingIsChecked(t *testing.T) {
