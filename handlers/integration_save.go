@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"hubadmin/channels"
 	"hubadmin/db"
 	"hubadmin/webhooks"
@@ -60,6 +62,10 @@ func checkName(name string) (string, *channels.FieldError) {
 		return "", &channels.FieldError{Code: codeBadFormat, Field: "name",
 			Message: "Property 'name' shows nothing: it needs at least one letter, digit or symbol."}
 	}
+	// Kept composed (NFC): é typed as e and a combining accent (as macOS
+	// keyboards send it) is one character to whoever reads it, not two,
+	// and looks the same either way.
+	n = norm.NFC.String(n)
 	if c := utf8.RuneCountInString(n); c > 100 {
 		return "", &channels.FieldError{Code: codeOutOfRange, Field: "name",
 			Message: fmt.Sprintf("Property 'name' is %d characters long; at most 100 are allowed.", c)}

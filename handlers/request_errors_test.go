@@ -365,6 +365,19 @@ func TestWholeNumbersWrittenWithAFraction(t *testing.T) {
 	}
 }
 
+// TestNameLengthCountsComposedCharacters: é written as e and a combining
+// accent is one character of a name's 100, as it reads.
+func TestNameLengthCountsComposedCharacters(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	mustStatus(t, a.api("POST", "/api/v1/hubs", tok, `{"name":"`+strings.Repeat("e\u0301", 60)+`"}`), http.StatusOK)
+	rec := a.api("POST", "/api/v1/hubs", tok, `{"name":"`+strings.Repeat("e\u0301", 101)+`"}`)
+	mustStatus(t, rec, http.StatusBadRequest)
+	if p := decode[Problem](t, rec); len(p.Errors) != 1 || !strings.Contains(p.Errors[0].Description, "is 101 characters long") {
+		t.Fatalf("%+v", p.Errors)
+	}
+}
+
 // A body the server would misread is refused for what it is: compressed,
 // in another charset, or form data instead of JSON; nothing is stored.
 func TestBodyEncodingIsChecked(t *testing.T) {
