@@ -58,6 +58,9 @@ type Derived struct {
 	Name   string
 	Label  string
 	Secret bool
+	// Only is the one value it ever has, as JSON ("true"), and Why says
+	// why: another value sent is refused rather than ignored.
+	Only, Why string
 }
 
 // Channel is one channel's definition.

@@ -110,7 +110,13 @@ func (ch *Channel) Decode(raw json.RawMessage, op Op) (Config, FieldErrors) {
 			given[f.Name] = v
 			continue
 		}
-		if ch.isDerived(k) {
+		if d, ok := ch.derived(k); ok {
+			// Sent back, it is ignored; one that has a single value refuses
+			// another (a client asking for what cannot be).
+			if d.Only != "" && !isNull(v) && string(bytes.TrimSpace(v)) != d.Only {
+				errs = append(errs, FieldError{CodeOutOfRange, prefix + "." + d.Name,
+					fmt.Sprintf("Property '%s.%s' is always %s for %s integrations (%s); leave it out.", prefix, d.Name, d.Only, ch.ID, d.Why)})
+			}
 			continue
 		}
 		errs = append(errs, FieldError{CodeNotSupported, prefix + "." + k,
@@ -155,13 +161,13 @@ func (ch *Channel) Decode(raw json.RawMessage, op Op) (Config, FieldErrors) {
 	return cfg, errs
 }
 
-func (ch *Channel) isDerived(k string) bool {
+func (ch *Channel) derived(k string) (Derived, bool) {
 	for _, d := range ch.Derived {
 		if strings.EqualFold(d.Name, k) {
-			return true
+			return d, true
 		}
 	}
-	return false
+	return Derived{}, false
 }
 
 func (ch *Channel) inputNames(op Op) string {

@@ -246,3 +246,22 @@ func TestWithoutCoveredLeavesOtherListsAlone(t *testing.T) {
 		t.Error("withoutCovered changed its input")
 	}
 }
+
+// TestWebChatEchoIsAlwaysTrue: echo, which a web chat always has, may be
+// sent back as it is (true) or left out; false asks for what cannot be,
+// and is refused rather than silently made true.
+func TestWebChatEchoIsAlwaysTrue(t *testing.T) {
+	ch, _ := ByID("WebChat")
+	for echo, wantErr := range map[string]bool{`true`: false, `null`: false, `false`: true, `"no"`: true, `0`: true} {
+		_, errs := ch.Decode(json.RawMessage(`{"allowedOrigins":["a.com"],"echo":`+echo+`}`), Create)
+		if !wantErr {
+			if len(errs) != 0 {
+				t.Errorf("echo %s: %v", echo, errs)
+			}
+			continue
+		}
+		if len(errs) != 1 || errs[0].Field != "configuration.echo" || errs[0].Code != CodeOutOfRange || !strings.Contains(errs[0].Message, "always true") {
+			t.Errorf("echo %s: %+v, want one error saying it is always true", echo, errs)
+		}
+	}
+}

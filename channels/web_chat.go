@@ -20,7 +20,7 @@ var webChat = register(&Channel{
 		{Name: "start", Label: "Welcome messages", Kind: Messages, Max: 10,
 			Help: "Sent when a conversation starts. Up to 10, each up to 2000 characters."},
 	},
-	Derived:   []Derived{{Name: "echo", Label: "Echo"}},
+	Derived:   []Derived{{Name: "echo", Label: "Echo", Only: "true", Why: "a web chat echoes each message back to its widget"}},
 	Order:     []string{"allowedOrigins", "echo", "start"},
 	Updatable: true,
 	Embed: func(id, baseURL string) string {
