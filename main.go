@@ -39,13 +39,63 @@ var version = "dev"
 
 func main() {
 	err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return // the flags were printed, as asked
+	if code := report(err, os.Stderr); code != 0 {
+		os.Exit(code)
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "hubadmin:", err)
-		os.Exit(1)
+}
+
+// report tells a command's error on stderr, once, and is the exit
+// status: 0 (none, or -h: the flags were printed, as asked), 2 for a
+// command line that is not the command's (a flag it does not take, a
+// flag given twice, a word left after the flags, an unknown command or
+// action: flag.ExitOnError's status), 1 for any other error. A command's
+// error is "hubadmin <command>: ...", followed for a flag the command
+// does not know by a line saying where its flags are listed.
+func report(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
 	}
+	if ce := (*cmdError)(nil); errors.As(err, &ce) {
+		fmt.Fprintln(stderr, "hubadmin "+ce.Error())
+	} else {
+		fmt.Fprintln(stderr, "hubadmin:", err)
+	}
+	if ue := (*usageError)(nil); errors.As(err, &ue) {
+		if ue.hint != "" {
+			fmt.Fprintln(stderr, ue.hint)
+		}
+		return 2
+	}
+	return 1
+}
+
+// cmdError is an error of a command ("token create"), which its message
+// starts with, once.
+type cmdError struct {
+	cmd string
+	err error
+}
+
+func (e *cmdError) Error() string {
+	return e.cmd + ": " + strings.TrimPrefix(e.err.Error(), e.cmd+": ")
+}
+
+func (e *cmdError) Unwrap() error { return e.err }
+
+// usageError is a command line that is not the command's: exit status 2,
+// with hint (if any) on a line of its own after the error.
+type usageError struct {
+	err  error
+	hint string
+}
+
+func (e *usageError) Error() string { return e.err.Error() }
+
+func (e *usageError) Unwrap() error { return e.err }
+
+// helpHint is where a command's flags are listed.
+func helpHint(cmd string) string {
+	return fmt.Sprintf("Run 'hubadmin %s --help' for its flags.", cmd)
 }
 
 // gcPercent is the server's GOGC unless the environment sets one. The live
@@ -62,15 +112,17 @@ func tuneGC() {
 }
 
 // options are the flags of SPEC 2, each with its environment variable.
-// Every command reads the database and its key; serve the rest.
+// Every command takes them all and checks them as serve does (a script may
+// pass one set to each); the database, its key and the log format are
+// what the commands other than serve use.
 type options struct {
 	addr, dbPath, keyFile, providers, secureCookies, publicURL, logFormat string
 	metricsToken, trustedProxies                                          string
-	proxies                                                               []*net.IPNet // trustedProxies, parsed by checkServe
+	proxies                                                               []*net.IPNet // trustedProxies, parsed by checkSettings
 	allowPrivate                                                          bool
 	rateLimit                                                             float64
 	// envErrs are environment variables that could not be read as their
-	// flag's type: reported by checkServe, not replaced by the default,
+	// flag's type: reported by checkSettings, not replaced by the default,
 	// unless the flag itself is given, which wins over its variable.
 	envErrs []envErr
 }
@@ -118,9 +170,11 @@ func serveFlags(fs *flag.FlagSet, o *options) {
 	fs.StringVar(&o.logFormat, "log-format", env("HUBADMIN_LOG_FORMAT", "text"), "text or json (HUBADMIN_LOG_FORMAT)")
 }
 
-// checkServe refuses server options that would not do what they say.
-// fs is parsed: it tells which flags were given.
-func (o *options) checkServe(fs *flag.FlagSet) error {
+// checkSettings refuses settings that would not do what they say, for
+// every command alike: a script may pass one set of flags and variables
+// to migrate and serve, and a setting serve would refuse must not pass
+// unnoticed until then. fs is parsed: it tells which flags were given.
+func (o *options) checkSettings(fs *flag.FlagSet) error {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	for _, e := range o.envErrs {
@@ -169,13 +223,45 @@ func (o *options) checkServe(fs *flag.FlagSet) error {
 	return nil
 }
 
-// parse reads a command's flags. Anything left over is refused: the flag
-// package stops at the first word that is not a flag and leaves the rest
-// unread, so "--name ci bot --scope read" would otherwise make a token
-// named "ci" with the default scope, write.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+// parseCommand reads a command's flags (parse) and checks the settings
+// every command takes as serve does (checkSettings).
+func parseCommand(fs *flag.FlagSet, o *options, args []string) error {
+	if err := parse(fs, args); err != nil {
 		return err
+	}
+	return o.checkSettings(fs)
+}
+
+// parse reads a command's flags; its errors are usageErrors. The flag
+// package's own message is not printed: main tells the error once, and
+// -h prints the flags. A flag of another command is named as such, one of
+// the command's own flags given twice is refused (the flag package would
+// take the last without a word), and anything left over is refused: the
+// flag package stops at the first word that is not a flag and leaves the
+// rest unread, so "--name ci bot --scope read" would otherwise make a
+// token named "ci" with the default scope, write.
+func parse(fs *flag.FlagSet, args []string) error {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return err
+	}
+	if err != nil {
+		return flagError(fs.Name(), err)
+	}
+	given := givenFlags(fs, args[:len(args)-fs.NArg()])
+	seen := map[string]string{}
+	for _, g := range given {
+		if _, own := commandFlags[g.name]; !own {
+			continue // a setting: given again, the last wins (a wrapper's override)
+		}
+		if first, twice := seen[g.name]; twice {
+			return &usageError{err: fmt.Errorf("--%s given twice (%q, then %q); give it once", g.name, first, g.value)}
+		}
+		seen[g.name] = g.value
 	}
 	if fs.NArg() == 0 {
 		return nil
@@ -186,17 +272,113 @@ func parse(fs *flag.FlagSet, args []string) error {
 	// sets it to true and leaves "false" over.
 	if _, isBool := strconv.ParseBool(stray); isBool == nil && len(before) > 0 {
 		if name := boolFlag(fs, before[len(before)-1]); name != "" {
-			return fmt.Errorf("%s: unexpected argument %q: --%s is a switch, whose value goes after an equals sign: write --%s=%s",
-				fs.Name(), stray, name, name, stray)
+			return &usageError{err: fmt.Errorf("unexpected argument %q: --%s is a switch, whose value goes after an equals sign: write --%s=%s",
+				stray, name, name, stray)}
 		}
 	}
 	// "hubadmin --db x.db migrate" is serve (the default) with a stray
 	// word: the command comes first.
 	if fs.Name() == "serve" && commands[stray] {
-		return fmt.Errorf("%s: unexpected argument %q: the command comes first and its flags after it (hubadmin %s)",
-			fs.Name(), stray, shellWords(append(fs.Args(), before...)))
+		return &usageError{err: fmt.Errorf("unexpected argument %q: the command comes first and its flags after it (hubadmin %s)",
+			stray, shellWords(append(fs.Args(), before...)))}
 	}
-	return fmt.Errorf("%s: unexpected argument %q (a value with spaces needs quotes; flags go before nothing else)", fs.Name(), stray)
+	// "--name ci bot": a value with a space, unquoted. The words up to
+	// the next flag are what the value would have been.
+	if n := len(given); n > 0 && spacedValues[given[n-1].name] && strings.HasSuffix(before[len(before)-1], given[n-1].value) {
+		words := []string{given[n-1].value}
+		for _, w := range fs.Args() {
+			if strings.HasPrefix(w, "-") {
+				break
+			}
+			words = append(words, w)
+		}
+		return &usageError{err: fmt.Errorf("unexpected argument %q: a value with spaces needs quotes: --%s %s",
+			stray, given[n-1].name, shellWords([]string{strings.Join(words, " ")}))}
+	}
+	return &usageError{err: fmt.Errorf("unexpected argument %q: %s takes flags only, no arguments", stray, fs.Name()),
+		hint: helpHint(fs.Name())}
+}
+
+// spacedValues are the flags whose values may hold a space, for parse's
+// advice to quote them.
+var spacedValues = map[string]bool{"name": true, "tenant": true, "db": true, "secret-key-file": true, "to": true}
+
+// commandFlags are the flags of one command or a few, beside the settings
+// every command takes, with the commands that take each.
+var commandFlags = map[string][]string{
+	"name":           {"tenant create", "token create", "client create"},
+	"email":          {"user create", "user password"},
+	"role":           {"user create"},
+	"scope":          {"token create", "client create"},
+	"tenant":         {"user create", "token create", "client create"},
+	"password-stdin": {"user create", "user password"},
+	"to":             {"backup"},
+	"yes":            {"secrets forget"},
+}
+
+// flagError is a usageError for the flag package's error: a flag of
+// another command says what this one takes instead.
+func flagError(cmd string, err error) error {
+	name, undefined := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+	if !undefined {
+		return &usageError{err: err, hint: helpHint(cmd)}
+	}
+	if owners, ok := commandFlags[name]; ok {
+		return &usageError{err: fmt.Errorf("--%s is not a flag of %s (%s)", name, cmd, insteadOf(cmd, name, owners))}
+	}
+	return &usageError{err: fmt.Errorf("unknown flag --%s", name), hint: helpHint(cmd)}
+}
+
+// insteadOf says what cmd takes instead of the flag name, or which
+// commands take it.
+func insteadOf(cmd, name string, owners []string) string {
+	switch {
+	case name == "role" && cmd == "token create":
+		return "tokens take --scope read|write"
+	case name == "role" && cmd == "client create":
+		return "API clients take --scope read|write"
+	case name == "scope" && cmd == "user create":
+		return "users take --role admin|editor|viewer"
+	case name == "name" && strings.HasPrefix(cmd, "user "):
+		return "a user is known by --email"
+	case name == "tenant" && cmd == "tenant create":
+		return "tenant create takes --name"
+	case name == "tenant" && cmd == "user password":
+		return "--email finds the user in any tenant"
+	case cmd == "tenant create" && (name == "email" || name == "role" || name == "password-stdin"):
+		return "tenant create makes no user: hubadmin user create --tenant T makes one"
+	}
+	list := owners[0]
+	if n := len(owners); n > 1 {
+		list = strings.Join(owners[:n-1], ", ") + " and " + owners[n-1]
+	}
+	return "it is a flag of " + list
+}
+
+// givenFlag is a flag as given on the command line.
+type givenFlag struct{ name, value string }
+
+// givenFlags are the flags in args, as the flag package read them: args
+// are the words fs.Parse took, without error.
+func givenFlags(fs *flag.FlagSet, args []string) []givenFlag {
+	var out []givenFlag
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+		if !hasValue {
+			if boolFlag(fs, a) != "" {
+				value = "true"
+			} else if i+1 < len(args) {
+				i++
+				value = args[i]
+			}
+		}
+		out = append(out, givenFlag{name, value})
+	}
+	return out
 }
 
 // commands are the binary's commands, for parse's advice.
@@ -245,12 +427,13 @@ Commands:
   serve                     run the server (migrates the database first); the default
   migrate                   apply pending migrations and exit
   user create --email E --role admin|editor|viewer [--tenant T] --password-stdin
+  user password --email E --password-stdin    set a user's password (a forgotten one); ends their sessions
   tenant create --name N    prints the new tenant's id
   token create --name N [--scope read|write] [--tenant T]    prints the token
   client create --name N [--scope read|write] [--tenant T]   prints client_id and client_secret
   backup --to FILE          consistent online copy of the database
   secrets rotate            replace the secret key (the server stopped); the old one is kept for old backups
-  secrets forget --yes      a lost secret key: delete the integrations whose secrets it sealed
+  secrets forget [--yes]    a lost secret key: list (--yes: delete) the integrations whose secrets it sealed
   version                   version and build info
 
 Run "hubadmin <command> -h" for its flags.
@@ -271,44 +454,24 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	// in names the command in its error: "hubadmin token create: ...".
+	in := func(name string, err error) error {
+		if err == nil || errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &cmdError{cmd: name, err: err}
+	}
 	sub := func(actions string) (string, []string, error) {
 		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-			return "", nil, fmt.Errorf("%s: which action? (%s)", cmd, actions)
+			return "", nil, in(cmd, &usageError{err: fmt.Errorf("which action? (%s)", actions)})
 		}
 		return args[0], args[1:], nil
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, args, stderr)
+		return in("serve", serve(ctx, args, stderr))
 	case "migrate":
-		fs, o := newFlags("migrate", stderr)
-		if err := parse(fs, args); err != nil {
-			return err
-		}
-		if err := db.CheckPath(o.dbPath); err != nil {
-			return err
-		}
-		// Not beside a running server: an older one would go on
-		// writing a schema it does not know.
-		release, err := db.HoldAlone(o.dbPath)
-		if err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-		defer release()
-		_, statErr := os.Stat(o.dbPath)
-		from, to, err := db.Migrate(ctx, o.dbPath)
-		if err != nil {
-			return err
-		}
-		switch {
-		case errors.Is(statErr, os.ErrNotExist):
-			sayCreated(stderr, o.dbPath, to)
-		case from == to:
-			fmt.Fprintf(stderr, "database %s is up to date (schema %d)\n", absPath(o.dbPath), to)
-		default:
-			fmt.Fprintf(stderr, "database %s: schema %d → %d\n", absPath(o.dbPath), from, to)
-		}
-		return nil
+		return in("migrate", migrate(ctx, args, stderr))
 	case "user", "tenant", "token", "client":
 		actions := "create"
 		if cmd == "user" {
@@ -319,47 +482,28 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return err
 		}
 		if cmd == "user" && action == "password" {
-			return userPassword(ctx, rest, stdin, stderr)
+			return in("user password", userPassword(ctx, rest, stdin, stderr))
 		}
 		if action != "create" {
-			return fmt.Errorf("%s: unknown action %q (%s)", cmd, action, actions)
+			return in(cmd, &usageError{err: fmt.Errorf("unknown action %q (%s)", action, actions)})
 		}
-		return create(ctx, cmd, rest, stdin, stdout, stderr)
+		return in(cmd+" create", create(ctx, cmd, rest, stdin, stdout, stderr))
 	case "secrets":
 		action, rest, err := sub("forget, rotate")
 		switch {
 		case err != nil:
 			return err
 		case action == "forget":
-			return secretsForget(ctx, rest, stdout, stderr)
+			return in("secrets forget", secretsForget(ctx, rest, stdout, stderr))
 		case action == "rotate":
-			return secretsRotate(ctx, rest, stdout, stderr)
+			return in("secrets rotate", secretsRotate(ctx, rest, stdout, stderr))
 		}
-		return fmt.Errorf("secrets: unknown action %q (forget, rotate)", action)
+		return in("secrets", &usageError{err: fmt.Errorf("unknown action %q (forget, rotate)", action)})
 	case "backup":
-		fs, o := newFlags("backup", stderr)
-		to := fs.String("to", "", "destination file")
-		if err := parse(fs, args); err != nil {
-			return err
-		}
-		if *to == "" {
-			return errors.New("backup: --to FILE is required")
-		}
-		// Never Open: it would create a missing database and migrate an
-		// older one, and a backup taken before an upgrade must be the old
-		// database, which the old binary opens.
-		err := db.BackupFile(ctx, o.dbPath, *to)
-		if missing := (*db.MissingError)(nil); errors.As(err, &missing) {
-			return noDatabase("backup", missing.Path)
-		}
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(stderr, "backup written to", *to)
-		return nil
+		return in("backup", backup(ctx, args, stderr))
 	case "version":
 		if len(args) > 0 {
-			return fmt.Errorf("version: unexpected argument %q (version takes no arguments or flags)", args[0])
+			return in("version", &usageError{err: fmt.Errorf("unexpected argument %q (version takes no arguments or flags)", args[0])})
 		}
 		fmt.Fprintln(stdout, "hubadmin", version)
 		if bi, ok := debug.ReadBuildInfo(); ok {
@@ -376,7 +520,61 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
+	return &usageError{err: fmt.Errorf("unknown command %q", cmd)}
+}
+
+func migrate(ctx context.Context, args []string, stderr io.Writer) error {
+	fs, o := newFlags("migrate", stderr)
+	if err := parseCommand(fs, o, args); err != nil {
+		return err
+	}
+	if err := db.CheckPath(o.dbPath); err != nil {
+		return err
+	}
+	// Not beside a running server: an older one would go on
+	// writing a schema it does not know.
+	release, err := db.HoldAlone(o.dbPath)
+	if err != nil {
+		return err
+	}
+	defer release()
+	_, statErr := os.Stat(o.dbPath)
+	from, to, err := db.Migrate(ctx, o.dbPath)
+	if err != nil {
+		return err
+	}
+	switch {
+	case errors.Is(statErr, os.ErrNotExist):
+		sayCreated(stderr, o.dbPath, to)
+	case from == to:
+		fmt.Fprintf(stderr, "database %s is up to date (schema %d)\n", absPath(o.dbPath), to)
+	default:
+		fmt.Fprintf(stderr, "database %s: schema %d → %d\n", absPath(o.dbPath), from, to)
+	}
+	return nil
+}
+
+func backup(ctx context.Context, args []string, stderr io.Writer) error {
+	fs, o := newFlags("backup", stderr)
+	to := fs.String("to", "", "destination file")
+	if err := parseCommand(fs, o, args); err != nil {
+		return err
+	}
+	if *to == "" {
+		return errors.New("--to FILE is required")
+	}
+	// Never Open: it would create a missing database and migrate an
+	// older one, and a backup taken before an upgrade must be the old
+	// database, which the old binary opens.
+	err := db.BackupFile(ctx, o.dbPath, *to)
+	if missing := (*db.MissingError)(nil); errors.As(err, &missing) {
+		return noDatabase("backup", missing.Path)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stderr, "backup written to", *to)
+	return nil
 }
 
 // absPath is path made absolute for messages, as given when that fails.
@@ -388,11 +586,16 @@ func absPath(path string) string {
 }
 
 // newFlags is a command's flag set. Every command takes the server's
-// flags too, and only serve uses them: a script may pass one set of flags
-// to each command (hubadmin migrate "$@" && hubadmin serve "$@").
+// flags too, and checks them as serve does, though only serve uses them:
+// a script may pass one set of flags to each command (hubadmin migrate
+// "$@" && hubadmin serve "$@").
 func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *options) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage of hubadmin %s:\n", name)
+		fs.PrintDefaults()
+	}
 	o := commonFlags(fs)
 	serveFlags(fs, o)
 	return fs, o
@@ -483,8 +686,8 @@ func noDatabase(cmd, path string) error {
 	return fmt.Errorf("%s: %w; --db names it", cmd, &db.MissingError{Path: absPath(path)})
 }
 
-// logger is the configured logger: text or json on stderr. Commands other
-// than serve do not check --log-format; anything but json is text.
+// logger is the configured logger: text or json on stderr (checkSettings
+// refuses any other --log-format).
 func (o *options) logger(stderr io.Writer) *slog.Logger {
 	if o.logFormat == "json" {
 		return slog.New(slog.NewJSONHandler(stderr, nil))
@@ -492,93 +695,123 @@ func (o *options) logger(stderr io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(stderr, nil))
 }
 
+// create is user, tenant, token and client create. Each takes only its
+// own flags (besides the settings every command takes): a flag of
+// another, which the command would ignore, is refused (parse). Each
+// writes the audit entry the dashboard writes for the same change, with
+// the actor "cli"; tenant create, which makes no user, writes none (the
+// dashboard has no tenant action).
 func create(ctx context.Context, what string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs, o := newFlags(what+" create", stderr)
-	name := fs.String("name", "", "name")
-	email := fs.String("email", "", "email (user)")
-	role := fs.String("role", "", "admin, editor or viewer (user)")
-	scope := fs.String("scope", "write", "read or write (token, client)")
-	tenantRef := fs.String("tenant", "", "tenant id or name (default tenant when empty)")
-	pwStdin := fs.Bool("password-stdin", false, "read the password from stdin (user)")
-	if err := parse(fs, args); err != nil {
+	var name, email, role, scope, tenantRef string
+	var pwStdin bool
+	switch what {
+	case "user":
+		fs.StringVar(&email, "email", "", "the user's email")
+		fs.StringVar(&role, "role", "", "admin, editor or viewer")
+		fs.StringVar(&tenantRef, "tenant", "", "tenant id or name (default tenant when empty)")
+		fs.BoolVar(&pwStdin, "password-stdin", false, "read the password from stdin")
+	case "tenant":
+		fs.StringVar(&name, "name", "", "the tenant's name")
+	case "token", "client":
+		fs.StringVar(&name, "name", "", "name")
+		fs.StringVar(&scope, "scope", "write", "read or write")
+		fs.StringVar(&tenantRef, "tenant", "", "tenant id or name (default tenant when empty)")
+	}
+	if err := parseCommand(fs, o, args); err != nil {
 		return err
 	}
 	// Every argument is checked before the database is opened: a refused
 	// command leaves no new database or key file behind.
-	if (what == "token" || what == "client") && *scope != "read" && *scope != "write" {
-		return fmt.Errorf("--scope must be read or write, not %q", *scope)
+	if (what == "token" || what == "client") && scope != "read" && scope != "write" {
+		return fmt.Errorf("--scope must be read or write, not %q", scope)
 	}
-	if what != "user" && strings.TrimSpace(*name) == "" {
-		return fmt.Errorf("%s create: --name is required", what)
+	if what != "user" && strings.TrimSpace(name) == "" {
+		return errors.New("--name is required")
 	}
 	if what != "user" {
 		// The dashboard's rule for names: one line of visible text, no
 		// control, text-direction or invisible characters, 100 at most.
-		n, err := handlers.CheckName("--name", *name)
+		n, err := handlers.CheckName("--name", name)
 		if err != nil {
-			return fmt.Errorf("%s create: %w", what, err)
+			return err
 		}
-		*name = n
+		name = n
 	}
 	if what == "tenant" {
-		if err := db.CheckTenantName(*name); err != nil {
-			return fmt.Errorf("tenant create: %q: %w", *name, err)
+		if err := db.CheckTenantName(name); err != nil {
+			return fmt.Errorf("%q: %w", name, err)
 		}
 	}
 	// A new database holds the default tenant only: any other --tenant is
 	// refused before the database would be made for nothing.
-	if ref := strings.TrimSpace(*tenantRef); ref != "" && what != "tenant" && !db.IsDefaultTenantRef(ref) {
+	if ref := strings.TrimSpace(tenantRef); ref != "" && !db.IsDefaultTenantRef(ref) {
 		if _, err := os.Stat(o.dbPath); errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("tenant %q: %w (a new database at %s would hold the default tenant only; --db names the database)", *tenantRef, db.ErrNotFound, absPath(o.dbPath))
+			return fmt.Errorf("tenant %q: %w (a new database at %s would hold the default tenant only; --db names the database)", tenantRef, db.ErrNotFound, absPath(o.dbPath))
 		}
 	}
 	var pw string
 	if what == "user" {
-		if err := checkEmail("user create", *email); err != nil {
+		if err := checkEmail("user create", email); err != nil {
 			return err
 		}
-		if *role != "admin" && *role != "editor" && *role != "viewer" {
-			return errors.New("user create: --role must be admin, editor or viewer")
+		if role != "admin" && role != "editor" && role != "viewer" {
+			return errors.New("--role must be admin, editor or viewer")
 		}
 		var err error
-		if pw, err = readPassword("user create", *pwStdin, stdin, stderr); err != nil {
+		if pw, err = readPassword("user create", pwStdin, stdin, stderr); err != nil {
 			return err
 		}
 	}
-	d, _, err := openStore(ctx, o, o.logger(stderr), stderr, false)
+	logger := o.logger(stderr)
+	d, _, err := openStore(ctx, o, logger, stderr, false)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 	tenantID := db.DefaultTenantID
-	if *tenantRef != "" && what != "tenant" {
-		t, err := d.TenantByRef(ctx, *tenantRef)
+	if tenantRef != "" {
+		t, err := d.TenantByRef(ctx, tenantRef)
 		if err != nil {
-			return fmt.Errorf("tenant %q: %w", *tenantRef, err)
+			return fmt.Errorf("tenant %q: %w", tenantRef, err)
 		}
 		tenantID = t.ID
 	}
+	// audit writes the entry as the dashboard does, after the change; one
+	// that cannot be written is warned about, and what was made is still
+	// printed (it exists, and its secret is shown once).
+	audit := func(a db.Audit, objType, objID, objName string) {
+		a.Actor = "cli"
+		if err := d.RecordAudit(ctx, tenantID, a, objType, objID, objName); err != nil {
+			logger.Warn("unable to write audit entry", "action", a.Action, "err", err)
+		}
+	}
 	switch what {
 	case "tenant":
-		t, err := d.CreateTenant(ctx, *name)
+		t, err := d.CreateTenant(ctx, name)
 		if errors.Is(err, db.ErrConflict) {
-			return fmt.Errorf("a tenant named %q already exists", *name)
+			return fmt.Errorf("a tenant named %q already exists", name)
 		}
 		if err != nil {
 			return err
 		}
+		// Its own log's first line: when and by what it was made.
+		tenantID = t.ID
+		audit(db.Audit{Action: "tenant.create"}, "tenant", t.ID, t.Name)
 		fmt.Fprintln(stdout, t.ID)
 	case "token":
-		_, plain, err := d.CreateToken(ctx, db.Token{TenantID: tenantID, Name: *name, Scope: *scope})
+		t, plain, err := d.CreateToken(ctx, db.Token{TenantID: tenantID, Name: name, Scope: scope})
 		if err != nil {
 			return err
 		}
+		audit(db.Audit{Action: "token.create", Detail: "scope " + scope + ", …" + t.Hint}, "token", t.ID, t.Name)
 		fmt.Fprintln(stdout, plain)
 	case "client":
-		cl, secret, err := d.CreateClient(ctx, db.Client{TenantID: tenantID, Name: *name, Scope: *scope})
+		cl, secret, err := d.CreateClient(ctx, db.Client{TenantID: tenantID, Name: name, Scope: scope})
 		if err != nil {
 			return err
 		}
+		audit(db.Audit{Action: "client.create", Detail: "scope " + scope}, "client", cl.ID, cl.Name)
 		fmt.Fprintln(stdout, cl.ID)
 		fmt.Fprintln(stdout, secret)
 	case "user":
@@ -586,13 +819,14 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 		if err != nil {
 			return err
 		}
-		u, err := d.CreateUser(ctx, db.User{TenantID: tenantID, Email: *email, PasswordHash: hash, Role: *role})
+		u, err := d.CreateUser(ctx, db.User{TenantID: tenantID, Email: email, PasswordHash: hash, Role: role})
 		if err != nil {
 			if errors.Is(err, db.ErrConflict) {
-				return fmt.Errorf("a user with email %s already exists", *email)
+				return fmt.Errorf("a user with email %s already exists", email)
 			}
 			return err
 		}
+		audit(db.Audit{Action: "user.create", Detail: "role " + role}, "user", u.ID, u.Email)
 		fmt.Fprintln(stderr, "user created:", u.Email, "("+u.Role+")")
 	}
 	return nil
@@ -669,7 +903,7 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stderr io
 	fs, o := newFlags("user password", stderr)
 	email := fs.String("email", "", "the user's email")
 	pwStdin := fs.Bool("password-stdin", false, "read the new password from stdin")
-	if err := parse(fs, args); err != nil {
+	if err := parseCommand(fs, o, args); err != nil {
 		return err
 	}
 	if *email == "" { // looked up as stored: users made before today's email rule too
@@ -719,7 +953,7 @@ func userPassword(ctx context.Context, args []string, stdin io.Reader, stderr io
 // and the rename, where the server's error names <key>.new).
 func secretsRotate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, o := newFlags("secrets rotate", stderr)
-	if err := parse(fs, args); err != nil {
+	if err := parseCommand(fs, o, args); err != nil {
 		return err
 	}
 	if err := db.CheckPath(o.dbPath); err != nil {
@@ -802,7 +1036,7 @@ func secretsRotate(ctx context.Context, args []string, stdout, stderr io.Writer)
 func secretsForget(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, o := newFlags("secrets forget", stderr)
 	yes := fs.Bool("yes", false, "delete them (without it, only list them)")
-	if err := parse(fs, args); err != nil {
+	if err := parseCommand(fs, o, args); err != nil {
 		return err
 	}
 	known := func(string) bool { return false } // no key file: none opens
@@ -865,7 +1099,19 @@ func secretsForget(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return err
 		}
 		if len(lost) > 0 && len(lost) == len(all) {
-			return fmt.Errorf("secrets forget: the key file %s opens none of the secrets of the %s, so it is not the key that sealed them; nothing was deleted. Give the right key with --secret-key-file; if that key is lost for good, move %s away and run again", o.key(), integrationsThatHold(len(all)), o.key())
+			// Without a key file, every secret is forgotten. The default
+			// key file moved away is no key; a key file named and not
+			// there is refused (above), so it is left out instead.
+			advice := fmt.Sprintf("move %s away and run again", o.key())
+			if o.keyFile != "" {
+				advice = fmt.Sprintf("run again without --secret-key-file (and without HUBADMIN_SECRET_KEY_FILE) and with no key file at %s", o.dbPath+".key")
+				if _, err := os.Stat(o.dbPath + ".key"); err == nil {
+					advice += " (move the one there away)"
+				}
+				advice += ": a key file named with them must be there, so moving it away would not do"
+			}
+			return fmt.Errorf("the key file %s opens none of the secrets of the %s, so it is not the key that sealed them; nothing was deleted. Give the right key with --secret-key-file; if that key is lost for good, %s",
+				o.key(), integrationsThatHold(len(all)), advice)
 		}
 	}
 	gone, err := d.DeleteUnreadableIntegrations(ctx, known,
@@ -899,10 +1145,7 @@ func integrationsHold(n int) string {
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs, o := newFlags("serve", stderr)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := o.checkServe(fs); err != nil {
+	if err := parseCommand(fs, o, args); err != nil {
 		return err
 	}
 	logger := o.logger(stderr)

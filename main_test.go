@@ -588,8 +588,8 @@ func TestSecretsForgetIsTheWayOut(t *testing.T) {
 	if err != nil || total != 1 || list[0].Name != "Chat" {
 		t.Fatalf("left: %v %d %v", list, total, err)
 	}
-	entries, _, err := d.AuditEntries(context.Background(), db.AuditFilter{TenantID: db.DefaultTenantID, Size: 10})
-	if err != nil || len(entries) == 0 || entries[0].Action != "integration.delete" || !strings.Contains(entries[0].Detail, "secrets forget") {
+	entries, _, err := d.AuditEntries(context.Background(), db.AuditFilter{TenantID: db.DefaultTenantID, Action: "integration.delete", Size: 10})
+	if err != nil || len(entries) != 1 || entries[0].ObjectName != "Events" || !strings.Contains(entries[0].Detail, "secrets forget") {
 		t.Fatalf("audit: %+v %v", entries, err)
 	}
 }
@@ -1052,7 +1052,7 @@ func TestFlagAdvice(t *testing.T) {
 		{[]string{"serve", "--allow-private-webhooks", "false", "--db", "x.db"}, `unexpected argument "false": --allow-private-webhooks is a switch, whose value goes after an equals sign: write --allow-private-webhooks=false`},
 		{[]string{"--db", "x.db", "migrate"}, `unexpected argument "migrate": the command comes first and its flags after it (hubadmin migrate --db x.db)`},
 		{[]string{"--db", "my db.db", "token", "create"}, `(hubadmin token create --db 'my db.db')`},
-		{[]string{"serve", "--addr", "127.0.0.1:0", "sandbox"}, `unexpected argument "sandbox" (a value with spaces needs quotes`},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "sandbox"}, `unexpected argument "sandbox": serve takes flags only, no arguments`},
 	} {
 		if _, _, err := runCmd(t, nil, c.args...); err == nil || !strings.Contains(err.Error(), c.says) {
 			t.Errorf("%v: %v, want %q", c.args, err, c.says)
@@ -1274,5 +1274,312 @@ func TestSecretsRotate(t *testing.T) {
 	s = startServer(t, dir)
 	if _, got, _ := call("GET", s.base+"/api/v1/integrations/"+in.IntegrationID, tok, ""); !bytes.Equal(got, want) {
 		t.Fatalf("after finishing: %s", got)
+	}
+}
+
+// hubadmin runs the binary with the environment given (after the test's
+// own) and tells its output and exit status.
+func hubadmin(t *testing.T, env []string, stdin string, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
+		status = exit.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), status
+}
+
+// TestCreateCommandsTakeOnlyTheirFlags: user, tenant, token and client
+// create refuse a flag of another command, which they would ignore (a
+// "token create --role viewer" made a write token), with status 2 and
+// one line naming the flag and what to use instead; nothing is made. So
+// do the other commands.
+func TestCreateCommandsTakeOnlyTheirFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"token", "create", "--name", "ci-ro", "--role", "viewer"}, "hubadmin token create: --role is not a flag of token create (tokens take --scope read|write)"},
+		{[]string{"token", "create", "--name", "ci", "--email", "a@example.com"}, "hubadmin token create: --email is not a flag of token create (it is a flag of user create and user password)"},
+		{[]string{"tenant", "create", "--name", "T3", "--scope", "read"}, "hubadmin tenant create: --scope is not a flag of tenant create (it is a flag of token create and client create)"},
+		{[]string{"tenant", "create", "--password-stdin", "--email", "z@z.z"}, "hubadmin tenant create: --password-stdin is not a flag of tenant create (tenant create makes no user: hubadmin user create --tenant T makes one)"},
+		{[]string{"tenant", "create", "--name", "T3", "--tenant", "Acme"}, "hubadmin tenant create: --tenant is not a flag of tenant create (tenant create takes --name)"},
+		{[]string{"client", "create", "--name", "dotnet", "--role", "viewer"}, "hubadmin client create: --role is not a flag of client create (API clients take --scope read|write)"},
+		{[]string{"user", "create", "--email", "b@example.com", "--role", "admin", "--password-stdin", "--scope", "read"}, "hubadmin user create: --scope is not a flag of user create (users take --role admin|editor|viewer)"},
+		{[]string{"user", "create", "--email", "b@example.com", "--role", "admin", "--password-stdin", "--name", "Bob"}, "hubadmin user create: --name is not a flag of user create (a user is known by --email)"},
+		{[]string{"user", "password", "--email", "b@example.com", "--password-stdin", "--tenant", "Acme"}, "hubadmin user password: --tenant is not a flag of user password (--email finds the user in any tenant)"},
+		{[]string{"migrate", "--name", "x"}, "hubadmin migrate: --name is not a flag of migrate (it is a flag of tenant create, token create and client create)"},
+		{[]string{"backup", "--to", "b.db", "--yes"}, "hubadmin backup: --yes is not a flag of backup (it is a flag of secrets forget)"},
+	} {
+		dir := t.TempDir()
+		stdout, stderr, status := hubadmin(t, []string{"HUBADMIN_DB=" + filepath.Join(dir, "h.db")}, "a-long-enough-password\n", c.args...)
+		if status != 2 || stderr != c.says+"\n" || stdout != "" {
+			t.Errorf("%v: status %d, stdout %q, stderr %q; want status 2 and %q", c.args, status, stdout, stderr, c.says)
+		}
+		if got := files(t, dir); len(got) > 0 {
+			t.Errorf("%v made %v", c.args, got)
+		}
+	}
+}
+
+// TestEveryCommandChecksTheSettings: a setting serve refuses is refused
+// by every command, with serve's message: a script passes one set to
+// migrate and serve, and migrate must not pass what serve then refuses.
+// Nothing is made.
+func TestEveryCommandChecksTheSettings(t *testing.T) {
+	settings := []struct {
+		env  string
+		args []string
+		says string
+	}{
+		{"", []string{"--log-format", "xml"}, `--log-format must be text or json, not "xml"`},
+		{"HUBADMIN_ALLOW_PRIVATE_WEBHOOKS=maybe", nil, `HUBADMIN_ALLOW_PRIVATE_WEBHOOKS must be true or false, not "maybe"`},
+		{"", []string{"--rate-limit", "0"}, "--rate-limit must be a number of requests per second above 0"},
+		{"HUBADMIN_RATE_LIMIT=abc", nil, `HUBADMIN_RATE_LIMIT must be a number of requests per second, not "abc"`},
+		{"", []string{"--providers", "fake"}, `--providers must be live or sandbox, not "fake"`},
+		{"HUBADMIN_SECURE_COOKIES=yes", nil, `--secure-cookies must be auto, true or false, not "yes"`},
+		{"", []string{"--trusted-proxies", "nginx"}, "--trusted-proxies must list"},
+		{"", []string{"--public-url", "hub.example.com"}, "--public-url must be"},
+	}
+	commands := []struct {
+		stdin string
+		args  []string
+	}{
+		{"", []string{"serve", "--addr", "127.0.0.1:0"}},
+		{"", []string{"migrate"}},
+		{"", []string{"backup", "--to", "b.db"}},
+		{"", []string{"token", "create", "--name", "zz"}},
+		{"", []string{"client", "create", "--name", "zz"}},
+		{"", []string{"tenant", "create", "--name", "zz"}},
+		{"a-long-enough-password\n", []string{"user", "create", "--email", "a@example.com", "--role", "admin", "--password-stdin"}},
+		{"a-long-enough-password\n", []string{"user", "password", "--email", "a@example.com", "--password-stdin"}},
+		{"", []string{"secrets", "rotate"}},
+		{"", []string{"secrets", "forget"}},
+	}
+	for _, c := range commands {
+		for _, s := range settings {
+			dir := t.TempDir()
+			env := []string{"HUBADMIN_DB=" + filepath.Join(dir, "h.db")}
+			if s.env != "" {
+				env = append(env, s.env)
+			}
+			name := strings.Join(c.args[:1], " ")
+			if c.args[0] != "serve" && c.args[0] != "migrate" && c.args[0] != "backup" {
+				name = strings.Join(c.args[:2], " ")
+			}
+			_, stderr, status := hubadmin(t, env, c.stdin, append(slices.Clone(c.args), s.args...)...)
+			if want := "hubadmin " + name + ": " + s.says; status != 1 || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("%v %v %s: status %d, stderr %q; want status 1 and %q", c.args, s.args, s.env, status, stderr, want)
+			}
+			if got := files(t, dir); len(got) > 0 {
+				t.Errorf("%v %v %s made %v", c.args, s.args, s.env, got)
+			}
+		}
+	}
+}
+
+// TestCreateCommandsWriteTheirActivity: token, client and user create
+// from the command line write the Activity entry the dashboard writes for
+// the same change (actor "cli"), in the tenant of what they made, and no
+// secret is in it; tenant create writes the new tenant's first entry.
+func TestCreateCommandsWriteTheirActivity(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "h.db")
+	tenant, _, err := runCmd(t, nil, "tenant", "create", "--name", "Acme", "--db", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant = strings.TrimSpace(tenant)
+	token, _, err := runCmd(t, nil, "token", "create", "--name", "ci", "--scope", "read", "--db", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token = strings.TrimSpace(token)
+	client, _, err := runCmd(t, nil, "client", "create", "--name", "dotnet", "--tenant", "Acme", "--db", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientID, secret, _ := strings.Cut(strings.TrimSpace(client), "\n")
+	const password = "a-long-enough-password"
+	if _, _, err := runCmd(t, strings.NewReader(password+"\n"), "user", "create", "--email", "a@example.com", "--role", "editor", "--tenant", "Acme", "--password-stdin", "--db", path); err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	type entry struct{ Actor, Action, ObjectType, ObjectName, Detail string }
+	log := func(tenantID string) []entry {
+		t.Helper()
+		got, _, err := d.AuditEntries(context.Background(), db.AuditFilter{TenantID: tenantID, Size: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []entry
+		for _, e := range got {
+			for _, secret := range []string{token, token[4:], secret, password} {
+				if strings.Contains(e.Detail, secret) || strings.Contains(e.ObjectName, secret) {
+					t.Errorf("entry %+v holds a secret", e)
+				}
+			}
+			out = append(out, entry{e.Actor, e.Action, e.ObjectType, e.ObjectName, e.Detail})
+		}
+		return out
+	}
+	toks, err := d.Tokens(context.Background(), db.DefaultTenantID)
+	if err != nil || len(toks) != 1 {
+		t.Fatalf("tokens: %v %v", toks, err)
+	}
+	wantDefault := []entry{{"cli", "token.create", "token", "ci", "scope read, …" + toks[0].Hint}}
+	if got := log(db.DefaultTenantID); !slices.Equal(got, wantDefault) {
+		t.Errorf("default tenant's activity: %+v, want %+v", got, wantDefault)
+	}
+	wantAcme := []entry{ // newest first
+		{"cli", "user.create", "user", "a@example.com", "role editor"},
+		{"cli", "client.create", "client", "dotnet", "scope write"},
+		{"cli", "tenant.create", "tenant", "Acme", ""},
+	}
+	if got := log(tenant); !slices.Equal(got, wantAcme) {
+		t.Errorf("Acme's activity: %+v, want %+v", got, wantAcme)
+	}
+	if entries, _, err := d.AuditEntries(context.Background(), db.AuditFilter{TenantID: tenant, ObjectID: clientID, Size: 5}); err != nil || len(entries) != 1 {
+		t.Errorf("the client's entry does not name its id %s: %+v %v", clientID, entries, err)
+	}
+}
+
+// TestHelpListsEveryCommand: hubadmin --help lists every command of the
+// README's command list, with its optional flags in brackets as there
+// (secrets forget lists without --yes).
+func TestHelpListsEveryCommand(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, _ := strings.Cut(string(readme), "## Commands\n\n```sh\n")
+	block, _, _ = strings.Cut(block, "```")
+	listed := 0
+	for _, line := range strings.Split(strings.TrimSpace(block), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		words := strings.Fields(line)
+		var cmd []string
+		for _, w := range words[1:] { // after "hubadmin"
+			if strings.HasPrefix(w, "-") || strings.HasPrefix(w, "[") {
+				break
+			}
+			cmd = append(cmd, w)
+		}
+		_, entry, found := strings.Cut(usage, "\n  "+strings.Join(cmd, " ")+" ")
+		if !found {
+			t.Errorf("--help does not list %q", strings.Join(cmd, " "))
+			continue
+		}
+		listed++
+		entry, _, _ = strings.Cut(entry, "\n")
+		for _, w := range words {
+			if flag, optional := strings.CutPrefix(w, "[--"); optional && !strings.Contains(entry, w[:len("[--")+len(strings.TrimRight(flag, "]"))]) {
+				t.Errorf("--help shows %s's %s as required: %q", strings.Join(cmd, " "), strings.Trim(w, "[]"), entry)
+			}
+		}
+	}
+	if listed < 10 {
+		t.Fatalf("read %d commands from README.md", listed)
+	}
+}
+
+// TestCommandLineErrorsAreToldOnce: an error is one line naming the
+// command ("hubadmin user create: ..."); an unknown flag is told once,
+// followed by where the flags are listed (not the flags themselves); a
+// word left after the flags is named as such, with the quoting it needs
+// when it looks like the rest of a name; a command's own flag given twice
+// is refused. Usage errors exit 2, the others 1.
+func TestCommandLineErrorsAreToldOnce(t *testing.T) {
+	dir := t.TempDir()
+	env := []string{"HUBADMIN_DB=" + filepath.Join(dir, "h.db")}
+	for _, c := range []struct {
+		stdin  string
+		args   []string
+		status int
+		stderr string
+	}{
+		{"", []string{"token", "create", "--name", "ci", "bot"}, 2,
+			"hubadmin token create: unexpected argument \"bot\": a value with spaces needs quotes: --name 'ci bot'\n"},
+		{"", []string{"tenant", "create", "--name=Acme", "Corp", "Ltd", "--db", "x.db"}, 2,
+			"hubadmin tenant create: unexpected argument \"Corp\": a value with spaces needs quotes: --name 'Acme Corp Ltd'\n"},
+		{"", []string{"migrate", "now"}, 2,
+			"hubadmin migrate: unexpected argument \"now\": migrate takes flags only, no arguments\nRun 'hubadmin migrate --help' for its flags.\n"},
+		{"", []string{"token", "create", "--name", "ci", "--frob"}, 2,
+			"hubadmin token create: unknown flag --frob\nRun 'hubadmin token create --help' for its flags.\n"},
+		{"", []string{"migrate", "--frob"}, 2,
+			"hubadmin migrate: unknown flag --frob\nRun 'hubadmin migrate --help' for its flags.\n"},
+		{"", []string{"token", "create", "--name", "ci", "--scope", "read", "--scope", "write"}, 2,
+			"hubadmin token create: --scope given twice (\"read\", then \"write\"); give it once\n"},
+		{"", []string{"client", "create", "--name", "a", "--name=b"}, 2,
+			"hubadmin client create: --name given twice (\"a\", then \"b\"); give it once\n"},
+		{"short\n", []string{"user", "create", "--email", "a@example.com", "--role", "admin", "--password-stdin"}, 1,
+			"hubadmin user create: password must be at least 8 characters\n"},
+		{"", []string{"token", "create", "--name", "ci", "--scope", "admin"}, 1,
+			"hubadmin token create: --scope must be read or write, not \"admin\"\n"},
+		{"", []string{"client", "create"}, 1, "hubadmin client create: --name is required\n"},
+	} {
+		stdout, stderr, status := hubadmin(t, env, c.stdin, c.args...)
+		if status != c.status || stderr != c.stderr || stdout != "" {
+			t.Errorf("%v: status %d, stdout %q, stderr %q;\nwant status %d, stderr %q", c.args, status, stdout, stderr, c.status, c.stderr)
+		}
+	}
+	if got := files(t, dir); len(got) > 0 {
+		t.Errorf("left behind: %v", got)
+	}
+	// -h still prints the command's flags, and is no error.
+	if _, stderr, status := hubadmin(t, env, "", "token", "create", "-h"); status != 0 || !strings.Contains(stderr, "-scope") || strings.Contains(stderr, "-role") {
+		t.Errorf("token create -h: status %d, %q", status, stderr)
+	}
+}
+
+// TestSecretsForgetAdviceWithAKeyFileNamed: when the key file named with
+// --secret-key-file opens none of the secrets, the advice for a key lost
+// for good is one that works: leaving the option out (moving the file
+// away would only be refused as a key file named and not there).
+func TestSecretsForgetAdviceWithAKeyFileNamed(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "h.db")
+	ctx := context.Background()
+	seal, err := db.NewSealer(bytes.Repeat([]byte{7}, db.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Open(ctx, path, seal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := d.CreateHub(ctx, db.Hub{TenantID: db.DefaultTenantID, Name: "Support"}, db.Audit{})
+	if err == nil {
+		_, err = d.CreateIntegration(ctx, db.Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "TwilioSMS",
+			IntegrationType: "Customer", Name: "SMS", StatusID: db.IntegrationActive, AttachKey: "twilio:PN1",
+			Config: json.RawMessage(`{"accountSid":"AC1"}`), Secrets: map[string]string{"authToken": "t"}}, db.Audit{})
+	}
+	d.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "other.key")
+	if err := db.WriteKey(other, bytes.Repeat([]byte{9}, db.KeySize)); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"HUBADMIN_DB=" + path}
+	_, stderr, status := hubadmin(t, env, "", "secrets", "forget", "--yes", "--secret-key-file", other)
+	if status != 1 || !strings.Contains(stderr, "opens none of the secrets") || strings.Contains(stderr, "move "+other+" away") ||
+		!strings.Contains(stderr, "run again without --secret-key-file") {
+		t.Fatalf("status %d, stderr %q", status, stderr)
+	}
+	// The advice followed: the integration is forgotten.
+	if stdout, stderr, status := hubadmin(t, env, "", "secrets", "forget", "--yes"); status != 0 || !strings.Contains(stdout, "SMS") {
+		t.Fatalf("following the advice: status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
 }
