@@ -22,6 +22,7 @@ const (
 	codeUnauthorized   = 102
 	codeNotAvailable   = 104 // the operation is not available (a wrong method)
 	codeNotFound       = 105
+	codeNotImplemented = 103
 	codeTimedOut       = 108
 	codeAborted        = 109 // other updates of the row kept winning
 	codeBadFormat      = 201

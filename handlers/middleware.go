@@ -337,3 +337,21 @@ func loopbackHosts(publicURL string) echo.MiddlewareFunc {
 		}
 	}
 }
+
+// ifMatch answers a write conditioned on an entity tag (If-Match other
+// than "*") with 412: the API sends no ETags, so no tag can match the
+// current state, and RFC 9110 §13.1.1 has a server evaluate the condition
+// before it acts rather than ignore it and apply the write anyway.
+func ifMatch(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			return next(c)
+		}
+		if v := r.Header.Values("If-Match"); len(v) > 0 && strings.TrimSpace(strings.Join(v, ",")) != "*" {
+			return problem(http.StatusPreconditionFailed, codeNotImplemented, "If-Match",
+				"Header 'If-Match' names an entity tag, but this server sends no ETags, so none can match and nothing was done. Send the request without If-Match (or with If-Match: *).")
+		}
+		return next(c)
+	}
+}

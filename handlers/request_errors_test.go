@@ -378,6 +378,50 @@ func TestNameLengthCountsComposedCharacters(t *testing.T) {
 	}
 }
 
+// TestIfMatchIsNotIgnored: the API sends no ETags, so a write conditioned
+// on one cannot hold: 412 (code 103), and nothing changes; If-Match: *
+// (any current state) proceeds, and a read is not conditioned.
+func TestIfMatchIsNotIgnored(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	for _, c := range []struct{ method, path, body string }{
+		{"PUT", "/api/v1/hubs/" + hub.ID, `{"name":"Renamed"}`},
+		{"DELETE", "/api/v1/hubs/" + hub.ID, ""},
+		{"POST", "/api/v1/integrations/hubs/" + hub.ID, `{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["a.com"]}}`},
+	} {
+		req := httptest.NewRequest(c.method, c.path, strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("If-Match", `"3f2a"`)
+		rec := httptest.NewRecorder()
+		a.srv.ServeHTTP(rec, req)
+		mustStatus(t, rec, http.StatusPreconditionFailed)
+		if p := decode[Problem](t, rec); len(p.Errors) != 1 || p.Errors[0].Code != codeNotImplemented || p.Errors[0].Field != "If-Match" || !strings.Contains(p.Detail, "sends no ETags") {
+			t.Errorf("%s %s: %+v", c.method, c.path, p)
+		}
+	}
+	if got := decode[hubJSON](t, a.api("GET", "/api/v1/hubs/"+hub.ID, tok, "")); got.Name != "Support" {
+		t.Fatalf("a refused conditional write changed the hub: %+v", got)
+	}
+	if n := countIntegrations(t, a); n != 0 {
+		t.Fatalf("%d integrations made by a refused conditional create", n)
+	}
+	req := httptest.NewRequest("PUT", "/api/v1/hubs/"+hub.ID, strings.NewReader(`{"name":"Renamed"}`))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("If-Match", "*")
+	rec := httptest.NewRecorder()
+	a.srv.ServeHTTP(rec, req)
+	mustStatus(t, rec, http.StatusOK)
+	req = httptest.NewRequest("GET", "/api/v1/hubs/"+hub.ID, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("If-Match", `"3f2a"`)
+	rec = httptest.NewRecorder()
+	a.srv.ServeHTTP(rec, req)
+	mustStatus(t, rec, http.StatusOK)
+}
+
 // A body the server would misread is refused for what it is: compressed,
 // in another charset, or form data instead of JSON; nothing is stored.
 func TestBodyEncodingIsChecked(t *testing.T) {

@@ -92,7 +92,7 @@ func New(cfg Config) *Server {
 	// middleware answers every unknown path under its prefix through it,
 	// and an unknown route without a token was a 401, not a 404.
 	api := e.Group("/api/v1")
-	auth := []echo.MiddlewareFunc{h.requireToken, h.rateLimit(), checkParams}
+	auth := []echo.MiddlewareFunc{h.requireToken, h.rateLimit(), checkParams, ifMatch}
 	api.POST("/integrations/hubs/:id", h.integrationCreateOrUpdate, auth...)
 	api.GET("/integrations/hubs/:id/:channel", h.integrationsByChannel, auth...)
 	api.GET("/integrations/:id", h.integrationGet, auth...)
