@@ -63,6 +63,9 @@ func readBody(c echo.Context, optional bool) (body, error) {
 		}
 		return nil, badRequest(codeBodyMissing, "body", "The request body is missing; send a JSON object.")
 	}
+	if utf16Text(raw) {
+		return nil, badRequest(codeBadFormat, "body", "The request body is UTF-16 text; JSON is sent as UTF-8 (RFC 8259 §8.1).")
+	}
 	var obj map[string]json.RawMessage
 	if raw[0] != '{' {
 		// JSON other than an object is that, whatever the Content-Type
@@ -323,6 +326,10 @@ func statusParam(c echo.Context, active, paused int) (int, error) {
 // matched everything (the store now matches nothing, but the client is
 // told its search is not what it meant).
 func searchParam(name, v string) *channels.FieldError {
+	if !utf8.ValidString(v) {
+		return &channels.FieldError{Code: codeBadFormat, Field: name,
+			Message: fmt.Sprintf("Parameter '%s' is not valid UTF-8 once percent-decoded; encode the text's UTF-8 bytes (é is %%C3%%A9).", name)}
+	}
 	if strings.ContainsRune(v, 0) {
 		return &channels.FieldError{Code: codeBadFormat, Field: name,
 			Message: fmt.Sprintf("Parameter '%s' contains U+0000 (NUL), which no name or id holds; leave it out.", name)}
@@ -420,4 +427,17 @@ func parseQuery(raw string) (url.Values, channels.FieldErrors) {
 		errs = append(errs, channels.FieldError{Code: codeBadFormat, Field: k, Message: msg})
 	}
 	return q, errs
+}
+
+// utf16Text: a body that starts as UTF-16 does, with its byte order mark
+// or with a zero byte beside the first ASCII character ("{\x00" or
+// "\x00{"), which UTF-8 JSON never has.
+func utf16Text(raw []byte) bool {
+	if len(raw) < 2 {
+		return false
+	}
+	if (raw[0] == 0xFF && raw[1] == 0xFE) || (raw[0] == 0xFE && raw[1] == 0xFF) {
+		return true
+	}
+	return raw[0] == 0 || raw[1] == 0
 }

@@ -378,6 +378,21 @@ func TestNameLengthCountsComposedCharacters(t *testing.T) {
 	}
 }
 
+// TestSearchThatIsNoTextIsRefused: a q whose percent-decoded bytes are
+// no UTF-8 (café sent as Latin-1) is a 400 naming it, not a search that
+// finds nothing.
+func TestSearchThatIsNoTextIsRefused(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	for _, path := range []string{"/api/v1/hubs?q=%FF", "/api/v1/integrations?q=caf%E9", "/api/v1/audit?actor=%C3"} {
+		rec := a.api("GET", path, tok, "")
+		mustStatus(t, rec, http.StatusBadRequest)
+		if p := decode[Problem](t, rec); len(p.Errors) != 1 || p.Errors[0].Code != codeBadFormat || !strings.Contains(p.Errors[0].Description, "not valid UTF-8") {
+			t.Errorf("%s: %+v", path, p.Errors)
+		}
+	}
+}
+
 // TestIfMatchIsNotIgnored: the API sends no ETags, so a write conditioned
 // on one cannot hold: 412 (code 103), and nothing changes; If-Match: *
 // (any current state) proceeds, and a read is not conditioned.
@@ -434,6 +449,11 @@ func TestBodyEncodingIsChecked(t *testing.T) {
 		{"application/json", "gzip", `{"name":"Zipped"}`, "Content-Encoding", "does not decode"},
 		{"application/json; charset=latin1", "", `{"name":"Caf\xe9"}`, "Content-Type", "charset 'latin1'"},
 		{"application/x-www-form-urlencoded", "", `name=Form`, "body", "form data"},
+		// UTF-16, as PowerShell 5's Out-File writes: with its byte order
+		// mark, and without one.
+		{"application/json", "", "\xff\xfe{\x00\"\x00n\x00\"\x00}\x00", "body", "UTF-16"},
+		{"application/json", "", "{\x00\"\x00n\x00\"\x00}\x00", "body", "UTF-16"},
+		{"application/json", "", "\x00{\x00\"\x00n\x00\"\x00}", "body", "UTF-16"},
 	} {
 		req := httptest.NewRequest(http.MethodPut, "/api/v1/hubs/"+hub.ID, strings.NewReader(c.body))
 		req.Header.Set("Content-Type", c.ctype)
