@@ -731,6 +731,28 @@ func TestClientTokensArePruned(t *testing.T) {
 	}
 }
 
+// TestNamesCompareCaseFolded: names that only Unicode's case folding makes
+// one (ß, ẞ and ss; ς and σ) are one name, and a search finds either.
+func TestNamesCompareCaseFolded(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	newHub(t, d, "Straße")
+	for _, dup := range []string{"STRASSE", "strasse", "STRAẞE"} {
+		if _, err := d.CreateHub(ctx, Hub{TenantID: DefaultTenantID, Name: dup}, Audit{}); !errors.Is(err, ErrConflict) {
+			t.Errorf("hub %q beside Straße: %v", dup, err)
+		}
+	}
+	newHub(t, d, "ΣΊΣΥΦΟΣ")
+	if _, err := d.CreateHub(ctx, Hub{TenantID: DefaultTenantID, Name: "Σίσυφος"}, Audit{}); !errors.Is(err, ErrConflict) {
+		t.Errorf("Σίσυφος beside ΣΊΣΥΦΟΣ: %v", err)
+	}
+	for _, q := range []string{"strass", "STRAß", "sse"} {
+		if _, n, err := d.Hubs(ctx, HubFilter{TenantID: DefaultTenantID, Query: q, Size: 10}); err != nil || n != 1 {
+			t.Errorf("search %q: %d, %v", q, n, err)
+		}
+	}
+}
+
 // TestNamesCompareAsNFKC: names that differ only in their encoding (a
 // precomposed É and E with a combining accent, fullwidth letters) are one
 // name; migration 9 rewrites the keys stored before, renaming the later of

@@ -97,7 +97,7 @@ func migrations(w *sql.DB) (*goose.Provider, error) {
 		return nil, err
 	}
 	return goose.NewProvider(goose.DialectSQLite3, w, sub,
-		goose.WithGoMigrations(renormalizedNames(), repairedFinalSigmaLeftovers()))
+		goose.WithGoMigrations(renormalizedNames(), repairedFinalSigmaLeftovers(), foldedNames()))
 }
 
 // Migrate opens the database at path, applies pending migrations and

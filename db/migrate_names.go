@@ -22,6 +22,16 @@ func renormalizedNames() *goose.Migration {
 	}})
 }
 
+// foldedNames is migration 16: name keys are case-folded as Unicode folds
+// case for comparing (nameKey), not lowered, so "Straße" and "STRASSE"
+// are one name; the keys stored before are written again, and duplicates
+// found so are told apart as in migration 9.
+func foldedNames() *goose.Migration {
+	return goose.NewGoMigration(16, &goose.GoFunc{RunTx: renormalizeNames}, &goose.GoFunc{RunTx: func(context.Context, *sql.Tx) error {
+		return nil // the earlier code finds folded keys as it found lowered ones, but for the few letters folding changes
+	}})
+}
+
 func renormalizeNames(ctx context.Context, tx *sql.Tx) error {
 	for _, t := range []struct{ table, scope string }{{"tenants", "''"}, {"hubs", "tenant_id"}, {"integrations", "hub_id"}} {
 		if err := renormalizeTable(ctx, tx, t.table, t.scope); err != nil {

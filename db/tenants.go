@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -87,15 +88,14 @@ func (d *DB) TenantByRef(ctx context.Context, ref string) (Tenant, error) {
 // nameKey is the identity of a name: two names with one key are one name.
 // It is the name in Unicode's compatibility composition (NFKC: "É" typed as
 // one character or as E and a combining accent, fullwidth "Ｓ" and "S",
-// the ligature "ﬁ" and "fi" look alike and are alike), then in lower case
-// (migrations 0007 and 0009 rewrote the keys stored before).
+// the ligature "ﬁ" and "fi" look alike and are alike), case-folded as
+// Unicode folds case for comparing (ß, ẞ and ss are one, as are ς and σ),
+// and composed again (folding can take a letter apart).
+// Migrations 0007, 9 and 16 rewrote the keys stored before.
 func nameKey(s string) string {
-	return finalSigma.Replace(strings.ToLower(norm.NFKC.String(strings.TrimSpace(s))))
+	// A Caser keeps state: one per call (they are cheap), never shared.
+	return norm.NFKC.String(cases.Fold().String(norm.NFKC.String(strings.TrimSpace(s))))
 }
-
-// finalSigma writes the Greek final sigma as the other lower-case sigma,
-// which is what upper case lowers to (migration 0007).
-var finalSigma = strings.NewReplacer("ς", "σ")
 
 // emailKey is an email address compared in any case. Unlike names, ς and σ
 // stay apart: in an address they are different letters of different

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/unicode/norm"
 )
 
 // schemaAt makes a database file whose schema is the one migration version
@@ -45,12 +46,17 @@ func schemaAt(t *testing.T, version int64) (string, *sql.DB) {
 }
 
 // oldNameKey is the key the store of a schema version wrote for a name:
-// lower case until 7, with ς written σ from 7 (0007), in NFKC from 9.
+// lower case until 7, with ς written σ from 7 (0007), in NFKC from 9,
+// case-folded from 16.
 func oldNameKey(version int64, s string) string {
-	if version >= 9 {
+	if version >= 16 {
 		return nameKey(s)
 	}
-	k := strings.ToLower(strings.TrimSpace(s))
+	k := strings.TrimSpace(s)
+	if version >= 9 {
+		k = norm.NFKC.String(k)
+	}
+	k = strings.ToLower(k)
 	if version >= 7 {
 		k = strings.ReplaceAll(k, "ς", "σ")
 	}
@@ -165,6 +171,9 @@ func writeOldData(t *testing.T, raw *sql.DB, version int64, seal *Sealer) oldDat
 			}
 			keyID, sealed = k, c // a BLOB, as every version bound it
 		}
+		if version >= 15 && strings.HasPrefix(attach, "twilio-number:") {
+			attach = strings.ToLower(attach) // as that store wrote it (migration 15)
+		}
 		exec(`INSERT INTO integrations (id, hub_id, tenant_id, channel_id, integration_type, name, name_key, status_id,
 			inbound_id, attach_key, config, secrets, key_id, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			in.ID, h.ID, h.TenantID, channel, typ, name, oldNameKey(version, name), status, nullable(inbound), nullable(attach),
@@ -235,6 +244,16 @@ func writeOldData(t *testing.T, raw *sql.DB, version int64, seal *Sealer) oldDat
 		hub(DefaultTenantID, "Café", nil, HubActive)
 		out.hubs[len(out.hubs)-1].Name = renamedLookalike("Café", out.hubs[len(out.hubs)-1].ID)
 		webchat(h, "x")
+	}
+
+	// Names only case folding makes one (migration 16): ß and SS.
+	street := hub(DefaultTenantID, "Straße", nil, HubActive)
+	if version < 16 {
+		lookalike(street, "Maß", "MASS")
+		hub(DefaultTenantID, "STRASSE", nil, HubActive)
+		out.hubs[len(out.hubs)-1].Name = renamedLookalike("STRASSE", out.hubs[len(out.hubs)-1].ID)
+	} else {
+		webchat(street, "Maß")
 	}
 
 	paused := hub(DefaultTenantID, "Crème brûlée", 7, HubPaused)
