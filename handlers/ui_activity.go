@@ -31,7 +31,7 @@ func (h *handler) uiActivity(c echo.Context) error {
 	if dates.FromErr != "" || dates.ToErr != "" {
 		// Nothing is looked up: the errors stand beside their fields, with
 		// the other filters as given.
-		m := views.ActivityPage{Actor: f.Actor, Action: f.Action, ObjectID: f.ObjectID, Dates: dates, Filtered: true}
+		m := views.ActivityPage{Actor: f.Actor, Action: f.Action, ObjectID: f.ObjectID, Dates: dates}
 		return render(c, http.StatusBadRequest, views.Activity(h.page(c, "Activity", "activity"), m))
 	}
 	f.Since, f.Before = dates.Since, dates.Before
@@ -49,8 +49,7 @@ func (h *handler) uiActivity(c echo.Context) error {
 	if to, past := pastTheEnd(c.Request().URL, pg, len(list), total); past {
 		return c.Redirect(http.StatusSeeOther, to)
 	}
-	m := views.ActivityPage{Actor: f.Actor, Action: f.Action, ObjectID: f.ObjectID, Dates: dates,
-		Filtered: f.Actor != "" || f.Action != "" || f.ObjectID != "" || dates.From != "" || dates.To != "", Total: total}
+	m := views.ActivityPage{Actor: f.Actor, Action: f.Action, ObjectID: f.ObjectID, Dates: dates, Total: total}
 	// Only what is still there is linked: a deleted hub or integration
 	// keeps its earlier lines, and their links would be 404s.
 	var ids []string
