@@ -1217,6 +1217,21 @@ func TestSecretsRotate(t *testing.T) {
 				t.Errorf("%s beside the server: %v", args, err)
 			}
 		}
+		// A second server on the same database (a newer release would
+		// migrate it under this one) stops at once, saying why; this one
+		// goes on serving.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		second := exec.CommandContext(ctx, binary, "serve", "--addr", "127.0.0.1:0", "--providers", "sandbox")
+		second.Env = append(os.Environ(), "HUBADMIN_DB="+filepath.Join(dir, "h.db"))
+		out, err := second.CombinedOutput()
+		timedOut := ctx.Err() != nil
+		cancel()
+		if err == nil || timedOut || !strings.Contains(string(out), "is open in another hubadmin process") {
+			t.Errorf("a second server beside the first: %v: %s", err, out)
+		}
+		if code, _, err := call("GET", s.base+"/api/v1/integrations/"+in.IntegrationID, tok, ""); err != nil || code != 200 {
+			t.Errorf("the first server after the second was refused: %d %v", code, err)
+		}
 		if k, _ := os.ReadFile(keyPath); !bytes.Equal(k, oldKey) {
 			t.Fatal("a refused rotation changed the key file")
 		}

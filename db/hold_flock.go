@@ -9,17 +9,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func hold(path string, exclusive bool) (func(), error) {
+// hold takes an exclusive flock on the file at path (see Hold).
+func hold(path string) (func(), error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	how := unix.LOCK_SH
-	if exclusive {
-		how = unix.LOCK_EX
-	}
 	for {
-		err = unix.Flock(int(f.Fd()), how|unix.LOCK_NB)
+		err = unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
 		if !errors.Is(err, unix.EINTR) {
 			break
 		}

@@ -7,29 +7,27 @@ import (
 	"testing"
 )
 
-// TestHold: servers share the database; a command that must be alone is
-// refused beside one, and a server beside it. A database not made yet
-// needs no guard.
+// TestHold: one server holds a database; a second server is refused, and
+// so is a command that must be alone, and a server beside that command.
+// A database not made yet needs no guard.
 func TestHold(t *testing.T) {
 	_, path := openTest(t)
-	a, err := Hold(path)
+	server, err := Hold(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Hold(path)
-	if err != nil {
+	if _, err := Hold(path); err == nil || !strings.Contains(err.Error(), "open in another hubadmin process") {
 		t.Fatalf("a second server: %v", err)
 	}
 	if _, err := HoldAlone(path); !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), "stop the server first") {
-		t.Fatalf("alone beside servers: %v", err)
+		t.Fatalf("alone beside a server: %v", err)
 	}
-	a()
-	b()
+	server()
 	alone, err := HoldAlone(path)
 	if err != nil {
-		t.Fatalf("alone once the servers left: %v", err)
+		t.Fatalf("alone once the server left: %v", err)
 	}
-	if _, err := Hold(path); err == nil || !strings.Contains(err.Error(), "start the server once it has finished") {
+	if _, err := Hold(path); err == nil || !strings.Contains(err.Error(), "migrate or secrets rotate changing it") {
 		t.Fatalf("a server beside a command: %v", err)
 	}
 	alone()

@@ -5,7 +5,7 @@ package db
 import "os"
 
 // hold takes no lock here (see Hold): it only says whether the file exists.
-func hold(path string, _ bool) (func(), error) {
+func hold(path string) (func(), error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, err
 	}
