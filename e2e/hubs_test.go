@@ -100,6 +100,35 @@ func TestHubCreate(t *testing.T) {
 	must(t, expect.Locator(page.GetByTestId("hub-row")).ToContainText("Front-line support"))
 }
 
+// TestHubDaysMistyped: a mistyped number of days is an error next to the
+// field, with what was typed, and the hub keeps its setting; a number box
+// sent "3-0" as empty, which cleared the setting without a word.
+func TestHubDaysMistyped(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	page := s.signedIn(t, "admin")
+	days := page.GetByLabel("Close dormant conversations after")
+	save := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Save hub"})
+	_, err := page.Goto("/hubs/" + hub.ID + "/edit")
+	must(t, err)
+	must(t, days.Fill("30"))
+	must(t, save.Click())
+	must(t, expect.Locator(page.Locator(".hub-meta")).ToContainText("close after 30 days"))
+
+	_, err = page.Goto("/hubs/" + hub.ID + "/edit")
+	must(t, err)
+	must(t, days.Clear())
+	must(t, days.PressSequentially("3-0"))
+	must(t, save.Click())
+	must(t, expect.Locator(page.Locator("#f-closeDormantConversation-error")).ToContainText("whole number of days"))
+	must(t, expect.Locator(days).ToHaveValue("3-0"))
+	shot(t, page, "hub-days-mistyped")
+	_, err = page.Goto("/hubs/" + hub.ID)
+	must(t, err)
+	must(t, expect.Locator(page.Locator(".hub-meta")).ToContainText("close after 30 days"))
+}
+
 func TestHubIntegrationPauseResumeInRow(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)

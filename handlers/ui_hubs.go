@@ -219,7 +219,10 @@ func (h *handler) submitHub(c echo.Context, hub db.Hub) error {
 
 // hubFormInput reads the hub form. An empty day count means conversations
 // stay open; one that is not a number is reported with applyHub's errors,
-// and nothing is saved.
+// and nothing is saved. The field is a text box (inputmode numeric), not a
+// number box: a browser sends a number box holding "3-0" or "12e" as
+// empty, which read as "keep conversations open" and cleared the setting
+// without a word.
 func hubFormInput(form url.Values, hub db.Hub) (hubInput, channels.FieldErrors) {
 	name, desc := form.Get("name"), form.Get("description")
 	in := hubInput{Name: &name, Description: &desc, CloseDormantSet: true}
