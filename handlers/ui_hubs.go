@@ -313,8 +313,9 @@ func (h *handler) uiHubDeleteConfirm(c echo.Context) error {
 	return render(c, http.StatusOK, views.HubDeleteConfirm(h.page(c, "Delete hub “"+hub.Name+"”", "hubs"), views.HubDelete{ID: hub.ID, Name: hub.Name, Integrations: n, Next: next}))
 }
 
-// uiHubDelete deletes a hub once its exact name was typed; the browser
-// checks it too, but only this check counts.
+// uiHubDelete deletes a hub once its exact name was typed (same case;
+// spaces around it, as a copied name brings, do not count: names are
+// saved trimmed).
 func (h *handler) uiHubDelete(c echo.Context) error {
 	hub, err := h.uiOwnHub(c)
 	if err != nil {
@@ -325,7 +326,7 @@ func (h *handler) uiHubDelete(c echo.Context) error {
 		return err
 	}
 	typed := c.FormValue("confirm")
-	if typed != hub.Name {
+	if strings.TrimSpace(typed) != hub.Name {
 		f := views.Form{Values: url.Values{"confirm": {typed}}, Errors: map[string]string{"confirm": "Type the hub's name exactly as shown (same case) to delete it."}}
 		return render(c, http.StatusUnprocessableEntity, views.HubDeleteConfirm(h.page(c, "Delete hub “"+hub.Name+"”", "hubs"),
 			views.HubDelete{ID: hub.ID, Name: hub.Name, Integrations: n, Form: f, Next: backTo(c, "")}))
