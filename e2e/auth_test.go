@@ -20,10 +20,20 @@ func TestSetupCreatesAdminAndSignsIn(t *testing.T) {
 	_, err = page.Goto(s.SetupLink)
 	must(t, err)
 	shot(t, page, "setup")
+	password := page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
+	create := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create administrator"})
 	must(t, page.GetByLabel("Email").Fill("boss@example.com"))
-	must(t, page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill("a long password"))
+	// A repeat that differs: both boxes come back empty, and the cursor is
+	// in the first, under which the error is, so they are typed in order.
+	must(t, password.Fill("a long password"))
+	must(t, page.GetByLabel("Repeat password").Fill("a long passwort"))
+	must(t, create.Click())
+	must(t, expect.Locator(page.Locator("#f-password-error")).ToContainText("did not match"))
+	must(t, expect.Locator(password).ToBeFocused())
+	must(t, expect.Locator(page.GetByLabel("Email")).ToHaveValue("boss@example.com"))
+	must(t, password.Fill("a long password"))
 	must(t, page.GetByLabel("Repeat password").Fill("a long password"))
-	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create administrator"}).Click())
+	must(t, create.Click())
 	atPath(t, page, "/hubs")
 	must(t, expect.Locator(page.Locator(".sidebar")).ToContainText("boss@example.com"))
 

@@ -94,7 +94,9 @@ func (h *handler) setupSubmit(c echo.Context) error {
 	if err := CheckPassword(pw); err != nil {
 		errs = append(errs, channels.FieldError{Field: "password", Message: "The password " + err.Error() + "."})
 	} else if pw != form.Get("confirm") {
-		errs = append(errs, channels.FieldError{Field: "confirm", Message: "The passwords do not match."})
+		// Both boxes come back empty: the error goes on the first, where
+		// the cursor then lands, not on the repeat.
+		errs = append(errs, channels.FieldError{Field: "password", Message: mismatch})
 	}
 	if len(errs) > 0 {
 		form.Del("password")
@@ -121,6 +123,9 @@ func (h *handler) setupSubmit(c echo.Context) error {
 	h.flash(c, "success", "Welcome! Create your first hub to add integrations.")
 	return c.Redirect(http.StatusSeeOther, "/hubs")
 }
+
+// mismatch is the error of a password and its repeat that differ.
+const mismatch = "The two passwords did not match; type the password in both boxes again."
 
 // startSession signs a user in with a new session id (never a reused one).
 func (h *handler) startSession(c echo.Context, u db.User) error {
@@ -432,7 +437,9 @@ func (h *handler) uiPasswordSave(c echo.Context) error {
 	if err := CheckPassword(pw); err != nil {
 		errs = append(errs, channels.FieldError{Field: "password", Message: "The password " + err.Error() + "."})
 	} else if pw != form.Get("confirm") {
-		errs = append(errs, channels.FieldError{Field: "confirm", Message: "The passwords do not match."})
+		// Both boxes come back empty: the error goes on the first, where
+		// the cursor then lands, not on the repeat.
+		errs = append(errs, channels.FieldError{Field: "password", Message: mismatch})
 	} else if pw == form.Get("current") && len(errs) == 0 {
 		errs = append(errs, channels.FieldError{Field: "password", Message: "The new password is the current one; choose another."})
 	}

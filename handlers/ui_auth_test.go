@@ -57,6 +57,11 @@ func TestSetupNeedsTheLink(t *testing.T) {
 	bad.Set("confirm", "something else")
 	rec := b.post("/setup", bad, false)
 	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	// Both boxes come back empty, the error under the first (where the
+	// cursor lands), not under the repeat.
+	if d := doc(t, rec); !strings.Contains(d.Find("#f-password-error").Text(), "did not match") || d.Find("#f-confirm-error").Length() != 0 {
+		t.Errorf("mismatch: password error %q, repeat error %q", d.Find("#f-password-error").Text(), d.Find("#f-confirm-error").Text())
+	}
 	if got, _ := pageURLOf(t, rec); got != "/setup?token="+a.srv.SetupToken() {
 		t.Errorf("the refused setup form's address is %q, want the link's", got)
 	}
@@ -453,7 +458,7 @@ func TestChangePassword(t *testing.T) {
 	}{
 		{url.Values{"current": {"wrong one!"}, "password": {"a new password"}, "confirm": {"a new password"}}, "current"},
 		{url.Values{"current": {"correct horse battery"}, "password": {"short"}, "confirm": {"short"}}, "password"},
-		{url.Values{"current": {"correct horse battery"}, "password": {"a new password"}, "confirm": {"another one"}}, "confirm"},
+		{url.Values{"current": {"correct horse battery"}, "password": {"a new password"}, "confirm": {"another one"}}, "password"},
 		{url.Values{"current": {"correct horse battery"}, "password": {"correct horse battery"}, "confirm": {"correct horse battery"}}, "password"},
 	} {
 		rec := b.post("/account/password", c.form, false)
