@@ -64,10 +64,16 @@ func TestAdminCreateTokenShownOnce(t *testing.T) {
 	}
 
 	// Revoke, after the confirmation.
-	page.OnDialog(func(d playwright.Dialog) { d.Accept() })
-	must(t, row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Revoke the token CI deploy", Exact: playwright.Bool(true)}).Click())
+	// Names may repeat: the button and the question name the token's last
+	// four characters too, as its row shows them.
+	var asked string
+	page.OnDialog(func(d playwright.Dialog) { asked = d.Message(); d.Accept() })
+	must(t, row.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Revoke the token CI deploy ending " + value[len(value)-4:], Exact: playwright.Bool(true)}).Click())
 	// It leaves the active tokens for the folded list of revoked ones.
 	must(t, expect.Locator(row).ToHaveCount(0))
+	if want := "Revoke the token “CI deploy” ending …" + value[len(value)-4:] + "?"; !strings.HasPrefix(asked, want) {
+		t.Errorf("the confirmation asked %q, want it to start %q", asked, want)
+	}
 	must(t, expect.Locator(page.GetByTestId("empty-state").First()).ToContainText("No active API tokens"))
 	revoked := page.GetByTestId("revoked-tokens")
 	must(t, expect.Locator(revoked.GetByTestId("revoked-token-row")).ToBeHidden())
