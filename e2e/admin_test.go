@@ -181,7 +181,7 @@ func TestAdminCreateUser(t *testing.T) {
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Filter", Exact: playwright.Bool(true)}).Click())
 	to := page.GetByLabel("To", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
 	must(t, expect.Locator(to).ToHaveAttribute("aria-invalid", "true"))
-	must(t, expect.Locator(to).ToHaveAccessibleDescription(regexp.MustCompile("To is before From")))
+	must(t, expect.Locator(to).ToHaveAccessibleDescription(regexp.MustCompile("To must be on or after From")))
 	must(t, expect.Locator(page.GetByTestId("activity-row")).ToHaveCount(0))
 	if v := axeViolations(t, page); len(v) > 0 {
 		t.Errorf("axe on the refused dates: %+v", v)
@@ -189,6 +189,19 @@ func TestAdminCreateUser(t *testing.T) {
 	shot(t, page, "admin-activity-dates-refused")
 	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Clear", Exact: playwright.Bool(true)}).Click())
 	atPath(t, page, "/activity")
+
+	// A link asking for an action there is not (mistyped, or stale) says
+	// so beside the list instead of showing every action.
+	_, err = page.Goto("/activity?action=user.fly")
+	must(t, err)
+	action := page.GetByLabel("Action")
+	must(t, expect.Locator(action).ToHaveAttribute("aria-invalid", "true"))
+	must(t, expect.Locator(action).ToHaveAccessibleDescription(regexp.MustCompile("There is no action “user.fly”")))
+	must(t, expect.Locator(page.GetByTestId("activity-row")).ToHaveCount(0))
+	if v := axeViolations(t, page); len(v) > 0 {
+		t.Errorf("axe on the refused action: %+v", v)
+	}
+	shot(t, page, "admin-activity-action-refused")
 }
 
 // TestAPIReferenceOnAPhone: at 390 px the API reference's parameter and

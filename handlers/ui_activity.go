@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,14 +25,18 @@ func (h *handler) uiActivity(c echo.Context) error {
 	}
 	f.ObjectType = "" // not offered on the page
 	f.Actor, f.ObjectID = strings.TrimSpace(f.Actor), strings.TrimSpace(f.ObjectID)
+	// An action the list does not offer (a mistyped or stale link) is an
+	// error beside the list, not silently every action.
+	var actionErr string
 	if f.Action != "" && !views.ActivityActionOffered(f.Action) {
+		actionErr = fmt.Sprintf("There is no action “%s”; pick one from the list.", f.Action)
 		f.Action = ""
 	}
 	dates := activityDates(c.QueryParam("from"), c.QueryParam("to"))
-	if dates.FromErr != "" || dates.ToErr != "" {
+	if actionErr != "" || dates.FromErr != "" || dates.ToErr != "" {
 		// Nothing is looked up: the errors stand beside their fields, with
 		// the other filters as given.
-		m := views.ActivityPage{Actor: f.Actor, Action: f.Action, ObjectID: f.ObjectID, Dates: dates}
+		m := views.ActivityPage{Actor: f.Actor, Action: f.Action, ObjectID: f.ObjectID, ActionErr: actionErr, Dates: dates}
 		return render(c, http.StatusBadRequest, views.Activity(h.page(c, "Activity", "activity"), m))
 	}
 	f.Since, f.Before = dates.Since, dates.Before
@@ -109,7 +114,9 @@ func activityDates(from, to string) views.ActivityDates {
 		}
 		t, err := time.Parse(time.DateOnly, s)
 		if err != nil {
-			return time.Time{}, "Enter a date as YYYY-MM-DD, e.g. 2026-11-29."
+			// Only an address or a browser without a date picker sends
+			// one; the picker cannot show it, so the message quotes it.
+			return time.Time{}, fmt.Sprintf("“%s” is not a date: pick one, or type it as YYYY-MM-DD (e.g. 2026-11-29).", s)
 		}
 		return t, ""
 	}
@@ -120,7 +127,7 @@ func activityDates(from, to string) views.ActivityDates {
 		d.Before = last.AddDate(0, 0, 1)
 	}
 	if d.FromErr == "" && d.ToErr == "" && !d.Since.IsZero() && !last.IsZero() && last.Before(d.Since) {
-		d.ToErr = "To is before From: the last day must be the first or after it."
+		d.ToErr = "To must be on or after From."
 	}
 	return d
 }

@@ -139,9 +139,11 @@ func TestActivityBetweenDates(t *testing.T) {
 	}
 
 	for _, tc := range []struct{ query, field, msg string }{
-		{"?from=29.11.2026", "f-from", "Enter a date as YYYY-MM-DD"},
-		{"?to=2026-02-30&actor=ann", "f-to", "Enter a date as YYYY-MM-DD"},
-		{"?from=2026-11-29&to=2026-11-28", "f-to", "To is before From"},
+		{"?from=29.11.2026", "f-from", "“29.11.2026” is not a date"},
+		{"?to=2026-02-30&actor=ann", "f-to", "“2026-02-30” is not a date: pick one, or type it as YYYY-MM-DD"},
+		{"?from=2026-11-29&to=2026-11-28", "f-to", "To must be on or after From."},
+		{"?action=nonsense&actor=ann", "f-action", "There is no action “nonsense”"},
+		{"?action=hub.fly", "f-action", "There is no action “hub.fly”"},
 	} {
 		rec := b.get("/activity" + tc.query)
 		mustStatus(t, rec, http.StatusBadRequest)
@@ -151,7 +153,11 @@ func TestActivityBetweenDates(t *testing.T) {
 			t.Errorf("%s: %s not marked with %q: %s", tc.query, tc.field, tc.msg, page.Find(".filters").Text())
 		}
 		if n := page.Find(`[data-testid="activity-row"]`).Length(); n != 0 {
-			t.Errorf("%s: %d rows listed beside a refused date", tc.query, n)
+			t.Errorf("%s: %d rows listed beside a refused filter", tc.query, n)
+		}
+		// The log is not empty: the page says what to fix, not "No activity yet".
+		if empty := page.Find(`[data-testid="empty-state"]`).Text(); !strings.Contains(empty, "to see the activity") || page.Find(`[data-testid="empty-state"] a[href="/activity"]`).Length() == 0 {
+			t.Errorf("%s: empty state %q", tc.query, empty)
 		}
 		// What was typed stays, to be fixed.
 		q, _ := url.ParseQuery(strings.TrimPrefix(tc.query, "?"))
