@@ -259,6 +259,19 @@ func likeEscape(s string) string {
 
 // HubNameTaken reports whether another hub of the tenant (not selfID) has
 // the name, in any case.
+// HubNamed finds the tenant's hub holding name (compared as names are),
+// for a form's link to it; "" when none does.
+func (d *DB) HubNamed(ctx context.Context, tenantID, name string) (id, stored string, err error) {
+	err = d.lookup(ctx, `SELECT id, name FROM hubs WHERE tenant_id = ? AND name_key = ?`, tenantID, nameKey(name)).Scan(&id, &stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("store: unable to find hub %q: %w", name, err)
+	}
+	return id, stored, nil
+}
+
 func (d *DB) HubNameTaken(ctx context.Context, tenantID, selfID, name string) (bool, error) {
 	return d.exists(ctx, `SELECT 1 FROM hubs WHERE tenant_id = ? AND name_key = ? AND id <> ?`, tenantID, nameKey(name), selfID)
 }

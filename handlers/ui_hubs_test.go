@@ -254,7 +254,7 @@ func TestHubCreateForm(t *testing.T) {
 
 func TestHubDuplicateNameAndEdit(t *testing.T) {
 	a := newTestApp(t)
-	a.hub("Support")
+	support := a.hub("Support")
 	sales := a.hub("Sales")
 	b := a.signIn("editor")
 
@@ -262,6 +262,10 @@ func TestHubDuplicateNameAndEdit(t *testing.T) {
 	mustStatus(t, rec, http.StatusUnprocessableEntity)
 	if got := doc(t, rec).Find("#f-name-error").Text(); !strings.Contains(got, "already exists") {
 		t.Fatalf("duplicate name error: %q", got)
+	}
+	// The hub holding the name is one click away, by its stored name.
+	if link := doc(t, rec).Find(`[data-testid="name-taken"] a`); link.AttrOr("href", "") != "/hubs/"+support.ID || link.Text() != "Open “Support”" {
+		t.Errorf("the taken name's link: %q → %q", link.Text(), link.AttrOr("href", ""))
 	}
 
 	d := doc(t, b.get("/hubs/"+sales.ID+"/edit"))
@@ -272,6 +276,15 @@ func TestHubDuplicateNameAndEdit(t *testing.T) {
 	mustStatus(t, rec, http.StatusUnprocessableEntity)
 	if got := doc(t, rec).Find("#f-name-error").Text(); !strings.Contains(got, "already exists") {
 		t.Fatalf("rename to a taken name: %q", got)
+	}
+	if link := doc(t, rec).Find(`[data-testid="name-taken"] a`); link.AttrOr("href", "") != "/hubs/"+support.ID {
+		t.Errorf("rename: the taken name's link: %q", link.AttrOr("href", ""))
+	}
+	// A form refused for something else has no such link.
+	rec = b.post("/hubs/"+sales.ID, url.Values{"name": {""}}, false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	if n := doc(t, rec).Find(`[data-testid="name-taken"]`).Length(); n != 0 {
+		t.Errorf("an empty name links to a hub")
 	}
 
 	rec = b.post("/hubs/"+sales.ID, url.Values{"name": {"Sales EU"}, "description": {"Europe"}, "closeDormantConversation": {"30"}}, false)
