@@ -560,8 +560,15 @@ func integrationProviderNote(ch *channels.Channel) string {
 	return "Credentials are checked with " + ch.Provider + " when you save; this can take a few seconds."
 }
 
+// integrationReadOnly says why a channel's configuration cannot be edited
+// (a Slack one was authorised in Slack, the others checked with their
+// provider) and what to do instead.
 func integrationReadOnly(ch *channels.Channel) string {
-	return "The configuration of " + ch.Title + " integrations was checked with the provider when it was created, so it cannot be edited here. " +
+	how := "was checked with " + ch.Provider + " when it was created"
+	if ch.OAuth {
+		how = "was authorised in " + ch.Provider + " when it was connected"
+	}
+	return "The configuration of " + ch.Title + " integrations " + how + ", so it cannot be edited here. " +
 		"To change it, delete this integration and create a new one. The name and status can still be changed."
 }
 

@@ -628,3 +628,22 @@ func TestTakenNameLinksTheIntegration(t *testing.T) {
 		t.Error("a link to an integration under another refusal")
 	}
 }
+
+// TestReadOnlyNoteSaysHowTheConfigurationWasChecked: a Slack integration
+// was authorised in Slack, not "checked with the provider"; the others
+// name the provider that checked them.
+func TestReadOnlyNoteSaysHowTheConfigurationWasChecked(t *testing.T) {
+	for id, want := range map[string]string{
+		"Slack":     "The configuration of Slack integrations was authorised in Slack when it was connected, so it cannot be edited here.",
+		"TwilioSMS": "The configuration of Twilio SMS integrations was checked with Twilio when it was created, so it cannot be edited here.",
+		"Messenger": "was checked with Facebook when it was created",
+	} {
+		ch, ok := channels.ByID(id)
+		if !ok {
+			t.Fatalf("no channel %s", id)
+		}
+		if got := integrationReadOnly(ch); !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want it to say %q", id, got, want)
+		}
+	}
+}
