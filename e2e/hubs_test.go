@@ -793,3 +793,37 @@ func TestToastsLeaveRowButtonsClear(t *testing.T) {
 		}
 	})
 }
+
+// TestWideScreenCentresThePage: at 1920 px the page's column sits in the
+// middle of what the sidebar leaves, not against the sidebar with half
+// the screen empty beside it.
+func TestWideScreenCentresThePage(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	page := s.signedIn(t, "admin", PageOptions{Width: 1920})
+	_, err := page.Goto("/hubs/" + hub.ID)
+	must(t, err)
+	gaps, err := page.Evaluate(`() => {
+		const side = document.querySelector(".sidebar").getBoundingClientRect();
+		const main = document.querySelector("main.content").getBoundingClientRect();
+		return [main.left - side.right, document.documentElement.clientWidth - main.right];
+	}`)
+	must(t, err)
+	g := gaps.([]any)
+	left, right := toFloat(g[0]), toFloat(g[1])
+	if right < 100 || left-right > 2 || right-left > 2 {
+		t.Errorf("the page's column at 1920 px: %.0f px after the sidebar, %.0f px before the edge", left, right)
+	}
+	shot(t, page, "hub-1920")
+}
+
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case int:
+		return float64(x)
+	case float64:
+		return x
+	}
+	return 0
+}
