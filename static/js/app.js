@@ -373,6 +373,30 @@
     setTimeout(function () { setBusy(buttons, main); }, 0);
   });
 
+  // ---- A filter form's address carries only the filters set -------------------
+  // A plain GET form sends its empty fields too (/activity?actor=&action=user
+  // &from=&to=&objectId=): they are left out, so the address reads as the
+  // filters in force. The browser reads the form once this event is over;
+  // the fields are enabled again right after. Nothing set: the bare address.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || (form.getAttribute("method") || "get").toLowerCase() !== "get") return;
+    var fields = 0, emptied = [];
+    each(form, "input[name], select[name], textarea[name]", function (el) {
+      if (el.disabled || el.type === "submit") return;
+      fields++;
+      if (el.value === "") emptied.push(el);
+    });
+    if (fields > 0 && emptied.length === fields) {
+      e.preventDefault();
+      // The attribute, not form.action: Activity has a field named "action".
+      window.location.assign(new URL(form.getAttribute("action") || "", location.href).href);
+      return;
+    }
+    emptied.forEach(function (el) { el.disabled = true; });
+    setTimeout(function () { emptied.forEach(function (el) { el.disabled = false; }); }, 0);
+  });
+
   // ---- A form already sent comes back as the server gives it ------------------
   // Back to the page of a form that was sent loads that page again, and
   // Chrome fills its form in with what had been typed: the hub just created,
