@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hubadmin/channels"
 	"hubadmin/db"
 	"hubadmin/views"
 )
@@ -88,6 +89,13 @@ func (h *handler) uiActivity(c echo.Context) error {
 func activityEntry(e db.AuditEntry, there bool) views.ActivityEntry {
 	v := views.ActivityEntry{Actor: e.Actor, Action: e.Action, ObjectType: e.ObjectType, ObjectID: e.ObjectID,
 		ObjectName: e.ObjectName, Detail: e.Detail, Created: stampUTC(e.Created), CreatedISO: apiTime(e.Created)}
+	// An integration's create and delete record its channel's id (the
+	// API's audit keeps it so); the page names the channel as elsewhere.
+	if e.ObjectType == "integration" && (e.Action == "integration.create" || e.Action == "integration.delete") {
+		if ch, ok := channels.ByID(e.Detail); ok {
+			v.Detail = ch.Title
+		}
+	}
 	if e.ObjectID != "" {
 		v.FilterURL = "/activity?objectId=" + url.QueryEscape(e.ObjectID)
 	}

@@ -38,7 +38,8 @@ func TestActivityShowsAndFiltersTheAuditLog(t *testing.T) {
 		query        string
 		want, absent []string
 	}{
-		{"", []string{"hub.create", "Support desk", "integration.create", "Site chat", "token:test-write"}, nil},
+		// The channel by its name ("Web chat"), not its id.
+		{"", []string{"hub.create", "Support desk", "integration.create", "Site chat", "token:test-write", "Web chat"}, []string{"WebChat"}},
 		{"?action=integration", []string{"integration.create"}, []string{"hub.create"}},
 		{"?action=hub", []string{"hub.create"}, []string{"integration.create"}},
 		{"?action=integration.create", []string{"integration.create"}, []string{"hub.create"}},
