@@ -468,3 +468,20 @@ func TestAttachedChannelBannerLinksTheHolder(t *testing.T) {
 	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/integrations/`+id+`$`)))
 	must(t, expect.Locator(page.GetByTestId("integration-name")).ToContainText("Support <SMS>"))
 }
+
+// TestWebChatPageSaysWhyEchoIsFixed: echo, which the edit form has no
+// control for, says under its value why, on a phone too.
+func TestWebChatPageSaysWhyEchoIsFixed(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	id := s.apiIntegration(t, hub.ID, `{"channelId":"WebChat","name":"Site chat","configuration":{"allowedOrigins":["example.com"]}}`)
+	for _, width := range []int{Wide, Narrow} {
+		page := s.signedIn(t, "viewer", PageOptions{Width: width})
+		_, err := page.Goto("/integrations/" + id)
+		must(t, err)
+		must(t, expect.Locator(page.Locator(`dd[data-key="echo"]`)).ToContainText("Always, as a web chat echoes each message back to its widget."))
+		shot(t, page, fmt.Sprintf("integration-webchat-%d", width))
+		noOverflow(t, page)
+	}
+}

@@ -576,6 +576,13 @@ func integrationReadOnly(ch *channels.Channel) string {
 // reach the HTML unmasked only for users who may write.
 func integrationValue(ch *channels.Channel, key string, raw any, canWrite bool) views.IntegrationValue {
 	v := views.IntegrationValue{Key: key, Label: ch.Label(key)}
+	// A value with one possible value (web chat's echo) has no control
+	// on the form; the page says why.
+	for _, d := range ch.Derived {
+		if d.Name == key && d.Only != "" {
+			v.Note = "Always, as " + d.Why + "."
+		}
+	}
 	f, isField := ch.Field(key)
 	mono := strings.HasSuffix(key, "Sid") || strings.HasSuffix(key, "Id") || strings.HasSuffix(key, "Key") ||
 		strings.HasSuffix(key, "Token") || (isField && f.Kind == channels.URL) || (isField && f.Kind == channels.Hosts)

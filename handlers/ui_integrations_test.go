@@ -647,3 +647,19 @@ func TestReadOnlyNoteSaysHowTheConfigurationWasChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestIntegrationPageSaysWhyEchoIsFixed: a web chat's echo, which its
+// edit form has no control for, says why on its page; other values have
+// no such note.
+func TestIntegrationPageSaysWhyEchoIsFixed(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	ids := a.seedIntegrations(hub, [2]string{"Chat", "WebChat"})
+	d := doc(t, a.signIn("viewer").get("/integrations/"+ids["Chat"]))
+	if got := d.Find(`dd[data-key="echo"] .value-note`).Text(); got != "Always, as a web chat echoes each message back to its widget." {
+		t.Errorf("echo's note: %q", got)
+	}
+	if n := d.Find(`dd[data-key="allowedOrigins"] .value-note`).Length(); n != 0 {
+		t.Errorf("allowed origins have a note")
+	}
+}
