@@ -551,6 +551,20 @@ func integrationValues(ch *channels.Channel, cfg channels.Config) url.Values {
 	return v
 }
 
+// inSentence is a field's label inside a sentence: its first word in
+// lower case unless it is an acronym ("Auth token" → "auth token",
+// "SID" and "Account SID" → "SID", "account SID").
+func inSentence(label string) string {
+	first, rest, _ := strings.Cut(label, " ")
+	if strings.ToUpper(first) == first {
+		return label
+	}
+	if rest == "" {
+		return strings.ToLower(first)
+	}
+	return strings.ToLower(first) + " " + rest
+}
+
 // integrationProviderNote is shown on forms whose credentials a provider
 // checks on save.
 func integrationProviderNote(ch *channels.Channel) string {
@@ -659,6 +673,11 @@ func readableErrors(ch *channels.Channel, errs channels.FieldErrors) channels.Fi
 					fe.Message = "Add at least one " + one + "."
 				case channels.MultiChoice:
 					fe.Message = "Choose at least one " + one + "."
+				case channels.Choice:
+					fe.Message = "Choose the " + inSentence(f.Label) + "."
+				case channels.Text, channels.Secret, channels.URL:
+					// As "Enter a name." says it.
+					fe.Message = "Enter the " + inSentence(f.Label) + "."
 				}
 			}
 		}
