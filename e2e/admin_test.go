@@ -179,14 +179,7 @@ func TestAdminCreateUser(t *testing.T) {
 	must(t, expect.Locator(page.GetByTestId("empty-state")).ToContainText("Nothing matches these filters"))
 	must(t, page.GetByLabel("To", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(today.AddDate(0, 0, -2).Format(time.DateOnly)))
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Filter", Exact: playwright.Bool(true)}).Click())
-	to := page.GetByLabel("To", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
-	must(t, expect.Locator(to).ToHaveAttribute("aria-invalid", "true"))
-	must(t, expect.Locator(to).ToHaveAccessibleDescription(regexp.MustCompile("To must be on or after From")))
-	must(t, expect.Locator(page.GetByTestId("activity-row")).ToHaveCount(0))
-	if v := axeViolations(t, page); len(v) > 0 {
-		t.Errorf("axe on the refused dates: %+v", v)
-	}
-	shot(t, page, "admin-activity-dates-refused")
+	refusedFilter(t, page, page.GetByLabel("To", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}), "To must be on or after From", "admin-activity-dates-refused")
 	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Clear", Exact: playwright.Bool(true)}).Click())
 	atPath(t, page, "/activity")
 	// Filter with nothing set is the bare address, not "?actor=&action=…".
@@ -198,14 +191,20 @@ func TestAdminCreateUser(t *testing.T) {
 	// so beside the list instead of showing every action.
 	_, err = page.Goto("/activity?action=user.fly")
 	must(t, err)
-	action := page.GetByLabel("Action")
-	must(t, expect.Locator(action).ToHaveAttribute("aria-invalid", "true"))
-	must(t, expect.Locator(action).ToHaveAccessibleDescription(regexp.MustCompile("There is no action “user.fly”")))
+	refusedFilter(t, page, page.GetByLabel("Action"), "There is no action “user.fly”", "admin-activity-action-refused")
+}
+
+// refusedFilter checks an Activity filter refused: the field marked, its
+// error its description, nothing listed, no axe violation; and shoots it.
+func refusedFilter(t *testing.T, page playwright.Page, field playwright.Locator, message, name string) {
+	t.Helper()
+	must(t, expect.Locator(field).ToHaveAttribute("aria-invalid", "true"))
+	must(t, expect.Locator(field).ToHaveAccessibleDescription(regexp.MustCompile(regexp.QuoteMeta(message))))
 	must(t, expect.Locator(page.GetByTestId("activity-row")).ToHaveCount(0))
 	if v := axeViolations(t, page); len(v) > 0 {
-		t.Errorf("axe on the refused action: %+v", v)
+		t.Errorf("axe on %s: %+v", name, v)
 	}
-	shot(t, page, "admin-activity-action-refused")
+	shot(t, page, name)
 }
 
 // TestAPIReferenceOnAPhone: at 390 px the API reference's parameter and

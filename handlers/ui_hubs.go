@@ -205,7 +205,9 @@ func (h *handler) submitHub(c echo.Context, hub db.Hub) error {
 		}
 		form.Del("_csrf")
 		m := views.HubForm{ID: hub.ID, Name: hub.Name, Form: formOf(form, hubFormMessages(errs))}
-		m.NameTaken = h.hubNameTakenBy(c, hub.ID, errs, form.Get("name"))
+		m.NameTaken = takenNameLink(errs, codeHubNameExists, hub.ID, "/hubs/", func() (string, string, error) {
+			return h.db.HubNamed(c.Request().Context(), currentUser(c).TenantID, form.Get("name"))
+		})
 		return render(c, http.StatusUnprocessableEntity, views.HubEdit(h.page(c, title, "hubs"), m))
 	}
 	switch {
@@ -217,23 +219,6 @@ func (h *handler) submitHub(c echo.Context, hub db.Hub) error {
 		h.flash(c, "success", fmt.Sprintf("Hub “%s” saved", out.Name))
 	}
 	return redirect(c, "/hubs/"+out.ID)
-}
-
-// hubNameTakenBy is the hub whose name a refused form's clashes with, for
-// a link beside the error, as the integration form has; nil otherwise (the
-// link is a help: a failed lookup leaves the error without it).
-func (h *handler) hubNameTakenBy(c echo.Context, selfID string, errs channels.FieldErrors, name string) *views.AttachedHolder {
-	for _, e := range errs {
-		if e.Field != "name" || e.Code != codeHubNameExists {
-			continue
-		}
-		id, stored, err := h.db.HubNamed(c.Request().Context(), currentUser(c).TenantID, name)
-		if err != nil || id == "" || id == selfID {
-			return nil
-		}
-		return &views.AttachedHolder{Name: stored, Href: "/hubs/" + id}
-	}
-	return nil
 }
 
 // hubFormInput reads the hub form. An empty day count means conversations

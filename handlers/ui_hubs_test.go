@@ -267,6 +267,9 @@ func TestHubDuplicateNameAndEdit(t *testing.T) {
 	if link := doc(t, rec).Find(`[data-testid="name-taken"] a`); link.AttrOr("href", "") != "/hubs/"+support.ID || link.Text() != "Open “Support”" {
 		t.Errorf("the taken name's link: %q → %q", link.Text(), link.AttrOr("href", ""))
 	}
+	if got := strings.Join(strings.Fields(doc(t, rec).Find(`[data-testid="name-taken"]`).Text()), " "); got != "Open “Support”, the hub with this name." {
+		t.Errorf("the taken name's line: %q", got)
+	}
 
 	d := doc(t, b.get("/hubs/"+sales.ID+"/edit"))
 	if v, _ := d.Find("#f-name").Attr("value"); v != "Sales" {

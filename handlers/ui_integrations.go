@@ -133,15 +133,25 @@ func (h *handler) uiNewTarget(c echo.Context) (db.Hub, *channels.Channel, error)
 // asked for (code 700), to link under the name field; nil otherwise.
 func (h *handler) nameTakenBy(c echo.Context, hubID, selfID string, f views.Form, refused error) *views.AttachedHolder {
 	errs, _ := formErrors(refused)
+	return takenNameLink(errs, codeNameExists, selfID, "/integrations/", func() (string, string, error) {
+		return h.db.IntegrationNamed(c.Request().Context(), hubID, f.Get("name"))
+	})
+}
+
+// takenNameLink links a form's name error of code to the item holding the
+// name, found by find (its id and stored name), at base+id; nil when the
+// errors have no such error, or the holder is the item itself or is not
+// found (the link is a help: a failed lookup leaves the error without it).
+func takenNameLink(errs channels.FieldErrors, code int, selfID, base string, find func() (id, name string, err error)) *views.AttachedHolder {
 	for _, e := range errs {
-		if e.Field != "name" || e.Code != codeNameExists {
+		if e.Field != "name" || e.Code != code {
 			continue
 		}
-		id, name, err := h.db.IntegrationNamed(c.Request().Context(), hubID, f.Get("name"))
+		id, name, err := find()
 		if err != nil || id == "" || id == selfID {
 			return nil
 		}
-		return &views.AttachedHolder{Name: name, Href: "/integrations/" + id}
+		return &views.AttachedHolder{Name: name, Href: base + id}
 	}
 	return nil
 }
