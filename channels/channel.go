@@ -155,27 +155,32 @@ func (ch *Channel) IsSecret(key string) bool {
 			return f.Kind == Secret
 		}
 	}
-	for _, d := range ch.Derived {
-		if d.Name == key {
-			return d.Secret
-		}
-	}
-	return false
+	d, _ := ch.DerivedValue(key)
+	return d.Secret
 }
 
-// Label returns the human label of a configuration key.
+// DerivedValue returns the derived (server-made) value named key, as Field
+// returns a field.
+func (ch *Channel) DerivedValue(key string) (Derived, bool) {
+	for _, d := range ch.Derived {
+		if d.Name == key {
+			return d, true
+		}
+	}
+	return Derived{}, false
+}
+
 // ItemLabel names one item of a list field ("Allowed origin" of "Allowed
 // origins"): the lists' labels are plain English plurals.
 func (f Field) ItemLabel() string { return strings.TrimSuffix(f.Label, "s") }
 
+// Label returns the human label of a configuration key.
 func (ch *Channel) Label(key string) string {
 	if f, ok := ch.Field(key); ok {
 		return f.Label
 	}
-	for _, d := range ch.Derived {
-		if d.Name == key {
-			return d.Label
-		}
+	if d, ok := ch.DerivedValue(key); ok {
+		return d.Label
 	}
 	return key
 }

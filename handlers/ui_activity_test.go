@@ -372,3 +372,31 @@ func TestActivityOffersEveryRecordedAction(t *testing.T) {
 		t.Fatalf("found %d recorded actions; the pattern no longer matches how the code names them", found)
 	}
 }
+
+// TestActivityNamesTheChannelOfACreateAndADelete: both lines of an
+// integration's life name its channel as the dashboard does; the API's
+// audit keeps the id.
+func TestActivityNamesTheChannelOfACreateAndADelete(t *testing.T) {
+	a := newTestApp(t)
+	hub := a.hub("Support")
+	ids := a.seedIntegrations(hub, [2]string{"Chat", "WebChat"}, [2]string{"Hook", "System"})
+	tok := a.token("write")
+	mustStatus(t, a.api(http.MethodDelete, "/api/v1/integrations/"+ids["Chat"], tok, ""), http.StatusOK)
+	d := doc(t, a.signIn("viewer").get("/activity?action=integration"))
+	var details []string
+	d.Find(`[data-testid="activity-row"]`).Each(func(_ int, r *goquery.Selection) {
+		details = append(details, strings.Join(strings.Fields(r.Text()), " "))
+	})
+	got := strings.Join(details, " | ")
+	for _, want := range []string{"integration.delete", "integration.create"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("no %s line: %s", want, got)
+		}
+	}
+	if strings.Contains(got, "WebChat") || strings.Count(got, "Web chat") != 2 || !strings.Contains(got, "System") {
+		t.Errorf("channels as the page names them: %s", got)
+	}
+	if list := decode[page[auditJSON]](t, a.api(http.MethodGet, "/api/v1/audit?action=integration.delete", tok, "")); len(list.Results) != 1 || list.Results[0].Detail != "WebChat" {
+		t.Errorf("the API's audit: %+v", list.Results)
+	}
+}

@@ -602,10 +602,8 @@ func integrationValue(ch *channels.Channel, key string, raw any, canWrite bool) 
 	v := views.IntegrationValue{Key: key, Label: ch.Label(key)}
 	// A value with one possible value (web chat's echo) has no control
 	// on the form; the page says why.
-	for _, d := range ch.Derived {
-		if d.Name == key && d.Only != "" {
-			v.Note = "Always, as " + d.Why + "."
-		}
+	if d, ok := ch.DerivedValue(key); ok && d.Only != "" {
+		v.Note = "Always, as " + d.Why + "."
 	}
 	f, isField := ch.Field(key)
 	mono := strings.HasSuffix(key, "Sid") || strings.HasSuffix(key, "Id") || strings.HasSuffix(key, "Key") ||
@@ -677,7 +675,7 @@ func readableErrors(ch *channels.Channel, errs channels.FieldErrors) channels.Fi
 		// A list left empty: say what to do rather than "Events is required."
 		if key, ok := strings.CutPrefix(fe.Field, "configuration."); ok && (fe.Code == codeRequired || fe.Code == channels.CodeEmpty) {
 			if f, ok := ch.Field(key); ok {
-				one := strings.ToLower(f.ItemLabel())
+				one := inSentence(f.ItemLabel())
 				switch f.Kind {
 				case channels.Hosts, channels.Messages:
 					fe.Message = "Add at least one " + one + "."
