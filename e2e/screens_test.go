@@ -184,6 +184,81 @@ func screensOf(t *testing.T, o PageOptions, suffix string) {
 	must(t, expect.Locator(viewer.GetByTestId("error-page")).ToBeVisible())
 }
 
+// TestTablesFitAtEveryWidth visits every page with a table at page-column
+// widths from a tablet's beside the sidebar to the widest: each table is a
+// table from 961 px up and a list below, and either way every column and
+// row button stays inside its box (no sideways scrolling that would hide
+// Delete). A hub's row buttons say what they do, not only show an icon.
+func TestTablesFitAtEveryWidth(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, AllowPrivateWebhooks)
+	m := s.seedScreens(t)
+	s.apiIntegration(t, m.support, `{"channelId":"WebChat","name":"`+strings.Repeat("w", 100)+`","configuration":{"allowedOrigins":["a.com"]}}`)
+	_, err := s.DB.CreateHub(context.Background(), db.Hub{TenantID: db.DefaultTenantID, Name: "Unbroken",
+		Description: strings.Repeat("no_spaces_", 12), StatusID: db.HubPaused}, db.Audit{})
+	must(t, err)
+	page := s.signedIn(t, "admin")
+	paths := []string{"/hubs", "/hubs/" + m.support, "/integrations/" + m.system, "/tokens", "/users", "/activity", "/api-docs"}
+	for _, width := range []int{476, 700, 960, 961, 1020} {
+		columnWidth(t, page, width)
+		for _, path := range paths {
+			_, err := page.Goto(path)
+			must(t, err)
+			noOverflow(t, page)
+			tables := page.Locator(".table-wrap table")
+			n, err := tables.Count()
+			must(t, err)
+			if n == 0 {
+				t.Fatalf("%s has no table to check", path)
+			}
+			for i := range n {
+				table := tables.Nth(i)
+				if shown, err := table.IsVisible(); err != nil || !shown {
+					must(t, err)
+					continue // folded away (revoked tokens)
+				}
+				display, err := table.Evaluate(`t => getComputedStyle(t).display`, nil)
+				must(t, err)
+				if want := map[bool]string{true: "table", false: "block"}[width > 960]; display != want {
+					t.Errorf("a table of %s at a %d px column shows as %v, want %s", path, width, display, want)
+				}
+				tableFits(t, table)
+			}
+		}
+		_, err := page.Goto("/hubs")
+		must(t, err)
+		must(t, expect.Locator(page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Edit Unbroken"})).ToHaveText("Edit"))
+		must(t, expect.Locator(page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Resume Unbroken"})).ToHaveText("Resume"))
+		if width == 961 {
+			shot(t, page, "hubs-column-961")
+		}
+	}
+}
+
+// columnWidth sizes the window so that the page column (main.content,
+// without its padding) is width px wide.
+func columnWidth(t *testing.T, page playwright.Page, width int) {
+	t.Helper()
+	measure := func() int {
+		v, err := page.Evaluate(`() => { const c = document.querySelector("main.content"), s = getComputedStyle(c);
+			return Math.round(c.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)); }`)
+		must(t, err)
+		return int(number(t, v))
+	}
+	_, err := page.Goto("/hubs")
+	must(t, err)
+	w := width + 285
+	for range 3 {
+		must(t, page.SetViewportSize(w, 900))
+		got := measure()
+		if got == width {
+			return
+		}
+		w += width - got
+	}
+	t.Fatalf("no window gives a %d px page column (last: %d px at a %d px window)", width, measure(), w)
+}
+
 // overflowing fails if the page is wider than its viewport, naming the
 // elements that stick out (the innermost ones, not their parents).
 func overflowing(t *testing.T, page playwright.Page) {
