@@ -188,7 +188,9 @@ func screensOf(t *testing.T, o PageOptions, suffix string) {
 // widths from a tablet's beside the sidebar to the widest: each table is a
 // table from 961 px up and a list below, and either way every column and
 // row button stays inside its box (no sideways scrolling that would hide
-// Delete). A hub's row buttons say what they do, not only show an icon.
+// Delete). Where there is room, a value reads whole (wholeOnOneLine); the
+// API reference's index keeps each summary beside or under its path. A
+// hub's row buttons say what they do, not only show an icon.
 func TestTablesFitAtEveryWidth(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, AllowPrivateWebhooks)
@@ -197,6 +199,8 @@ func TestTablesFitAtEveryWidth(t *testing.T) {
 	_, err := s.DB.CreateHub(context.Background(), db.Hub{TenantID: db.DefaultTenantID, Name: "Unbroken",
 		Description: strings.Repeat("no_spaces_", 12), StatusID: db.HubPaused}, db.Audit{})
 	must(t, err)
+	s.createUser(t, "ops@example.com", "viewer")
+	s.createUser(t, "editor.with.a.rather.long.address@subsidiary.example.com", "editor")
 	page := s.signedIn(t, "admin")
 	paths := []string{"/hubs", "/hubs/" + m.support, "/integrations/" + m.system, "/tokens", "/users", "/activity", "/api-docs"}
 	for _, width := range []int{476, 700, 960, 961, 1020} {
@@ -224,6 +228,30 @@ func TestTablesFitAtEveryWidth(t *testing.T) {
 				}
 				tableFits(t, table)
 			}
+			if width > 960 {
+				wholeOnOneLine(t, page, path)
+			}
+			if path == "/api-docs" {
+				// The operations index: every summary starts at or right of
+				// its path (a wrapped one went back under the method, left
+				// of it), and every list starts where the first does.
+				v, err := page.Evaluate(`() => {
+					const out = [], lists = [...document.querySelectorAll(".api-toc ul")].map(u => Math.round(u.getBoundingClientRect().left));
+					if (new Set(lists).size > 1) out.push("lists start at x=" + [...new Set(lists)].join(", "));
+					for (const li of document.querySelectorAll(".api-toc li")) {
+						const path = li.querySelector("code").getBoundingClientRect(), r = document.createRange();
+						r.selectNodeContents(li.querySelector(".muted"));
+						const left = Math.min(...[...r.getClientRects()].map(x => x.left));
+						if (left < path.left - 1) out.push(JSON.stringify(li.textContent.replace(/\s+/g, " ").trim()));
+						if (out.length >= 4) break;
+					}
+					return out.join("; ");
+				}`)
+				must(t, err)
+				if s, _ := v.(string); s != "" {
+					t.Errorf("the API reference's index at a %d px column: %s", width, s)
+				}
+			}
 		}
 		_, err := page.Goto("/hubs")
 		must(t, err)
@@ -233,6 +261,49 @@ func TestTablesFitAtEveryWidth(t *testing.T) {
 			shot(t, page, "hubs-column-961")
 		}
 	}
+}
+
+// wholeOnOneLine fails if a table cell's value that should read whole is
+// broken over lines where the table has room: an email beside dates, a
+// content type ("application/pr" / "oblem+json"), a token's "(…MifU)".
+func wholeOnOneLine(t *testing.T, page playwright.Page, path string) {
+	t.Helper()
+	v, err := page.Evaluate(`() => {
+		const lines = r => new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size;
+		const whole = el => { const r = document.createRange(); r.selectNodeContents(el); return lines(r); };
+		const out = [];
+		for (const td of document.querySelectorAll('tr[data-email="ops@example.com"] td:first-child, td[data-label="Content type"], td[data-label="Type"]'))
+			if (whole(td) > 1) out.push(JSON.stringify(td.textContent.trim()));
+		// A long email breaks once, before its "@".
+		for (const td of document.querySelectorAll('tr[data-email^="editor.with"] td:first-child'))
+			if (whole(td) > 2) out.push(JSON.stringify(td.textContent.trim()));
+		for (const td of document.querySelectorAll(".activity-actor")) {
+			const text = td.textContent, open = text.indexOf("(");
+			if (open < 0) continue;
+			// The range from "(" to ")" over the cell's text nodes.
+			const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT), r = document.createRange();
+			let seen = 0, started = false;
+			for (let n; (n = walker.nextNode()); seen += n.length) {
+				const end = seen + n.length;
+				if (!started && open < end) { r.setStart(n, open - seen); started = true; }
+				const close = text.indexOf(")", open);
+				if (started && close < end) { r.setEnd(n, close - seen + 1); break; }
+			}
+			if (lines(r) > 1) out.push(JSON.stringify(text.trim()));
+		}
+		return out.slice(0, 4).join(", ");
+	}`)
+	must(t, err)
+	if s, _ := v.(string); s != "" {
+		t.Errorf("%s at %.0f px: broken over lines: %s", path, number(t, mustEval(t, page, `() => window.innerWidth`)), s)
+	}
+}
+
+func mustEval(t *testing.T, page playwright.Page, js string) any {
+	t.Helper()
+	v, err := page.Evaluate(js)
+	must(t, err)
+	return v
 }
 
 // columnWidth sizes the window so that the page column (main.content,
