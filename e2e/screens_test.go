@@ -230,6 +230,7 @@ func TestTablesFitAtEveryWidth(t *testing.T) {
 			}
 			if width > 960 {
 				wholeOnOneLine(t, page, path)
+				buttonsLineUp(t, page, path)
 			}
 			if path == "/api-docs" {
 				// The operations index: every summary starts at or right of
@@ -304,6 +305,25 @@ func mustEval(t *testing.T, page playwright.Page, js string) any {
 	v, err := page.Evaluate(js)
 	must(t, err)
 	return v
+}
+
+// buttonsLineUp fails if a table's row buttons stand at different places
+// from row to row (a Resume wider than Pause shifted its row's Edit).
+func buttonsLineUp(t *testing.T, page playwright.Page, path string) {
+	t.Helper()
+	v, err := page.Evaluate(`() => {
+		const out = [];
+		for (const table of document.querySelectorAll(".table-wrap table")) {
+			const lefts = new Set([...table.querySelectorAll("tbody td.actions")].filter(td => td.children.length > 1)
+				.map(td => Math.round(td.querySelector(":is(a, button)").getBoundingClientRect().left)));
+			if (lefts.size > 1) out.push("first buttons at x=" + [...lefts].join(", "));
+		}
+		return out.join("; ");
+	}`)
+	must(t, err)
+	if s, _ := v.(string); s != "" {
+		t.Errorf("%s: the rows' buttons do not line up: %s", path, s)
+	}
 }
 
 // columnWidth sizes the window so that the page column (main.content,
