@@ -38,8 +38,9 @@ func TestActivityShowsAndFiltersTheAuditLog(t *testing.T) {
 		query        string
 		want, absent []string
 	}{
-		// The channel by its name ("Web chat"), not its id.
-		{"", []string{"hub.create", "Support desk", "integration.create", "Site chat", "token:test-write", "Web chat"}, []string{"WebChat"}},
+		// The channel by its name ("Web chat"), not its id; a token by its
+		// name and last four characters, a space between.
+		{"", []string{"hub.create", "Support desk", "integration.create", "Site chat", "token:test-write (…", "Web chat"}, []string{"WebChat"}},
 		{"?action=integration", []string{"integration.create"}, []string{"hub.create"}},
 		{"?action=hub", []string{"hub.create"}, []string{"integration.create"}},
 		{"?action=integration.create", []string{"integration.create"}, []string{"hub.create"}},
