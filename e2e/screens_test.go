@@ -203,7 +203,7 @@ func TestTablesFitAtEveryWidth(t *testing.T) {
 	s.createUser(t, "editor.with.a.rather.long.address@subsidiary.example.com", "editor")
 	page := s.signedIn(t, "admin")
 	paths := []string{"/hubs", "/hubs/" + m.support, "/integrations/" + m.system, "/tokens", "/users", "/activity", "/api-docs"}
-	for _, width := range []int{476, 700, 960, 961, 1020} {
+	for _, width := range []int{476, 700, 740, 960, 961, 1020} {
 		columnWidth(t, page, width)
 		for _, path := range paths {
 			_, err := page.Goto(path)
@@ -232,26 +232,11 @@ func TestTablesFitAtEveryWidth(t *testing.T) {
 				wholeOnOneLine(t, page, path)
 				buttonsLineUp(t, page, path)
 			}
-			if path == "/api-docs" {
-				// The operations index: every summary starts at or right of
-				// its path (a wrapped one went back under the method, left
-				// of it), and every list starts where the first does.
-				v, err := page.Evaluate(`() => {
-					const out = [], lists = [...document.querySelectorAll(".api-toc ul")].map(u => Math.round(u.getBoundingClientRect().left));
-					if (new Set(lists).size > 1) out.push("lists start at x=" + [...new Set(lists)].join(", "));
-					for (const li of document.querySelectorAll(".api-toc li")) {
-						const path = li.querySelector("code").getBoundingClientRect(), r = document.createRange();
-						r.selectNodeContents(li.querySelector(".muted"));
-						const left = Math.min(...[...r.getClientRects()].map(x => x.left));
-						if (left < path.left - 1) out.push(JSON.stringify(li.textContent.replace(/\s+/g, " ").trim()));
-						if (out.length >= 4) break;
-					}
-					return out.join("; ");
-				}`)
-				must(t, err)
-				if s, _ := v.(string); s != "" {
-					t.Errorf("the API reference's index at a %d px column: %s", width, s)
-				}
+			switch path {
+			case "/api-docs":
+				indexLinedUp(t, page, width)
+			case "/activity":
+				activityFitsItsWords(t, page, width)
 			}
 		}
 		_, err := page.Goto("/hubs")
@@ -296,15 +281,8 @@ func wholeOnOneLine(t *testing.T, page playwright.Page, path string) {
 	}`)
 	must(t, err)
 	if s, _ := v.(string); s != "" {
-		t.Errorf("%s at %.0f px: broken over lines: %s", path, number(t, mustEval(t, page, `() => window.innerWidth`)), s)
+		t.Errorf("%s at %d px: broken over lines: %s", path, page.ViewportSize().Width, s)
 	}
-}
-
-func mustEval(t *testing.T, page playwright.Page, js string) any {
-	t.Helper()
-	v, err := page.Evaluate(js)
-	must(t, err)
-	return v
 }
 
 // buttonsLineUp fails if a table's row buttons stand at different places
@@ -323,6 +301,53 @@ func buttonsLineUp(t *testing.T, page playwright.Page, path string) {
 	must(t, err)
 	if s, _ := v.(string); s != "" {
 		t.Errorf("%s: the rows' buttons do not line up: %s", path, s)
+	}
+}
+
+// indexLinedUp fails if a summary of the API reference's index starts
+// left of its path (a wrapped one went back under the method) or a list
+// of it starts elsewhere than the first.
+func indexLinedUp(t *testing.T, page playwright.Page, width int) {
+	t.Helper()
+	v, err := page.Evaluate(`() => {
+		const out = [], lists = [...document.querySelectorAll(".api-toc ul")].map(u => Math.round(u.getBoundingClientRect().left));
+		if (new Set(lists).size > 1) out.push("lists start at x=" + [...new Set(lists)].join(", "));
+		for (const li of document.querySelectorAll(".api-toc li")) {
+			const path = li.querySelector("code").getBoundingClientRect(), r = document.createRange();
+			r.selectNodeContents(li.querySelector(".muted"));
+			const left = Math.min(...[...r.getClientRects()].map(x => x.left));
+			if (left < path.left - 1) out.push(JSON.stringify(li.textContent.replace(/\s+/g, " ").trim()));
+			if (out.length >= 4) break;
+		}
+		return out.join("; ");
+	}`)
+	must(t, err)
+	if s, _ := v.(string); s != "" {
+		t.Errorf("the API reference's index at a %d px column: %s", width, s)
+	}
+}
+
+// activityFitsItsWords fails if the activity filters' From and To stand on
+// different rows (a range is read together), or if, in the list of cards,
+// an actor's cell is wider than its words ("cli" stood 10rem from its
+// action).
+func activityFitsItsWords(t *testing.T, page playwright.Page, width int) {
+	t.Helper()
+	v, err := page.Evaluate(`() => {
+		const out = [], top = s => Math.round(document.querySelector(s).getBoundingClientRect().top);
+		if (top("#f-from") !== top("#f-to")) out.push("From and To on different rows");
+		for (const td of document.querySelectorAll(".activity-actor")) {
+			if (getComputedStyle(td.closest("table")).display !== "block") break;
+			const r = document.createRange();
+			r.selectNodeContents(td);
+			const words = Math.max(...[...r.getClientRects()].map(x => x.right)) - td.getBoundingClientRect().left;
+			if (td.getBoundingClientRect().width > words + 2) { out.push("an actor's cell is " + Math.round(td.getBoundingClientRect().width) + " px for " + Math.round(words) + " px of words"); break; }
+		}
+		return out.join("; ");
+	}`)
+	must(t, err)
+	if s, _ := v.(string); s != "" {
+		t.Errorf("/activity at a %d px column: %s", width, s)
 	}
 }
 

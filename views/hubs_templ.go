@@ -912,7 +912,7 @@ func hubStatusForm(p Page, id, name string, active bool, next, size string) temp
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var34 = []any{"secondary", "outline", size, templ.KV("status-toggle", size == "small")}
+			var templ_7745c5c3_Var34 = []any{"secondary", "outline", size, "status-toggle"}
 			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var34...)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
