@@ -469,6 +469,31 @@ func TestAttachedChannelBannerLinksTheHolder(t *testing.T) {
 	must(t, expect.Locator(page.GetByTestId("integration-name")).ToContainText("Support <SMS>"))
 }
 
+// snippetKeepsItsLines fails if the embed snippet, code to copy, is wrapped
+// (a token URL cut at "…/api/v1/i" reads as two lines of code) instead of
+// scrolling sideways, if its copy button covers text scrolled under it, or
+// if its scrolling box cannot be reached by keyboard.
+func snippetKeepsItsLines(t *testing.T, page playwright.Page) {
+	t.Helper()
+	v, err := page.Locator("#embed-snippet").Evaluate(`code => {
+		const r = document.createRange();
+		r.selectNodeContents(code);
+		const shown = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size;
+		const written = code.textContent.split("\n").length;
+		const pre = code.closest("pre");
+		if (shown !== written) return written + " lines shown on " + shown;
+		const first = Math.min(...[...r.getClientRects()].filter(x => x.width > 0).map(x => x.top));
+		const button = pre.parentElement.querySelector("button").getBoundingClientRect();
+		if (button.bottom > first) return "the copy button stands over the first line";
+		if (pre.scrollWidth > pre.clientWidth && pre.tabIndex !== 0) return "scrolls but cannot be focused";
+		return "";
+	}`, nil)
+	must(t, err)
+	if s, _ := v.(string); s != "" {
+		t.Errorf("embed snippet at %d px: %s", page.ViewportSize().Width, s)
+	}
+}
+
 // TestWebChatPageSaysWhyEchoIsFixed: echo, which the edit form has no
 // control for, says under its value why, on a phone too.
 func TestWebChatPageSaysWhyEchoIsFixed(t *testing.T) {
@@ -483,5 +508,7 @@ func TestWebChatPageSaysWhyEchoIsFixed(t *testing.T) {
 		must(t, expect.Locator(page.Locator(`dd[data-key="echo"]`)).ToContainText("Always, as a web chat echoes each message back to its widget."))
 		shot(t, page, fmt.Sprintf("integration-webchat-%d", width))
 		noOverflow(t, page)
+		snippetKeepsItsLines(t, page)
+		accessible(t, page, fmt.Sprintf("web chat integration at %d px", width))
 	}
 }

@@ -422,14 +422,14 @@ func IntegrationPageView(p Page, m IntegrationPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if m.Embed != "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<section class=\"panel\" id=\"embed\" aria-labelledby=\"embed-title\"><h2 id=\"embed-title\">Embed the chat widget</h2><p class=\"muted\">Paste this before <code>&lt;/body&gt;</code> on each page of an allowed origin. The widget fetches its token from the token URL; only the allowed origins get one.</p><div class=\"snippet\"><pre><code id=\"embed-snippet\" data-testid=\"embed-snippet\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<section class=\"panel\" id=\"embed\" aria-labelledby=\"embed-title\"><h2 id=\"embed-title\">Embed the chat widget</h2><p class=\"muted\">Paste this before <code>&lt;/body&gt;</code> on each page of an allowed origin. The widget fetches its token from the token URL; only the allowed origins get one.</p><div class=\"snippet\"><pre tabindex=\"0\"><code id=\"embed-snippet\" data-testid=\"embed-snippet\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var16 string
 				templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(m.Embed)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/integration_page.templ`, Line: 140, Col: 72}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/integration_page.templ`, Line: 140, Col: 85}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 				if templ_7745c5c3_Err != nil {
