@@ -47,6 +47,9 @@ type Field struct {
 	Default    any  // used when absent (Bool fields)
 	UpdateOnly bool // accepted on update only (regenerateKeys)
 	Spent      bool // used up by Provision at create (Slack's code and nonce): never stored, so not shown
+	// Confirm (Bool fields) is the question the dashboard asks before a
+	// ticked box takes effect, for what cannot be undone.
+	Confirm string
 	Max        int  // list kinds: most items
 	// Check validates a present value that has the right type; it returns
 	// the reason it is invalid, or "".
@@ -293,6 +296,13 @@ func SigningKey() string {
 	}
 	return strings.ToUpper(hex.EncodeToString(b))
 }
+
+// KeysWarning says what regenerating signing keys does to their receivers.
+const KeysWarning = "The old keys stop working at once: receivers that check signatures refuse deliveries until they have the new public key."
+
+// regenerateKeys is the edit-only box of the channels with signing keys.
+var regenerateKeys = Field{Name: "regenerateKeys", Label: "Regenerate signing keys", Kind: Bool, UpdateOnly: true,
+	Help: "Make a new key pair; the old keys stop working at once.", Confirm: "Regenerate the signing keys? " + KeysWarning}
 
 // signingKeys keeps the previous pair unless none exists or regeneration
 // was asked for.

@@ -19,8 +19,7 @@ var direct = register(&Channel{
 			Help: "Where activities are posted, signed. Leave empty to receive them over the hub runtime's websocket instead (hubadmin posts nothing then)."},
 		{Name: "start", Label: "Welcome messages", Kind: Messages, Max: 10,
 			Help: "Sent when a conversation starts. Up to 10, each up to 2000 characters."},
-		{Name: "regenerateKeys", Label: "Regenerate signing keys", Kind: Bool, UpdateOnly: true,
-			Help: "Make a new key pair; the old keys stop working at once."},
+		regenerateKeys,
 	},
 	Derived: []Derived{
 		{Name: "publicSigningKey", Label: "Public signing key"},

@@ -26,8 +26,7 @@ var system = register(&Channel{
 			Choices:     []string{"message", "message:customer", "message:agent", "message:bot"},
 			ChoiceNotes: []string{"every message: the three below", "messages from customers", "messages from agents", "messages from bots"},
 			Help:        "Which messages to receive; \"message\" means all three."},
-		{Name: "regenerateKeys", Label: "Regenerate signing keys", Kind: Bool, UpdateOnly: true,
-			Help: "Make a new key pair; the old keys stop working at once."},
+		regenerateKeys,
 	},
 	Derived: []Derived{
 		{Name: "publicSigningKey", Label: "Public signing key"},

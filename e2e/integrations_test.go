@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
@@ -361,6 +362,72 @@ func TestIntegrationRegenerateDirectKeys(t *testing.T) {
 	must(t, expect.Locator(page.Locator(".toast")).ToContainText("regenerated"))
 	must(t, expect.Locator(key).Not().ToHaveText(before))
 	must(t, expect.Locator(key).ToHaveText(regexp.MustCompile(`^[0-9A-F]{32}$`)))
+}
+
+// TestRegenerateBoxAsksFirst: the edit form's Regenerate box asks, as the
+// page's button does, before a save that breaks every receiver's keys: No
+// keeps the form and the keys; without JavaScript the form comes back
+// with the question under the box, and saving again regenerates.
+func TestRegenerateBoxAsksFirst(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	id := s.apiIntegration(t, hub.ID, `{"channelId":"System","name":"Events","configuration":{"webhookUrl":"https://example.com/events","events":["message"]}}`)
+	key := func(page playwright.Page) string {
+		_, err := page.Goto("/integrations/" + id)
+		must(t, err)
+		k, err := page.Locator("#cfg-publicSigningKey").TextContent()
+		must(t, err)
+		return k
+	}
+	page := s.signedIn(t, "editor")
+	before := key(page)
+	var asked []string
+	accept := false
+	page.OnDialog(func(d playwright.Dialog) {
+		asked = append(asked, d.Message())
+		if accept {
+			_ = d.Accept()
+		} else {
+			_ = d.Dismiss()
+		}
+	})
+	_, err := page.Goto("/integrations/" + id + "/edit")
+	must(t, err)
+	box := page.GetByLabel("Regenerate signing keys")
+	save := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Save changes"})
+	must(t, box.Check())
+	must(t, save.Click())
+	atPath(t, page, "/integrations/"+id+"/edit")
+	must(t, expect.Locator(box).ToBeChecked())
+	if len(asked) != 1 || !strings.Contains(asked[0], "old keys stop working") {
+		t.Fatalf("dialogs: %q", asked)
+	}
+	accept = true
+	must(t, save.Click())
+	must(t, expect.Locator(page.Locator(".toast")).ToContainText("regenerated"))
+	atPath(t, page, "/integrations/"+id)
+	after := key(page)
+	if after == before || len(asked) != 2 {
+		t.Fatalf("keys %s → %s after %d dialogs", before, after, len(asked))
+	}
+
+	plain := s.signedIn(t, "editor", PageOptions{NoJS: true})
+	_, err = plain.Goto("/integrations/" + id + "/edit")
+	must(t, err)
+	must(t, plain.GetByLabel("Regenerate signing keys").Check())
+	must(t, plain.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Save changes"}).Click())
+	must(t, expect.Locator(plain.Locator(`[data-field="cfg.regenerateKeys"] [data-testid="field-note"]`)).ToContainText("Save again to go ahead"))
+	must(t, expect.Locator(plain.GetByLabel("Regenerate signing keys")).ToBeChecked())
+	shot(t, plain, "integration-regenerate-asked")
+	if k := key(s.signedIn(t, "viewer")); k != after {
+		t.Fatalf("keys changed before the second save: %s → %s", after, k)
+	}
+	must(t, plain.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Save changes"}).Click())
+	atPath(t, plain, "/integrations/"+id)
+	if k := key(plain); k == after {
+		t.Fatal("saving again did not regenerate the keys")
+	}
 }
 
 // connectSlack adds a Slack integration to the hub through its form, in

@@ -364,6 +364,11 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 	if more, ok := withListRow(ch, form); ok {
 		return h.renderIntegrationEdit(c, http.StatusOK, cur, hub, ch, views.Form{Values: more, Errors: map[string]string{}, Focus: form.Get("_add")}, nil)
 	}
+	if !confirmed(c) {
+		if f, ask := askTicked(ch, form); ask {
+			return h.renderIntegrationEdit(c, http.StatusOK, cur, hub, ch, f, nil)
+		}
+	}
 	name := form.Get("name")
 	in := integrationInput{Name: &name, Version: parseFormVersion(form)}
 	switch form.Get("status") {
@@ -408,6 +413,27 @@ func (h *handler) uiIntegrationSave(c echo.Context) error {
 		h.flash(c, "success", "Integration “"+out.Name+"” saved")
 	}
 	return redirect(c, "/integrations/"+out.ID)
+}
+
+// askTicked is the edit form given back when it has a box ticked that
+// cannot be undone (Regenerate signing keys): the question under the box,
+// the box still ticked, and confirmed=1, so saving again goes ahead. With
+// JavaScript the question was a dialog (data-confirm-checked) and the form
+// came confirmed.
+func askTicked(ch *channels.Channel, form url.Values) (views.Form, bool) {
+	notes := map[string]string{}
+	for _, fd := range ch.Fields {
+		if name := channels.FormField(fd.Name); fd.Confirm != "" && form.Get(name) == "true" {
+			notes[name] = fd.Confirm + " Save again to go ahead, or untick the box."
+		}
+	}
+	if len(notes) == 0 {
+		return views.Form{}, false
+	}
+	form.Set("confirmed", "1")
+	f := formOf(form, nil)
+	f.Notes = notes
+	return f, true
 }
 
 // savedAfterDelete answers the save of an edit form whose integration was
@@ -491,7 +517,7 @@ func (h *handler) uiIntegrationRegenerate(c echo.Context) error {
 	}
 	if !confirmed(c) {
 		return h.askConfirm(c, "hubs", views.ConfirmAction{Title: "Regenerate signing keys",
-			Message: "Regenerate the signing keys of “" + cur.Name + "”? The old keys stop working at once: receivers that check signatures refuse deliveries until they have the new public key.",
+			Message: "Regenerate the signing keys of “" + cur.Name + "”? " + channels.KeysWarning,
 			Button:  "Regenerate keys", Icon: "refresh-cw", Back: "/integrations/" + cur.ID, BackTo: cur.Name})
 	}
 	_, _, err = h.updateIntegration(c.Request().Context(), actorOf(c), cur, integrationInput{Regenerate: true})
@@ -520,6 +546,7 @@ func integrationFields(ch *channels.Channel, op channels.Op) []views.Integration
 		out = append(out, views.IntegrationField{
 			Name: channels.FormField(f.Name), Label: f.Label, Kind: string(f.Kind), Required: f.Required,
 			Help: f.Help, Placeholder: f.Placeholder, Choices: f.Choices, ChoiceNotes: f.ChoiceNotes, Max: f.Max, ItemLabel: f.ItemLabel(),
+			Confirm: f.Confirm,
 		})
 	}
 	return out

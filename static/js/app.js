@@ -280,13 +280,16 @@
 
   // ---- Confirmations ----------------------------------------------------------
   // <form data-confirm="Delete “Support SMS”?">: capture phase, so a cancel
-  // also stops htmx's own submit listener on the form.
+  // also stops htmx's own submit listener on the form. A ticked box of the
+  // form with data-confirm-checked asks its own question, once.
   var lastSubmitter = new WeakMap(); // form -> the button that submitted it
 
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (e.submitter) lastSubmitter.set(form, e.submitter);
     var msg = form.getAttribute("data-confirm");
+    var box = form.querySelector("input[data-confirm-checked]:checked");
+    if (!msg && box && !form.querySelector("input[name='confirmed']")) msg = box.getAttribute("data-confirm-checked");
     if (!msg) return;
     if (!window.confirm(msg)) {
       e.preventDefault();
