@@ -92,7 +92,7 @@ func (h *handler) uiHubNew(c echo.Context) error {
 	if err := refuseViewer(c); err != nil {
 		return err
 	}
-	f := views.Form{}
+	f := views.Form{Autofocus: "name"}
 	f.Values, _ = h.takeUnsaved(c)
 	return render(c, http.StatusOK, views.HubEdit(h.page(c, "New hub", "hubs"), views.HubForm{Form: f}))
 }

@@ -43,10 +43,10 @@ func (h *handler) uiIntegrationNew(c echo.Context) error {
 		return err
 	}
 	if ch.OAuth {
-		f := views.Form{Values: url.Values{"name": {c.QueryParam("name")}}}
+		f := views.Form{Values: url.Values{"name": {c.QueryParam("name")}}, Autofocus: "name"}
 		return h.renderSlackConnect(c, http.StatusOK, hub, ch, f)
 	}
-	f := views.Form{Values: integrationDefaults(ch)}
+	f := views.Form{Values: integrationDefaults(ch), Autofocus: "name"}
 	if kept, ok := h.takeUnsaved(c); ok {
 		f.Values = kept
 	}

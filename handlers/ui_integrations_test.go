@@ -689,3 +689,37 @@ func TestIntegrationPageSaysWhyEchoIsFixed(t *testing.T) {
 		t.Errorf("allowed origins have a note")
 	}
 }
+
+// TestCreateFormsFocusTheName: a create form opens with the caret in its
+// first field, the name (not at the top of the page, a sidebar of Tabs
+// away); a form given back with errors leaves the focus to its first
+// error, and an edit form, opened to change anything, takes none.
+func TestCreateFormsFocusTheName(t *testing.T) {
+	a := newTestApp(t)
+	b := a.signIn("editor")
+	hub := a.hub("Support")
+	focused := func(rec *httptest.ResponseRecorder) string {
+		t.Helper()
+		var names []string
+		doc(t, rec).Find("[autofocus]").Each(func(_ int, s *goquery.Selection) { names = append(names, s.AttrOr("name", s.AttrOr("id", "?"))) })
+		return strings.Join(names, " ")
+	}
+	for _, path := range []string{"/hubs/new", "/hubs/" + hub.ID + "/integrations/new/webchat", "/hubs/" + hub.ID + "/integrations/new/direct", "/hubs/" + hub.ID + "/integrations/new/slack"} {
+		rec := b.get(path)
+		mustStatus(t, rec, http.StatusOK)
+		if got := focused(rec); got != "name" {
+			t.Errorf("%s: focus on %q, want the name", path, got)
+		}
+	}
+	rec := b.post("/hubs/"+hub.ID+"/integrations/new/webchat", url.Values{"name": {""}}, false)
+	mustStatus(t, rec, http.StatusUnprocessableEntity)
+	if got := focused(rec); strings.Contains(got, "name") {
+		t.Errorf("a refused form: autofocus on %q", got)
+	}
+	id := integrationCreated(t, b.post("/hubs/"+hub.ID+"/integrations/new/webchat", url.Values{"name": {"Chat"}, "cfg.allowedOrigins": {"a.example.com"}}, false))
+	for _, path := range []string{"/integrations/" + id + "/edit", "/hubs/" + hub.ID + "/edit"} {
+		if got := focused(b.get(path)); got != "" {
+			t.Errorf("%s: autofocus on %q", path, got)
+		}
+	}
+}

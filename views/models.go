@@ -47,6 +47,10 @@ type Form struct {
 	// Notes say, under a field, that someone else changed it after the
 	// form was opened (an edit form given back as stale).
 	Notes map[string]string
+	// Autofocus names the field that takes the caret when the page opens:
+	// a fresh create form's name. A form given back with errors leaves it
+	// to its first error.
+	Autofocus string
 }
 
 // Note returns what a field's note says, if it has one.
