@@ -155,7 +155,7 @@ func (h *handler) saveHub(ctx context.Context, a actor, hub db.Hub, in hubInput)
 		if !errors.Is(err, db.ErrStale) {
 			return out, err
 		}
-		if try == staleRetries {
+		if try == staleRetries || ctx.Err() != nil {
 			return db.Hub{}, errBusyRow
 		}
 		id := hub.ID

@@ -556,6 +556,50 @@ func TestConcurrentCreatesSameName(t *testing.T) {
 	}
 }
 
+// TestConcurrentUpdatesAllLand: unconditional updates of one integration
+// and of one hub, sent at once, each answer 200 and each is applied (the
+// audit log has every one): an update overtaken by another is applied
+// again to the row as it now is, for as long as others keep landing
+// first, not a fixed three times and then a 409.
+func TestConcurrentUpdatesAllLand(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	h := a.hub("Race")
+	id := decode[integrationOut](t, a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok,
+		`{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["a.com"]}}`)).IntegrationID
+	const n = 32
+	for _, path := range []string{"/api/v1/integrations/" + id, "/api/v1/hubs/" + h.ID} {
+		var wg sync.WaitGroup
+		codes := make(chan string, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rec := a.api("PUT", path, tok, fmt.Sprintf(`{"name":"Name %d"}`, i))
+				if rec.Code != http.StatusOK {
+					codes <- fmt.Sprintf("%d %s", rec.Code, rec.Body.String())
+				}
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		for c := range codes {
+			t.Errorf("PUT %s: %s", path, c)
+		}
+	}
+	entries, _, err := a.db.AuditEntries(context.Background(), db.AuditFilter{TenantID: db.DefaultTenantID, Size: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	updates := map[string]int{}
+	for _, e := range entries {
+		updates[e.Action]++
+	}
+	if updates["integration.update"] != n || updates["hub.update"] != n {
+		t.Errorf("audited updates %v, want %d of each", updates, n)
+	}
+}
+
 func TestHubsAPI(t *testing.T) {
 	a := newTestApp(t)
 	tok := a.token("write")

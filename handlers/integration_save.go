@@ -325,9 +325,12 @@ func updateWarning(ch *channels.Channel) string {
 	return fmt.Sprintf(`299 - "configuration of %s integrations cannot be updated; delete and recreate"`, ch.ID)
 }
 
-// staleRetries is how many times an update is applied to a freshly read
-// row when other updates of the same row keep committing first.
-const staleRetries = 3
+// staleRetries bounds how many times an update is applied to a freshly
+// read row when other updates of the same row keep committing first. Each
+// round one of the racing updates commits, so n updates sent at once all
+// land within n rounds; the bound, and the request's deadline, only stop
+// an item that is changed without pause (errBusyRow).
+const staleRetries = 100
 
 // updateIntegration applies what is given: name, status, and (where the
 // channel allows) the whole configuration. ignored is true when a
@@ -345,7 +348,7 @@ func (h *handler) updateIntegration(ctx context.Context, a actor, cur db.Integra
 		if !errors.Is(err, db.ErrStale) {
 			return out, ignored, err
 		}
-		if try == staleRetries {
+		if try == staleRetries || ctx.Err() != nil {
 			return db.Integration{}, false, errBusyRow
 		}
 		id := cur.ID
