@@ -148,12 +148,13 @@ func hubConflict(err error) error {
 func (h *handler) saveHub(ctx context.Context, a actor, hub db.Hub, in hubInput) (out db.Hub, err error) {
 	if in.Version != nil {
 		hub.Modified = *in.Version
-		return h.saveHubOnce(ctx, a, hub, in)
+		out, err = h.saveHubOnce(ctx, a, hub, in)
+		return out, gone(err, codeHubNotFound, "hub", hub.ID)
 	}
 	for try := 1; ; try++ {
 		out, err = h.saveHubOnce(ctx, a, hub, in)
 		if !errors.Is(err, db.ErrStale) {
-			return out, err
+			return out, gone(err, codeHubNotFound, "hub", hub.ID)
 		}
 		if try == staleRetries || ctx.Err() != nil {
 			return db.Hub{}, errBusyRow
@@ -273,7 +274,7 @@ func (h *handler) hubDelete(c echo.Context) error {
 		return err
 	}
 	if err := h.db.DeleteHub(c.Request().Context(), hub, actorOf(c).audit("hub.delete", "")); err != nil {
-		return err
+		return gone(err, codeHubNotFound, "hub", hub.ID)
 	}
 	return okJSON(c.Response(), hubView(hub))
 }

@@ -302,7 +302,7 @@ func (h *handler) integrationDelete(c echo.Context) error {
 		return err
 	}
 	if err := h.db.DeleteIntegration(c.Request().Context(), in, actorOf(c).audit("integration.delete", in.ChannelID)); err != nil {
-		return err
+		return gone(err, codeIntNotFound, "integration", in.ID)
 	}
 	if err != nil {
 		// Deleted; its secrets could not be read, so the answer is the

@@ -600,6 +600,43 @@ func TestConcurrentUpdatesAllLand(t *testing.T) {
 	}
 }
 
+// TestRacingDeletesSayWhatIsGone: of deletes and updates racing a delete,
+// the losers hear "No integration (hub) with id … exists" with its code, as
+// a request sent after the delete does, not a bare "Not found." (105).
+func TestRacingDeletesSayWhatIsGone(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	for round := range 5 {
+		h := a.hub(fmt.Sprintf("Race %d", round))
+		id := decode[integrationOut](t, a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok,
+			`{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["a.com"]}}`)).IntegrationID
+		for _, r := range []struct {
+			path string
+			code int
+		}{{"/api/v1/integrations/" + id, codeIntNotFound}, {"/api/v1/hubs/" + h.ID, codeHubNotFound}} {
+			var wg sync.WaitGroup
+			for i := range 12 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					method, body := "DELETE", ""
+					if i%2 == 1 {
+						method, body = "PUT", fmt.Sprintf(`{"name":"Name %d"}`, i)
+					}
+					rec := a.api(method, r.path, tok, body)
+					if rec.Code == http.StatusOK {
+						return
+					}
+					if p := decode[Problem](t, rec); rec.Code != http.StatusNotFound || len(p.Errors) == 0 || p.Errors[0].Code != r.code || !strings.Contains(p.Detail, "exists") {
+						t.Errorf("%s %s: %d %+v", method, r.path, rec.Code, p)
+					}
+				}()
+			}
+			wg.Wait()
+		}
+	}
+}
+
 func TestHubsAPI(t *testing.T) {
 	a := newTestApp(t)
 	tok := a.token("write")

@@ -108,6 +108,15 @@ func notFound(code int, what, id string) *apiError {
 	return problem(http.StatusNotFound, code, "", fmt.Sprintf("No %s with id '%s' exists.", what, id))
 }
 
+// gone turns the store's ErrNotFound for an item deleted by a racing
+// request into the 404 a request sent after the delete gets.
+func gone(err error, code int, what, id string) error {
+	if errors.Is(err, db.ErrNotFound) {
+		return notFound(code, what, id)
+	}
+	return err
+}
+
 // errBusyRow: an update was overtaken by other updates of the same row on
 // every try. Nothing was written; sending it again applies it.
 var errBusyRow = problem(http.StatusConflict, codeAborted, "",

@@ -341,12 +341,13 @@ const staleRetries = 100
 func (h *handler) updateIntegration(ctx context.Context, a actor, cur db.Integration, in integrationInput) (out db.Integration, ignored bool, err error) {
 	if in.Version != nil {
 		cur.Modified = *in.Version
-		return h.updateIntegrationOnce(ctx, a, cur, in)
+		out, ignored, err = h.updateIntegrationOnce(ctx, a, cur, in)
+		return out, ignored, gone(err, codeIntNotFound, "integration", cur.ID)
 	}
 	for try := 1; ; try++ {
 		out, ignored, err = h.updateIntegrationOnce(ctx, a, cur, in)
 		if !errors.Is(err, db.ErrStale) {
-			return out, ignored, err
+			return out, ignored, gone(err, codeIntNotFound, "integration", cur.ID)
 		}
 		if try == staleRetries || ctx.Err() != nil {
 			return db.Integration{}, false, errBusyRow
