@@ -753,6 +753,28 @@ func TestNamesCompareCaseFolded(t *testing.T) {
 	}
 }
 
+// TestNamesIgnoreInvisibleJoiners: the invisible characters a name may
+// hold (joiners, variation selectors, tags) do not make a second name that
+// reads as the first; names that look different stay apart.
+func TestNamesIgnoreInvisibleJoiners(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	newHub(t, d, "Support")
+	for _, dup := range []string{"Sup\u200dport", "Sup\u200cport", "Sup\ufe0fport", "Support\U000E0041", "Supp\U000E0020ort"} {
+		if _, err := d.CreateHub(ctx, Hub{TenantID: DefaultTenantID, Name: dup}, Audit{}); !errors.Is(err, ErrConflict) {
+			t.Errorf("hub %+q beside Support: %v", dup, err)
+		}
+	}
+	newHub(t, d, "Love ❤\ufe0f")
+	if _, err := d.CreateHub(ctx, Hub{TenantID: DefaultTenantID, Name: "Love ❤"}, Audit{}); !errors.Is(err, ErrConflict) {
+		t.Errorf("Love ❤ beside Love ❤\ufe0f: %v", err)
+	}
+	newHub(t, d, "Supports")
+	if _, n, err := d.Hubs(ctx, HubFilter{TenantID: DefaultTenantID, Query: "sup\u200dport", Size: 10}); err != nil || n != 2 {
+		t.Errorf("search with a joiner: %d, %v", n, err)
+	}
+}
+
 // TestNamesCompareAsNFKC: names that differ only in their encoding (a
 // precomposed É and E with a combining accent, fullwidth letters) are one
 // name; migration 9 rewrites the keys stored before, renaming the later of

@@ -97,7 +97,7 @@ func migrations(w *sql.DB) (*goose.Provider, error) {
 		return nil, err
 	}
 	return goose.NewProvider(goose.DialectSQLite3, w, sub,
-		goose.WithGoMigrations(renormalizedNames(), repairedFinalSigmaLeftovers(), foldedNames()))
+		goose.WithGoMigrations(renormalizedNames(), repairedFinalSigmaLeftovers(), foldedNames(), ignoringNames()))
 }
 
 // Migrate opens the database at path, applies pending migrations and

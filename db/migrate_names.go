@@ -32,6 +32,16 @@ func foldedNames() *goose.Migration {
 	}})
 }
 
+// ignoringNames is migration 17: name keys leave out the invisible
+// characters a name may hold (nameKey), so "Sup\u200dport" and "Support"
+// are one name; the keys stored before are written again, and duplicates
+// found so are told apart as in migration 9.
+func ignoringNames() *goose.Migration {
+	return goose.NewGoMigration(17, &goose.GoFunc{RunTx: renormalizeNames}, &goose.GoFunc{RunTx: func(context.Context, *sql.Tx) error {
+		return nil // the earlier code finds these keys as before, but for names holding a joiner
+	}})
+}
+
 func renormalizeNames(ctx context.Context, tx *sql.Tx) error {
 	for _, t := range []struct{ table, scope string }{{"tenants", "''"}, {"hubs", "tenant_id"}, {"integrations", "hub_id"}} {
 		if err := renormalizeTable(ctx, tx, t.table, t.scope); err != nil {

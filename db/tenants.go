@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/google/uuid"
 	"golang.org/x/text/cases"
@@ -90,11 +91,28 @@ func (d *DB) TenantByRef(ctx context.Context, ref string) (Tenant, error) {
 // one character or as E and a combining accent, fullwidth "Ｓ" and "S",
 // the ligature "ﬁ" and "fi" look alike and are alike), case-folded as
 // Unicode folds case for comparing (ß, ẞ and ss are one, as are ς and σ),
-// and composed again (folding can take a letter apart).
-// Migrations 0007, 9 and 16 rewrote the keys stored before.
+// and composed again (folding can take a letter apart). The invisible
+// characters a name may hold for emoji and scripts that need them (the
+// zero-width joiners, variation selectors, tag characters) are left out,
+// as Unicode's own NFKC_Casefold leaves out every default-ignorable one:
+// "Sup\u200dport" and "Support" read alike and are one name.
+// Migrations 0007, 9, 16 and 17 rewrote the keys stored before.
 func nameKey(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if ignorable(r) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
 	// A Caser keeps state: one per call (they are cheap), never shared.
-	return norm.NFKC.String(cases.Fold().String(norm.NFKC.String(strings.TrimSpace(s))))
+	return norm.NFKC.String(cases.Fold().String(norm.NFKC.String(s)))
+}
+
+// ignorable reports a default-ignorable code point (Unicode's
+// Default_Ignorable_Code_Point, which Go has no table of: the format
+// characters, the variation selectors and the other ignorable ones).
+func ignorable(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }
 
 // emailKey is an email address compared in any case. Unlike names, ς and σ

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -47,10 +48,13 @@ func schemaAt(t *testing.T, version int64) (string, *sql.DB) {
 
 // oldNameKey is the key the store of a schema version wrote for a name:
 // lower case until 7, with ς written σ from 7 (0007), in NFKC from 9,
-// case-folded from 16.
+// case-folded from 16, without invisible joiners from 17.
 func oldNameKey(version int64, s string) string {
-	if version >= 16 {
+	if version >= 17 {
 		return nameKey(s)
+	}
+	if version >= 16 {
+		return norm.NFKC.String(cases.Fold().String(norm.NFKC.String(strings.TrimSpace(s))))
 	}
 	k := strings.TrimSpace(s)
 	if version >= 9 {
@@ -254,6 +258,17 @@ func writeOldData(t *testing.T, raw *sql.DB, version int64, seal *Sealer) oldDat
 		out.hubs[len(out.hubs)-1].Name = renamedLookalike("STRASSE", out.hubs[len(out.hubs)-1].ID)
 	} else {
 		webchat(street, "Maß")
+	}
+
+	// Names only leaving out invisible joiners makes one (migration 17).
+	joined := hub(DefaultTenantID, "Support team", nil, HubActive)
+	if version < 17 {
+		lookalike(joined, "Heart ❤", "Heart ❤\ufe0f")
+		lookalike(joined, "Sales", "Sa\u200dles")
+		hub(DefaultTenantID, "Support\u200c team", nil, HubActive)
+		out.hubs[len(out.hubs)-1].Name = renamedLookalike("Support\u200c team", out.hubs[len(out.hubs)-1].ID)
+	} else {
+		webchat(joined, "Heart ❤\ufe0f")
 	}
 
 	paused := hub(DefaultTenantID, "Crème brûlée", 7, HubPaused)
