@@ -40,7 +40,11 @@ func (h *handler) pathHub(c echo.Context) (db.Hub, error) {
 	if err != nil {
 		return db.Hub{}, err
 	}
-	return h.ownHub(c, id)
+	hub, err := h.ownHub(c, id)
+	if err != nil {
+		return hub, err
+	}
+	return hub, preconditions(c, hub.Modified)
 }
 
 // pathIntegration is the integration named by the path's :id, owned by the
@@ -50,7 +54,14 @@ func (h *handler) pathIntegration(c echo.Context) (db.Integration, error) {
 	if err != nil {
 		return db.Integration{}, err
 	}
-	return h.ownIntegration(c, id)
+	in, err := h.ownIntegration(c, id)
+	if err != nil && !unreadable(err) {
+		return in, err
+	}
+	if perr := preconditions(c, in.Modified); perr != nil {
+		return db.Integration{}, perr
+	}
+	return in, err
 }
 
 // ownIntegration fetches an integration the actor's tenant owns. One whose

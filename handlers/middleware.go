@@ -338,6 +338,40 @@ func loopbackHosts(publicURL string) echo.MiddlewareFunc {
 	}
 }
 
+// preconditions evaluates, for a write to an item that exists (its last
+// change at modified), the conditions a client may send beside If-Match
+// (see ifMatch): If-None-Match "*" fails, as the item exists (RFC 9110
+// §13.1.2), while a list of tags holds, as the API sends no ETags for one
+// to match; If-Unmodified-Since fails when the item changed after that
+// second (§13.1.4), and is ignored beside If-Match or when not an
+// HTTP-date, as the RFC says. A failed one is a 412 and nothing is done.
+// Creates are not conditioned: the item they make has no state before.
+func preconditions(c echo.Context, modified time.Time) error {
+	r := c.Request()
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return nil
+	}
+	for _, v := range r.Header.Values("If-None-Match") {
+		for _, tag := range strings.Split(v, ",") {
+			if strings.TrimSpace(tag) == "*" {
+				return problem(http.StatusPreconditionFailed, codeAborted, "If-None-Match",
+					"Header 'If-None-Match: *' asks for the write only if the item does not exist, and it does; nothing was done.")
+			}
+		}
+	}
+	if _, has := r.Header["If-Match"]; has {
+		return nil
+	}
+	if v := r.Header.Get("If-Unmodified-Since"); v != "" {
+		if since, err := http.ParseTime(v); err == nil && modified.Truncate(time.Second).After(since) {
+			return problem(http.StatusPreconditionFailed, codeAborted, "If-Unmodified-Since",
+				fmt.Sprintf("The item changed at %s, after the If-Unmodified-Since date (%s); nothing was done. Read it again before writing.",
+					modified.UTC().Format(http.TimeFormat), since.UTC().Format(http.TimeFormat)))
+		}
+	}
+	return nil
+}
+
 // ifMatch answers a write conditioned on an entity tag (If-Match other
 // than "*") with 412: the API sends no ETags, so no tag can match the
 // current state, and RFC 9110 §13.1.1 has a server evaluate the condition

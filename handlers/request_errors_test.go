@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"hubadmin/db"
 )
@@ -435,6 +436,65 @@ func TestIfMatchIsNotIgnored(t *testing.T) {
 	rec = httptest.NewRecorder()
 	a.srv.ServeHTTP(rec, req)
 	mustStatus(t, rec, http.StatusOK)
+}
+
+// TestOtherPreconditionsAreNotIgnored: a write to an item that exists,
+// sent with If-None-Match: * (only if there is none) or with an
+// If-Unmodified-Since older than the item's last change, is a 412 that
+// changes nothing (RFC 9110 §13.1.2, §13.1.4); an If-None-Match naming
+// tags holds (no ETag is ever sent, so none matches), If-Unmodified-Since
+// after the last change holds, and one beside If-Match, or not a date, is
+// ignored, as the RFC says. A write to an item that is not there is the
+// 404 it would be without the condition.
+func TestOtherPreconditionsAreNotIgnored(t *testing.T) {
+	a := newTestApp(t)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	in := decode[integrationOut](t, a.api("POST", "/api/v1/integrations/hubs/"+hub.ID, tok,
+		`{"channelId":"WebChat","name":"Chat","configuration":{"allowedOrigins":["a.com"]}}`))
+	send := func(method, path, body string, headers ...string) *httptest.ResponseRecorder {
+		t.Helper()
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		rec := httptest.NewRecorder()
+		a.srv.ServeHTTP(rec, req)
+		return rec
+	}
+	past := time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat)
+	future := time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)
+	integration, hubPath := "/api/v1/integrations/"+in.IntegrationID, "/api/v1/hubs/"+hub.ID
+	for _, c := range []struct{ method, path, body, header, value string }{
+		{"PUT", integration, `{"name":"Renamed"}`, "If-None-Match", "*"},
+		{"DELETE", integration, "", "If-None-Match", `"a", *`},
+		{"PUT", integration, `{"name":"Renamed"}`, "If-Unmodified-Since", past},
+		{"DELETE", integration, "", "If-Unmodified-Since", past},
+		{"PUT", hubPath, `{"name":"Renamed"}`, "If-None-Match", "*"},
+		{"PUT", hubPath, `{"name":"Renamed"}`, "If-Unmodified-Since", past},
+		{"DELETE", hubPath, "", "If-Unmodified-Since", past},
+	} {
+		rec := send(c.method, c.path, c.body, c.header, c.value)
+		mustStatus(t, rec, http.StatusPreconditionFailed)
+		if p := decode[Problem](t, rec); len(p.Errors) != 1 || p.Errors[0].Field != c.header || !strings.Contains(p.Detail, "nothing was done") {
+			t.Errorf("%s %s with %s: %+v", c.method, c.path, c.header, p)
+		}
+	}
+	if got := decode[hubJSON](t, a.api("GET", hubPath, tok, "")); got.Name != "Support" {
+		t.Fatalf("a refused conditional write changed the hub: %+v", got)
+	}
+	if got := decode[integrationOut](t, a.api("GET", integration, tok, "")); got.Name != "Chat" {
+		t.Fatalf("a refused conditional write changed the integration: %+v", got)
+	}
+	mustStatus(t, send("PUT", integration, `{"name":"Chat 2"}`, "If-None-Match", `"3f2a"`), http.StatusOK)
+	mustStatus(t, send("PUT", integration, `{"name":"Chat 3"}`, "If-Unmodified-Since", future), http.StatusOK)
+	mustStatus(t, send("PUT", integration, `{"name":"Chat 4"}`, "If-Unmodified-Since", past, "If-Match", "*"), http.StatusOK)
+	mustStatus(t, send("PUT", hubPath, `{"name":"Support 2"}`, "If-Unmodified-Since", "yesterday"), http.StatusOK)
+	mustStatus(t, send("GET", integration, "", "If-Unmodified-Since", past), http.StatusOK)
+	mustStatus(t, send("DELETE", integration, "", "If-Unmodified-Since", future), http.StatusOK)
+	mustStatus(t, send("DELETE", integration, "", "If-None-Match", "*"), http.StatusNotFound)
 }
 
 // A body the server would misread is refused for what it is: compressed,
