@@ -227,13 +227,17 @@ func (h *handler) integrationUpdate(c echo.Context) error {
 	}
 	readCommon(b, &in)
 	in.Errs = append(in.Errs, unknown...)
-	if regen {
-		if v, _ := regenerateKeysIn(in.Config); v == "false" {
-			in.Errs = append(in.Errs, channels.FieldError{Code: codeOutOfRange, Field: "regenerate-key",
-				Message: "Parameter 'regenerate-key' is true but the body's configuration.regenerateKeys is false; leave one out."})
-		}
-		in.Regenerate = true
+	// The query and the body must not disagree, either way: keys are
+	// rotated only when nothing said not to.
+	switch v, _ := regenerateKeysIn(in.Config); {
+	case regen && v == "false":
+		in.Errs = append(in.Errs, channels.FieldError{Code: codeOutOfRange, Field: "regenerate-key",
+			Message: "Parameter 'regenerate-key' is true but the body's configuration.regenerateKeys is false; leave one out."})
+	case !regen && c.QueryParam("regenerate-key") != "" && v == "true":
+		in.Errs = append(in.Errs, channels.FieldError{Code: codeOutOfRange, Field: "regenerate-key",
+			Message: "Parameter 'regenerate-key' is false but the body's configuration.regenerateKeys is true; leave one out."})
 	}
+	in.Regenerate = regen
 	out, ignored, err := h.updateIntegration(c.Request().Context(), actorOf(c), cur, in)
 	if err != nil {
 		return err

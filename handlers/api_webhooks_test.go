@@ -454,6 +454,19 @@ func TestRegenerateKeyQuery(t *testing.T) {
 	if p := decode[Problem](t, rec); p.Errors[0].Field != "regenerate-key" || !strings.Contains(p.Detail, "leave one out") {
 		t.Errorf("disagreeing query and body: %+v", p)
 	}
+	// Nor the other way: false in the query, true in the body, and the
+	// keys stay.
+	rec = a.api(http.MethodPut, "/api/v1/integrations/"+id+"?regenerate-key=false", tok, `{"configuration":{"regenerateKeys":true,"webhookUrl":"https://hooks.example.com/a","events":["message"]}}`)
+	mustStatus(t, rec, http.StatusBadRequest)
+	if p := decode[Problem](t, rec); p.Errors[0].Field != "regenerate-key" || !strings.Contains(p.Detail, "is false but") {
+		t.Errorf("query false, body true: %+v", p)
+	}
+	mustStatus(t, a.api(http.MethodPut, "/api/v1/integrations/"+id+"?regenerate-key=false", tok, `{"configuration":{"regenerateKeys":false,"webhookUrl":"https://hooks.example.com/a","events":["message"]}}`), http.StatusOK)
+	if got := decode[struct {
+		Configuration map[string]any `json:"configuration"`
+	}](t, a.api(http.MethodGet, "/api/v1/integrations/"+id, tok, "")).Configuration["privateSigningKey"]; got != key {
+		t.Errorf("keys changed by refused or false requests")
+	}
 	mustStatus(t, a.api(http.MethodPut, "/api/v1/integrations/"+id, tok, ""), http.StatusBadRequest) // no query: a body is needed
 	// null is not given; a string is the decoder's wrong type, not "given twice".
 	mustStatus(t, a.api(http.MethodPut, path, tok, `{"configuration":{"regenerateKeys":null,"webhookUrl":"https://hooks.example.com/a","events":["message"]}}`), http.StatusOK)
