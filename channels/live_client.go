@@ -19,11 +19,17 @@ const providerTimeout = 10 * time.Second
 const maxProviderBody = 1 << 20
 
 // NewHTTPClient is the client the live providers share: a 10 s timeout on
-// top of whatever deadline the request's context carries.
+// top of whatever deadline the request's context carries. It follows no
+// redirect: the providers' APIs answer where they are asked, and a
+// redirect would carry a request made with someone's credentials to an
+// address nobody chose (it is answered as the provider's trouble).
 func NewHTTPClient() *http.Client {
 	return &http.Client{
 		Timeout:   providerTimeout,
 		Transport: http.DefaultTransport.(*http.Transport).Clone(),
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
 	}
 }
 
@@ -37,9 +43,10 @@ type providerResponse struct {
 func (r providerResponse) ok() bool { return r.status >= 200 && r.status < 300 }
 
 // unavailable reports an answer that says "try later" rather than "no":
-// rate limiting and server errors are the provider's trouble, not the input's.
+// rate limiting, server errors and redirects (not followed; see
+// NewHTTPClient) are the provider's trouble, not the input's.
 func (r providerResponse) unavailable() bool {
-	return r.status == http.StatusTooManyRequests || r.status >= 500
+	return r.status == http.StatusTooManyRequests || r.status >= 500 || (r.status >= 300 && r.status < 400)
 }
 
 // statusText is "HTTP 503 Service Unavailable".

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 )
 
 // DefaultTwilioURL is Twilio's REST API (HUBADMIN_TWILIO_API_URL).
@@ -45,6 +46,9 @@ type twilioError struct {
 	Status  int    `json:"status"`
 }
 
+// e164 is a phone number as Twilio gives it: "+", then up to 15 digits.
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+
 func (l *liveTwilio) PhoneNumber(ctx context.Context, accountSid, authToken, numberSid string) (TwilioNumber, error) {
 	endpoint := joinURL(l.baseURL, "/2010-04-01/Accounts/"+url.PathEscape(accountSid)+
 		"/IncomingPhoneNumbers/"+url.PathEscape(numberSid)+".json")
@@ -68,6 +72,9 @@ func (l *liveTwilio) PhoneNumber(ctx context.Context, accountSid, authToken, num
 	}
 	if n.PhoneNumber == "" {
 		return TwilioNumber{}, Rejected("Twilio", "Twilio returned no phone number for %s", numberSid)
+	}
+	if !e164.MatchString(n.PhoneNumber) {
+		return TwilioNumber{}, Failing("Twilio", fmt.Errorf("the phone number it returned for %s is not in E.164 form", numberSid))
 	}
 	return TwilioNumber{
 		PhoneNumber: n.PhoneNumber,
@@ -98,6 +105,8 @@ func twilioRefusal(res providerResponse, accountSid, authToken, numberSid string
 		return RejectedField("Twilio", "authToken", "Twilio rejected the account SID and auth token: %s", text)
 	case res.status == http.StatusNotFound:
 		return RejectedField("Twilio", "numberSid", "Twilio has no phone number %s in account %s", numberSid, accountSid)
+	case res.unavailable() && text == res.statusText():
+		return Failing("Twilio", fmt.Errorf("it answered %s", text))
 	case res.unavailable():
 		return Failing("Twilio", fmt.Errorf("it answered %s: %s", res.statusText(), text))
 	case e.Code != 0:

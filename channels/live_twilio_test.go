@@ -78,6 +78,10 @@ func (f *fakeTwilio) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sid, found := strings.CutPrefix(r.URL.Path, prefix)
 	sid, isJSON := strings.CutSuffix(sid, ".json")
 	if c, ok := f.canned[sid]; ok && found && isJSON {
+		if c.status/100 == 3 {
+			// Followed, a redirect reaches a number that exists.
+			w.Header().Set("Location", prefix+testNumberSid+".json")
+		}
 		w.WriteHeader(c.status)
 		w.Write([]byte(c.body))
 		return
@@ -111,6 +115,10 @@ func TestLiveTwilioPhoneNumber(t *testing.T) {
 			"PNforbidden": {http.StatusForbidden, `{"code": 20403, "message": "Permission denied for this resource", "more_info": "https://www.twilio.com/docs/errors/20403", "status": 403}`},
 			"PNdown":      {http.StatusServiceUnavailable, `<html><body>Service Unavailable</body></html>`},
 			"PNgarbage":   {http.StatusOK, `<html>not json</html>`},
+			"PNodd":       {http.StatusOK, `{"phone_number": "<script>alert(1)</script>", "capabilities": {"sms": true}}`},
+			"PNlong":      {http.StatusOK, `{"phone_number": "+12345678901234567890", "capabilities": {"sms": true}}`},
+			"PNerror":     {http.StatusInternalServerError, ``},
+			"PNredirect":  {http.StatusFound, ``},
 		},
 	}
 	srv := httptest.NewServer(fake)
@@ -161,6 +169,26 @@ func TestLiveTwilioPhoneNumber(t *testing.T) {
 			name:       "server error is unreachable",
 			accountSid: testAccountSid, token: testAuthToken, numberSid: "PNdown",
 			wantErr: "HTTP 503 Service Unavailable", wantUnreachable: true,
+		},
+		{
+			name:       "a phone number not in E.164 form is not stored",
+			accountSid: testAccountSid, token: testAuthToken, numberSid: "PNodd",
+			wantErr: "is not in E.164 form", wantUnreachable: true,
+		},
+		{
+			name:       "nor one too long for E.164",
+			accountSid: testAccountSid, token: testAuthToken, numberSid: "PNlong",
+			wantErr: "is not in E.164 form", wantUnreachable: true,
+		},
+		{
+			name:       "a bare server error is said once",
+			accountSid: testAccountSid, token: testAuthToken, numberSid: "PNerror",
+			wantErr: "(it answered HTTP 500 Internal Server Error)", wantUnreachable: true,
+		},
+		{
+			name:       "a redirect is not followed",
+			accountSid: testAccountSid, token: testAuthToken, numberSid: "PNredirect",
+			wantErr: "it answered HTTP 302 Found", wantUnreachable: true,
 		},
 		{
 			name:       "unreadable answer is unreachable",
