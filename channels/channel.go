@@ -50,7 +50,7 @@ type Field struct {
 	// Confirm (Bool fields) is the question the dashboard asks before a
 	// ticked box takes effect, for what cannot be undone.
 	Confirm string
-	Max        int  // list kinds: most items
+	Max     int // list kinds: most items
 	// Check validates a present value that has the right type; it returns
 	// the reason it is invalid, or "".
 	Check func(v any) string

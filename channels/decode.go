@@ -263,16 +263,20 @@ func decodeValue(f Field, path string, v json.RawMessage) (any, FieldErrors) {
 		}
 		return b, nil
 	case Hosts, MultiChoice:
-		var list []string
+		var list []*string // a null item is not a string, nor an empty one
 		if json.Unmarshal(v, &list) != nil {
 			return fail(wrongType(path, "an array of strings"))
 		}
 		var out []string
 		var bad FieldErrors
 		seen := map[string]bool{}
-		for i, s := range list {
-			s = strings.TrimSpace(s)
+		for i, item := range list {
 			ipath := fmt.Sprintf("%s[%d]", path, i)
+			if item == nil {
+				bad = append(bad, wrongType(ipath, "a string"))
+				continue
+			}
+			s := strings.TrimSpace(*item)
 			if f.Kind == MultiChoice {
 				c, ok := choice(f.Choices, s)
 				if !ok {

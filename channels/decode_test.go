@@ -63,6 +63,9 @@ func TestHostReasonsSayWhatIsWrong(t *testing.T) {
 	for host, want := range map[string]string{
 		"bad host!":          "without spaces",
 		"https://a.com/path": "without a path",
+		"https://a.com?x=1":  "without a query",
+		"a.com#top":          "without a fragment",
+		"a.com/?x=1":         "without a path",
 		"user@a.com":         "without a user name",
 		"bad!host":           "not a valid host name",
 		"a.com:99999":        "port outside",

@@ -64,7 +64,13 @@ func checkHost(s string) string {
 	if strings.ContainsAny(rest, "@") {
 		return "must be host[:port] or https://host[:port], without a user name"
 	}
-	if strings.ContainsAny(rest, "/?#") {
+	switch i := strings.IndexAny(rest, "/?#"); {
+	case i < 0:
+	case rest[i] == '?':
+		return "must be host[:port] or https://host[:port], without a query (?…)"
+	case rest[i] == '#':
+		return "must be host[:port] or https://host[:port], without a fragment (#…)"
+	default:
 		return "must be host[:port] or https://host[:port], without a path"
 	}
 	host := rest

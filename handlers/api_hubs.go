@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,7 +61,7 @@ func readHubBody(c echo.Context) (in hubInput, err error) {
 		} else if raw := wholeForm(bytes.TrimSpace(b.raw("closeDormantConversation"))); json.Unmarshal(raw, &n) != nil {
 			fe := channels.FieldError{Code: codeWrongType, Field: "closeDormantConversation",
 				Message: "Property 'closeDormantConversation' must be a whole number of days, or null."}
-			if wholeNumber.Match(raw) { // too long for an int
+			if whole(raw) { // too large for an int
 				fe = closeDormantRange(string(raw))
 			}
 			in.Errs = append(in.Errs, fe)
@@ -115,8 +115,16 @@ func applyHub(h *db.Hub, in hubInput) channels.FieldErrors {
 	return errs
 }
 
-// wholeNumber is JSON's integer syntax.
-var wholeNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+// whole reports a JSON number with no fraction, however large: 1e19 and
+// 1e400 are whole numbers of days, only out of range.
+func whole(raw []byte) bool {
+	var n json.Number
+	if json.Unmarshal(raw, &n) != nil {
+		return false
+	}
+	f, err := strconv.ParseFloat(n.String(), 64)
+	return (err == nil || math.IsInf(f, 0)) && (math.IsInf(f, 0) || f == math.Trunc(f))
+}
 
 // wholeForm writes a whole JSON number as an integer (30.0 is 30: JSON
 // has one number type); anything else is left as it is.

@@ -326,7 +326,11 @@ func TestNumbersTooLongAreOutOfRange(t *testing.T) {
 		{"GET", "/api/v1/integrations?pageSize=-99999999999999999999", "", "pageSize", codeOutOfRange, "between 1 and 100"},
 		{"GET", "/api/v1/hubs?pageSize=1e3", "", "pageSize", codeBadFormat, "whole number"},
 		{"PUT", "/api/v1/hubs/" + hub.ID, `{"closeDormantConversation":99999999999999999999999}`, "closeDormantConversation", codeOutOfRange, "from 1 to 3650"},
+		{"PUT", "/api/v1/hubs/" + hub.ID, `{"closeDormantConversation":1e19}`, "closeDormantConversation", codeOutOfRange, "is 1e19; it must be a number of days from 1 to 3650"},
+		{"PUT", "/api/v1/hubs/" + hub.ID, `{"closeDormantConversation":-1e400}`, "closeDormantConversation", codeOutOfRange, "from 1 to 3650"},
 		{"PUT", "/api/v1/hubs/" + hub.ID, `{"closeDormantConversation":1.5}`, "closeDormantConversation", codeWrongType, "whole number"},
+		{"PUT", "/api/v1/hubs/" + hub.ID, `{"closeDormantConversation":1.5e19}`, "closeDormantConversation", codeOutOfRange, "from 1 to 3650"},
+		{"POST", "/api/v1/integrations/hubs/" + hub.ID, `{"channelId":"WebChat","name":"C","configuration":{"allowedOrigins":["a.com",null]}}`, "configuration.allowedOrigins[1]", codeWrongType, "must be a string"},
 		{"PUT", "/api/v1/hubs/" + hub.ID, `{"statusId":""}`, "statusId", codeOutOfRange, "is ''; valid values"},
 	} {
 		rec := a.api(c.method, c.path, tok, c.body)
