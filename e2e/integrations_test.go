@@ -579,3 +579,35 @@ func TestWebChatPageSaysWhyEchoIsFixed(t *testing.T) {
 		accessible(t, page, fmt.Sprintf("web chat integration at %d px", width))
 	}
 }
+
+// TestTypedSecretsCanBeShown: a secret typed into a form (Twilio's auth
+// token, a page access token) is masked, and its eye button shows it to
+// find a mistyped character, then masks it again; the button says which
+// (aria-pressed). Without JavaScript there is no button that does nothing.
+func TestTypedSecretsCanBeShown(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	page := s.signedIn(t, "editor")
+	n := NewIntegrationPage{page, hub.ID}.Pick(t, "Twilio SMS")
+	token := n.Field("authToken", 0)
+	must(t, token.Fill("fedcba9876543210fedcba987654321g"))
+	must(t, expect.Locator(token).ToHaveAttribute("type", "password"))
+	show := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Show Auth token"})
+	must(t, show.Click())
+	must(t, expect.Locator(token).ToHaveAttribute("type", "text"))
+	must(t, expect.Locator(show).ToHaveAttribute("aria-pressed", "true"))
+	must(t, expect.Locator(token).ToHaveValue("fedcba9876543210fedcba987654321g"))
+	must(t, page.Mouse().Move(0, 0))
+	shot(t, page, "integration-secret-shown")
+	must(t, show.Click())
+	must(t, expect.Locator(token).ToHaveAttribute("type", "password"))
+	must(t, expect.Locator(show).ToHaveAttribute("aria-pressed", "false"))
+	accessible(t, page, "Twilio form with a secret shown and hidden")
+
+	plain := s.signedIn(t, "editor", PageOptions{NoJS: true})
+	_, err := plain.Goto("/hubs/" + hub.ID + "/integrations/new/twiliosms")
+	must(t, err)
+	must(t, expect.Locator(plain.Locator(`[name="cfg.authToken"]`)).ToBeVisible())
+	must(t, expect.Locator(plain.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Show Auth token"})).ToBeHidden())
+}

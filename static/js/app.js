@@ -151,17 +151,24 @@
   });
 
   // ---- Reveal secrets -------------------------------------------------------
-  // <button data-reveal="#id" aria-pressed="false">; the target has
-  // data-masked="••••" and data-value="secret". The button's aria-pressed
-  // says which is shown, so CSS can swap eye / eye-off icons on it.
+  // <button data-reveal="#id" aria-pressed="false">; the target is a stored
+  // secret, with data-masked="••••" and data-value="secret", or a password
+  // input being typed into. The button's aria-pressed says which is shown,
+  // so CSS can swap eye / eye-off icons on it.
   document.addEventListener("click", function (e) {
     var btn = e.target.closest("[data-reveal]");
     if (!btn) return;
     var el = document.querySelector(btn.getAttribute("data-reveal"));
-    if (!el || !el.hasAttribute("data-value")) return;
-    e.preventDefault();
+    if (!el) return;
     var show = btn.getAttribute("aria-pressed") !== "true";
-    el.textContent = el.getAttribute(show ? "data-value" : "data-masked") || "";
+    if (el.tagName === "INPUT") {
+      el.type = show ? "text" : "password";
+    } else if (el.hasAttribute("data-value")) {
+      el.textContent = el.getAttribute(show ? "data-value" : "data-masked") || "";
+    } else {
+      return;
+    }
+    e.preventDefault();
     btn.setAttribute("aria-pressed", show ? "true" : "false");
   });
 
