@@ -61,15 +61,19 @@ func TestNumericHostsRefused(t *testing.T) {
 // TestHostReasonsSayWhatIsWrong: an origin's error names its actual fault.
 func TestHostReasonsSayWhatIsWrong(t *testing.T) {
 	for host, want := range map[string]string{
-		"bad host!":          "without spaces",
-		"https://a.com/path": "without a path",
-		"https://a.com?x=1":  "without a query",
-		"a.com#top":          "without a fragment",
-		"a.com/?x=1":         "without a path",
-		"user@a.com":         "without a user name",
-		"bad!host":           "not a valid host name",
-		"a.com:99999":        "port outside",
-		"ftp://a.com":        "host[:port] or https://host[:port]",
+		"bad host!":           "without spaces",
+		"https://a.com b.com": "give each origin its own entry",
+		"a.com, b.com":        "give each origin its own entry",
+		"a.com;b.com":         "give each origin its own entry",
+		"a.com,":              "without spaces, commas",
+		"https://a.com/path":  "without a path",
+		"https://a.com?x=1":   "without a query",
+		"a.com#top":           "without a fragment",
+		"a.com/?x=1":          "without a path",
+		"user@a.com":          "without a user name",
+		"bad!host":            "not a valid host name",
+		"a.com:99999":         "port outside",
+		"ftp://a.com":         "host[:port] or https://host[:port]",
 	} {
 		if got := checkHost(host); !strings.Contains(got, want) {
 			t.Errorf("%q: %q, want it to say %q", host, got, want)

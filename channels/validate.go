@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -58,8 +59,13 @@ func checkHost(s string) string {
 		}
 		rest = s[i+3:]
 	}
-	if strings.ContainsAny(rest, " \t") {
-		return "must be host[:port] or https://host[:port], without spaces"
+	if strings.ContainsAny(rest, " \t,;") {
+		// "a.com, b.com" pasted whole: two origins, not a host with spaces.
+		parts := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(" \t,;", r) })
+		if len(parts) > 1 && !slices.ContainsFunc(parts, func(p string) bool { return checkHost(p) != "" }) {
+			return "must be one origin, host[:port] or https://host[:port]; give each origin its own entry"
+		}
+		return "must be host[:port] or https://host[:port], without spaces, commas or semicolons"
 	}
 	if strings.ContainsAny(rest, "@") {
 		return "must be host[:port] or https://host[:port], without a user name"

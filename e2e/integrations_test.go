@@ -611,3 +611,39 @@ func TestTypedSecretsCanBeShown(t *testing.T) {
 	must(t, expect.Locator(plain.Locator(`[name="cfg.authToken"]`)).ToBeVisible())
 	must(t, expect.Locator(plain.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Show Auth token"})).ToBeHidden())
 }
+
+// TestPastedOriginsFillRows: a list of origins pasted whole into an empty
+// row (comma-separated, or one per line) fills a row each, and saves as
+// that many origins; typed into one row without JavaScript's help, the
+// server says to give each its own entry.
+func TestPastedOriginsFillRows(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	hub := s.hub(t, "Support")
+	page := s.signedIn(t, "editor")
+	n := NewIntegrationPage{page, hub.ID}.Pick(t, "Web chat")
+	must(t, n.Name().Fill("Pasted"))
+	_, err := n.Field("allowedOrigins", 0).Evaluate(`el => {
+		const dt = new DataTransfer();
+		dt.setData("text/plain", "a.example.com, b.example.com\nhttps://c.example.com:8443");
+		el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true}));
+	}`, nil)
+	must(t, err)
+	for i, want := range []string{"a.example.com", "b.example.com", "https://c.example.com:8443"} {
+		must(t, expect.Locator(n.Field("allowedOrigins", i)).ToHaveValue(want))
+	}
+	must(t, expect.Locator(n.Field("allowedOrigins", 2)).ToBeFocused())
+	must(t, expect.Locator(page.GetByRole("textbox", playwright.PageGetByRoleOptions{Name: "Allowed origin 3"})).ToHaveCount(1))
+	n.Submit(t)
+	createdAt(t, page)
+	cfg := page.GetByTestId("configuration")
+	for _, want := range []string{"a.example.com", "b.example.com", "https://c.example.com:8443"} {
+		must(t, expect.Locator(cfg).ToContainText(want))
+	}
+
+	n = NewIntegrationPage{page, hub.ID}.Pick(t, "Web chat")
+	must(t, n.Name().Fill("Typed"))
+	must(t, n.Field("allowedOrigins", 0).Fill("a.example.com, b.example.com"))
+	n.Submit(t)
+	must(t, expect.Locator(page.Locator(`[data-field="cfg.allowedOrigins"] .field-error`)).ToContainText("give each origin its own entry"))
+}

@@ -207,28 +207,33 @@
     });
   }
 
+  // addListRow appends a row to editor and returns its field, or null when
+  // the list is full (or has no template).
+  function addListRow(editor) {
+    var tpl = ownedBy(editor, "template[data-list-template]")[0];
+    var max = parseInt(editor.getAttribute("data-list-max"), 10);
+    if (!tpl || (max > 0 && listRows(editor).length >= max)) return null;
+    var frag = tpl.content.cloneNode(true);
+    var row = frag.querySelector("[data-list-row]") || frag.firstElementChild;
+    var rows = listRows(editor);
+    var box = ownedBy(editor, "[data-list-rows]")[0];
+    if (box) box.appendChild(frag);
+    else if (rows.length) rows[rows.length - 1].after(frag);
+    else tpl.before(frag);
+    syncListEditor(editor);
+    if (!row) return null;
+    if (window.htmx) window.htmx.process(row); // in case the row uses hx-*
+    return row.querySelector("input, select, textarea");
+  }
+
   document.addEventListener("click", function (e) {
     var add = e.target.closest("[data-list-add]");
     if (add) {
       var editor = add.closest("[data-list-editor]");
-      var tpl = editor && ownedBy(editor, "template[data-list-template]")[0];
-      if (!tpl) return;
+      if (!editor) return;
       e.preventDefault();
-      var max = parseInt(editor.getAttribute("data-list-max"), 10);
-      if (max > 0 && listRows(editor).length >= max) return;
-      var frag = tpl.content.cloneNode(true);
-      var row = frag.querySelector("[data-list-row]") || frag.firstElementChild;
-      var rows = listRows(editor);
-      var box = ownedBy(editor, "[data-list-rows]")[0];
-      if (box) box.appendChild(frag);
-      else if (rows.length) rows[rows.length - 1].after(frag);
-      else tpl.before(frag);
-      if (row) {
-        if (window.htmx) window.htmx.process(row); // in case the row uses hx-*
-        var field = row.querySelector("input, select, textarea");
-        if (field) field.focus();
-      }
-      syncListEditor(editor);
+      var field = addListRow(editor);
+      if (field) field.focus();
       return;
     }
     var rm = e.target.closest("[data-list-remove]");
@@ -245,6 +250,35 @@
         if (next && !next.disabled) next.focus();
       }
     }
+  });
+
+  // ---- A list pasted into a list editor -----------------------------------------
+  // <fieldset data-list-editor data-list-split>: text pasted whole into an
+  // empty row ("a.example.com, b.example.com", or one per line from a
+  // config file) fills that row with its first item and new rows with the
+  // others, as many as the list takes; what does not fit stays in the last
+  // row, for the server to say so.
+  document.addEventListener("paste", function (e) {
+    var field = e.target;
+    var editor = field && field.closest && field.closest("[data-list-split]");
+    if (!editor || field.tagName !== "INPUT") return;
+    var whole = field.selectionStart === 0 && field.selectionEnd === field.value.length;
+    if (field.value.trim() !== "" && !whole) return;
+    var items = (e.clipboardData ? e.clipboardData.getData("text") : "").split(/[\s,;]+/).filter(Boolean);
+    if (items.length < 2) return;
+    e.preventDefault();
+    field.value = items.shift();
+    var last = field;
+    while (items.length) {
+      var next = addListRow(editor);
+      if (!next) {
+        last.value += ", " + items.join(", ");
+        break;
+      }
+      next.value = items.shift();
+      last = next;
+    }
+    last.focus();
   });
 
   // ---- Choices that mean others -----------------------------------------------
