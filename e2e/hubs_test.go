@@ -465,6 +465,17 @@ func TestLongValuesDoNotWidenPages(t *testing.T) {
 		_, err := narrow.Goto(path)
 		must(t, err)
 		noOverflow(t, narrow)
+		// The way back is one line, however long the name it names (the
+		// heading under it shows the name whole).
+		if n, _ := narrow.Locator(".breadcrumb a").Count(); n == 1 {
+			lines, err := narrow.Locator(".breadcrumb a").Evaluate(`a => { const r = document.createRange();
+				r.selectNodeContents([...a.childNodes].find(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()) || a.lastElementChild);
+				return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size; }`, nil)
+			must(t, err)
+			if l := number(t, lines); l != 1 {
+				t.Errorf("%s at %d px: the breadcrumb takes %.0f lines", path, Narrow, l)
+			}
+		}
 	}
 }
 
