@@ -232,6 +232,9 @@ func TestTablesFitAtEveryWidth(t *testing.T) {
 				wholeOnOneLine(t, page, path)
 				buttonsLineUp(t, page, path)
 			}
+			if width >= 600 && width <= 960 {
+				actionsEndTheirLine(t, page, path, width)
+			}
 			switch path {
 			case "/api-docs":
 				indexLinedUp(t, page, width)
@@ -282,6 +285,33 @@ func wholeOnOneLine(t *testing.T, page playwright.Page, path string) {
 	must(t, err)
 	if s, _ := v.(string); s != "" {
 		t.Errorf("%s at %d px: broken over lines: %s", path, page.ViewportSize().Width, s)
+	}
+}
+
+// actionsEndTheirLine fails if a card's buttons take a line of their own
+// where the line of its details has room for them: in a column of a
+// tablet or small laptop a card is two lines, its name, then its details
+// and buttons, not three.
+func actionsEndTheirLine(t *testing.T, page playwright.Page, path string, width int) {
+	t.Helper()
+	v, err := page.Evaluate(`() => {
+		const out = [];
+		for (const tr of document.querySelectorAll("table.stack tbody tr")) {
+			const act = tr.querySelector(":scope > td.actions");
+			if (!act || !act.children.length) continue;
+			const details = [...tr.children].slice(1).filter(td => td !== act && td.getClientRects().length);
+			if (!details.length) continue;
+			const last = details[details.length - 1].getBoundingClientRect(), a = act.getBoundingClientRect();
+			const style = getComputedStyle(tr), gap = parseFloat(style.columnGap) || 0;
+			const room = tr.getBoundingClientRect().right - parseFloat(style.paddingRight) - last.right - gap;
+			const need = [...act.children].reduce((w, c) => w + c.getBoundingClientRect().width, 0) + (act.children.length - 1) * (parseFloat(getComputedStyle(act).columnGap) || 0);
+			if (a.top >= last.bottom - 1 && room >= need + 1) out.push(JSON.stringify(tr.querySelector("td").textContent.trim().slice(0, 30)));
+		}
+		return out.slice(0, 3).join(", ");
+	}`)
+	must(t, err)
+	if s, _ := v.(string); s != "" {
+		t.Errorf("%s at a %d px column: buttons on a line of their own beside room for them: %s", path, width, s)
 	}
 }
 
