@@ -123,7 +123,10 @@ func whole(raw []byte) bool {
 		return false
 	}
 	f, err := strconv.ParseFloat(n.String(), 64)
-	return (err == nil || math.IsInf(f, 0)) && (math.IsInf(f, 0) || f == math.Trunc(f))
+	if math.IsInf(f, 0) {
+		return true // beyond float64: whole, and out of any range
+	}
+	return err == nil && f == math.Trunc(f)
 }
 
 // wholeForm writes a whole JSON number as an integer (30.0 is 30: JSON

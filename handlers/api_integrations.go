@@ -34,7 +34,8 @@ func (h *handler) ownHub(c echo.Context, id string) (db.Hub, error) {
 	return hub, nil
 }
 
-// pathHub is the hub named by the path's :id, owned by the actor's tenant.
+// pathHub is the hub named by the path's :id, owned by the actor's tenant;
+// for a write, the request's preconditions must hold on it (preconditions).
 func (h *handler) pathHub(c echo.Context) (db.Hub, error) {
 	id, err := parseID(c, "id", "hubId", "hub")
 	if err != nil {
@@ -48,7 +49,7 @@ func (h *handler) pathHub(c echo.Context) (db.Hub, error) {
 }
 
 // pathIntegration is the integration named by the path's :id, owned by the
-// actor's tenant.
+// actor's tenant; for a write, the request's preconditions must hold on it.
 func (h *handler) pathIntegration(c echo.Context) (db.Integration, error) {
 	id, err := parseID(c, "id", "integrationId", "integration")
 	if err != nil {
