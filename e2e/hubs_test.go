@@ -459,6 +459,24 @@ func TestLongValuesDoNotWidenPages(t *testing.T) {
 		noOverflow(t, wide)
 	}
 
+	// "in" stays with the hub it names when the subtitle wraps.
+	north := s.hub(t, "Customer support for the northern region's retail stores, warehouses and online shop")
+	teamChat := s.apiIntegration(t, north.ID, `{"channelId":"WebChat","name":"Team chat","configuration":{"allowedOrigins":["a.com"]}}`)
+	for _, width := range []int{Narrow, 1024} {
+		page := s.signedIn(t, "editor", PageOptions{Width: width})
+		_, err := page.Goto("/integrations/" + teamChat + "/edit")
+		must(t, err)
+		apart, err := page.Locator(".page-header .subtitle a").Evaluate(`a => {
+			const r = document.createRange(), p = a.previousSibling;
+			r.setStart(p, p.textContent.indexOf("in")); r.setEnd(p, p.textContent.indexOf("in") + 2);
+			return Math.abs(r.getBoundingClientRect().top - a.getClientRects()[0].top) > 2;
+		}`, nil)
+		must(t, err)
+		if apart == true {
+			t.Errorf("edit page at %d px: the subtitle's \"in\" and its hub stand on different lines", width)
+		}
+	}
+
 	narrow := s.signedIn(t, "editor", PageOptions{Width: Narrow})
 	for _, path := range []string{"/hubs", "/hubs/" + hub.ID, "/integrations/" + bot, "/activity",
 		"/integrations/" + chat, "/integrations/" + chat + "/edit", "/hubs/" + team.ID + "/delete"} {
