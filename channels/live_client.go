@@ -54,6 +54,16 @@ func (r providerResponse) statusText() string {
 	return fmt.Sprintf("HTTP %d %s", r.status, http.StatusText(r.status))
 }
 
+// answered is a provider's trouble in words for Failing: its status, then
+// what it said, when it said more than its status ("it answered HTTP 503
+// Service Unavailable: down for maintenance", not the status twice).
+func (r providerResponse) answered(text string) error {
+	if text == "" || text == r.statusText() {
+		return fmt.Errorf("it answered %s", r.statusText())
+	}
+	return fmt.Errorf("it answered %s: %s", r.statusText(), text)
+}
+
 // decode reads the JSON body into v.
 func (r providerResponse) decode(v any) error {
 	if err := json.Unmarshal(r.body, v); err != nil {

@@ -2,7 +2,6 @@ package channels
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -109,7 +108,7 @@ func graphRefusal(res providerResponse, token string) error {
 		text = res.statusText()
 	}
 	if res.unavailable() || graphTransient(e.Error.Code) {
-		return Failing("Facebook", fmt.Errorf("it answered %s: %s", res.statusText(), text))
+		return Failing("Facebook", res.answered(text))
 	}
 	return RejectedField("Facebook", "pageAccessToken", "Facebook rejected the page access token: %s", text)
 }

@@ -75,6 +75,7 @@ func TestLiveFacebookPage(t *testing.T) {
 		"EAAnoapp":    {"/v19.0/app": {http.StatusBadRequest, graphError190}},
 		"EAAthrottle": {"/v19.0/me": {http.StatusForbidden, `{"error": {"message": "(#4) Application request limit reached", "type": "OAuthException", "code": 4, "fbtrace_id": "A1b2C3"}}`}},
 		"EAAdown":     {"/v19.0/me": {http.StatusInternalServerError, `{"error": {"message": "An unexpected error has occurred. Please retry your request later.", "type": "OAuthException", "code": 2, "fbtrace_id": "A1b2C3"}}`}},
+		"EAAbare":     {"/v19.0/me": {http.StatusBadGateway, ``}},
 	}}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
@@ -120,7 +121,13 @@ func TestLiveFacebookPage(t *testing.T) {
 		{
 			name:            "server error is unreachable",
 			token:           "EAAdown",
-			wantErr:         "HTTP 500 Internal Server Error",
+			wantErr:         "HTTP 500 Internal Server Error: An unexpected error",
+			wantUnreachable: true,
+		},
+		{
+			name:            "a bare server error is said once",
+			token:           "EAAbare",
+			wantErr:         "(it answered HTTP 502 Bad Gateway)",
 			wantUnreachable: true,
 		},
 	}

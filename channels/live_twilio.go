@@ -105,10 +105,8 @@ func twilioRefusal(res providerResponse, accountSid, authToken, numberSid string
 		return RejectedField("Twilio", "authToken", "Twilio rejected the account SID and auth token: %s", text)
 	case res.status == http.StatusNotFound:
 		return RejectedField("Twilio", "numberSid", "Twilio has no phone number %s in account %s", numberSid, accountSid)
-	case res.unavailable() && text == res.statusText():
-		return Failing("Twilio", fmt.Errorf("it answered %s", text))
 	case res.unavailable():
-		return Failing("Twilio", fmt.Errorf("it answered %s: %s", res.statusText(), text))
+		return Failing("Twilio", res.answered(text))
 	case e.Code != 0:
 		return Rejected("Twilio", "Twilio refused the request: %s (%s, code %d)", text, res.statusText(), e.Code)
 	default:
