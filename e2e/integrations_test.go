@@ -641,6 +641,22 @@ func TestPastedOriginsFillRows(t *testing.T) {
 		must(t, expect.Locator(cfg).ToContainText(want))
 	}
 
+	// More than the list takes (50): the rest stays in the last row, and
+	// the server says to give each its own entry.
+	n = NewIntegrationPage{page, hub.ID}.Pick(t, "Web chat")
+	must(t, n.Name().Fill("Too many"))
+	_, err = n.Field("allowedOrigins", 0).Evaluate(`el => {
+		const dt = new DataTransfer();
+		dt.setData("text/plain", Array.from({length: 52}, (_, i) => "o" + (i + 1) + ".example.com").join("\n"));
+		el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true}));
+	}`, nil)
+	must(t, err)
+	must(t, expect.Locator(page.Locator(`[name="cfg.allowedOrigins"]`)).ToHaveCount(50))
+	must(t, expect.Locator(n.Field("allowedOrigins", 49)).ToHaveValue("o50.example.com, o51.example.com, o52.example.com"))
+	must(t, expect.Locator(n.Button("Add allowed origin")).ToBeDisabled())
+	n.Submit(t)
+	must(t, expect.Locator(page.Locator(`[data-field="cfg.allowedOrigins"] .field-error`)).ToContainText("give each origin its own entry"))
+
 	n = NewIntegrationPage{page, hub.ID}.Pick(t, "Web chat")
 	must(t, n.Name().Fill("Typed"))
 	must(t, n.Field("allowedOrigins", 0).Fill("a.example.com, b.example.com"))

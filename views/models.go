@@ -44,8 +44,9 @@ type Form struct {
 	// field and by the item's index in the list as sent (its non-empty
 	// rows, which is how the API numbers them).
 	RowErrors map[string]map[int]string
-	// Notes say, under a field, that someone else changed it after the
-	// form was opened (an edit form given back as stale).
+	// Notes say something under a field that is no error: that someone
+	// else changed it after the form was opened (an edit form given back
+	// as stale), or what a ticked box will do (asked before it is saved).
 	Notes map[string]string
 	// Autofocus names the field that takes the caret when the page opens:
 	// a fresh create form's name. A form given back with errors leaves it
