@@ -175,17 +175,8 @@ func deliveryView(d db.Delivery) deliveryJSON {
 func (h *handler) apiIntegrationTest(c echo.Context) error {
 	// The test event is fixed: a body sent with it would read as if it
 	// had been delivered, so one with any property is refused.
-	b, err := readBody(c, true)
-	if err != nil {
+	if err := noBody(c, "a test sends the fixed test event of the API reference"); err != nil {
 		return err
-	}
-	var errs channels.FieldErrors
-	for _, k := range slices.Sorted(maps.Keys(b)) {
-		errs = append(errs, channels.FieldError{Code: codeNotSupported, Field: b[k].name,
-			Message: "Property '" + b[k].name + "' is not supported: a test sends the fixed test event of the API reference, so it takes no body (or {})."})
-	}
-	if len(errs) > 0 {
-		return fieldErrors(errs)
 	}
 	in, err := h.pathIntegration(c)
 	if err != nil {
@@ -196,6 +187,52 @@ func (h *handler) apiIntegrationTest(c echo.Context) error {
 		return err
 	}
 	return okJSON(c.Response(), deliveryView(dl))
+}
+
+// apiRedeliver is POST /integrations/{id}/deliveries/{deliveryId}/redeliver,
+// the dashboard's Redeliver for scripts: a failed attempt's message sent
+// again (redeliver says how), answered as a test event is, with the new
+// attempt's record. hubadmin retries nothing by itself: every attempt is
+// one someone asked for and sees the outcome of.
+func (h *handler) apiRedeliver(c echo.Context) error {
+	if err := noBody(c, "a redelivery sends the recorded message again"); err != nil {
+		return err
+	}
+	in, err := h.pathIntegration(c)
+	if err != nil {
+		return err
+	}
+	id, err := parseID(c, "delivery", "deliveryId", "delivery")
+	if err != nil {
+		return err
+	}
+	prev, err := h.deliveryOf(c.Request().Context(), in, id)
+	if err != nil {
+		return err
+	}
+	dl, err := h.redeliver(c.Request().Context(), actorOf(c), in, prev)
+	if err != nil {
+		return err
+	}
+	return okJSON(c.Response(), deliveryView(dl))
+}
+
+// noBody refuses a body with any property (an empty one or {} is fine)
+// for an action whose message is fixed, saying why.
+func noBody(c echo.Context, why string) error {
+	b, err := readBody(c, true)
+	if err != nil {
+		return err
+	}
+	var errs channels.FieldErrors
+	for _, k := range slices.Sorted(maps.Keys(b)) {
+		errs = append(errs, channels.FieldError{Code: codeNotSupported, Field: b[k].name,
+			Message: "Property '" + b[k].name + "' is not supported: " + why + ", so it takes no body (or {})."})
+	}
+	if len(errs) > 0 {
+		return fieldErrors(errs)
+	}
+	return nil
 }
 
 // apiDeliveries is GET /integrations/{id}/deliveries: a page of attempts,

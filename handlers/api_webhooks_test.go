@@ -530,3 +530,100 @@ func TestIntegrationChangesTellAWebhookURLByItsHost(t *testing.T) {
 		}
 	}
 }
+
+// TestRedeliverThroughTheAPI: the dashboard's Redeliver is in the API too,
+// with the same rules: a failed attempt's message goes again (same
+// webhook-id and body, next attempt, fresh signature); a succeeded or
+// superseded attempt, another integration's, a body, a read token or
+// another tenant's token are refused and send nothing.
+func TestRedeliverThroughTheAPI(t *testing.T) {
+	a := newTestApp(t, allowPrivate)
+	rcv := newReceiver(t)
+	tok := a.token("write")
+	hub := a.hub("Support")
+	id, cfg := createIntegration(t, a, tok, hub.ID, systemBody(rcv.URL+"/hook"))
+	otherID, _ := createIntegration(t, a, tok, hub.ID, `{"channelId":"System","name":"Other","configuration":{"webhookUrl":"`+rcv.URL+`/other","events":["message"]}}`)
+	path := func(integration, delivery string) string {
+		return "/api/v1/integrations/" + integration + "/deliveries/" + delivery + "/redeliver"
+	}
+
+	rcv.setStatus(http.StatusInternalServerError)
+	rec := a.api(http.MethodPost, "/api/v1/integrations/"+id+"/test", tok, "")
+	mustStatus(t, rec, http.StatusOK)
+	failed := decode[deliveryJSON](t, rec)
+	if failed.Success {
+		t.Fatalf("a 500 recorded as a success: %+v", failed)
+	}
+	rcv.setStatus(http.StatusOK)
+
+	refusals := []struct {
+		name, path, token, body string
+		status, code            int
+		field, says             string
+	}{
+		{"a body", path(id, failed.DeliveryID), tok, `{"event":"message"}`, http.StatusBadRequest, codeNotSupported, "event", "takes no body"},
+		{"a malformed delivery id", path(id, "nope"), tok, "", http.StatusBadRequest, codeBadGUID, "deliveryId", "not a valid delivery id"},
+		{"an unknown delivery", path(id, "7b3f4c1e-0000-4000-8000-000000000000"), tok, "", http.StatusNotFound, codeNotFound, "", "No such delivery"},
+		{"another integration's delivery", path(otherID, failed.DeliveryID), tok, "", http.StatusNotFound, codeNotFound, "", "No such delivery"},
+		{"a read token", path(id, failed.DeliveryID), a.token("read"), "", http.StatusForbidden, 0, "", ""},
+		{"no token", path(id, failed.DeliveryID), "", "", http.StatusUnauthorized, 0, "", ""},
+	}
+	other, err := a.db.CreateTenant(context.Background(), "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refusals = append(refusals, struct {
+		name, path, token, body string
+		status, code            int
+		field, says             string
+	}{"another tenant's token", path(id, failed.DeliveryID), a.token("write", other.ID), "", http.StatusForbidden, 0, "", ""})
+	for _, tt := range refusals {
+		rec := a.api(http.MethodPost, tt.path, tt.token, tt.body)
+		if rec.Code != tt.status {
+			t.Errorf("%s: %d, want %d: %s", tt.name, rec.Code, tt.status, rec.Body)
+			continue
+		}
+		if tt.code != 0 {
+			p := decode[Problem](t, rec)
+			if len(p.Errors) != 1 || p.Errors[0].Code != tt.code || p.Errors[0].Field != tt.field || !strings.Contains(p.Errors[0].Description, tt.says) {
+				t.Errorf("%s: %+v", tt.name, p)
+			}
+		}
+	}
+	if n := len(rcv.requests()); n != 1 {
+		t.Fatalf("refused redeliveries sent something: the receiver got %d requests, want the test's 1", n)
+	}
+
+	rec = a.api(http.MethodPost, path(id, failed.DeliveryID), tok, "{}")
+	mustStatus(t, rec, http.StatusOK)
+	again := decode[deliveryJSON](t, rec)
+	if !again.Success || again.Attempt != 2 || again.MessageID != failed.MessageID || again.DeliveryID == failed.DeliveryID || again.Event != "test" {
+		t.Fatalf("redelivery record: %+v (first %+v)", again, failed)
+	}
+	hits := rcv.requests()
+	if len(hits) != 2 || string(hits[1].body) != string(hits[0].body) || hits[1].header.Get("webhook-id") != failed.MessageID {
+		t.Fatalf("the receiver got %d requests; the redelivery is not the same message", len(hits))
+	}
+	if err := webhooks.VerifyStandard(hits[1].body, hits[1].header, []byte(cfg["privateSigningKey"].(string)), time.Now(), webhooks.DefaultTolerance); err != nil {
+		t.Errorf("redelivery's webhook-signature: %v", err)
+	}
+
+	// The first attempt was superseded, the second succeeded: neither goes again.
+	for _, tt := range []struct{ delivery, says string }{
+		{failed.DeliveryID, "attempted again since (attempt 2)"},
+		{again.DeliveryID, "only failed attempts"},
+	} {
+		rec := a.api(http.MethodPost, path(id, tt.delivery), tok, "")
+		mustStatus(t, rec, http.StatusBadRequest)
+		if p := decode[Problem](t, rec); len(p.Errors) != 1 || p.Errors[0].Code != codeCannotTest || !strings.Contains(p.Errors[0].Description, tt.says) {
+			t.Errorf("redelivering %s: %+v", tt.delivery, p)
+		}
+	}
+	if n := len(rcv.requests()); n != 2 {
+		t.Fatalf("the receiver got %d requests, want 2", n)
+	}
+	log := decode[page[deliveryJSON]](t, a.api(http.MethodGet, "/api/v1/integrations/"+id+"/deliveries", tok, ""))
+	if log.Total != 2 || log.Results[0].DeliveryID != again.DeliveryID {
+		t.Fatalf("delivery log: %+v", log)
+	}
+}

@@ -102,6 +102,7 @@ func New(cfg Config) *Server {
 	api.POST("/integrations/slack/nonce", h.slackNonce, auth...)
 	api.POST("/integrations/:id/test", h.apiIntegrationTest, auth...)
 	api.GET("/integrations/:id/deliveries", h.apiDeliveries, auth...)
+	api.POST("/integrations/:id/deliveries/:delivery/redeliver", h.apiRedeliver, auth...)
 	api.POST("/hubs", h.hubCreate, auth...)
 	api.GET("/hubs", h.hubList, auth...)
 	api.GET("/hubs/:id", h.hubGet, auth...)

@@ -51,7 +51,7 @@ func (e *AddressNotAllowedError) Error() string {
 	}
 	if e.Always {
 		return fmt.Sprintf("webhook target %s, refused even with --allow-private-webhooks: "+
-			"cloud metadata services answer there, and no webhook receiver should", what)
+			"cloud metadata services answer at such addresses, not webhook receivers", what)
 	}
 	return fmt.Sprintf("webhook target %s and non-public targets are refused; "+
 		"start hubadmin with --allow-private-webhooks to permit it", what)
