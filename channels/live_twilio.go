@@ -100,9 +100,9 @@ func twilioRefusal(res providerResponse, accountSid, authToken, numberSid string
 	switch {
 	case res.status == http.StatusUnauthorized:
 		if e.Code != 0 {
-			return RejectedField("Twilio", "authToken", "Twilio rejected the account SID and auth token: %s (code %d)", text, e.Code)
+			return RejectedField("Twilio", "authToken", "Twilio rejected the credentials (account SID and auth token): %s (code %d)", text, e.Code)
 		}
-		return RejectedField("Twilio", "authToken", "Twilio rejected the account SID and auth token: %s", text)
+		return RejectedField("Twilio", "authToken", "Twilio rejected the credentials (account SID and auth token): %s", text)
 	case res.status == http.StatusNotFound:
 		return RejectedField("Twilio", "numberSid", "Twilio has no phone number %s in account %s", numberSid, accountSid)
 	case res.unavailable():

@@ -147,7 +147,7 @@ func TestLiveTwilioPhoneNumber(t *testing.T) {
 		{
 			name:       "wrong auth token",
 			accountSid: testAccountSid, token: "ffffffffffffffffffffffffffffffff", numberSid: testNumberSid,
-			wantErr: "Twilio rejected the account SID and auth token: Authenticate (code 20003)",
+			wantErr: "Twilio rejected the credentials (account SID and auth token): Authenticate (code 20003)",
 		},
 		{
 			name:       "number not in the account",

@@ -38,7 +38,7 @@ func (sandboxTwilio) PhoneNumber(ctx context.Context, accountSid, authToken, num
 		return TwilioNumber{}, Unreachable("Twilio", err)
 	}
 	if authToken == SandboxRejectedTwilioToken {
-		return TwilioNumber{}, RejectedField("Twilio", "authToken", "Twilio rejected the account SID and auth token: Authenticate (code 20003)")
+		return TwilioNumber{}, RejectedField("Twilio", "authToken", "Twilio rejected the credentials (account SID and auth token): Authenticate (code 20003)")
 	}
 	return TwilioNumber{
 		PhoneNumber: "+1555" + sandboxDigits(7, "twilio-number", numberSid),

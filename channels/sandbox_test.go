@@ -26,7 +26,7 @@ func TestSandboxTwilio(t *testing.T) {
 		{name: "number", token: testAuthToken, numberSid: testNumberSid},
 		{name: "another number", token: testAuthToken, numberSid: "PNffffffffffffffffffffffffffffffff"},
 		{name: "rejected token", token: SandboxRejectedTwilioToken, numberSid: testNumberSid,
-			wantErr: "Twilio rejected the account SID and auth token: Authenticate (code 20003)"},
+			wantErr: "Twilio rejected the credentials (account SID and auth token): Authenticate (code 20003)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

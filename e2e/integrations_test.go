@@ -204,7 +204,7 @@ func TestProviderRefusalFocusesItsField(t *testing.T) {
 		opt                     PageOptions
 		fill                    func(n NewIntegrationPage)
 	}{
-		{"Twilio SMS", "authToken", "Twilio rejected the account SID and auth token", "integration-refused-1280", PageOptions{Width: Wide}, func(n NewIntegrationPage) {
+		{"Twilio SMS", "authToken", "Twilio rejected the credentials (account SID and auth token)", "integration-refused-1280", PageOptions{Width: Wide}, func(n NewIntegrationPage) {
 			must(t, n.Field("accountSid", 0).Fill("AC"+hex))
 			must(t, n.Field("authToken", 0).Fill("00000000000000000000000000000000"))
 			must(t, n.Field("numberSid", 0).Fill("PN"+hex))

@@ -98,7 +98,7 @@ func TestLiveTwilio(t *testing.T) {
 		code   int
 		field  string
 		says   string
-	}{{401, codeProviderRefuse, "configuration.authToken", "Twilio rejected the account SID and auth token"},
+	}{{401, codeProviderRefuse, "configuration.authToken", "Twilio rejected the credentials (account SID and auth token)"},
 		{404, codeProviderRefuse, "configuration.numberSid", "Twilio has no phone number " + pn + " in account " + acct}} {
 		status = c.status
 		rec := a.api("POST", "/api/v1/integrations/hubs/"+h.ID, tok, body("Other"))
