@@ -532,8 +532,16 @@ func migrate(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	// Not beside a running server: an older one would go on
-	// writing a schema it does not know.
+	// writing a schema it does not know. One already at this binary's
+	// schema has nothing to apply, so that is said and is no failure
+	// (a deploy's "hubadmin migrate && restart" goes on).
 	release, err := db.HoldAlone(o.dbPath)
+	if errors.Is(err, db.ErrInUse) {
+		if s, serr := db.ReadSchema(ctx, o.dbPath); serr == nil && s.Current == s.Latest {
+			fmt.Fprintf(stderr, "database %s is up to date (schema %d); a server has it open\n", absPath(o.dbPath), s.Current)
+			return nil
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -1212,10 +1212,14 @@ func TestSecretsRotate(t *testing.T) {
 	oldKey, _ := os.ReadFile(keyPath)
 
 	if runtime.GOOS == "linux" { // the only place with the guard: see db.Hold
-		for _, args := range [][]string{{"secrets", "rotate"}, {"migrate"}, {"secrets", "forget", "--yes"}} {
+		for _, args := range [][]string{{"secrets", "rotate"}, {"secrets", "forget", "--yes"}} {
 			if _, err := cli(t, dir, "", args...); err == nil || !strings.Contains(err.Error(), "a hubadmin server has this database open") {
 				t.Errorf("%s beside the server: %v", args, err)
 			}
+		}
+		// migrate has nothing to apply to the database its server runs.
+		if _, err := cli(t, dir, "", "migrate"); err != nil {
+			t.Errorf("migrate beside the server, nothing to apply: %v", err)
 		}
 		// A second server on the same database (a newer release would
 		// migrate it under this one) stops at once, saying why; this one
@@ -1596,5 +1600,54 @@ func TestSecretsForgetAdviceWithAKeyFileNamed(t *testing.T) {
 	// The advice followed: the integration is forgotten.
 	if stdout, stderr, status := hubadmin(t, env, "", "secrets", "forget", "--yes"); status != 0 || !strings.Contains(stdout, "SMS") {
 		t.Fatalf("following the advice: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+}
+
+// TestMigrateBesideAServer: beside a process serving the database, migrate
+// applies nothing. A database already at this binary's schema is no
+// failure (a deploy's "migrate && restart" goes on); one with migrations
+// pending is refused and left as it was.
+func TestMigrateBesideAServer(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the guard is on Linux only: see db.Hold")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "h.db")
+	if _, err := cli(t, dir, "", "token", "create", "--name", "ci"); err != nil {
+		t.Fatal(err)
+	}
+	release, err := db.Hold(path) // as a server does
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	migrate := func() (string, error) {
+		cmd := exec.Command(binary, "migrate")
+		cmd.Env = append(os.Environ(), "HUBADMIN_DB="+path)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := migrate(); err != nil || !strings.Contains(out, "is up to date") || !strings.Contains(out, "a server has it open") {
+		t.Errorf("migrate beside a server, nothing to apply: %v: %s", err, out)
+	}
+
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var latest int64
+	if err := raw.QueryRow(`SELECT MAX(version_id) FROM goose_db_version`).Scan(&latest); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`DELETE FROM goose_db_version WHERE version_id = ?`, latest); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := migrate(); err == nil || !strings.Contains(out, "a hubadmin server has this database open") {
+		t.Errorf("migrate beside a server, a migration pending: %v: %s", err, out)
+	}
+	var after int64
+	if err := raw.QueryRow(`SELECT MAX(version_id) FROM goose_db_version`).Scan(&after); err != nil || after != latest-1 {
+		t.Errorf("a refused migrate changed the schema: version %d (%v), want %d", after, err, latest-1)
 	}
 }
