@@ -182,17 +182,25 @@ func (o *options) checkSettings(fs *flag.FlagSet) error {
 			return e.err
 		}
 	}
+	// A refused value is named where it came from: the flag, or the
+	// environment variable when no flag was given.
+	from := func(flagName string) string {
+		if v := "HUBADMIN_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_")); !given[flagName] && os.Getenv(v) != "" {
+			return v
+		}
+		return "--" + flagName
+	}
 	if math.IsNaN(o.rateLimit) || o.rateLimit <= 0 {
-		return fmt.Errorf("--rate-limit must be a number of requests per second above 0 (Inf for no limit), not %v", o.rateLimit)
+		return fmt.Errorf("%s must be a number of requests per second above 0 (Inf for no limit), not %v", from("rate-limit"), o.rateLimit)
 	}
 	if o.secureCookies != "auto" && o.secureCookies != "true" && o.secureCookies != "false" {
-		return fmt.Errorf("--secure-cookies must be auto, true or false, not %q", o.secureCookies)
+		return fmt.Errorf("%s must be auto, true or false, not %q", from("secure-cookies"), o.secureCookies)
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
-		return fmt.Errorf("--log-format must be text or json, not %q", o.logFormat)
+		return fmt.Errorf("%s must be text or json, not %q", from("log-format"), o.logFormat)
 	}
 	if o.providers != "live" && o.providers != "sandbox" {
-		return fmt.Errorf("--providers must be live or sandbox, not %q", o.providers)
+		return fmt.Errorf("%s must be live or sandbox, not %q", from("providers"), o.providers)
 	}
 	for _, p := range strings.Split(o.trustedProxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {
@@ -202,7 +210,7 @@ func (o *options) checkSettings(fs *flag.FlagSet) error {
 		if err != nil {
 			a, aerr := netip.ParseAddr(p)
 			if aerr != nil || a.Zone() != "" {
-				return fmt.Errorf("--trusted-proxies must list addresses or CIDR ranges (127.0.0.1, 10.0.0.0/8, ::1), not %q", p)
+				return fmt.Errorf("%s must list addresses or CIDR ranges (127.0.0.1, 10.0.0.0/8, ::1), not %q", from("trusted-proxies"), p)
 			}
 			pre = netip.PrefixFrom(a, a.BitLen())
 		}
@@ -217,7 +225,7 @@ func (o *options) checkSettings(fs *flag.FlagSet) error {
 		u, err := url.Parse(o.publicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
 			u.RawQuery != "" || u.Fragment != "" {
-			return fmt.Errorf("--public-url must be the server's external base URL, like https://hub.example.com, not %q", o.publicURL)
+			return fmt.Errorf("%s must be the server's external base URL, like https://hub.example.com, not %q", from("public-url"), o.publicURL)
 		}
 	}
 	return nil
@@ -502,6 +510,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "backup":
 		return in("backup", backup(ctx, args, stderr))
 	case "version":
+		if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			fmt.Fprintln(stdout, "Usage of hubadmin version: prints the version, the Go version and the build's settings (commit, time) when the binary carries them; no flags.")
+			return nil
+		}
 		if len(args) > 0 {
 			return in("version", &usageError{err: fmt.Errorf("unexpected argument %q (version takes no arguments or flags)", args[0])})
 		}
@@ -600,13 +612,39 @@ func absPath(path string) string {
 func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *options) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage of hubadmin %s:\n", name)
-		fs.PrintDefaults()
-	}
 	o := commonFlags(fs)
 	serveFlags(fs, o)
+	fs.Usage = func() { commandUsage(fs, name) }
 	return fs, o
+}
+
+// commandUsage prints a command's flags: serve's all; another command's
+// own and the database's first, then serve's by name only, which it takes
+// and checks but does not use (see newFlags), so they do not bury the
+// flags that matter to it.
+func commandUsage(fs *flag.FlagSet, name string) {
+	out := fs.Output()
+	fmt.Fprintf(out, "Usage of hubadmin %s:\n", name)
+	if name == "serve" {
+		fs.PrintDefaults()
+		return
+	}
+	served := flag.NewFlagSet("", flag.ContinueOnError)
+	serveFlags(served, &options{})
+	own := flag.NewFlagSet(name, flag.ContinueOnError)
+	own.SetOutput(out)
+	var others []string
+	fs.VisitAll(func(f *flag.Flag) {
+		if served.Lookup(f.Name) != nil {
+			others = append(others, "-"+f.Name)
+			return
+		}
+		own.Var(f.Value, f.Name, f.Usage)
+		own.Lookup(f.Name).DefValue = f.DefValue
+	})
+	own.PrintDefaults()
+	fmt.Fprintf(out, "\nIt also takes serve's flags (%s) and checks them as serve does, so one set of flags fits every command; \"hubadmin serve -h\" describes them.\n",
+		strings.Join(others, ", "))
 }
 
 // readTimeout is how long a request, headers and body, may take to
@@ -715,14 +753,14 @@ func create(ctx context.Context, what string, args []string, stdin io.Reader, st
 	var pwStdin bool
 	switch what {
 	case "user":
-		fs.StringVar(&email, "email", "", "the user's email")
-		fs.StringVar(&role, "role", "", "admin, editor or viewer")
+		fs.StringVar(&email, "email", "", "the user's email (required)")
+		fs.StringVar(&role, "role", "", "admin, editor or viewer (required)")
 		fs.StringVar(&tenantRef, "tenant", "", "tenant id or name (default tenant when empty)")
 		fs.BoolVar(&pwStdin, "password-stdin", false, "read the password from stdin")
 	case "tenant":
-		fs.StringVar(&name, "name", "", "the tenant's name")
+		fs.StringVar(&name, "name", "", "the tenant's name (required)")
 	case "token", "client":
-		fs.StringVar(&name, "name", "", "name")
+		fs.StringVar(&name, "name", "", "the "+what+"'s name, as the dashboard lists it (required)")
 		fs.StringVar(&scope, "scope", "write", "read or write")
 		fs.StringVar(&tenantRef, "tenant", "", "tenant id or name (default tenant when empty)")
 	}

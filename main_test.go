@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -455,7 +456,7 @@ func TestCommandsRefuseWhatTheyWouldGetWrong(t *testing.T) {
 		{[]string{"serve", "--public-url", "not a url"}, "", "--public-url must be"},
 		{[]string{"serve", "--public-url", "https://hub.example.com/?x=1"}, "", "--public-url must be"},
 		{[]string{"serve", "--trusted-proxies", "nginx"}, "", "--trusted-proxies must list"},
-		{[]string{"serve"}, "HUBADMIN_TRUSTED_PROXIES=10.0.0.0/8,fe80::1%eth0", "--trusted-proxies must list"},
+		{[]string{"serve"}, "HUBADMIN_TRUSTED_PROXIES=10.0.0.0/8,fe80::1%eth0", "HUBADMIN_TRUSTED_PROXIES must list"},
 		{[]string{"user", "create", "--email", "a@", "--role", "admin", "--password-stdin"}, "", "--email must be an email address"},
 		{[]string{"user", "create", "--email", "notanemail", "--role", "admin", "--password-stdin"}, "", "--email must be an email address"},
 		{[]string{"tenant", "create", "--name", "acme"}, "", `a tenant named "acme" already exists`},
@@ -1350,7 +1351,8 @@ func TestCreateCommandsTakeOnlyTheirFlags(t *testing.T) {
 // TestEveryCommandChecksTheSettings: a setting serve refuses is refused
 // by every command, with serve's message: a script passes one set to
 // migrate and serve, and migrate must not pass what serve then refuses.
-// Nothing is made.
+// The message names the variable a value came from, or the flag when one
+// was given. Nothing is made.
 func TestEveryCommandChecksTheSettings(t *testing.T) {
 	settings := []struct {
 		env  string
@@ -1362,7 +1364,9 @@ func TestEveryCommandChecksTheSettings(t *testing.T) {
 		{"", []string{"--rate-limit", "0"}, "--rate-limit must be a number of requests per second above 0"},
 		{"HUBADMIN_RATE_LIMIT=abc", nil, `HUBADMIN_RATE_LIMIT must be a number of requests per second, not "abc"`},
 		{"", []string{"--providers", "fake"}, `--providers must be live or sandbox, not "fake"`},
-		{"HUBADMIN_SECURE_COOKIES=yes", nil, `--secure-cookies must be auto, true or false, not "yes"`},
+		{"HUBADMIN_SECURE_COOKIES=yes", nil, `HUBADMIN_SECURE_COOKIES must be auto, true or false, not "yes"`},
+		{"HUBADMIN_PROVIDERS=fake", nil, `HUBADMIN_PROVIDERS must be live or sandbox, not "fake"`},
+		{"HUBADMIN_PROVIDERS=fake", []string{"--providers", "mock"}, `--providers must be live or sandbox, not "mock"`},
 		{"", []string{"--trusted-proxies", "nginx"}, "--trusted-proxies must list"},
 		{"", []string{"--public-url", "hub.example.com"}, "--public-url must be"},
 	}
@@ -1649,5 +1653,39 @@ func TestMigrateBesideAServer(t *testing.T) {
 	var after int64
 	if err := raw.QueryRow(`SELECT MAX(version_id) FROM goose_db_version`).Scan(&after); err != nil || after != latest-1 {
 		t.Errorf("a refused migrate changed the schema: version %d (%v), want %d", after, err, latest-1)
+	}
+}
+
+// TestCommandHelp: a command's -h shows its own flags and the database's
+// in full, and serve's only by name, which it takes but does not use;
+// serve's -h shows them all; version -h says what version prints.
+func TestCommandHelp(t *testing.T) {
+	flagLine := func(out, name string) bool {
+		return strings.Contains(out, "\n  -"+name+" ") || strings.Contains(out, "\n  -"+name+"\n")
+	}
+	_, stderr, err := runCmd(t, nil, "token", "create", "-h")
+	if !errors.Is(err, flag.ErrHelp) && err != nil {
+		t.Fatalf("token create -h: %v", err)
+	}
+	for _, own := range []string{"name", "scope", "tenant", "db"} {
+		if !flagLine(stderr, own) {
+			t.Errorf("token create -h does not describe -%s:\n%s", own, stderr)
+		}
+	}
+	for _, served := range []string{"addr", "trusted-proxies", "metrics-token"} {
+		if flagLine(stderr, served) || !strings.Contains(stderr, "-"+served) {
+			t.Errorf("token create -h: serve's -%s should be named, not described:\n%s", served, stderr)
+		}
+	}
+	if !strings.Contains(stderr, "(required)") {
+		t.Errorf("token create -h does not say -name is required:\n%s", stderr)
+	}
+	_, stderr, _ = runCmd(t, nil, "serve", "-h")
+	if !flagLine(stderr, "trusted-proxies") || !flagLine(stderr, "addr") {
+		t.Errorf("serve -h does not describe its flags:\n%s", stderr)
+	}
+	stdout, _, err := runCmd(t, nil, "version", "--help")
+	if err != nil || !strings.HasPrefix(stdout, "Usage of hubadmin version") {
+		t.Errorf("version --help: %v, %q", err, stdout)
 	}
 }
