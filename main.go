@@ -291,8 +291,10 @@ func parse(fs *flag.FlagSet, args []string) error {
 			stray, shellWords(append(fs.Args(), before...)))}
 	}
 	// "--name ci bot": a value with a space, unquoted. The words up to
-	// the next flag are what the value would have been.
-	if n := len(given); n > 0 && spacedValues[given[n-1].name] && strings.HasSuffix(before[len(before)-1], given[n-1].value) {
+	// the next flag are what the value would have been. A value that
+	// holds a space already was quoted: the word after it is a stray.
+	if n := len(given); n > 0 && spacedValues[given[n-1].name] && strings.HasSuffix(before[len(before)-1], given[n-1].value) &&
+		!strings.Contains(given[n-1].value, " ") {
 		words := []string{given[n-1].value}
 		for _, w := range fs.Args() {
 			if strings.HasPrefix(w, "-") {

@@ -1535,6 +1535,8 @@ func TestCommandLineErrorsAreToldOnce(t *testing.T) {
 			"hubadmin token create: unexpected argument \"bot\": a value with spaces needs quotes: --name 'ci bot'\n"},
 		{"", []string{"tenant", "create", "--name=Acme", "Corp", "Ltd", "--db", "x.db"}, 2,
 			"hubadmin tenant create: unexpected argument \"Corp\": a value with spaces needs quotes: --name 'Acme Corp Ltd'\n"},
+		{"", []string{"tenant", "create", "--name=Acme Corp", "Ltd"}, 2,
+			"hubadmin tenant create: unexpected argument \"Ltd\": tenant create takes flags only, no arguments\nRun 'hubadmin tenant create --help' for its flags.\n"},
 		{"", []string{"migrate", "now"}, 2,
 			"hubadmin migrate: unexpected argument \"now\": migrate takes flags only, no arguments\nRun 'hubadmin migrate --help' for its flags.\n"},
 		{"", []string{"token", "create", "--name", "ci", "--frob"}, 2,
