@@ -99,6 +99,15 @@ func TestSetupCreatesFirstAdminThenDisappears(t *testing.T) {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("setup: %d %s", rec.Code, rec.Body.String())
 	}
+	// The session is saved twice (signed in, then its welcome flash):
+	// the answer sets its cookie once. The CSRF cookie is dropped (a new
+	// token on the next page), once too.
+	if n := cookiesNamed(rec, sessionCookie); n != 1 {
+		t.Errorf("setup's answer sets the session cookie %d times: %q", n, rec.Header().Values("Set-Cookie"))
+	}
+	if n := cookiesNamed(rec, csrfCookie); n != 1 || !strings.Contains(strings.Join(rec.Header().Values("Set-Cookie"), "\n"), csrfCookie+"=; Path=/; Max-Age=0") {
+		t.Errorf("setup's answer sets the CSRF cookie %d times, or does not drop it: %q", n, rec.Header().Values("Set-Cookie"))
+	}
 	if rec := b.get(rec.Header().Get("Location")); !strings.Contains(rec.Body.String(), "Welcome! Create your first hub") {
 		t.Errorf("the welcome toast is missing after setup: %s", rec.Body.String())
 	}
@@ -715,4 +724,15 @@ func TestSessionCookieOverHTTPS(t *testing.T) {
 	if signedIn(&http.Cookie{Name: sessionCookieSecure, Value: "junk"}) {
 		t.Error("a junk session cookie was believed")
 	}
+}
+
+// cookiesNamed counts a response's Set-Cookie headers for the cookie name.
+func cookiesNamed(rec *httptest.ResponseRecorder, name string) int {
+	n := 0
+	for _, v := range rec.Header().Values("Set-Cookie") {
+		if strings.HasPrefix(v, name+"=") {
+			n++
+		}
+	}
+	return n
 }

@@ -123,7 +123,8 @@ var (
 // token to rotate, see csrf.)
 func (h *handler) newCSRFToken(c echo.Context) {
 	secure := h.sessions.secure(c.Request())
-	c.SetCookie(&http.Cookie{Name: csrfCookieName(secure), Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+	// In place of the one the CSRF middleware may have set in this answer.
+	setCookie(c.Response(), &http.Cookie{Name: csrfCookieName(secure), Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
 }
 
 // csrfCookieName is the CSRF cookie's name over HTTPS (secure) or not.

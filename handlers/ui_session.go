@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/securecookie"
@@ -115,7 +116,7 @@ func (s *sessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 				return err
 			}
 		}
-		http.SetCookie(w, sessions.NewCookie(cookieName, "", sess.Options))
+		setCookie(w, sessions.NewCookie(cookieName, "", sess.Options))
 		return nil
 	}
 	user, _ := sess.Values["_user"].(string)
@@ -147,8 +148,26 @@ func (s *sessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, sessions.NewCookie(cookieName, enc, sess.Options))
+	setCookie(w, sessions.NewCookie(cookieName, enc, sess.Options))
 	return nil
+}
+
+// setCookie sets c in place of a Set-Cookie of the same name the response
+// already carries: a session saved twice in one request (signed in, then
+// given its welcome flash) names its cookie once in the answer.
+func setCookie(w http.ResponseWriter, c *http.Cookie) {
+	h := w.Header()
+	var kept []string
+	for _, v := range h.Values("Set-Cookie") {
+		if !strings.HasPrefix(v, c.Name+"=") {
+			kept = append(kept, v)
+		}
+	}
+	h.Del("Set-Cookie")
+	for _, v := range kept {
+		h.Add("Set-Cookie", v)
+	}
+	http.SetCookie(w, c)
 }
 
 func (s *sessionStore) options(r *http.Request) *sessions.Options {
