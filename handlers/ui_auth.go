@@ -118,7 +118,7 @@ func (h *handler) setupSubmit(c echo.Context) error {
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
-	h.rememberDevice(c, u.Email)
+	h.rememberDevice(c, u)
 	_ = h.db.TouchLogin(c.Request().Context(), u.ID) // setup signs in: the Users page says when
 	h.flash(c, "success", "Welcome! Create your first hub to add integrations.")
 	return c.Redirect(http.StatusSeeOther, "/hubs")
@@ -180,14 +180,15 @@ func (h *handler) loginSubmit(c echo.Context) error {
 		f.Error = msg
 		return render(c, http.StatusUnprocessableEntity, views.Login(h.page(c, "Sign in", ""), f, ""))
 	}
-	try, wait := h.logins.try(email, ip, h.deviceOf(c, email))
-	if wait > 0 {
-		return fail("Too many failed sign-ins. Try again in " + wait.Round(time.Minute).String() + ".")
-	}
+	// The account first: a device cookie counts only with the password it
+	// was signed in with (see deviceOf).
 	u, err := h.db.UserByEmail(c.Request().Context(), email)
 	if err != nil && !errors.Is(err, db.ErrNotFound) {
-		try.undo()
 		return err
+	}
+	try, wait := h.logins.try(email, ip, h.deviceOf(c, u))
+	if wait > 0 {
+		return fail("Too many failed sign-ins. Try again in " + wait.Round(time.Minute).String() + ".")
 	}
 	hash := dummyHash()
 	if err == nil {
@@ -201,7 +202,7 @@ func (h *handler) loginSubmit(c echo.Context) error {
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
-	h.rememberDevice(c, u.Email)
+	h.rememberDevice(c, u)
 	_ = h.db.TouchLogin(c.Request().Context(), u.ID)
 	next, ok := localPath(form.Get("next"))
 	if !ok {
@@ -420,7 +421,7 @@ func (h *handler) uiPasswordSave(c echo.Context) error {
 		f.Error = msg
 		return render(c, status, views.AccountPassword(h.page(c, "Change password", ""), f))
 	}
-	try, wait := h.logins.try(u.Email, c.RealIP(), h.deviceOf(c, u.Email))
+	try, wait := h.logins.try(u.Email, c.RealIP(), h.deviceOf(c, *u))
 	if wait > 0 {
 		return fail(http.StatusTooManyRequests, nil, "Too many wrong passwords. Try again in "+wait.Round(time.Minute).String()+".")
 	}
@@ -460,6 +461,11 @@ func (h *handler) uiPasswordSave(c echo.Context) error {
 	if err := h.startSession(c, *u); err != nil {
 		return err
 	}
+	// This browser keeps a count of its own; cookies from before the
+	// change count for nothing now.
+	changed := *u
+	changed.PasswordHash = hash
+	h.rememberDevice(c, changed)
 	h.flash(c, "success", "Password changed. Your other browsers and devices are signed out.")
 	return redirect(c, "/hubs")
 }

@@ -3,12 +3,15 @@ package handlers
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gorilla/securecookie"
 	"github.com/labstack/echo/v4"
+
+	"hubadmin/db"
 )
 
 // Device cookies (OWASP's "device cookies" against lockouts): a browser
@@ -18,9 +21,12 @@ import (
 // fills an address's count (many people behind one proxy) or an account's
 // locks out newcomers, not the people who have signed in there before.
 // The cookie is no credential: it only moves a browser's tries to a count
-// of their own, with the per-account-and-address limit. It outlives a
-// password set by `hubadmin user password` and a disabled account: its
-// holder keeps that one count of 10 tries per 15 minutes, no more.
+// of their own, with the per-account-and-address limit. It holds a print
+// of the account's password hash as it was signed in with, so a new
+// password (set on the account page or by `hubadmin user password`)
+// makes every older cookie count for nothing: someone who signed in
+// before, many times over, gets no counts of their own against the new
+// password, only a newcomer's.
 const (
 	deviceCookie = "hubadmin_device"
 	// deviceCookieSecure is its name over HTTPS: the __Host- prefix keeps
@@ -33,6 +39,15 @@ const (
 type device struct {
 	Email string // lower case
 	Nonce string // this cookie's count
+	Pass  string // passPrint of the password hash signed in with
+}
+
+// passPrint identifies a password hash (each has its own salt, so any new
+// password changes it) without holding it: the cookie is encrypted, and
+// this keeps even its key's holder from a hash to attack offline.
+func passPrint(hash string) string {
+	sum := sha256.Sum256([]byte("hubadmin device password\x00" + hash))
+	return hex.EncodeToString(sum[:12])
 }
 
 // newDeviceCodec signs and encrypts the cookie with keys derived from the
@@ -49,15 +64,20 @@ func purposeCodec(sessionKey []byte, purpose string) *securecookie.SecureCookie 
 }
 
 // deviceOf returns the key of the request's device cookie if it names the
-// account email, or "". Every cookie of the name is read: one planted
-// with a narrower path would come first.
-func (h *handler) deviceOf(c echo.Context, email string) string {
+// account u (zero: no such account) with its present password, or "".
+// Every cookie of the name is read: one planted with a narrower path
+// would come first.
+func (h *handler) deviceOf(c echo.Context, u db.User) string {
+	if u.Email == "" || u.PasswordHash == "" {
+		return ""
+	}
 	for _, ck := range c.Request().Cookies() {
 		if ck.Name != deviceCookie && ck.Name != deviceCookieSecure {
 			continue
 		}
 		var d device
-		if h.devices.Decode(deviceCookie, ck.Value, &d) == nil && d.Nonce != "" && d.Email == strings.ToLower(strings.TrimSpace(email)) {
+		if h.devices.Decode(deviceCookie, ck.Value, &d) == nil && d.Nonce != "" && d.Email == strings.ToLower(u.Email) &&
+			d.Pass == passPrint(u.PasswordHash) {
 			return d.Nonce
 		}
 	}
@@ -65,9 +85,9 @@ func (h *handler) deviceOf(c echo.Context, email string) string {
 }
 
 // rememberDevice gives the browser a new device cookie for the account it
-// just signed in to.
-func (h *handler) rememberDevice(c echo.Context, email string) {
-	v, err := h.devices.Encode(deviceCookie, device{Email: strings.ToLower(email), Nonce: rand.Text()})
+// just signed in to, or set a new password for.
+func (h *handler) rememberDevice(c echo.Context, u db.User) {
+	v, err := h.devices.Encode(deviceCookie, device{Email: strings.ToLower(u.Email), Nonce: rand.Text(), Pass: passPrint(u.PasswordHash)})
 	if err != nil {
 		return // the sign-in stands; the next one is counted as a newcomer's
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -12,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"hubadmin/db"
 )
 
 // TestLoginThrottle: 20 wrong passwords for one account block further
@@ -182,6 +185,67 @@ func TestSignedInBeforeIsNotLockedOut(t *testing.T) {
 	}
 }
 
+// TestDeviceCookieEndsWithThePassword: a device cookie counts only with
+// the password it was signed in with. After a new password (set for a
+// forgotten one, or to shut out someone who knew the old one), cookies
+// from before are a newcomer's: however many were saved, they give no
+// counts of their own. The browser that changed it on the account page
+// gets a cookie for the new one.
+func TestDeviceCookieEndsWithThePassword(t *testing.T) {
+	a := newTestApp(t)
+	a.signIn("admin")
+	a.signIn("editor")
+	const proxy = "203.0.113.5:4000"
+	const seeOther, refused = http.StatusSeeOther, http.StatusUnprocessableEntity
+	ctx := context.Background()
+	// A browser that signed in before, and one that will change the password.
+	former, owner := a.newBrowser(), a.newBrowser()
+	for _, b := range []*browser{former, owner} {
+		b.get("/login")
+		if code := b.loginFrom(proxy, "admin@example.com", "correct horse battery"); code != seeOther {
+			t.Fatalf("sign-in: %d", code)
+		}
+	}
+	// The password is set anew (as hubadmin user password does), then the
+	// owner changes it again on the account page.
+	u, err := a.db.UserByEmail(ctx, "admin@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := HashPassword("a brand new password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.SetPassword(ctx, u, hash, db.Audit{Actor: "cli", Action: "user.password"}); err != nil {
+		t.Fatal(err)
+	}
+	owner.get("/login")
+	if code := owner.loginFrom(proxy, "admin@example.com", "a brand new password"); code != seeOther {
+		t.Fatalf("sign-in with the new password: %d", code)
+	}
+	page := owner.get("/account/password")
+	mustStatus(t, page, http.StatusOK)
+	rec := owner.post("/account/password", url.Values{"current": {"a brand new password"}, "password": {"the newest password"}, "confirm": {"the newest password"}}, false)
+	mustStatus(t, rec, http.StatusSeeOther)
+	owner.get("/hubs")
+	mustStatus(t, owner.post("/logout", nil, false), http.StatusSeeOther)
+	owner.get("/login")
+
+	// The address fills up.
+	guesser := a.newBrowser()
+	guesser.get("/login")
+	for i := range loginMaxAddress {
+		guesser.loginFrom(proxy, fmt.Sprintf("user%d@example.com", i), "wrong password")
+	}
+	former.get("/login")
+	if code := former.loginFrom(proxy, "admin@example.com", "the newest password"); code != refused {
+		t.Errorf("a device cookie from before the new password still has a count of its own: %d, want refused", code)
+	}
+	if code := owner.loginFrom(proxy, "admin@example.com", "the newest password"); code != seeOther {
+		t.Errorf("the browser that changed the password is locked out: %d", code)
+	}
+}
+
 // TestProxyWithoutTrustedProxiesIsWarned: sign-ins forwarded by a proxy
 // on this machine or network, with --trusted-proxies unset, are logged as
 // a warning once (every client behind it shares the proxy's address); a
@@ -256,7 +320,11 @@ func TestDeviceCookieOverHTTPSAndPlanted(t *testing.T) {
 		for _, c := range cookies {
 			req.AddCookie(c)
 		}
-		return a.srv.h.deviceOf(a.srv.NewContext(req, httptest.NewRecorder()), "admin@example.com") != ""
+		u, err := a.db.UserByEmail(context.Background(), "admin@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.srv.h.deviceOf(a.srv.NewContext(req, httptest.NewRecorder()), u) != ""
 	}
 	junk := &http.Cookie{Name: deviceCookie, Value: "junk"}
 	if !known(junk, dev) {
