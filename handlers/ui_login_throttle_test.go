@@ -132,11 +132,7 @@ func TestSignedInBeforeIsNotLockedOut(t *testing.T) {
 	}
 
 	// A guesser behind the same address, and from everywhere at the account.
-	guesser := a.newBrowser()
-	guesser.get("/login")
-	for i := range loginMaxAddress {
-		guesser.loginFrom(proxy, fmt.Sprintf("user%d@example.com", i), "wrong password")
-	}
+	guesser := fillAddress(a, proxy)
 	for i := range loginMaxAccount {
 		guesser.loginFrom(fmt.Sprintf("198.51.100.%d:4000", i), "admin@example.com", "wrong password")
 	}
@@ -231,18 +227,25 @@ func TestDeviceCookieEndsWithThePassword(t *testing.T) {
 	mustStatus(t, owner.post("/logout", nil, false), http.StatusSeeOther)
 	owner.get("/login")
 
-	// The address fills up.
-	guesser := a.newBrowser()
-	guesser.get("/login")
-	for i := range loginMaxAddress {
-		guesser.loginFrom(proxy, fmt.Sprintf("user%d@example.com", i), "wrong password")
-	}
+	fillAddress(a, proxy)
 	former.get("/login")
 	if code := former.loginFrom(proxy, "admin@example.com", "the newest password"); code != refused {
 		t.Errorf("a device cookie from before the new password still has a count of its own: %d, want refused", code)
 	}
 	if code := owner.loginFrom(proxy, "admin@example.com", "the newest password"); code != seeOther {
 		t.Errorf("the browser that changed the password is locked out: %d", code)
+	}
+	// A cookie of an earlier release (no password print), with this
+	// server's key, counts for nothing either.
+	old, err := a.srv.h.devices.Encode(deviceCookie, device{Email: "admin@example.com", Nonce: "from before"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier := a.newBrowser()
+	earlier.get("/login")
+	earlier.cookies[deviceCookie] = &http.Cookie{Name: deviceCookie, Value: old}
+	if code := earlier.loginFrom(proxy, "admin@example.com", "the newest password"); code != refused {
+		t.Errorf("a device cookie without a password print has a count of its own: %d, want refused", code)
 	}
 }
 
@@ -333,6 +336,17 @@ func TestDeviceCookieOverHTTPSAndPlanted(t *testing.T) {
 	if known(junk) {
 		t.Error("a junk device cookie was believed")
 	}
+}
+
+// fillAddress has a guesser use up the sign-in tries of an address (one
+// wrong password for each of as many accounts), and returns the guesser.
+func fillAddress(a *testApp, remote string) *browser {
+	guesser := a.newBrowser()
+	guesser.get("/login")
+	for i := range loginMaxAddress {
+		guesser.loginFrom(remote, fmt.Sprintf("user%d@example.com", i), "wrong password")
+	}
+	return guesser
 }
 
 // loginFrom posts the sign-in form from a client address, with extra
