@@ -164,6 +164,57 @@ func TestPageSecretsAreEachRows(t *testing.T) {
 	}
 }
 
+// TestPageIsOneJoinedValue: a page comes out of SQLite as its values
+// joined by pageSeparator. A value holding that very character (escaped
+// by JSON) must stay whole; the page must keep its order, its total, and
+// read a page past the end as empty; and a page out of order is put back
+// in listSQL's order.
+func TestPageIsOneJoinedValue(t *testing.T) {
+	d, _ := openTest(t)
+	ctx := context.Background()
+	h := newHub(t, d, "Hub")
+	var ids []string
+	for i := range 7 {
+		name := fmt.Sprintf("chat%s%d", pageSeparator, i)
+		in, err := d.CreateIntegration(ctx, Integration{HubID: h.ID, TenantID: h.TenantID, ChannelID: "WebChat",
+			IntegrationType: "Customer", Name: name, StatusID: IntegrationActive,
+			Config: json.RawMessage(`{"greeting":"` + strings.ReplaceAll(name, pageSeparator, `\u001e`) + `"}`)}, Audit{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, in.ID)
+	}
+	for _, f := range []IntegrationFilter{
+		{TenantID: h.TenantID, HubID: h.ID, Size: 3, Page: 1},                // a whole hub's page, with its total
+		{TenantID: h.TenantID, HubID: h.ID, Size: 3, Page: 1, Query: "chat"}, // a search: counted apart
+	} {
+		list, total, err := d.Integrations(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 7 || len(list) != 3 {
+			t.Fatalf("%+v: %d rows of %d, want 3 of 7", f, len(list), total)
+		}
+		for i, in := range list {
+			want := fmt.Sprintf("chat%s%d", pageSeparator, 3+i)
+			if in.ID != ids[3+i] || in.Name != want || string(in.Config) != `{"greeting":"`+strings.ReplaceAll(want, pageSeparator, `\u001e`)+`"}` {
+				t.Errorf("%+v row %d: %s %q %s, want %s %q", f, i, in.ID, in.Name, in.Config, ids[3+i], want)
+			}
+		}
+	}
+	list, total, err := d.Integrations(ctx, IntegrationFilter{TenantID: h.TenantID, HubID: h.ID, Size: 50, Page: 1})
+	if err != nil || len(list) != 0 || total != 7 {
+		t.Fatalf("page past the end: %d rows of %d, %v", len(list), total, err)
+	}
+	list, _, _ = d.Integrations(ctx, IntegrationFilter{TenantID: h.TenantID, HubID: h.ID, Size: 50})
+	want := slices.Clone(list)
+	slices.Reverse(list)
+	inListOrder(list)
+	if !slices.EqualFunc(list, want, func(a, b Integration) bool { return a.ID == b.ID }) {
+		t.Fatalf("a page out of order was not put back in order")
+	}
+}
+
 func TestIntegrationUniqueness(t *testing.T) {
 	d, _ := openTest(t)
 	ctx := context.Background()

@@ -510,21 +510,37 @@ func (f IntegrationFilter) countSQL() (string, []any) {
 
 // listSQL is the query of the filter's page (every match when Size is 0).
 // With withTotal (a whole hub's page), the kept total comes first, as a
-// row of its own: the page and its total are read in one statement, from
+// value of its own: the page and its total are read in one statement, from
 // one snapshot.
+//
+// A page (Size > 0, at most 100 rows) comes back as one row: its values
+// joined by pageSeparator. Each row through database/sql and the driver
+// costs more than SQLite's work to join them: BenchmarkIntegrationsPage
+// took 24 % less time, an API request for a hub's page of 50 on the load
+// benchmark's 100k data set 14 % less. Every match (Size 0) is read a row
+// at a time, as their number has no bound.
 func (f IntegrationFilter) listSQL() (q string, args []any, withTotal bool) {
 	where, args := f.where()
-	q = `SELECT ` + integrationRow + ` FROM integrations WHERE ` + where + ` ORDER BY created, id`
+	q = `SELECT ` + integrationRow + ` AS v FROM integrations WHERE ` + where + ` ORDER BY created, id`
 	if f.Size > 0 {
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Size, f.Page*f.Size)
 	}
 	if withTotal = f.wholeHub(); withTotal {
-		q = `SELECT ` + keptTotal + ` UNION ALL SELECT * FROM (` + q + `)`
+		q = `SELECT ` + keptTotal + ` AS v UNION ALL SELECT * FROM (` + q + `)`
 		args = append([]any{f.HubID, f.TenantID}, args...)
+	}
+	if f.Size > 0 {
+		q = `SELECT COALESCE(group_concat(v, char(30)), '') FROM (` + q + `)`
 	}
 	return q, args, withTotal
 }
+
+// pageSeparator (char(30) in listSQL, the ASCII record separator) cannot
+// occur in a value: integrationRow is JSON text (an array, a newline, the
+// configuration json.Marshal wrote), and JSON escapes every control
+// character inside a string and allows none outside one.
+const pageSeparator = "\x1e"
 
 // Integrations lists a page of integrations ordered by created then id,
 // with the total matching the filter.
@@ -547,23 +563,29 @@ func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integrati
 		if err := rows.Scan(dest...); err != nil {
 			return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
 		}
-		// The total's row is a number, a row of integrationRow an array:
-		// told apart by content, not by the compound's order of rows.
-		if withTotal && total < 0 && !strings.HasPrefix(v, "[") {
-			if total, err = strconv.Atoi(v); err != nil {
-				return nil, 0, fmt.Errorf("store: unable to read the total of integrations %.20q: %w", v, err)
+		for v := range strings.SplitSeq(v, pageSeparator) {
+			if v == "" {
+				continue // an empty page
 			}
-			continue
+			// The total is a number, a value of integrationRow an array:
+			// told apart by content, not by the compound's order.
+			if withTotal && total < 0 && !strings.HasPrefix(v, "[") {
+				if total, err = strconv.Atoi(v); err != nil {
+					return nil, 0, fmt.Errorf("store: unable to read the total of integrations %.20q: %w", v, err)
+				}
+				continue
+			}
+			in, err := d.readIntegration(v, f.Summary, &scratch)
+			if err != nil {
+				return nil, 0, err
+			}
+			out = append(out, in)
 		}
-		in, err := d.readIntegration(v, f.Summary, &scratch)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, in)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("store: unable to fetch integrations: %w", err)
 	}
+	inListOrder(out)
 	if withTotal {
 		if total < 0 {
 			return nil, 0, errors.New("store: a page of integrations came without its total")
@@ -575,6 +597,23 @@ func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integrati
 		return nil, 0, fmt.Errorf("store: unable to count integrations: %w", err)
 	}
 	return out, total, nil
+}
+
+// inListOrder puts a page in the order of listSQL's ORDER BY (created,
+// then id) if it is not. group_concat joins values in the order its rows
+// come, and the SQLite embedded here feeds it the page's rows in that
+// order, one at a time (EXPLAIN QUERY PLAN: a co-routine); SQLite does not
+// promise it, so it is checked, at 50 comparisons a page.
+func inListOrder(page []Integration) {
+	byCreated := func(a, b Integration) int {
+		if c := a.Created.Compare(b.Created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	}
+	if !slices.IsSortedFunc(page, byCreated) {
+		slices.SortStableFunc(page, byCreated)
+	}
 }
 
 // HasIntegration reports whether an integration exists (without opening
