@@ -1,6 +1,7 @@
 package channels
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -60,11 +61,16 @@ func FuzzDecode(f *testing.F) {
 		if string(ch.Render(again, false)) != string(out) {
 			t.Fatalf("round trip changed %s into %s", out, ch.Render(again, false))
 		}
-		// Stored as the store keeps it, it renders to the same bytes.
+		// Stored as the store keeps it, it renders to the same bytes, its
+		// secrets decoded or as sealed.
 		pub, sec := ch.Split(cfg)
+		sealed, _ := json.Marshal(sec)
 		for _, mask := range []bool{false, true} {
 			if got, want := ch.AppendStored(nil, pub, sec, mask), ch.Render(cfg, mask); string(got) != string(want) {
 				t.Fatalf("stored render mask=%v:\n got %s\nwant %s", mask, got, want)
+			}
+			if got, want := ch.AppendStoredJSON(nil, pub, sealed, mask), ch.Render(cfg, mask); string(got) != string(want) {
+				t.Fatalf("stored render, secrets as sealed, mask=%v:\n got %s\nwant %s", mask, got, want)
 			}
 		}
 	})
@@ -97,6 +103,57 @@ func TestAppendStoredMatchesRender(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestAppendStoredJSONMatchesAppendStored: secrets written from their
+// sealed JSON, copied or decoded, come out byte for byte as written from
+// the map the store decodes it into, masked or not, whatever they hold.
+func TestAppendStoredJSONMatchesAppendStored(t *testing.T) {
+	values := []string{"0123456789abcdef0123456789abcdef", "xoxb-1-2", "a<b>&c", "é clé ✓ 🙂", "line\u2028sep", `q"uo\te`,
+		"tab\tctl\x01", "", "short", strings.Repeat("long-", 60), "bad\xffutf8"}
+	for _, ch := range All() {
+		for i := range values {
+			cfg := Config{}
+			n := 0
+			for _, k := range ch.Keys() {
+				if ch.IsSecret(k) {
+					cfg[k] = values[(i+n)%len(values)] // each secret key a different value
+					n++
+				}
+			}
+			if n == 0 {
+				continue
+			}
+			pub, sec := ch.Split(cfg)
+			asSealed, err := json.Marshal(sec) // as db.sealSecrets seals them
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Sealed by another encoder (<, > and & not escaped), they
+			// must come out the same all the same.
+			var other bytes.Buffer
+			enc := json.NewEncoder(&other)
+			enc.SetEscapeHTML(false)
+			enc.Encode(sec)
+			for _, sealed := range [][]byte{asSealed, bytes.TrimSpace(other.Bytes())} {
+				var opened map[string]string // as the store decodes them
+				if err := json.Unmarshal(sealed, &opened); err != nil {
+					t.Fatal(err)
+				}
+				for _, mask := range []bool{false, true} {
+					want := ch.AppendStored(nil, pub, opened, mask)
+					if got := ch.AppendStoredJSON(nil, pub, sealed, mask); string(got) != string(want) {
+						t.Errorf("%s mask=%v, sealed %s:\n got %s\nwant %s", ch.ID, mask, sealed, got, want)
+					}
+				}
+			}
+		}
+	}
+	// No secrets sealed: the public part alone.
+	ch, _ := ByID("Slack")
+	if got, want := ch.AppendStoredJSON(nil, json.RawMessage(`{"teamId":"T1"}`), json.RawMessage(`{}`), false), `{"teamId":"T1"}`; string(got) != want {
+		t.Errorf("empty secrets: %s, want %s", got, want)
 	}
 }
 

@@ -63,23 +63,57 @@ func (ch *Channel) Render(cfg Config, mask bool) json.RawMessage {
 // parts to b, as Render(Join(public, secrets), mask) would, without
 // decoding the values: lists render every row, so this is their hot path.
 func (ch *Channel) AppendStored(b []byte, public json.RawMessage, secrets map[string]string, mask bool) []byte {
+	return ch.appendStored(b, public, secrets, nil, mask)
+}
+
+// AppendStoredJSON is AppendStored with the secrets as the JSON object they
+// were sealed as (json.Marshal of their map), not decoded: a list writes
+// every row's secrets, and a map per row cost more than the rest of reading
+// the row. A secret whose stored JSON string is what encoding/json writes
+// for its value anyway is copied as it is; any other is decoded and
+// written again, so the bytes are AppendStored's.
+func (ch *Channel) AppendStoredJSON(b []byte, public, secrets json.RawMessage, mask bool) []byte {
+	var buf [8]member
+	sealed, ok := splitMembers(secrets, buf[:0])
+	for _, m := range sealed {
+		ok = ok && len(m.val) >= 2 && m.val[0] == '"'
+	}
+	if !ok || len(sealed) == 0 {
+		// Not as sealed (it cannot be: AES-GCM authenticated it as the
+		// object json.Marshal wrote), or empty: decoded the usual way.
+		var m map[string]string
+		_ = json.Unmarshal(secrets, &m)
+		return ch.appendStored(b, public, m, nil, mask)
+	}
+	return ch.appendStored(b, public, nil, sealed, mask)
+}
+
+// appendStored is AppendStored with the secrets either decoded (secrets) or
+// as the members of their sealed JSON object (sealed, when not nil).
+func (ch *Channel) appendStored(b []byte, public json.RawMessage, secrets map[string]string, sealed []member, mask bool) []byte {
 	var buf [24]member
 	raw, ok := splitMembers(public, buf[:0])
 	if !ok {
+		if sealed != nil {
+			secrets = decodeMembers(sealed)
+		}
 		return append(b, ch.Render(ch.Join(public, secrets), mask)...)
 	}
 	b = append(b, '{')
 	first := true
 	for _, k := range ch.keys {
-		var val []byte
+		var val []byte // a public value as stored, or a secret's JSON string as sealed
 		s, secret := secrets[k]
-		if !secret {
-			for _, m := range raw {
-				if string(m.key) == k {
-					val = m.val
-					break
+		if sealed != nil {
+			if val = memberValue(sealed, k); val != nil {
+				secret = true
+				if mask || !plainJSONString(val) {
+					s, val = decodeJSONString(val), nil
 				}
 			}
+		}
+		if !secret {
+			val = memberValue(raw, k)
 			if val == nil || string(val) == "null" {
 				continue
 			}
@@ -91,16 +125,58 @@ func (ch *Channel) AppendStored(b []byte, public json.RawMessage, secrets map[st
 		b = append(b, '"')
 		b = append(b, k...) // keys are fixed camelCase identifiers
 		b = append(b, '"', ':')
-		if secret {
-			if mask {
-				s = Mask(s)
-			}
-			b = AppendJSONString(b, s, true)
-		} else {
+		switch {
+		case val != nil:
 			b = append(b, val...)
+		case mask:
+			b = AppendJSONString(b, Mask(s), true)
+		default:
+			b = AppendJSONString(b, s, true)
 		}
 	}
 	return append(b, '}')
+}
+
+// memberValue is the value of the member named k, nil if there is none.
+func memberValue(members []member, k string) []byte {
+	for _, m := range members {
+		if string(m.key) == k {
+			return m.val
+		}
+	}
+	return nil
+}
+
+// plainJSONString reports whether the JSON string s (quotes included) is
+// what encoding/json writes for its value: printable ASCII with no escape
+// and none of the characters it escapes for HTML (<, >, &).
+func plainJSONString(s []byte) bool {
+	for _, c := range s[1 : len(s)-1] {
+		if c < 0x20 || c >= utf8.RuneSelf || c == '\\' || c == '"' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeMembers decodes sealed secrets' members into their map.
+func decodeMembers(sealed []member) map[string]string {
+	m := make(map[string]string, len(sealed))
+	for _, mb := range sealed {
+		m[string(mb.key)] = decodeJSONString(mb.val)
+	}
+	return m
+}
+
+// decodeJSONString decodes a JSON string that splitMembers read (a
+// function of its own: the string it decodes into goes to the heap).
+func decodeJSONString(v []byte) string {
+	if plainJSONString(v) {
+		return string(v[1 : len(v)-1])
+	}
+	var s string
+	_ = json.Unmarshal(v, &s)
+	return s
 }
 
 func boolStr(b bool) string {

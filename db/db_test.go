@@ -158,8 +158,22 @@ func TestPageSecretsAreEachRows(t *testing.T) {
 		t.Fatalf("%d rows, want %d", len(list), len(want))
 	}
 	for _, in := range list {
-		if tok := want[in.ID]; in.Secrets["botAccessToken"] != tok || in.Secrets["appAccessToken"] != tok+"-app" {
-			t.Errorf("%s: secrets %q, want %q and its -app", in.Name, in.Secrets, tok)
+		if tok := want[in.ID]; in.Secrets["botAccessToken"] != tok || in.Secrets["appAccessToken"] != tok+"-app" || in.SecretsJSON != nil {
+			t.Errorf("%s: secrets %q (as JSON %s), want %q and its -app", in.Name, in.Secrets, in.SecretsJSON, tok)
+		}
+	}
+	// Left as JSON, each row's is its own too, not the scratch memory's.
+	list, _, err = d.Integrations(ctx, IntegrationFilter{TenantID: h.TenantID, HubID: h.ID, Size: 50, SecretsJSON: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range list {
+		var got map[string]string
+		if err := json.Unmarshal(in.SecretsJSON, &got); err != nil || in.Secrets != nil {
+			t.Fatalf("%s: secrets as JSON %s (%v), and decoded %q", in.Name, in.SecretsJSON, err, in.Secrets)
+		}
+		if tok := want[in.ID]; got["botAccessToken"] != tok || got["appAccessToken"] != tok+"-app" {
+			t.Errorf("%s: secrets as JSON %s, want %q and its -app", in.Name, in.SecretsJSON, tok)
 		}
 	}
 }

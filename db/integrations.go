@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/hex"
@@ -39,8 +40,13 @@ type Integration struct {
 	AttachKey string
 	Config    json.RawMessage
 	Secrets   map[string]string
-	Created   time.Time
-	Modified  time.Time
+	// SecretsJSON is set instead of Secrets by a list read with
+	// IntegrationFilter.SecretsJSON: the opened secrets as the JSON object
+	// they were sealed as ({"name":"value",...}), for lists that only
+	// write them out (channels.AppendStoredJSON).
+	SecretsJSON json.RawMessage
+	Created     time.Time
+	Modified    time.Time
 }
 
 // integrationRow reads an integration as one value: a JSON array of its
@@ -74,10 +80,17 @@ const (
 // the sealed secrets (opened in place) and their additional data.
 type rowScratch struct{ sealed, aad []byte }
 
-// readIntegration reads a value of integrationRow. With summary, the
-// secrets are left sealed and the configuration empty (lists that show
-// names, channels and statuses only). s may be nil.
-func (d *DB) readIntegration(v string, summary bool, s *rowScratch) (Integration, error) {
+// rowRead is what readIntegration makes of a row's secrets.
+type rowRead int
+
+const (
+	readWhole       rowRead = iota // opened and decoded into Secrets
+	readSummary                    // left sealed, and the configuration left out
+	readSecretsJSON                // opened, left as JSON in SecretsJSON
+)
+
+// readIntegration reads a value of integrationRow. s may be nil.
+func (d *DB) readIntegration(v string, how rowRead, s *rowScratch) (Integration, error) {
 	f, cfg, ok := splitRow(v)
 	if !ok {
 		return Integration{}, fmt.Errorf("store: unable to read integration row %.60q", v)
@@ -89,7 +102,7 @@ func (d *DB) readIntegration(v string, summary bool, s *rowScratch) (Integration
 	in := Integration{ID: f[fID], HubID: f[fHub], TenantID: f[fTenant], ChannelID: f[fChannel], IntegrationType: f[fType],
 		Name: f[fName], StatusID: status, InboundID: f[fInbound], AttachKey: f[fAttach],
 		Created: parseTime(f[fCreated]), Modified: parseTime(f[fModified])}
-	if summary {
+	if how == readSummary {
 		in.Config = json.RawMessage(`{}`)
 		return in, nil
 	}
@@ -111,7 +124,9 @@ func (d *DB) readIntegration(v string, summary bool, s *rowScratch) (Integration
 		if err != nil {
 			return in, &UnreadableSecretsError{ID: in.ID, Err: err}
 		}
-		if in.Secrets, err = decodeSecrets(plain); err != nil {
+		if how == readSecretsJSON {
+			in.SecretsJSON = bytes.Clone(plain) // plain is in s, reused by the next row
+		} else if in.Secrets, err = decodeSecrets(plain); err != nil {
 			return in, &UnreadableSecretsError{ID: in.ID, Err: err}
 		}
 	}
@@ -432,7 +447,7 @@ func (d *DB) Integration(ctx context.Context, id string) (Integration, error) {
 	if err != nil {
 		return Integration{}, fmt.Errorf("store: unable to fetch integration: %w", err)
 	}
-	return d.readIntegration(v, false, nil)
+	return d.readIntegration(v, readWhole, nil)
 }
 
 // IntegrationFilter selects a page of integrations. TenantID is required;
@@ -449,6 +464,20 @@ type IntegrationFilter struct {
 	// attachment (the secrets then need no decryption): lists that show
 	// names, channels and statuses only.
 	Summary bool
+	// SecretsJSON leaves each row's secrets, opened, as JSON in
+	// Integration.SecretsJSON rather than decoded into Secrets.
+	SecretsJSON bool
+}
+
+// rowRead is how the filter's rows are read.
+func (f IntegrationFilter) rowRead() rowRead {
+	switch {
+	case f.Summary:
+		return readSummary
+	case f.SecretsJSON:
+		return readSecretsJSON
+	}
+	return readWhole
 }
 
 func (f IntegrationFilter) where() (string, []any) {
@@ -575,7 +604,7 @@ func (d *DB) Integrations(ctx context.Context, f IntegrationFilter) ([]Integrati
 				}
 				continue
 			}
-			in, err := d.readIntegration(v, f.Summary, &scratch)
+			in, err := d.readIntegration(v, f.rowRead(), &scratch)
 			if err != nil {
 				return nil, 0, err
 			}

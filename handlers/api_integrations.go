@@ -343,7 +343,7 @@ func (h *handler) integrationsByChannel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, _, err := h.db.Integrations(c.Request().Context(), db.IntegrationFilter{TenantID: hub.TenantID, HubID: hub.ID, ChannelID: ch.ID})
+	list, _, err := h.db.Integrations(c.Request().Context(), db.IntegrationFilter{TenantID: hub.TenantID, HubID: hub.ID, ChannelID: ch.ID, SecretsJSON: true})
 	if err != nil {
 		return err
 	}
@@ -379,7 +379,8 @@ func (h *handler) integrationList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := db.IntegrationFilter{TenantID: actorOf(c).TenantID, Page: pg, Size: size}
+	// The rows are only written out: their secrets need no map each.
+	f := db.IntegrationFilter{TenantID: actorOf(c).TenantID, Page: pg, Size: size, SecretsJSON: true}
 	if s := c.QueryParam("hubId"); s != "" {
 		c.SetParamNames("hubId")
 		c.SetParamValues(s)

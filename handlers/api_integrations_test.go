@@ -202,6 +202,29 @@ func TestSeedProgram(t *testing.T) {
 		t.Errorf("filters: %s", rec.Body.String())
 	}
 
+	// The lists write each integration byte for byte as its GET does, for
+	// a write token and for a read token (its secrets masked).
+	for _, tk := range []string{tok, a.token("read")} {
+		var all []json.RawMessage
+		for _, q := range []string{"", "&q=s"} { // the hub's page, and a search (counted apart)
+			all = append(all, decode[page[json.RawMessage]](t, a.api("GET", "/api/v1/integrations?hubId="+hubID+q, tk, "")).Results...)
+		}
+		for ch := range ids {
+			all = append(all, decode[[]json.RawMessage](t, a.api("GET", "/api/v1/integrations/hubs/"+hubID+"/"+ch, tk, ""))...)
+		}
+		if len(all) != 6+3+6 {
+			t.Fatalf("%d integrations listed, want 15", len(all))
+		}
+		for _, listed := range all {
+			var in integrationOut
+			json.Unmarshal(listed, &in)
+			one := a.api("GET", "/api/v1/integrations/"+in.IntegrationID, tk, "")
+			if got := strings.TrimSuffix(one.Body.String(), "\n"); got != string(listed) {
+				t.Errorf("listed as\n%s\nbut its GET is\n%s", listed, got)
+			}
+		}
+	}
+
 	// Delete returns the deleted object; then 404.
 	rec = a.api("DELETE", "/api/v1/integrations/"+ids["WebChat"], tok, "")
 	mustStatus(t, rec, 200)

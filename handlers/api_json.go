@@ -43,10 +43,12 @@ func appendIntegration(b []byte, in db.Integration, mask bool) []byte {
 	b = append(b, `,"statusId":`...)
 	b = strconv.AppendInt(b, int64(in.StatusID), 10)
 	b = append(b, `,"configuration":`...)
-	if ch, ok := channels.ByID(in.ChannelID); ok {
-		b = ch.AppendStored(b, in.Config, in.Secrets, mask)
-	} else {
+	if ch, ok := channels.ByID(in.ChannelID); !ok {
 		b = append(b, `{}`...)
+	} else if in.SecretsJSON != nil {
+		b = ch.AppendStoredJSON(b, in.Config, in.SecretsJSON, mask)
+	} else {
+		b = ch.AppendStored(b, in.Config, in.Secrets, mask)
 	}
 	b = append(b, `,"created":"`...)
 	b = in.Created.UTC().AppendFormat(b, time.RFC3339)
