@@ -22,7 +22,7 @@ func AppendJSONString(b []byte, s string, html bool) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && (!html || (c != '<' && c != '>' && c != '&')) {
+			if plainByte(c, html) {
 				i++
 				continue
 			}
@@ -66,6 +66,13 @@ func AppendJSONString(b []byte, s string, html bool) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// plainByte reports whether encoding/json writes the byte c as it is inside
+// a string: printable ASCII but the quote and the backslash, and with html
+// but <, > and & too.
+func plainByte(c byte, html bool) bool {
+	return c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' && (!html || (c != '<' && c != '>' && c != '&'))
 }
 
 // member is one top-level member of a JSON object: its key (without the

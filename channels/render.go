@@ -152,7 +152,7 @@ func memberValue(members []member, k string) []byte {
 // and none of the characters it escapes for HTML (<, >, &).
 func plainJSONString(s []byte) bool {
 	for _, c := range s[1 : len(s)-1] {
-		if c < 0x20 || c >= utf8.RuneSelf || c == '\\' || c == '"' || c == '<' || c == '>' || c == '&' {
+		if !plainByte(c, true) {
 			return false
 		}
 	}
