@@ -50,7 +50,7 @@ func main() {
 	flag.IntVar(&o.hubs, "hubs", 1000, "hubs to seed")
 	flag.IntVar(&o.integrations, "integrations", 100000, "integrations to seed, spread over the hubs and the six channels")
 	flag.IntVar(&o.batch, "batch", 20000, "integrations per seeding transaction")
-	flag.BoolVar(&o.million, "million", false, "then grow the data set to 1,000,000 integrations and list a hub's integrations again")
+	flag.BoolVar(&o.million, "million", false, "then grow the data set to 1,000,000 integrations and list a hub's integrations again, beside a copy of the data set before it grew")
 	flag.IntVar(&o.load.concurrency, "concurrency", 32, "concurrent connections (closed loop)")
 	flag.DurationVar(&o.load.duration, "duration", 5*time.Second, "load duration per scenario and per server")
 	flag.IntVar(&o.load.rounds, "rounds", 5, "rounds the duration is cut into, alternating the server and the ceiling")
@@ -201,7 +201,7 @@ func run(ctx context.Context, o options) error {
 		if !selected(o.only, sc.name) {
 			continue
 		}
-		r, err := runScenario(a, ceil, ceilBase, o.load, sc, fmt.Sprintf("%dk", ds.total/1000))
+		r, err := runScenario(a, nil, ceil, ceilBase, o.load, sc, fmt.Sprintf("%dk", ds.total/1000))
 		if err != nil {
 			return fmt.Errorf("%s: %w", sc.name, err)
 		}
@@ -220,9 +220,16 @@ func run(ctx context.Context, o options) error {
 	}
 
 	if o.million && ds.total < 1000000 {
-		fmt.Printf("growing to 1,000,000 integrations …\n")
 		a.srv.Close()
 		a.db.Close()
+		// A copy of the data set as it is now is listed beside the grown
+		// one, in the same rounds: the two runs of the step are then not
+		// minutes apart on a machine whose speed drifts.
+		before := filepath.Join(dir, "before-1M.db")
+		if err := copyDatabase(o.dbPath, before); err != nil {
+			return err
+		}
+		fmt.Printf("growing to 1,000,000 integrations …\n")
 		d, err := db.Open(ctx, o.dbPath, seal)
 		if err != nil {
 			return err
@@ -236,14 +243,25 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 		defer a.db.Close()
+		small, err := startApp(ctx, before, seal)
+		if err != nil {
+			return err
+		}
+		defer small.db.Close()
+		defer small.srv.Close()
+		_, n, err := small.db.Integrations(ctx, db.IntegrationFilter{TenantID: db.DefaultTenantID, Size: 1})
+		if err != nil {
+			return err
+		}
 		for _, sc := range scenarios(ds, token, cookie) {
 			if sc.name != "list-hub" {
 				continue
 			}
-			r, err := runScenario(a, ceil, ceilBase, o.load, sc, "1M")
+			r, err := runScenario(a, small, ceil, ceilBase, o.load, sc, "1M")
 			if err != nil {
 				return err
 			}
+			r.besideRows = fmt.Sprintf("%dk", n/1000)
 			results = append(results, r)
 			printResult(r)
 		}
@@ -448,6 +466,10 @@ type result struct {
 	sampleBytes      int
 	extra            string
 	rowsBefore       int // create: rows before the measured run
+	// beside is the same scenario on a second server in the same rounds
+	// (the 1,000,000-row step: the data set before it grew, of besideRows).
+	beside     *measure
+	besideRows string
 }
 
 func (r result) ratio() float64 {
@@ -477,7 +499,10 @@ func (r result) roundRatios() (lo, hi float64, n int) {
 	return lo, hi, n
 }
 
-func runScenario(a *app, ceil *ceiling, ceilBase string, load loadSettings, sc scenario, rows string) (result, error) {
+// runScenario measures sc on the server a and the ceiling in alternating
+// rounds; beside, when not nil, is a second real server driven in the same
+// rounds (the 1,000,000-row step's data set as it was before it grew).
+func runScenario(a, beside *app, ceil *ceiling, ceilBase string, load loadSettings, sc scenario, rows string) (result, error) {
 	// One request to the real server gives the ceiling its bytes.
 	var t vegeta.Target
 	if err := sc.target(a.base)(&t); err != nil {
@@ -511,31 +536,55 @@ func runScenario(a *app, ceil *ceiling, ceilBase string, load loadSettings, sc s
 			return result{}, err
 		}
 	}
-	// The measured time is cut into rounds, each running the server then the
-	// ceiling (then the ceiling first, and so on): a disturbance from outside
-	// (another process, the host) then touches both sides alike instead of
-	// whichever happened to run at the time.
 	ceilLoad.attack(sc.name+"-ceiling-warm-up", sc.target(ceilBase), time.Second, nil)
-	slice := load.duration / time.Duration(load.rounds)
-	var srv, cl tally
-	a.timer.start()
-	for i := range load.rounds {
-		if i%2 == 0 {
-			srvLoad.attack(sc.name, sc.target(a.base), slice, &srv)
-			ceilLoad.attack(sc.name+"-ceiling", sc.target(ceilBase), slice, &cl)
-		} else {
-			ceilLoad.attack(sc.name+"-ceiling", sc.target(ceilBase), slice, &cl)
-			srvLoad.attack(sc.name, sc.target(a.base), slice, &srv)
-		}
+	var srv, cl, bs tally
+	sides := []side{
+		{sc.name, srvLoad, sc.target(a.base), &srv},
+		{sc.name + "-ceiling", ceilLoad, sc.target(ceilBase), &cl},
 	}
+	if beside != nil {
+		bsLoad := load.newClient()
+		defer bsLoad.close()
+		bsLoad.attack(sc.name+"-beside-warm-up", sc.target(beside.base), time.Second, nil)
+		sides = append(sides, side{sc.name + "-beside", bsLoad, sc.target(beside.base), &bs})
+	}
+	a.timer.start()
+	alternate(load, sides)
 	r.server = srv.measure()
 	r.server.serverP50, r.server.serverP99 = a.timer.stop()
 	r.ceil = cl.measure()
+	if beside != nil {
+		m := bs.measure()
+		r.beside = &m
+	}
 	// A side that answered nothing is a broken run, not a number to print.
 	if r.server.requests == 0 || r.ceil.requests == 0 || r.server.throughput == 0 || r.ceil.throughput == 0 {
 		return result{}, fmt.Errorf("no load was measured (server %d requests, ceiling %d): the load generator did not run", r.server.requests, r.ceil.requests)
 	}
 	return r, nil
+}
+
+// side is one server a scenario's rounds drive, with its own connections.
+type side struct {
+	name   string
+	load   *client
+	target vegeta.Targeter
+	tally  *tally
+}
+
+// alternate cuts the measured time into rounds and runs every side once
+// in each, starting each round one side further on (server then ceiling,
+// then ceiling then server, …): a disturbance from outside (another
+// process, the host) then touches the sides alike instead of whichever
+// happened to run at the time.
+func alternate(load loadSettings, sides []side) {
+	slice := load.duration / time.Duration(load.rounds)
+	for i := range load.rounds {
+		for j := range sides {
+			s := sides[(i+j)%len(sides)]
+			s.load.attack(s.name, s.target, slice, s.tally)
+		}
+	}
 }
 
 // durability checks that every create answered 200 in the measured run is

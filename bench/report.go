@@ -12,6 +12,15 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float
 
 func us(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond)) }
 
+// lower says how a throughput compares with a reference, given their
+// quotient (reference over it).
+func lower(x float64) string {
+	if x < 1 {
+		return fmt.Sprintf("%.2f× higher", 1/x)
+	}
+	return fmt.Sprintf("%.2f× lower", x)
+}
+
 func verdict(ok bool, what string) string {
 	if ok {
 		return "met (" + what + ")"
@@ -38,13 +47,22 @@ func targets(r result, all []result, f facts) string {
 		}
 		tp := base.server.throughput / max(s.throughput, 1)
 		p99 := float64(s.p99) / float64(max(base.server.p99, 1))
-		// The verdict is on the server's own numbers, as the issue states
-		// it; the ceiling's change over the same step says how much of a
-		// miss is the machine slowing down between the two runs.
+		// The ceiling's change between the two steps says how much of a
+		// difference is the machine's speed drifting over the minutes
+		// between them.
 		ceil := base.ceil.throughput / max(r.ceil.throughput, 1)
+		earlier := fmt.Sprintf("against the %s step minutes before: throughput %s, p99 %.2f×, while the ceiling's throughput was %s",
+			base.rows, lower(tp), p99, lower(ceil))
+		if r.beside == nil {
+			return verdict(tp <= 1.5 && p99 <= 1.5, "within 1.5× of "+earlier)
+		}
+		// The verdict is on the server's own numbers, against the data set
+		// before it grew served in the same rounds.
+		tp = r.beside.throughput / max(s.throughput, 1)
+		p99 = float64(s.p99) / float64(max(r.beside.p99, 1))
 		return verdict(tp <= 1.5 && p99 <= 1.5,
-			fmt.Sprintf("within 1.5× of %s rows: throughput %.2f× lower, p99 %.2f×; the ceiling's throughput %.2f× lower in the same step",
-				base.rows, tp, p99, ceil))
+			fmt.Sprintf("within 1.5× of %s rows served in the same rounds (%.0f req/s, p99 %s): throughput %s, p99 %.2f×; %s",
+				r.besideRows, r.beside.throughput, ms(r.beside.p99), lower(tp), p99, earlier))
 	case r.name == "list-hub":
 		return verdict(r.ratio() >= 0.25 && s.p99 <= 10*time.Millisecond,
 			fmt.Sprintf("≥ 25%% of ceiling: %.1f%%; p99 ≤ 10 ms: %s", 100*r.ratio(), ms(s.p99)))
@@ -80,6 +98,11 @@ func render(o options, results []result, f facts) string {
 		"in %d alternating rounds (server then ceiling, then ceiling then server, …; the ratio's range is that of the rounds); "+
 		"CPU per request is this process's user and system time over a side's rounds divided by its successful requests (generator included); "+
 		"the generator, the real server and the ceiling share this process and its CPUs.\n", o.load.concurrency, o.load.duration, o.load.rounds)
+	for _, r := range results {
+		if r.beside != nil {
+			fmt.Fprintf(&b, "- The %s-row step: a copy of the data set made before it grew (%s rows) is served by a second real server in this process; the step's rounds rotate over the grown one, the ceiling and the copy, and its verdict compares the grown one with the copy.\n", r.rows, r.besideRows)
+		}
+	}
 	fmt.Fprintf(&b, "- Ceiling: a bare echo server (no middleware) answering every request with the real server's response bytes for that scenario, from memory.\n")
 	fmt.Fprintf(&b, "- Data: %d hubs, %d integrations over the six channels (WebChat has no secret; the other five have encrypted secrets), 10%% paused; seeded in %s.\n",
 		f.hubs, o.integrations, f.seed.Round(time.Millisecond))

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -226,3 +228,31 @@ func processCPU() time.Duration {
 // the kernel's writeback of a gigabyte of seed competes with the measured
 // load for the CPUs (it did, in the 1M-row step).
 func settle() { syscall.Sync() }
+
+// copyDatabase copies a closed database to dst, with its write-ahead log
+// if one was left (SQLite rebuilds the shared-memory index from it).
+func copyDatabase(src, dst string) error {
+	for _, suffix := range []string{"", "-wal"} {
+		in, err := os.Open(src + suffix)
+		if errors.Is(err, fs.ErrNotExist) && suffix != "" {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		out, err := os.OpenFile(dst+suffix, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			in.Close()
+			return err
+		}
+		_, err = io.Copy(out, in)
+		in.Close()
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
