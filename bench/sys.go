@@ -229,8 +229,11 @@ func processCPU() time.Duration {
 // load for the CPUs (it did, in the 1M-row step).
 func settle() { syscall.Sync() }
 
-// copyDatabase copies a closed database to dst, with its write-ahead log
-// if one was left (SQLite rebuilds the shared-memory index from it).
+// copyDatabase copies a closed database to dst byte for byte, with its
+// write-ahead log if one was left (SQLite rebuilds the shared-memory index
+// from it). Not VACUUM INTO (db.BackupFile): that writes every b-tree
+// afresh, packed and in order, and the copy would no longer be laid out as
+// the data set it stands beside was.
 func copyDatabase(src, dst string) error {
 	for _, suffix := range []string{"", "-wal"} {
 		in, err := os.Open(src + suffix)
