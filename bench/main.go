@@ -60,7 +60,7 @@ func main() {
 	flag.StringVar(&o.only, "scenarios", "", "comma-separated scenario names to run (default all)")
 	flag.Parse()
 	if o.load.concurrency < 1 || o.load.duration <= 0 || o.load.rounds < 1 || o.load.duration/time.Duration(o.load.rounds) < 100*time.Millisecond || o.load.duration > 5*time.Minute || o.hubs < 1 || o.integrations < o.hubs {
-		fmt.Fprintln(os.Stderr, "bench: need concurrency >= 1, 0 < duration <= 5m, hubs >= 1, integrations >= hubs")
+		fmt.Fprintln(os.Stderr, "bench: need concurrency >= 1, rounds >= 1, 0 < duration <= 5m with at least 100ms per round, hubs >= 1, integrations >= hubs")
 		os.Exit(2)
 	}
 	if err := run(context.Background(), o); err != nil {
